@@ -1,0 +1,1 @@
+"""miner: mine the git history of software projects into publishable facts."""
