@@ -1,0 +1,111 @@
+"""Changelog files: found in trees, split into version sections, cached by blob id."""
+from __future__ import annotations
+
+import pytest
+
+from fixtures.gitbuilder import RepoBuilder
+from fixtures.notes import CLAUDE_CHANGELOG, HEADING_STYLES, W1, W2, changelog_repo, claude_repo
+from miner.cache import MemoryCache
+from miner.notes import find_changelogs, normalise_version, read_changelogs, sections_by_version, split_sections
+
+
+def head_tree(builder: RepoBuilder):
+    return builder.repo.revparse_single("HEAD").tree
+
+
+@pytest.mark.parametrize("style", sorted(HEADING_STYLES))
+def test_each_heading_style_is_split_into_versions_and_dates(tmp_path, style):
+    text, expected = HEADING_STYLES[style]
+    builder = changelog_repo(tmp_path / "r", text)
+    warnings = []
+    sections = read_changelogs(builder.repo, [head_tree(builder)], MemoryCache(), warnings=warnings)
+    assert [(s.version, s.date) for s in sections] == expected
+    assert all(s.path == "CHANGELOG.md" for s in sections)
+    assert warnings == []
+
+
+def test_bodies_run_to_the_next_heading_of_the_same_level():
+    text, _ = HEADING_STYLES["keep-a-changelog"]
+    unreleased, current, previous = split_sections(text)
+    assert unreleased.unreleased and unreleased.heading == "[Unreleased]"
+    assert "### Added\n- Hooks\n\n### Fixed\n- A crash" == current.body
+    assert previous.body == "- Docs"
+
+
+def test_fenced_code_does_not_start_sections_and_subheadings_stay_inside():
+    text, _ = HEADING_STYLES["gemini-latest"]
+    (section,) = split_sections(text)
+    assert "# not a heading" in section.body
+    assert "## What's Changed" in section.body and "#28116" in section.body
+
+
+def test_claude_style_changelog_keeps_versions_without_tags(tmp_path):
+    builder = claude_repo(tmp_path / "r")
+    sections = sections_by_version(read_changelogs(builder.repo, [head_tree(builder)], MemoryCache()))
+    tags = {name.removeprefix("refs/tags/") for name in builder.repo.references if name.startswith("refs/tags/")}
+    assert sorted(sections) == ["2.1.237", "2.1.238", "2.1.239", "2.1.240"]
+    assert "v2.1.240" not in tags  # kept although untagged
+    assert sections["2.1.239"].body.startswith("- Fixed MCP elicitation")
+    assert CLAUDE_CHANGELOG.count("\n## ") == len(sections)
+
+
+@pytest.mark.parametrize(
+    ("tag", "version"),
+    [("v1.2.3", "1.2.3"), ("rust-v0.44.0", "0.44.0"), ("rust-v0.117.0-alpha.3", "0.117.0-alpha.3"),
+     ("14.1.0", "14.1.0"), ("grep-cli-0.1.5", "0.1.5"), ("v0.9.0-nightly.20251002.aa8b2abe", "0.9.0-nightly.20251002.aa8b2abe"),
+     ("latest", None), ("alpha-cli", None)],
+)
+def test_versions_are_normalised_whatever_the_tag_prefix(tag, version):
+    assert normalise_version(tag) == version
+
+
+def test_gemini_changelog_pages_are_found_and_the_longest_section_wins(tmp_path):
+    builder = RepoBuilder(tmp_path / "r", bare=True)
+    index = "# Notes\n\n## Announcements: v0.55.1 - 2026-08-11\n\n- short\n"
+    latest = "# Latest stable release: v0.55.1\n\nReleased: August 11, 2026\n\n## Highlights\n\n- a much longer body\n"
+    builder.commit("docs", {"docs/changelogs/index.md": index, "docs/changelogs/latest.md": latest,
+                            "docs/changelogs/img.png": "x", "docs/other.md": "## 9.9.9\n"}, when=W1)
+    tree = head_tree(builder)
+    assert find_changelogs(tree) == ["docs/changelogs/index.md", "docs/changelogs/latest.md"]
+    chosen = sections_by_version(read_changelogs(builder.repo, [tree], MemoryCache()))
+    assert chosen["0.55.1"].path == "docs/changelogs/latest.md"
+    assert chosen["0.55.1"].date == "2026-08-11"
+
+
+def test_configured_paths_and_root_names(tmp_path):
+    builder = RepoBuilder(tmp_path / "r", bare=True)
+    builder.commit("docs", {"HISTORY.md": "## 1.0.0\n- a\n", "CHANGES.md": "## 0.9.0\n- b\n",
+                            "pkg/NEWS.md": "## 0.8.0\n- c\n", "changelog.d/1.md": "## 0.7.0\n- d\n"}, when=W1)
+    tree = head_tree(builder)
+    assert find_changelogs(tree) == ["CHANGES.md", "HISTORY.md"]
+    assert find_changelogs(tree, ["pkg/NEWS.md", "changelog.d/*.md", "missing/*.md"]) == [
+        "CHANGES.md", "HISTORY.md", "pkg/NEWS.md", "changelog.d/1.md"]
+
+
+def test_a_file_rewritten_per_release_is_read_from_every_tree(tmp_path):
+    builder = RepoBuilder(tmp_path / "r", bare=True)
+    first = builder.commit("0.1", {"docs/changelogs/latest.md": "# Latest stable release: v0.1.0\n\n- one\n"}, when=W1)
+    second = builder.commit("0.2", {"docs/changelogs/latest.md": "# Latest stable release: v0.2.0\n\n- two\n"}, when=W2)
+    trees = [builder.repo[first].tree, builder.repo[second].tree, builder.repo[second].tree]
+    sections = read_changelogs(builder.repo, trees, MemoryCache())
+    assert [s.version for s in sections] == ["0.1.0", "0.2.0"]
+
+
+class CountingCache(MemoryCache):
+    def __init__(self):
+        super().__init__()
+        self.puts = 0
+
+    def put(self, kind, key, value):
+        self.puts += 1
+        super().put(kind, key, value)
+
+
+def test_sections_are_cached_by_blob_id(tmp_path):
+    builder = claude_repo(tmp_path / "r")
+    cache = CountingCache()
+    first = read_changelogs(builder.repo, [head_tree(builder)], cache)
+    second = read_changelogs(builder.repo, [head_tree(builder)], cache)
+    blob_id = str(head_tree(builder)["CHANGELOG.md"].id)
+    assert first == second and cache.puts == 1
+    assert cache.get("changelog-sections", blob_id)["sections"][0][0] == "2.1.240"
