@@ -1,0 +1,204 @@
+"""Release tags: lines, versions, dates, previous releases and commit ranges.
+
+A repository's tags are read through pygit2 and sorted into release lines by
+the text before the version (`rust-v`, `v`, `grep-cli-`).  The main line is the
+one with the most version tags unless the user names one.  Each release's date
+is its tagger date when the tag is annotated, else the tagged commit's
+committer date, as `git for-each-ref --format=%(creatordate)` reports it.  Its
+range is what `git log PREV..TAG` lists, where PREV is the previous stable
+release of its line in version order: release commits sit off the main branch
+and dates can disagree with versions, so neither ancestry nor dates alone pick
+the right predecessor.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pygit2
+
+from miner.versions import COMMIT_ID, Version, parse_tag
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A tag as stored in git: what it points at and when it was made."""
+
+    name: str
+    commit: str | None
+    kind: str
+    annotated: bool
+    date: datetime | None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A tag that is not analysed as a release, and why."""
+
+    tag: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of the analysed line."""
+
+    tag: str
+    line: str
+    version: Version
+    date: datetime
+    commit: str
+    annotated: bool
+    previous: str = ""
+    out_of_order: bool = False
+
+    @property
+    def stable(self) -> bool:
+        return self.version.stable
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The releases of the chosen line, ordered by date, and what was left out."""
+
+    line: str
+    releases: tuple[Release, ...]
+    skipped: tuple[Skipped, ...]
+    lines: dict[str, int]
+
+
+def read_tags(repo: pygit2.Repository) -> list[TagRef]:
+    """Every tag with its peeled commit, kind of target and creation date."""
+    return [_read_tag(repo, name) for name in sorted(repo.references) if name.startswith("refs/tags/")]
+
+
+def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | None = None) -> Timeline:
+    """Select one release line from the tags and order its releases.
+
+    `line` names the prefix to keep; `pattern` a regular expression tag names
+    must match; with neither, the line with the most version tags is chosen.
+    """
+    skipped, versioned = _classify(tags)
+    lines = Counter(tv.prefix for tv, _ in versioned)
+    chosen = _choose(versioned, lines, line, pattern)
+    kept = [(tv, ref) for tv, ref in versioned if tv in chosen]
+    skipped += [Skipped(tv.tag, f"release line '{tv.prefix}' is not the analysed line") for tv, _ in versioned if tv not in chosen]
+    releases = _order(kept)
+    name = line if line is not None else (pattern or (lines.most_common(1)[0][0] if lines else ""))
+    return Timeline(name, tuple(releases), tuple(sorted(skipped, key=lambda s: s.tag)), dict(lines))
+
+
+def commit_ranges(releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
+    """Commits reachable from each release and not from its previous release (`git log PREV..TAG`).
+
+    Commits absent from `parents` (missing from a damaged repository) end the
+    walk on that path, like a shallow boundary.
+    """
+    by_tag = {r.tag: r for r in releases}
+    excluded_cache: dict[str, set[str]] = {}
+    ranges = {}
+    for release in releases:
+        stop = set()
+        if release.previous:
+            start = by_tag[release.previous].commit
+            if start not in excluded_cache:
+                excluded_cache[start] = _ancestors(start, parents, set())
+            stop = excluded_cache[start]
+        ranges[release.tag] = _ancestors(release.commit, parents, stop)
+    return ranges
+
+
+def _ancestors(start: str, parents: dict[str, tuple[str, ...]], stop: set[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = [start] if start not in stop else []
+    while todo:
+        sha = todo.pop()
+        if sha in seen or sha not in parents:
+            continue
+        seen.add(sha)
+        todo.extend(p for p in parents[sha] if p not in stop and p not in seen)
+    return seen
+
+
+def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:
+    name = ref_name[len("refs/tags/"):]
+    try:
+        obj = repo[repo.references[ref_name].target]
+        annotated = isinstance(obj, pygit2.Tag)
+        tagger = obj.tagger if annotated else None
+        message = obj.message if annotated else ""
+        while isinstance(obj, pygit2.Tag):
+            obj = repo[obj.target]
+    except (KeyError, ValueError, pygit2.GitError):
+        return TagRef(name, None, "missing", False, None)
+    if not isinstance(obj, pygit2.Commit):
+        return TagRef(name, None, obj.type_str, annotated, None, message)
+    signature = tagger if tagger is not None else obj.committer
+    return TagRef(name, str(obj.id), "commit", annotated, _when(signature), message)
+
+
+def _when(signature: pygit2.Signature) -> datetime:
+    return datetime.fromtimestamp(signature.time, timezone(timedelta(minutes=signature.offset)))
+
+
+def _classify(tags: list[TagRef]):
+    skipped, versioned = [], []
+    for ref in tags:
+        parsed = parse_tag(ref.name)
+        if parsed is None:
+            built = COMMIT_ID.search(ref.name)
+            skipped.append(Skipped(ref.name, "a build tag (its name embeds a commit id)" if built else "no version in the tag name"))
+        elif ref.commit is None:
+            what = "a missing object" if ref.kind == "missing" else f"a {ref.kind}, not a commit"
+            skipped.append(Skipped(ref.name, f"points at {what}"))
+        else:
+            versioned.append((parsed, ref))
+    return skipped, versioned
+
+
+def _choose(versioned, lines: Counter, line: str | None, pattern: str | None):
+    if pattern is not None:
+        regex = re.compile(pattern)
+        return {tv for tv, _ in versioned if regex.search(tv.tag)}
+    if line is None and lines:
+        stable = Counter(tv.prefix for tv, _ in versioned if tv.version.stable)
+        line = max(lines, key=lambda prefix: (lines[prefix], stable[prefix], prefix == "v", prefix == ""))
+    return {tv for tv, _ in versioned if tv.prefix == line}
+
+
+def _order(kept) -> list[Release]:
+    """Releases by date, each linked to the previous stable release in version order."""
+    by_version = sorted(kept, key=lambda item: item[0].version.sort_key)
+    stable_keys = [tv.version.sort_key for tv, _ in by_version if tv.version.stable]
+    stable_tags = [tv.tag for tv, _ in by_version if tv.version.stable]
+    late = _out_of_order([(tv.tag, ref.date) for tv, ref in by_version if tv.version.stable])
+    releases = []
+    for tv, ref in kept:
+        index = bisect_left(stable_keys, tv.version.sort_key)
+        previous = stable_tags[index - 1] if index > 0 else ""
+        releases.append(Release(tv.tag, tv.prefix, tv.version, ref.date, ref.commit, ref.annotated, previous, tv.tag in late))
+    return sorted(releases, key=lambda r: (r.date, r.version.sort_key))
+
+
+def _out_of_order(stable: list[tuple[str, datetime]]) -> set[str]:
+    """Stable tags whose dates break version order: those outside a longest date-increasing run."""
+    tails: list[datetime] = []
+    tails_index: list[int] = []
+    back = [-1] * len(stable)
+    for i, (_, date) in enumerate(stable):
+        k = bisect_right(tails, date)
+        back[i] = tails_index[k - 1] if k > 0 else -1
+        if k == len(tails):
+            tails.append(date)
+            tails_index.append(i)
+        else:
+            tails[k], tails_index[k] = date, i
+    keep, i = set(), tails_index[-1] if tails_index else -1
+    while i >= 0:
+        keep.add(i)
+        i = back[i]
+    return {tag for i, (tag, _) in enumerate(stable) if i not in keep}

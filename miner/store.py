@@ -1,0 +1,157 @@
+"""The embedded SQLite store of mined facts.
+
+Three kinds of facts live here.  Commits, as the history walk saw them, with
+the tips whose whole ancestry is stored, so a later run walks only what is new.
+Values derived from git objects, keyed by object id (the `Cache` protocol), so
+nothing derived from an unchanged blob or tree is computed twice.  And the
+tables of the last analysis of each repository, so `mine report` renders
+without re-mining.  Every write happens in a transaction: a run killed half-way
+leaves the store as it was before the run.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from miner.errors import MinerError
+from miner.history import Commit
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS repo (id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS commits (
+    repo_id INTEGER NOT NULL, sha TEXT NOT NULL, parents TEXT NOT NULL,
+    author_name TEXT NOT NULL, author_email TEXT NOT NULL,
+    author_time INTEGER NOT NULL, author_offset TEXT NOT NULL, commit_time INTEGER NOT NULL,
+    subject TEXT NOT NULL, coauthors TEXT NOT NULL, files TEXT NOT NULL,
+    PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS walked_tip (repo_id INTEGER NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS object_cache (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS result_table (repo_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (repo_id, name)) WITHOUT ROWID;
+"""
+
+
+class Store:
+    """A connection to the store file, created with its schema on first use."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise MinerError(f"{self.path}: not a usable miner store ({error})") from None
+        self._pending: dict[tuple[str, str], str] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # Repositories -------------------------------------------------------
+
+    def repo_id(self, name: str, path: str) -> int:
+        """The id of the repository at `path`, registering it the first time."""
+        row = self.db.execute("SELECT id FROM repo WHERE path = ?", (path,)).fetchone()
+        if row:
+            return row[0]
+        with self.transaction():
+            return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
+
+    def repos(self) -> pd.DataFrame:
+        """Every repository analysed into this store."""
+        return pd.read_sql_query("SELECT id, name, path FROM repo ORDER BY name", self.db)
+
+    # Commits ------------------------------------------------------------
+
+    def walked_tips(self, repo_id: int) -> set[str]:
+        """Commits whose whole ancestry is already stored."""
+        return {sha for (sha,) in self.db.execute("SELECT sha FROM walked_tip WHERE repo_id = ?", (repo_id,))}
+
+    def add_commits(self, repo_id: int, commits: Iterable[Commit], tips: Iterable[str]) -> int:
+        """Store a walk's commits and the tips it covered, in one transaction; returns the count."""
+        rows = (
+            (repo_id, c.sha, " ".join(c.parents), c.author_name, c.author_email, c.author_time,
+             c.author_offset, c.commit_time, c.subject, json.dumps(c.coauthors), json.dumps(c.files))
+            for c in commits
+        )
+        with self.transaction():
+            before = self.db.total_changes
+            self.db.executemany("INSERT OR REPLACE INTO commits VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            added = self.db.total_changes - before
+            self.db.executemany("INSERT OR IGNORE INTO walked_tip VALUES (?, ?)", ((repo_id, t) for t in tips))
+        return added
+
+    def commits(self, repo_id: int, files: bool = False) -> Iterator[Commit]:
+        """Every stored commit of a repository (file lists only when asked: they are the bulk)."""
+        columns = "sha, parents, author_name, author_email, author_time, author_offset, commit_time, subject, coauthors"
+        files_column = "files" if files else "'[]'"
+        query = f"SELECT {columns}, {files_column} FROM commits WHERE repo_id = ?"
+        for row in self.db.execute(query, (repo_id,)):
+            yield Commit(row[0], tuple(row[1].split()), row[2], row[3], row[4], row[5], row[6], row[7],
+                         tuple(json.loads(row[8])), tuple(json.loads(row[9])))
+
+    # Object cache (the miner.cache.Cache protocol) ------------------------
+
+    def get(self, kind: str, key: str) -> Any | None:
+        pending = self._pending.get((kind, key))
+        if pending is not None:
+            return json.loads(pending)
+        row = self.db.execute("SELECT value FROM object_cache WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Held in memory until `flush`, so a run's cache lands with its results."""
+        self._pending[(kind, key)] = json.dumps(value)
+
+    def flush(self) -> None:
+        """Write the pending cache entries; call inside the run's closing transaction."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO object_cache VALUES (?, ?, ?)",
+            ((kind, key, value) for (kind, key), value in self._pending.items()),
+        )
+        self._pending.clear()
+
+    # Result tables --------------------------------------------------------
+
+    def save_tables(self, repo_id: int, tables: dict[str, pd.DataFrame]) -> None:
+        """Replace the repository's result tables, with the pending cache, in one transaction."""
+        with self.transaction():
+            self.flush()
+            self.db.execute("DELETE FROM result_table WHERE repo_id = ?", (repo_id,))
+            self.db.executemany(
+                "INSERT INTO result_table VALUES (?, ?, ?)",
+                ((repo_id, name, frame.to_json(orient="table", index=False)) for name, frame in tables.items()),
+            )
+
+    def load_tables(self, repo_id: int) -> dict[str, pd.DataFrame]:
+        """The tables of the repository's last analysis."""
+        rows = self.db.execute("SELECT name, data FROM result_table WHERE repo_id = ?", (repo_id,))
+        return {name: pd.read_json(StringIO(data), orient="table") for name, data in rows}
+
+    def _migrate(self) -> None:
+        self.db.executescript(_SCHEMA)
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise MinerError(f"{self.path}: store schema {row[0]} is not {SCHEMA_VERSION}; remove it to re-mine")

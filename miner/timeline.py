@@ -1,0 +1,90 @@
+"""The release timeline as tables: releases, monthly cadence, prerelease bursts.
+
+Each function returns a DataFrame whose columns are those of the CSV file it
+becomes (`releases.csv`, `cadence.csv`, `bursts.csv`, `lines.csv`,
+`skipped.csv`).  Dates are ISO 8601 strings with the offset the tag or commit
+was made in, so a reader sees the author's local time and nothing is lost
+between time zones.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from miner.history import Commit
+from miner.releases import Timeline
+
+RELEASE_COLUMNS = [
+    "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
+    "contributors", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
+]
+
+
+def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit], resolve: Callable) -> pd.DataFrame:
+    """One row per release, by date: version facts and its range's commits and contributors."""
+    rows = []
+    for release in chosen.releases:
+        authored = [commits[sha] for sha in ranges[release.tag] if not commits[sha].is_merge]
+        kinds = [(identity.key, identity.kind) for identity in (resolve(c.author_name, c.author_email) for c in authored)]
+        stamp = release.version.date_stamp
+        rows.append({
+            "tag": release.tag,
+            "line": release.line,
+            "version": str(release.version),
+            "channel": release.version.channel,
+            "stable": release.stable,
+            "date": release.date.isoformat(),
+            "commit": release.commit,
+            "previous": release.previous,
+            "commits": len(authored),
+            "contributors": len({key for key, kind in kinds if kind == "person"}),
+            "bot_commits": sum(kind == "bot" for _, kind in kinds),
+            "agent_commits": sum(kind == "agent" for _, kind in kinds),
+            "annotated": release.annotated,
+            "first": not release.previous,
+            "out_of_order": release.out_of_order,
+            "date_stamp": stamp.isoformat() if stamp else "",
+        })
+    return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+
+
+def cadence_table(releases: pd.DataFrame) -> pd.DataFrame:
+    """Stable releases and prereleases per calendar month, months without releases included."""
+    if releases.empty:
+        return pd.DataFrame(columns=["month", "releases", "prereleases"])
+    months = releases["date"].str.slice(0, 7)
+    stable = months[releases["stable"]].value_counts()
+    pre = months[~releases["stable"]].value_counts()
+    every = pd.period_range(months.min(), months.max(), freq="M").strftime("%Y-%m")
+    return pd.DataFrame({
+        "month": list(every),
+        "releases": [int(stable.get(m, 0)) for m in every],
+        "prereleases": [int(pre.get(m, 0)) for m in every],
+    })
+
+
+def bursts_table(releases: pd.DataFrame) -> pd.DataFrame:
+    """For each stable release, the prereleases that led to it: how many, over how many days."""
+    moments = pd.to_datetime(releases["date"], utc=True, format="ISO8601")
+    base = releases["version"].str.replace(r"[-+].*$", "", regex=True)
+    rows = []
+    for index, release in releases[releases["stable"]].iterrows():
+        leading = (~releases["stable"]) & (base == release["version"]) & (releases["line"] == release["line"])
+        first = moments[leading].idxmin() if leading.any() else None
+        days = (moments[index] - moments[first]).total_seconds() / 86400 if first is not None else 0.0
+        rows.append({"tag": release["tag"], "date": release["date"], "prereleases": int(leading.sum()),
+                     "first_prerelease": releases.loc[first, "tag"] if first is not None else "",
+                     "days": round(days, 1)})
+    return pd.DataFrame(rows, columns=["tag", "date", "prereleases", "first_prerelease", "days"])
+
+
+def lines_table(chosen: Timeline) -> pd.DataFrame:
+    """Every release line found among the tags, with how many version tags it has."""
+    rows = [{"line": line, "tags": count, "analysed": line == chosen.line} for line, count in chosen.lines.items()]
+    return pd.DataFrame(rows, columns=["line", "tags", "analysed"]).sort_values("tags", ascending=False, kind="stable")
+
+
+def skipped_table(chosen: Timeline) -> pd.DataFrame:
+    """Tags that are not releases of the analysed line, and why."""
+    return pd.DataFrame([vars(s) for s in chosen.skipped], columns=["tag", "reason"])
