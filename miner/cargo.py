@@ -1,0 +1,643 @@
+"""Cargo workspaces as `cargo metadata --no-deps` would report them, read from git objects.
+
+A release's crate graph is a fact about one tree, so it is computed from the
+tree alone: manifests are parsed with `tomllib` straight from blobs, with no
+checkout and nothing from the repository ever executed.  The membership rules
+are Cargo's own (see `cargo/src/cargo/core/workspace.rs`): explicit `members`
+(globs expanded over directories, `**` included), minus `exclude`, plus the
+root package of a non-virtual manifest, plus every path dependency inside the
+workspace directory, recursively; a package belongs to the nearest ancestor
+workspace that does not exclude it, or to the one its `package.workspace` names.
+
+Three kinds of manifest become results: workspace roots, and standalone
+packages that no workspace claims (one crate each, path dependencies not
+members, as Cargo has it).  A package inside a workspace's directory that the
+workspace neither lists nor excludes belongs to nobody (Cargo refuses to run
+there) and is left out; this is what test-data manifests usually are.
+
+Where Cargo would stop with an error, this module records a `Warning` naming
+the file and returns everything else.  Parsed manifests are cached by blob id,
+whole results by tree id, so a release that shares its tree (or most of its
+manifests) with another costs a look-up.
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any, Iterable, NamedTuple
+
+import pygit2
+
+from miner.cache import Cache
+from miner.errors import Warning
+
+MANIFEST = "Cargo.toml"
+# Bump a version when the cached value's shape or meaning changes.
+MANIFEST_KIND = "cargo-manifest-v1"
+WORKSPACES_KIND = "cargo-workspaces-v1"
+MANIFEST_DIRS_KIND = "cargo-manifest-dirs-v1"
+
+_DEPENDENCY_TABLES = (
+    ("normal", ("dependencies",)),
+    ("dev", ("dev-dependencies", "dev_dependencies")),
+    ("build", ("build-dependencies", "build_dependencies")),
+)
+_MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """An edge to another member of the same workspace.
+
+    `name` is the depended-on member's package name, `alias` the key it is
+    renamed to (Cargo's `rename`, set whenever `package =` is written), `kind`
+    one of "normal", "dev", "build", and `target` the platform as Cargo prints
+    it (`cfg(unix)`, `x86_64-pc-windows-gnu`) or None.
+    """
+
+    name: str
+    kind: str = "normal"
+    target: str | None = None
+    optional: bool = False
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class Crate:
+    """A workspace member; `path` is its directory from the repository root ("" for the root)."""
+
+    name: str
+    path: str
+    manifest: str
+    version: str
+    description: str | None
+    dependencies: tuple[Dependency, ...] = ()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The members of the workspace rooted at directory `root`, and what went wrong reading it."""
+
+    root: str
+    crates: tuple[Crate, ...]
+    warnings: tuple[Warning, ...] = ()
+
+    def crate(self, name: str) -> Crate | None:
+        """The member called `name`, if any."""
+        return next((crate for crate in self.crates if crate.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict; warnings keep their path and message, not repo or tag."""
+        return {
+            "root": self.root,
+            "crates": [_crate_to_json(crate) for crate in self.crates],
+            "warnings": [[warning.path, warning.message] for warning in self.warnings],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], repo: str = "", tag: str = "") -> Workspace:
+        """The inverse of `to_json`; warnings are attributed to `repo` and `tag`."""
+        return cls(
+            root=data["root"],
+            crates=tuple(_crate_from_json(crate) for crate in data["crates"]),
+            warnings=tuple(Warning(repo, message, tag, path) for path, message in data["warnings"]),
+        )
+
+
+class CrateChanges(NamedTuple):
+    """What changed between two releases' crates; unpacks as (added, removed, renamed)."""
+
+    added: tuple[Crate, ...]
+    removed: tuple[Crate, ...]
+    renamed: tuple[tuple[Crate, Crate], ...]
+
+
+def workspaces_at(
+    repo: pygit2.Repository,
+    tree: pygit2.Tree,
+    cache: Cache,
+    pin: str | None = None,
+    repo_name: str = "",
+    tag: str = "",
+) -> list[Workspace]:
+    """Every Cargo workspace in `tree`, ordered by root directory.
+
+    With `pin` (a directory), only the workspace Cargo would use when run in
+    that directory is returned, and the rest of the tree is not searched.
+    `repo_name` and `tag` only label the warnings.
+    """
+    key = str(tree.id) if pin is None else f"{tree.id}:{_normal(pin)}"
+    cached = cache.get(WORKSPACES_KIND, key)
+    if cached is None:
+        reader = _TreeReader(repo, tree, cache)
+        found = _pinned(reader, _normal(pin)) if pin is not None else _all_workspaces(reader)
+        cached = [workspace.to_json() for workspace in found]
+        cache.put(WORKSPACES_KIND, key, cached)
+    return [Workspace.from_json(data, repo_name, tag) for data in cached]
+
+
+def crate_changes(before: Workspace | Iterable[Crate], after: Workspace | Iterable[Crate]) -> CrateChanges:
+    """Crates added, removed and renamed between two releases.
+
+    A crate that kept its package name but moved (ripgrep's `grep-cli/` to
+    `crates/cli/`), or kept its directory but changed its name, is one rename,
+    not a removal and an addition.
+    """
+    old = list(before.crates if isinstance(before, Workspace) else before)
+    new = list(after.crates if isinstance(after, Workspace) else after)
+    kept = {(crate.name, crate.path) for crate in old} & {(crate.name, crate.path) for crate in new}
+    old = [crate for crate in old if (crate.name, crate.path) not in kept]
+    new = [crate for crate in new if (crate.name, crate.path) not in kept]
+    renamed = []
+    for same in (lambda crate: crate.name, lambda crate: crate.path):
+        pairs = _pairs_by(old, new, same)
+        renamed += pairs
+        old = [crate for crate in old if all(crate is not pair[0] for pair in pairs)]
+        new = [crate for crate in new if all(crate is not pair[1] for pair in pairs)]
+    return CrateChanges(tuple(new), tuple(old), tuple(renamed))
+
+
+def normal_target(spec: str) -> str:
+    """A `[target.X]` key as Cargo prints it: `cfg(all(unix,not(windows)))` -> `cfg(all(unix, not(windows)))`."""
+    if not spec.startswith("cfg("):
+        return spec
+    tokens = re.findall(r'"[^"]*"|[A-Za-z0-9_]+|[(),=]', spec)
+    text = ""
+    for token in tokens:
+        text += {",": ", ", "=": " = "}.get(token, token)
+    return text
+
+
+# Discovery -------------------------------------------------------------------
+
+
+def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
+    """Workspaces rooted at each `[workspace]` manifest, then unclaimed packages, then stray problems."""
+    dirs, problems = reader.manifest_dirs()
+    built = {}
+    for directory in dirs:
+        facts = reader.manifest(directory)
+        if facts and facts.get("workspace") is not None:
+            built[directory] = _Builder(reader, directory).build()
+    members = {crate.path for workspace in built.values() for crate in workspace.crates}
+    for directory in dirs:
+        if directory in built or directory in members:
+            continue
+        facts = reader.manifest(directory)
+        if facts is None or "error" in facts:
+            problems.append((_manifest_path(directory), facts["error"] if facts else "manifest unreadable"))
+        elif reader.find_root(directory) is None:
+            built[directory] = _Builder(reader, directory).build()
+    return _with_problems(built, problems)
+
+
+def _pinned(reader: _TreeReader, pin: str) -> list[Workspace]:
+    """The workspace Cargo uses when run in directory `pin`."""
+    facts = reader.manifest(pin)
+    if facts is None:
+        return [Workspace(pin, (), (Warning("", "no manifest here", "", _manifest_path(pin)),))]
+    if "error" in facts:
+        return [Workspace(pin, (), (Warning("", facts["error"], "", _manifest_path(pin)),))]
+    root = reader.find_root(pin)
+    return [_Builder(reader, pin if root is None else root).build()]
+
+
+def _with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]]) -> list[Workspace]:
+    """Attach each problem to the innermost workspace whose directory holds it, or to a crate-less one."""
+    for path, message in problems:
+        holders = [root for root in built if _under(path, root)]
+        root = max(holders, key=len) if holders else posixpath.dirname(path)
+        workspace = built.get(root, Workspace(root, ()))
+        warnings = workspace.warnings + (Warning("", message, "", path),)
+        built[root] = Workspace(workspace.root, workspace.crates, warnings)
+    return [built[root] for root in sorted(built)]
+
+
+class _TreeReader:
+    """Reads manifests and directories of one tree, each at most once."""
+
+    def __init__(self, repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache):
+        self.repo, self.tree, self.cache = repo, tree, cache
+        self._manifests: dict[str, dict | None] = {}
+        self._members: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+
+    def manifest(self, directory: str) -> dict | None:
+        """The manifest facts of `directory`, None when it has no `Cargo.toml`."""
+        if directory not in self._manifests:
+            self._manifests[directory] = self._read_manifest(directory)
+        return self._manifests[directory]
+
+    def subdirs(self, directory: str) -> list[str] | None:
+        """Names of the directories inside `directory`, None if it is not a directory."""
+        tree = self._object(directory)
+        if not isinstance(tree, pygit2.Tree):
+            return None
+        return [entry.name for entry in tree if entry.type_str == "tree"]
+
+    def manifest_dirs(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """Every directory holding a `Cargo.toml`, and (path, message) for trees that could not be read."""
+        problems: list[tuple[str, str]] = []
+        return sorted(self._manifest_dirs(self.tree, "", problems)), problems
+
+    def member_dirs(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """The directories `root`'s `members` patterns name, and (path, message) for patterns matching nothing."""
+        if root not in self._members:
+            self._members[root] = self._expand_members(root)
+        return self._members[root]
+
+    def is_excluded(self, root: str, directory: str) -> bool:
+        """Cargo's rule: under an `exclude` path and under no `members` entry taken literally.
+
+        A glob such as `crates/*` is compared as written, so it never
+        overrides an exclusion; `crates/old` written out does.
+        """
+        workspace = self.manifest(root)["workspace"]
+        excluded = any(_under(directory, _join(root, path)) for path in workspace["exclude"])
+        return excluded and not any(_under(directory, _join(root, member)) for member in workspace["members"])
+
+    def find_root(self, directory: str) -> str | None:
+        """The root of the workspace the package in `directory` belongs to, None if it stands alone."""
+        facts = self.manifest(directory) or {}
+        if facts.get("workspace") is not None:
+            return directory
+        pointer = _root_pointer(directory, facts)
+        if pointer is not None:
+            return pointer
+        ancestor = directory
+        while ancestor:
+            ancestor = posixpath.dirname(ancestor)
+            facts = self.manifest(ancestor) or {}
+            if facts.get("workspace") is not None and not self.is_excluded(ancestor, directory):
+                return ancestor
+            pointer = _root_pointer(ancestor, facts)
+            if pointer is not None:
+                return pointer
+        return None
+
+    def _read_manifest(self, directory: str) -> dict | None:
+        blob = self._object(_manifest_path(directory))
+        if blob is None:
+            return None
+        if not isinstance(blob, pygit2.Blob):
+            return {"error": "Cargo.toml is not a file"}
+        facts = self.cache.get(MANIFEST_KIND, str(blob.id))
+        if facts is None:
+            facts = _parse_manifest(blob)
+            self.cache.put(MANIFEST_KIND, str(blob.id), facts)
+        return facts
+
+    def _object(self, path: str) -> pygit2.Object | None:
+        if path == "":
+            return self.tree
+        try:
+            return self.tree[path]
+        except _MISSING_OBJECT:
+            return None
+
+    def _manifest_dirs(self, tree: pygit2.Tree, prefix: str, problems: list) -> list[str]:
+        cached = self.cache.get(MANIFEST_DIRS_KIND, str(tree.id))
+        if cached is not None:
+            return [_join(prefix, directory) for directory in cached]
+        found, complete = [], True
+        for entry in tree:
+            if entry.name == MANIFEST and entry.type_str == "blob":
+                found.append("")
+            elif entry.type_str == "tree":
+                try:
+                    subtree = self.repo[entry.id]
+                except _MISSING_OBJECT:
+                    problems.append((_join(prefix, entry.name), "directory missing from the repository"))
+                    complete = False
+                    continue
+                found += [_join(entry.name, d) for d in self._manifest_dirs(subtree, "", problems)]
+        if complete:
+            self.cache.put(MANIFEST_DIRS_KIND, str(tree.id), found)
+        return [_join(prefix, directory) for directory in found]
+
+    def _expand_members(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
+        dirs, problems = [], []
+        for pattern in self.manifest(root)["workspace"]["members"]:
+            matched = _glob(self, _join(root, pattern))
+            if matched is None:
+                problems.append((_manifest_path(root), f"member {pattern!r} leaves the repository"))
+            elif not matched:
+                problems.append((_manifest_path(root), f"member {pattern!r} matches no directory"))
+            dirs += [directory for directory in matched or () if directory not in dirs]
+        return dirs, problems
+
+
+def _root_pointer(directory: str, facts: dict) -> str | None:
+    pointer = (facts.get("package") or {}).get("workspace")
+    return None if pointer is None else _join(directory, pointer)
+
+
+# Membership ------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects one workspace's members the way Cargo's `find_members` does."""
+
+    def __init__(self, reader: _TreeReader, root: str):
+        self.reader, self.root = reader, root
+        self.facts = reader.manifest(root)
+        self.workspace = self.facts.get("workspace")
+        self.members: list[str] = []
+        self.problems: list[tuple[str, str]] = []
+        self._resolved: dict[str, list[dict]] = {}
+
+    def build(self) -> Workspace:
+        """The workspace: members, their versions and their edges to each other."""
+        if self.workspace is None:
+            self._add(self.root, path_dep=False)
+        else:
+            explicit, problems = self.reader.member_dirs(self.root)
+            self.problems += problems
+            for directory in explicit:
+                self._add(directory, path_dep=False)
+            self._add(self.root, path_dep=False)
+        self._drop_foreign_members()
+        crates = self._crates()
+        warnings = tuple(Warning("", message, "", path) for path, message in self.problems)
+        return Workspace(self.root, crates, warnings)
+
+    def _add(self, directory: str | None, path_dep: bool) -> None:
+        if directory is None or directory in self.members:
+            return
+        if path_dep and not _under(directory, self.root) and self.reader.find_root(directory) != self.root:
+            return
+        if self.workspace is not None and self.reader.is_excluded(self.root, directory):
+            return
+        facts = self.reader.manifest(directory)
+        if facts is None or "error" in facts:
+            message = facts["error"] if facts else "no Cargo.toml for a workspace member or path dependency"
+            self.problems.append((_manifest_path(directory), message))
+            return
+        self.members.append(directory)
+        if self.workspace is None and directory == self.root:
+            return
+        for dependency in self._path_dependencies(directory):
+            self._add(dependency["dir"], path_dep=True)
+
+    def _path_dependencies(self, directory: str) -> list[dict]:
+        """Declared path dependencies of a member, inherited ones resolved against the root."""
+        if directory not in self._resolved:
+            self._resolved[directory] = self._resolve(directory)
+        return self._resolved[directory]
+
+    def _resolve(self, directory: str) -> list[dict]:
+        resolved = []
+        for dependency in self.reader.manifest(directory)["dependencies"]:
+            source = dependency
+            if dependency["inherit"]:
+                source = (self.workspace or {}).get("dependencies", {}).get(dependency["key"])
+                if source is None:
+                    self.problems.append((_manifest_path(directory), f"{dependency['key']!r} is not in [workspace.dependencies]"))
+                    continue
+            if source["path"] is None:
+                continue
+            base = self.root if dependency["inherit"] else directory
+            target = _join(base, source["path"])
+            if target is None:
+                self.problems.append((_manifest_path(directory), f"path dependency {dependency['key']!r} leaves the repository"))
+            resolved.append({**dependency, "package": source["package"], "dir": target})
+        return resolved
+
+    def _drop_foreign_members(self) -> None:
+        """Cargo's `validate_members`: a member must find its way back to this root."""
+        if self.workspace is None:
+            return
+        for directory in list(self.members):
+            if directory == self.root:
+                continue
+            owner = self.reader.find_root(directory)
+            if owner != self.root:
+                self.members.remove(directory)
+                self.problems.append((_manifest_path(directory), f"member of this workspace, but belongs to workspace at {owner!r}"))
+
+    def _crates(self) -> tuple[Crate, ...]:
+        packages = {d: self.reader.manifest(d)["package"] for d in self.members}
+        names = {d: package["name"] for d, package in packages.items() if package and package.get("name")}
+        for directory, package in packages.items():
+            if package is not None and directory not in names:
+                self.problems.append((_manifest_path(directory), "package has no name"))
+        crates = [self._crate(directory, names) for directory in sorted(names)]
+        self._check_unique(crates)
+        return tuple(crates)
+
+    def _crate(self, directory: str, names: dict[str, str]) -> Crate:
+        package = self.reader.manifest(directory)["package"]
+        edges = {
+            Dependency(
+                names[dependency["dir"]], dependency["kind"], dependency["target"],
+                dependency["optional"], dependency["key"] if dependency["package"] else None,
+            )
+            for dependency in self._path_dependencies(directory)
+            if dependency["dir"] in names
+        }
+        return Crate(
+            name=names[directory],
+            path=directory,
+            manifest=_manifest_path(directory),
+            version=self._inherited(directory, package, "version", "0.0.0"),
+            description=self._inherited(directory, package, "description", None),
+            dependencies=tuple(sorted(edges, key=_dependency_order)),
+        )
+
+    def _inherited(self, directory: str, package: dict, field: str, default: Any) -> Any:
+        value = package.get(field)
+        if value is None:
+            return default
+        if isinstance(value, str):
+            return value
+        shared = ((self.workspace or {}).get("package") or {}).get(field)
+        if shared is None:
+            self.problems.append((_manifest_path(directory), f"{field}.workspace = true but [workspace.package] has no {field}"))
+            return default
+        return shared
+
+    def _check_unique(self, crates: list[Crate]) -> None:
+        seen: dict[str, str] = {}
+        for crate in crates:
+            if crate.name in seen:
+                self.problems.append((crate.manifest, f"two members named {crate.name!r} (also {seen[crate.name]})"))
+            seen[crate.name] = crate.manifest
+
+
+def _dependency_order(dependency: Dependency) -> tuple:
+    return (dependency.name, dependency.kind, dependency.target or "", dependency.alias or "", dependency.optional)
+
+
+# Manifests -------------------------------------------------------------------
+
+
+def _parse_manifest(blob: pygit2.Blob) -> dict:
+    """The facts of one `Cargo.toml` this module uses, or {"error": why} (cached by blob id)."""
+    try:
+        document = tomllib.loads(blob.data.decode("utf-8"))
+    except _MISSING_OBJECT:
+        return {"error": "Cargo.toml missing from the repository"}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return {"error": f"Cargo.toml does not parse: {error}"}
+    package = _table(document.get("package")) or _table(document.get("project"))
+    workspace = document.get("workspace")
+    return {
+        "package": _package_facts(package) if package else None,
+        "workspace": _workspace_facts(_table(workspace)) if workspace is not None else None,
+        "dependencies": _dependency_facts(document),
+    }
+
+
+def _package_facts(package: dict) -> dict:
+    return {
+        "name": _string(package.get("name")),
+        "version": _field(package.get("version")),
+        "description": _field(package.get("description")),
+        "workspace": _string(package.get("workspace")),
+    }
+
+
+def _workspace_facts(workspace: dict) -> dict:
+    shared = _table(workspace.get("package"))
+    return {
+        "members": _strings(workspace.get("members")),
+        "exclude": _strings(workspace.get("exclude")),
+        "package": {"version": _string(shared.get("version")), "description": _string(shared.get("description"))},
+        "dependencies": {
+            key: _source(value) for key, value in _table(workspace.get("dependencies")).items()
+        },
+    }
+
+
+def _dependency_facts(document: dict) -> list[dict]:
+    """Path and inherited dependencies of every kind and target, in manifest order."""
+    scopes = [(None, document)] + [
+        (normal_target(spec), _table(table)) for spec, table in _table(document.get("target")).items()
+    ]
+    found = []
+    for target, scope in scopes:
+        for kind, spellings in _DEPENDENCY_TABLES:
+            table = next((_table(scope[name]) for name in spellings if name in scope), {})
+            for key, value in table.items():
+                value = _table(value)
+                inherit = value.get("workspace") is True
+                if inherit or isinstance(value.get("path"), str):
+                    found.append({
+                        "key": key, "kind": kind, "target": target, "inherit": inherit,
+                        "optional": value.get("optional") is True, **_source(value),
+                    })
+    return found
+
+
+def _source(value: Any) -> dict:
+    value = _table(value)
+    return {"path": _string(value.get("path")), "package": _string(value.get("package"))}
+
+
+def _field(value: Any) -> str | dict | None:
+    """A package field: its text, {"workspace": True} when inherited, else None."""
+    if isinstance(value, str):
+        return value
+    if _table(value).get("workspace") is True:
+        return {"workspace": True}
+    return None
+
+
+def _table(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+# Paths -----------------------------------------------------------------------
+
+
+def _glob(reader: _TreeReader, pattern: str | None) -> list[str] | None:
+    """Directories matching a member pattern, as Rust's `glob` crate finds them; None outside the repo."""
+    if pattern is None:
+        return None
+    found = [""]
+    parts = pattern.split("/") if pattern else []
+    for index, part in enumerate(parts):
+        if not any(char in part for char in "*?["):
+            found = [_join(d, part) for d in found if part in (reader.subdirs(d) or ())]
+        elif part == "**":
+            found = _descendants(reader, found, include_self=index < len(parts) - 1)
+        else:
+            found = [_join(d, name) for d in found for name in reader.subdirs(d) or () if fnmatch.fnmatchcase(name, part)]
+    return found
+
+
+def _descendants(reader: _TreeReader, dirs: list[str], include_self: bool) -> list[str]:
+    found = []
+    for directory in dirs:
+        stack = [directory]
+        while stack:
+            current = stack.pop()
+            if include_self or current != directory:
+                found.append(current)
+            stack += [_join(current, name) for name in reader.subdirs(current) or ()]
+    return found
+
+
+def _join(directory: str, path: str) -> str | None:
+    """`path` relative to `directory`, normalised; "" for the root, None if it leaves the repository."""
+    if path.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(directory, path)) if (directory or path) else "."
+    if joined == ".":
+        return ""
+    return None if joined == ".." or joined.startswith("../") else joined
+
+
+def _normal(directory: str) -> str:
+    return _join("", directory.strip("/")) or ""
+
+
+def _under(path: str | None, directory: str | None) -> bool:
+    """Whether `path` is `directory` or inside it, comparing whole components like Rust's `starts_with`."""
+    if path is None or directory is None:
+        return False
+    return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def _manifest_path(directory: str) -> str:
+    return _join(directory, MANIFEST) or MANIFEST
+
+
+def _pairs_by(old: list[Crate], new: list[Crate], same) -> list[tuple[Crate, Crate]]:
+    """Pairs (old, new) that agree on `same` and are the only such crate on each side."""
+    pairs = []
+    for crate in old:
+        matches = [other for other in new if same(other) == same(crate)]
+        if len(matches) == 1 and [c for c in old if same(c) == same(crate)] == [crate]:
+            pairs.append((crate, matches[0]))
+    return pairs
+
+
+# JSON ------------------------------------------------------------------------
+
+
+def _crate_to_json(crate: Crate) -> dict[str, Any]:
+    return {
+        "name": crate.name, "path": crate.path, "manifest": crate.manifest,
+        "version": crate.version, "description": crate.description,
+        "dependencies": [
+            [dep.name, dep.kind, dep.target, dep.optional, dep.alias] for dep in crate.dependencies
+        ],
+    }
+
+
+def _crate_from_json(data: dict[str, Any]) -> Crate:
+    return Crate(
+        data["name"], data["path"], data["manifest"], data["version"], data["description"],
+        tuple(Dependency(*dep) for dep in data["dependencies"]),
+    )
