@@ -183,8 +183,9 @@ def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
         if facts and facts.get("workspace") is not None:
             built[directory] = _Builder(reader, directory).build()
     members = {crate.path for workspace in built.values() for crate in workspace.crates}
+    reported = {warning.path for workspace in built.values() for warning in workspace.warnings}
     for directory in dirs:
-        if directory in built or directory in members:
+        if directory in built or directory in members or _manifest_path(directory) in reported:
             continue
         facts = reader.manifest(directory)
         if facts is None or "error" in facts:
@@ -476,9 +477,11 @@ def _dependency_order(dependency: Dependency) -> tuple:
 def _parse_manifest(blob: pygit2.Blob) -> dict:
     """The facts of one `Cargo.toml` this module uses, or {"error": why} (cached by blob id)."""
     try:
-        document = tomllib.loads(blob.data.decode("utf-8"))
+        data = blob.data
     except _MISSING_OBJECT:
         return {"error": "Cargo.toml missing from the repository"}
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return {"error": f"Cargo.toml does not parse: {error}"}
     package = _table(document.get("package")) or _table(document.get("project"))
