@@ -70,7 +70,8 @@ def bursts_table(releases: pd.DataFrame) -> pd.DataFrame:
     base = releases["version"].str.replace(r"[-+].*$", "", regex=True)
     rows = []
     for index, release in releases[releases["stable"]].iterrows():
-        leading = (~releases["stable"]) & (base == release["version"]) & (releases["line"] == release["line"])
+        leading = ((~releases["stable"]) & (base == release["version"]) & (releases["line"] == release["line"])
+                   & (moments < moments[index]))
         first = moments[leading].idxmin() if leading.any() else None
         days = (moments[index] - moments[first]).total_seconds() / 86400 if first is not None else 0.0
         rows.append({"tag": release["tag"], "date": release["date"], "prereleases": int(leading.sum()),

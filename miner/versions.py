@@ -22,6 +22,7 @@ _TAG = re.compile(r"^(?P<prefix>.*?)" + _VERSION.pattern)
 COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 _CHANNEL_ALIASES = {"a": "alpha", "b": "beta", "c": "rc", "pre": "rc", "canary": "nightly", "snapshot": "nightly"}
 _DATE_STAMP = re.compile(r"^\d{10}$")
+_CHANNEL_WORD = re.compile(r"(?i)(alpha|beta|rc|pre|preview|nightly|dev|canary|snapshot)\b")
 
 
 @dataclass(frozen=True, order=False)
@@ -101,8 +102,12 @@ def parse_tag(tag: str) -> TagVersion | None:
 
 
 def _version_from(match: re.Match) -> Version:
+    """A Version; build metadata that names a channel (`+nightly.040725`) is read as a prerelease."""
     numbers = tuple(int(n) for n in match.group("numbers").split("."))
-    return Version(numbers, match.group("pre") or "", match.group("build") or "")
+    pre, build = match.group("pre") or "", match.group("build") or ""
+    if not pre and _CHANNEL_WORD.match(build):
+        pre, build = build, ""
+    return Version(numbers, pre, build)
 
 
 def _pre_field_key(field: str) -> tuple:

@@ -1,0 +1,121 @@
+"""`mine analyze` as a library call: repository in, tables out.
+
+The pipeline reads the tags, walks only the history the store has not seen,
+computes each release's range and counts, and saves the tables in one
+transaction.  It returns pandas DataFrames named after the CSV files they
+become, so a notebook gets exactly what the command line writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from miner import timeline
+from miner.errors import MinerError, Warning
+from miner.history import HistoryError, walk
+from miner.identities import IdentityResolver
+from miner.paths import default_db
+from miner.releases import Timeline, commit_ranges, read_tags, select_releases
+from miner.repository import Repository, open_repository
+from miner.store import Store
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Analysis:
+    """The result of analysing one repository: its tables and the warnings met on the way."""
+
+    repo: str
+    line: str
+    tables: dict[str, pd.DataFrame]
+    warnings: list[Warning] = field(default_factory=list)
+    walked: int = 0
+
+
+def analyze(
+    spec: str,
+    *,
+    db: str | Path | None = None,
+    line: str | None = None,
+    tags: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Analyse the repository at path (or clone name) `spec` and store the result."""
+    say = progress or (lambda message: None)
+    repo = open_repository(spec)
+    repo_name = name or repo.name
+    store = Store(db or default_db())
+    try:
+        say(f"{repo_name}: reading tags")
+        chosen = select_releases(read_tags(repo.git), line=line, pattern=tags)
+        if not chosen.releases:
+            raise MinerError(_no_releases(repo_name, chosen, line, tags))
+        repo_id = store.repo_id(repo_name, str(repo.git_dir))
+        warnings: list[Warning] = []
+        say(f"{repo_name}: walking history")
+        walked = _walk_new(store, repo_id, repo, chosen, warnings)
+        tables = _tables(store, repo_id, repo, chosen, warnings)
+        store.save_tables(repo_id, tables)
+        return Analysis(repo_name, chosen.line, tables, warnings, walked)
+    finally:
+        store.close()
+
+
+def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | None) -> str:
+    if line is not None or pattern is not None:
+        wanted = f"line '{line}'" if line is not None else f"tags matching '{pattern}'"
+        return f"{repo}: no release tags for {wanted} (lines found: {', '.join(map(repr, chosen.lines)) or 'none'})"
+    return f"{repo}: no version tags ({len(chosen.skipped)} tags, none parse as a version)"
+
+
+def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, warnings: list[Warning]) -> int:
+    """Walk the commits the store lacks; a tip whose history is unreadable costs a warning."""
+    known = store.walked_tips(repo_id)
+    head = [str(repo.git.head.target)] if not repo.git.head_is_unborn else []
+    tips = list(dict.fromkeys([r.commit for r in chosen.releases] + head))
+    new = [tip for tip in tips if tip not in known]
+    if not new:
+        return 0
+    try:
+        return store.add_commits(repo_id, walk(repo.git_dir, new, known), new)
+    except HistoryError:
+        tags = {r.commit: r.tag for r in chosen.releases}
+        return sum(_walk_one(store, repo_id, repo, tip, tags.get(tip, "HEAD"), warnings) for tip in new)
+
+
+def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, warnings: list[Warning]) -> int:
+    """Walk one tip alone (excluding what is stored), without file lists if its trees are damaged."""
+    known = store.walked_tips(repo_id)
+    try:
+        return store.add_commits(repo_id, walk(repo.git_dir, [tip], known), [tip])
+    except HistoryError as error:
+        first = error
+    try:
+        added = store.add_commits(repo_id, walk(repo.git_dir, [tip], known, files=False), [])
+        warnings.append(Warning(repo.name, f"changed files unavailable ({first})", tag=tag))
+        return added
+    except HistoryError as error:
+        warnings.append(Warning(repo.name, f"history unreadable, counts incomplete ({error})", tag=tag))
+        return 0
+
+
+def _tables(store: Store, repo_id: int, repo: Repository, chosen: Timeline, warnings: list[Warning]) -> dict[str, pd.DataFrame]:
+    commits = {c.sha: c for c in store.commits(repo_id)}
+    parents = {sha: c.parents for sha, c in commits.items()}
+    ranges = commit_ranges(chosen.releases, parents)
+    resolver = IdentityResolver(repo.git, seen=[(c.author_name, c.author_email) for c in commits.values()])
+    releases = timeline.releases_table(chosen, ranges, commits, resolver.resolve)
+    tables = {
+        "releases": releases,
+        "cadence": timeline.cadence_table(releases),
+        "bursts": timeline.bursts_table(releases),
+        "lines": timeline.lines_table(chosen),
+        "skipped": timeline.skipped_table(chosen),
+        "warnings": pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"]),
+    }
+    return tables

@@ -1,0 +1,113 @@
+"""The `mine` command line: parses options and calls the library, nothing more.
+
+Every verb shares the same options with the same meaning (`--db`, `--out`,
+`--format`, `--config`, `-q/-v`).  Data goes to stdout or to files, progress and
+warnings to stderr, and any failure on bad input ends as one line on stderr
+with a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+
+from miner import clone as cloning
+from miner.analysis import analyze as run_analysis
+from miner.errors import MinerError
+from miner.report import timeline_report
+
+FORMATS = ["md", "csv", "json"]
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def main() -> None:
+    """Entry point: run the click group, turning expected failures into one line."""
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("interrupted; the store is as it was before this run", 130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except MinerError as error:
+        _fail(str(error), 1)
+    except KeyboardInterrupt:
+        _fail("interrupted; the store is as it was before this run", 130)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="miner")
+def cli() -> None:
+    """Mine the git history of software projects into release, architecture and contributor facts."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--config", "config", type=click.Path(dir_okay=False), help="TOML file listing repositories to clone.")
+@click.option("--dest", type=click.Path(file_okay=False), help="Directory for the mirrors (default: $MINER_HOME/repos).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet: bool) -> None:
+    """Clone SOURCES (URL, path or owner/name) as bare mirrors, or update them if cloned before."""
+    wanted = [cloning.parse_source(s) for s in sources]
+    if config:
+        wanted += cloning.sources_from_config(config)
+    if not wanted:
+        raise MinerError("nothing to clone: give SOURCES or --config FILE")
+    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet)
+    for result in results:
+        if result.status != "failed":
+            click.echo(f"{result.status}\t{result.source.name}\t{result.path}")
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("repo")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: reports/<repo-name>/).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="md and csv write files to --out; json also prints the tables on stdout.")
+@click.option("--line", help="Release line to analyse: the tag text before the version, e.g. rust-v.")
+@click.option("--tags", help="Regular expression the release tags must match (instead of --line).")
+@click.option("--name", help="Name for the repository in reports (default: its directory name).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
+def analyze(repo, db, out, fmt, line, tags, name, quiet, verbose) -> None:
+    """Analyse REPO (a path, or the name of a clone): release timeline and cadence."""
+    say = None if quiet else (lambda message: _stderr.print(f"[dim]{message}[/dim]"))
+    result = run_analysis(repo, db=db, line=line, tags=tags, name=name, progress=say)
+    folder = Path(out) if out else Path("reports") / result.repo
+    _write_tables(folder, result.tables)
+    (folder / "report.md").write_text(timeline_report(result.repo, result.line, result.tables), encoding="utf-8")
+    if not quiet:
+        for warning in result.warnings:
+            _stderr.print(f"[yellow]warning[/yellow] {warning}")
+        if verbose:
+            for row in result.tables["skipped"].itertuples():
+                _stderr.print(f"[dim]skipped {row.tag}: {row.reason}[/dim]")
+        _stderr.print(_summary_line(result, folder))
+    if fmt == "json":
+        click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in result.tables.items()}, indent=2))
+
+
+def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def _summary_line(result, folder: Path) -> str:
+    releases = result.tables["releases"]
+    stable = int(releases["stable"].sum())
+    return (f"{result.repo}: {len(releases)} releases on line '{result.line}' ({stable} stable), "
+            f"{len(result.tables['skipped'])} tags skipped, {result.walked} commits walked; "
+            f"{len(result.warnings)} warnings; wrote {folder}/")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"mine: error: {message}", err=True)
+    sys.exit(code)

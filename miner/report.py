@@ -1,0 +1,110 @@
+"""Markdown sections of the report, rendered from the analysis tables.
+
+Each section is wrapped in markers (`<!-- mine:cadence repo=codex -->` ...
+`<!-- /mine:cadence -->`) so that a later run can regenerate it inside a
+hand-written report without touching the text around it.  Figures are phrased
+the way an analyst writes them ("100 stable releases in 9 months"), with the
+typical range (interquartile) beside the full one.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+BAR = "█"
+
+
+def section(name: str, repo: str, body: str) -> str:
+    """Wrap `body` in the markers that let `mine regenerate` find it again."""
+    return f"<!-- mine:{name} repo={repo} -->\n{body.rstrip()}\n<!-- /mine:{name} -->\n"
+
+
+def timeline_report(repo: str, line: str, tables: dict[str, pd.DataFrame], today: date | None = None) -> str:
+    """The whole report for the release timeline: summary, cadence chart, bursts and releases."""
+    releases = tables["releases"]
+    parts = [
+        f"# {repo}: releases\n",
+        section("summary", repo, summary(line, releases, tables["cadence"], tables["bursts"])),
+        "## Cadence\n",
+        section("cadence", repo, cadence_chart(tables["cadence"], today or date.today())),
+        "## Releases\n",
+        section("releases", repo, markdown_table(_release_rows(releases))),
+    ]
+    return "\n".join(parts)
+
+
+def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd.DataFrame) -> str:
+    """The release summary in the sample report's words."""
+    stable = releases[releases["stable"]]
+    pre = releases[~releases["stable"]]
+    months = len(cadence)
+    lines = [f"{len(stable)} stable releases in {months} month{'s' * (months != 1)} "
+             f"({_day(releases['date'].iloc[0])} to {_day(releases['date'].iloc[-1])}), "
+             f"on the release line `{line or '(no prefix)'}`."]
+    if months:
+        lines.append(f"Stable releases per month: {_spread(cadence['releases'])}.")
+    if len(pre):
+        channels = ", ".join(f"{n} {c}" for c, n in pre["channel"].value_counts().items())
+        led = bursts[bursts["prereleases"] > 0]
+        burst = (f" Before {len(led)} of the stable releases came a burst of {_spread(led['prereleases'])} prereleases "
+                 f"over {_spread(led['days'])} days." if len(led) else "")
+        lines.append(f"{len(pre)} prereleases ({channels}).{burst}")
+    lines.append(f"Distinct contributors per release: {_spread(releases['contributors'])}; "
+                 f"non-merge commits per release: {_spread(releases['commits'])}.")
+    bots, agents = int(releases["bot_commits"].sum()), int(releases["agent_commits"].sum())
+    if bots or agents:
+        lines.append(f"Commits by bots: {bots}; by coding agents: {agents} (not counted as contributors).")
+    late = releases[releases["out_of_order"]]["tag"].tolist()
+    if late:
+        lines.append(f"Tagged out of version order: {', '.join(f'`{t}`' for t in late)}.")
+    return "\n\n".join(lines)
+
+
+def cadence_chart(cadence: pd.DataFrame, today: date) -> str:
+    """Stable releases per month as a text bar chart, as in the sample report."""
+    if cadence.empty:
+        return "No stable releases."
+    width = len(str(cadence["releases"].max()))
+    rows = [f"{m}: {n:>{max(width, 3)}}  {BAR * n}" for m, n in zip(cadence["month"], cadence["releases"])]
+    if cadence["month"].iloc[-1] == today.strftime("%Y-%m"):
+        rows[-1] += " (month in progress)"
+    return "```\n" + "\n".join(rows) + "\n```"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table; pipes in cells are escaped."""
+    if frame.empty:
+        return "_None._"
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def _release_rows(releases: pd.DataFrame) -> pd.DataFrame:
+    rows = releases.assign(date=releases["date"].map(_day))
+    return rows[["tag", "channel", "date", "previous", "commits", "contributors"]].iloc[::-1]
+
+
+def _spread(values: pd.Series) -> str:
+    """`median M (typically A–B, range C–D)` for a series of counts."""
+    values = pd.Series(values, dtype=float)
+    if values.empty:
+        return "none"
+    low, high = values.quantile([0.25, 0.75], interpolation="nearest")
+    median = values.median()
+    typical = _num(low) if _num(low) == _num(high) else f"{_num(low)}–{_num(high)}"
+    return f"median {_num(median)} (typically {typical}, range {_num(values.min())}–{_num(values.max())})"
+
+
+def _num(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _day(iso: str) -> str:
+    return iso[:10]
+
+
+def _cell(value) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")

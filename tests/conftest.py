@@ -1,0 +1,37 @@
+"""Shared fixtures: the agent-shaped and crate-shaped repositories, built once per session."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from fixtures.agent_repo import build_agent_repo, build_crate_repo
+
+
+@pytest.fixture(scope="session")
+def agent_repo(tmp_path_factory):
+    """Path of the Codex-shaped bare repository (read-only: copy it before changing it)."""
+    path = tmp_path_factory.mktemp("repos") / "agent.git"
+    build_agent_repo(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def crate_repo(tmp_path_factory):
+    """Path of the ripgrep-shaped bare repository."""
+    path = tmp_path_factory.mktemp("repos") / "crate.git"
+    build_crate_repo(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def miner_home(tmp_path, monkeypatch):
+    """Every test gets its own MINER_HOME, so no store or clone leaks between tests."""
+    home = tmp_path / "miner-home"
+    monkeypatch.setenv("MINER_HOME", str(home))
+    return home
+
+
+def git(repo, *args: str) -> str:
+    """Run git against a repository and return its output: the oracle the tests trust."""
+    return subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True, text=True).stdout

@@ -1,0 +1,50 @@
+"""A repository with missing objects: the broken release gets a warning, the others are analysed."""
+import shutil
+
+import pytest
+
+from miner.analysis import analyze
+from tests.conftest import git
+
+
+def remove_object(repo, sha):
+    path = repo / "objects" / sha[:2] / sha[2:]
+    path.unlink()
+
+
+@pytest.fixture
+def repo(agent_repo, tmp_path):
+    copy = tmp_path / "agent.git"
+    shutil.copytree(agent_repo, copy)
+    return copy
+
+
+def test_missing_blob_does_not_disturb_the_walk(repo, tmp_path):
+    blob = git(repo, "rev-parse", "rust-v0.1.0:README.md").strip()
+    remove_object(repo, blob)
+    result = analyze(str(repo), db=tmp_path / "s.sqlite")
+    assert result.warnings == []
+    assert len(result.tables["releases"]) == 13
+
+
+def test_missing_tree_costs_a_warning_on_the_releases_that_reach_it(repo, tmp_path):
+    tree = git(repo, "rev-parse", "rust-v0.5.0-alpha.1^{tree}").strip()
+    remove_object(repo, tree)
+    result = analyze(str(repo), db=tmp_path / "s.sqlite")
+    warned = {w.tag for w in result.warnings}
+    assert "rust-v0.5.0-alpha.1" in warned
+    assert all("changed files unavailable" in w.message for w in result.warnings)
+    releases = result.tables["releases"].set_index("tag")
+    assert releases.loc["rust-v0.5.0-alpha.1", "commits"] == int(
+        git(repo, "rev-list", "--no-merges", "--count", "rust-v0.2.0..rust-v0.5.0-alpha.1"))
+
+
+def test_missing_commit_breaks_only_the_releases_that_contain_it(repo, tmp_path):
+    release_commit = git(repo, "rev-parse", "rust-v0.6.0^{commit}").strip()
+    remove_object(repo, release_commit)
+    result = analyze(str(repo), db=tmp_path / "s.sqlite")
+    skipped = dict(zip(result.tables["skipped"]["tag"], result.tables["skipped"]["reason"]))
+    assert skipped["rust-v0.6.0"] == "points at a missing object"
+    releases = result.tables["releases"].set_index("tag")
+    assert releases.loc["rust-v0.7.0", "commits"] == int(
+        git(repo, "rev-list", "--no-merges", "--count", "rust-v0.6.1..rust-v0.7.0"))

@@ -1,0 +1,78 @@
+"""The release timeline against git itself: tags, dates, ranges, commit and contributor counts."""
+from datetime import datetime
+
+import pytest
+
+from miner.analysis import analyze
+from tests.conftest import git
+
+
+@pytest.fixture(scope="module")
+def releases(agent_repo, tmp_path_factory):
+    return analyze(str(agent_repo), db=tmp_path_factory.mktemp("db") / "s.sqlite").tables["releases"]
+
+
+def test_main_line_is_found_and_other_lines_are_left_out(releases):
+    assert set(releases["line"]) == {"rust-v"}
+    tags = set(git_tags("rust-v"))
+    assert set(releases["tag"]) == tags
+
+
+def test_release_date_is_tagger_date_else_committer_date(agent_repo, releases):
+    oracle = {}
+    for line in git(agent_repo, "for-each-ref", "--format=%(refname:short)|%(creatordate:iso-strict)", "refs/tags").splitlines():
+        tag, date = line.split("|")
+        oracle[tag] = date
+    for tag, date in zip(releases["tag"], releases["date"]):
+        assert datetime.fromisoformat(date) == datetime.fromisoformat(oracle[tag]), tag
+        assert date[-6:] == oracle[tag][-6:], f"{tag}: offset of the tag's own time zone kept"
+
+
+def test_releases_are_ordered_by_date(releases):
+    moments = [datetime.fromisoformat(d) for d in releases["date"]]
+    assert moments == sorted(moments)
+
+
+def test_previous_is_the_previous_stable_release_in_version_order(releases):
+    previous = dict(zip(releases["tag"], releases["previous"]))
+    assert previous["rust-v0.5.0-alpha.2"] == "rust-v0.2.0"
+    assert previous["rust-v0.6.0"] == "rust-v0.5.0"
+    assert previous["rust-v0.1.0"] == "rust-v0.0.2504291921"
+    assert previous["rust-v0.0.2504291921"] == ""
+
+
+def test_commit_counts_equal_git_log_ranges(agent_repo, releases):
+    for tag, previous, commits in zip(releases["tag"], releases["previous"], releases["commits"]):
+        revisions = [f"{previous}..{tag}"] if previous else [tag]
+        expected = int(git(agent_repo, "rev-list", "--no-merges", "--count", *revisions))
+        assert commits == expected, tag
+
+
+def test_contributors_equal_mailmapped_authors_without_bots(agent_repo, releases):
+    for tag, previous, contributors in zip(releases["tag"], releases["previous"], releases["contributors"]):
+        revisions = [f"{previous}..{tag}"] if previous else [tag]
+        authors = git(agent_repo, "log", "--no-merges", "--format=%aN|%aE", *revisions).splitlines()
+        people = {email.lower() for name, email in (a.split("|") for a in authors) if not name.endswith("[bot]")}
+        assert contributors == len(people), tag
+
+
+def test_first_release_spans_whole_history_and_is_flagged(releases):
+    first = releases[releases["first"]]
+    assert first["tag"].tolist() == ["rust-v0.0.2504291921"]
+
+
+def test_tag_made_months_after_its_neighbours_is_flagged_out_of_order(releases):
+    assert releases[releases["out_of_order"]]["tag"].tolist() == ["rust-v0.0.2504291921"]
+    stamped = releases[releases["tag"] == "rust-v0.0.2504291921"].iloc[0]
+    assert stamped["date_stamp"] == "2025-04-29T19:21:00+00:00"
+
+
+def test_channels_and_stable_flag(releases):
+    channel = dict(zip(releases["tag"], releases["channel"]))
+    assert channel["rust-v0.5.0-alpha.3"] == "alpha" and channel["rust-v0.7.0-beta.1"] == "beta"
+    assert releases["stable"].sum() == 8
+
+
+def git_tags(prefix):
+    from fixtures.agent_repo import RELEASES
+    return [f"{prefix}{v}" for v, _, _ in RELEASES] + [f"{prefix}0.0.2504291921"]
