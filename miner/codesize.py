@@ -1,0 +1,163 @@
+"""How much code a crate and a repository hold, measured from git objects.
+
+Two sizes matter to the reports: lines of Rust per crate (to say which crates
+carry the weight) and the repository's language mix (to say "primary language:
+Rust").  Both are sums over a tree, so both are cached by object id: a blob's
+line count by blob id, a directory's total by tree id.  Between two releases
+most directories are unchanged, and an unchanged directory costs one look-up.
+"""
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from typing import Iterable
+
+import pygit2
+
+from miner.cache import Cache
+
+RUST_LINES_BLOB_KIND = "rust-lines-blob-v1"
+RUST_LINES_TREE_KIND = "rust-lines-tree-v1"
+LANGUAGE_BYTES_KIND = "language-bytes-tree-v1"
+
+# Programming and markup languages by extension, named as GitHub names them.
+# Prose and data (Markdown, JSON, YAML, TOML, lock files) are left out, as
+# GitHub's language bar leaves them out.
+LANGUAGES = {
+    ".rs": "Rust", ".py": "Python", ".pyi": "Python",
+    ".ts": "TypeScript", ".tsx": "TypeScript", ".mts": "TypeScript", ".cts": "TypeScript",
+    ".js": "JavaScript", ".jsx": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
+    ".go": "Go", ".c": "C", ".h": "C", ".cc": "C++", ".cpp": "C++", ".cxx": "C++", ".hpp": "C++",
+    ".java": "Java", ".kt": "Kotlin", ".kts": "Kotlin", ".swift": "Swift", ".m": "Objective-C",
+    ".rb": "Ruby", ".php": "PHP", ".cs": "C#", ".lua": "Lua", ".zig": "Zig", ".nix": "Nix",
+    ".sh": "Shell", ".bash": "Shell", ".zsh": "Shell", ".fish": "Shell", ".ps1": "PowerShell",
+    ".html": "HTML", ".htm": "HTML", ".css": "CSS", ".scss": "SCSS", ".vue": "Vue", ".svelte": "Svelte",
+    ".bzl": "Starlark", ".star": "Starlark", ".scm": "Scheme", ".el": "Emacs Lisp", ".vim": "Vim Script",
+}
+FILE_NAMES = {"Dockerfile": "Dockerfile", "Makefile": "Makefile", "BUILD.bazel": "Starlark"}
+
+_MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
+
+
+def rust_lines(
+    repo: pygit2.Repository,
+    tree: pygit2.Tree,
+    crate_path: str,
+    exclude_paths: Iterable[str],
+    cache: Cache,
+) -> int:
+    """Non-blank lines in `.rs` files under directory `crate_path` ("" for the root).
+
+    `exclude_paths` are directories (from the repository root) not to count,
+    typically the crates nested inside this one; paths outside `crate_path`
+    are ignored.  Files that cannot be read count as nothing.
+    """
+    start = _subtree(repo, tree, crate_path)
+    if start is None:
+        return 0
+    inside = [path for path in exclude_paths if _strictly_under(path, crate_path)]
+    return _rust_lines(repo, start, crate_path, inside, cache)
+
+
+def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache) -> dict[str, int]:
+    """Lines of Rust for each crate directory, not counting crates nested inside it."""
+    paths = list(crate_paths)
+    return {path: rust_lines(repo, tree, path, paths, cache) for path in paths}
+
+
+def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) -> dict[str, int]:
+    """Bytes of each language in the whole tree, largest first."""
+    totals = _language_bytes(repo, tree, cache)
+    return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
+
+
+def language_of(name: str) -> str | None:
+    """The language of a file name, None for prose, data and the unknown."""
+    if name in FILE_NAMES:
+        return FILE_NAMES[name]
+    return LANGUAGES.get(posixpath.splitext(name)[1].lower())
+
+
+def _rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, path: str, excluded: list[str], cache: Cache) -> int:
+    """Lines in `tree` (at `path`); whole-tree totals are cached only where nothing inside is excluded."""
+    cacheable = not any(_strictly_under(item, path) for item in excluded)
+    if cacheable:
+        cached = cache.get(RUST_LINES_TREE_KIND, str(tree.id))
+        if cached is not None:
+            return cached
+    total, complete = 0, True
+    for entry in tree:
+        child = posixpath.join(path, entry.name) if path else entry.name
+        if entry.type_str == "tree" and child not in excluded:
+            subtree = _load(repo, entry.id)
+            complete &= subtree is not None
+            total += _rust_lines(repo, subtree, child, excluded, cache) if subtree is not None else 0
+        elif entry.type_str == "blob" and entry.name.endswith(".rs"):
+            lines = _blob_lines(repo, entry.id, cache)
+            complete &= lines is not None
+            total += lines or 0
+    if cacheable and complete:
+        cache.put(RUST_LINES_TREE_KIND, str(tree.id), total)
+    return total
+
+
+def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int | None:
+    cached = cache.get(RUST_LINES_BLOB_KIND, str(oid))
+    if cached is not None:
+        return cached
+    blob = _load(repo, oid)
+    if blob is None:
+        return None
+    lines = sum(1 for line in blob.data.splitlines() if line.strip())
+    cache.put(RUST_LINES_BLOB_KIND, str(oid), lines)
+    return lines
+
+
+def _language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) -> dict[str, int]:
+    cached = cache.get(LANGUAGE_BYTES_KIND, str(tree.id))
+    if cached is not None:
+        return cached
+    totals: Counter[str] = Counter()
+    complete = True
+    for entry in tree:
+        if entry.type_str == "tree":
+            subtree = _load(repo, entry.id)
+            complete &= subtree is not None
+            totals.update(_language_bytes(repo, subtree, cache) if subtree is not None else {})
+        elif entry.type_str == "blob" and entry.filemode != pygit2.GIT_FILEMODE_LINK:
+            language = language_of(entry.name)
+            size = _size(repo, entry.id) if language else 0
+            complete &= size is not None
+            if language and size:
+                totals[language] += size
+    if complete:
+        cache.put(LANGUAGE_BYTES_KIND, str(tree.id), dict(totals))
+    return dict(totals)
+
+
+def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:
+    try:
+        return repo.odb.read_header(oid)[1]
+    except _MISSING_OBJECT:
+        return None
+
+
+def _load(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Object | None:
+    try:
+        return repo[oid]
+    except _MISSING_OBJECT:
+        return None
+
+
+def _subtree(repo: pygit2.Repository, tree: pygit2.Tree, path: str) -> pygit2.Tree | None:
+    if path in ("", "."):
+        return tree
+    try:
+        found = tree[path]
+    except _MISSING_OBJECT:
+        return None
+    return found if isinstance(found, pygit2.Tree) else None
+
+
+def _strictly_under(path: str, directory: str) -> bool:
+    return path != directory and (directory == "" or path.startswith(directory.rstrip("/") + "/"))

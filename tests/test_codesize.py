@@ -1,0 +1,105 @@
+"""Lines of Rust per crate and bytes per language, checked against git's own view of the tree."""
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from fixtures.gitbuilder import RepoBuilder
+from miner.cache import MemoryCache
+from miner.codesize import LANGUAGE_BYTES_KIND, crate_rust_lines, language_bytes, language_of, rust_lines
+
+WHEN = "2025-07-01T10:00:00+00:00"
+FILES = {
+    "Cargo.toml": "[workspace]\n",
+    "src/main.rs": "fn main() {\n\n    run();\n}\n   \n",
+    "crates/core/src/lib.rs": "pub fn run() {}\n\n// comment\n",
+    "crates/core/src/deep/mod.rs": "mod a;\r\nmod b;\r\n\r\n",
+    "crates/core/plugin/src/lib.rs": "pub fn plugin() {}\n",
+    "crates/core/README.md": "# core\n\nlong prose " * 20,
+    "scripts/build.sh": "#!/bin/sh\necho hi\n",
+    "web/app.tsx": "export const App = () => null;\n",
+    "web/util.js": "module.exports = {};\n",
+    "Dockerfile": "FROM rust\n",
+    "data.json": "{}\n",
+}
+
+
+def build(tmp_path, files=FILES):
+    builder = RepoBuilder(tmp_path / "repo.git", bare=True)
+    oid = builder.commit("one", files, when=WHEN)
+    return builder, oid
+
+
+def exported(tmp_path, oid) -> Path:
+    """The commit's files on disk, written by `git archive`: the oracle for line counts."""
+    target = tmp_path / "export"
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(tmp_path / "repo.git"), "archive", str(oid)], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def nonblank_rust_lines(directory: Path, excluded: list[Path]) -> int:
+    return sum(
+        sum(1 for line in path.read_bytes().splitlines() if line.strip())
+        for path in directory.rglob("*.rs")
+        if not any(path.is_relative_to(skip) for skip in excluded)
+    )
+
+
+def test_rust_lines_match_the_exported_tree(tmp_path):
+    builder, oid = build(tmp_path)
+    disk = exported(tmp_path, oid)
+    tree = builder.repo[oid].tree
+    crates = ["", "crates/core", "crates/core/plugin"]
+    counted = crate_rust_lines(builder.repo, tree, crates, MemoryCache())
+    assert counted == {
+        "": nonblank_rust_lines(disk, [disk / "crates/core"]),
+        "crates/core": nonblank_rust_lines(disk / "crates/core", [disk / "crates/core/plugin"]),
+        "crates/core/plugin": nonblank_rust_lines(disk / "crates/core/plugin", []),
+    }
+    assert counted == {"": 3, "crates/core": 4, "crates/core/plugin": 1}
+
+
+def test_rust_lines_of_a_missing_directory_is_zero(tmp_path):
+    builder, oid = build(tmp_path)
+    assert rust_lines(builder.repo, builder.repo[oid].tree, "nowhere", [], MemoryCache()) == 0
+
+
+def test_language_bytes_match_git_ls_tree(tmp_path):
+    builder, oid = build(tmp_path)
+    listing = subprocess.run(
+        ["git", "-C", str(tmp_path / "repo.git"), "ls-tree", "-r", "-l", str(oid)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    expected = Counter()
+    for line in listing.splitlines():
+        meta, path = line.split("\t")
+        language = language_of(Path(path).name)
+        if language:
+            expected[language] += int(meta.split()[3])
+    found = language_bytes(builder.repo, builder.repo[oid].tree, MemoryCache())
+    assert found == dict(expected)
+    assert list(found) == ["Rust", "TypeScript", "JavaScript", "Shell", "Dockerfile"]  # largest first
+
+
+def test_unchanged_directories_cost_nothing(tmp_path):
+    builder, first = build(tmp_path)
+    second = builder.commit("two", {"web/app.tsx": "export const App = () => 1;\n"}, when=WHEN)
+    cache = CountingCache()
+    language_bytes(builder.repo, builder.repo[first].tree, cache)
+    cache.puts.clear()
+    after = language_bytes(builder.repo, builder.repo[second].tree, cache)
+    assert cache.puts[LANGUAGE_BYTES_KIND] == 2  # the root and web/, nothing else
+    assert after["TypeScript"] == len("export const App = () => 1;\n")
+
+
+class CountingCache(MemoryCache):
+    def __init__(self):
+        super().__init__()
+        self.puts = Counter()
+
+    def put(self, kind, key, value):
+        self.puts[kind] += 1
+        super().put(kind, key, value)
