@@ -400,8 +400,8 @@ def github_login(email: str) -> str:
 
 
 def normal_name(name: str) -> str:
-    """A name as compared for joining: NFC, case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """A name as compared for joining: case-folded, whitespace (even U+3000) collapsed."""
+    return " ".join(name.casefold().split())
 
 
 _NOREPLY = re.compile(r"^\s*(?:\d+\+)?([^@\s]+)@users\.noreply\.github\.com\s*$", re.IGNORECASE)
