@@ -418,11 +418,16 @@ def _from_scp(match: re.Match[str]) -> Source:
 
 
 def _from_path(path: Path) -> Source:
-    """A local repository; `repo/.git` is named after `repo`."""
-    if path.name == ".git":
-        owner, name = path.parent.parent.name, path.parent.name
+    """A local repository, named after its directory (`x/.git` after `x`).
+
+    A mirror laid out as `owner+name/repo` keeps its slug, so mirroring an
+    existing collection of mirrors does not produce `owner+name+repo`.
+    """
+    where = path.parent if path.name == ".git" else path
+    if where.name == "repo" and "+" in where.parent.name:
+        owner, _, name = where.parent.name.rpartition("+")
     else:
-        owner, name = path.parent.name, _strip_git(path.name)
+        owner, name = where.parent.name, _strip_git(where.name)
     return Source(str(path), name, _slug(owner, name))
 
 
@@ -488,6 +493,8 @@ def _config_entries(data: dict, path: Path) -> list[tuple[str, str | None]]:
     for index, table in enumerate(_tables(data, "repo", path), 1):
         if not isinstance(table.get("url"), str):
             raise MinerError(f"{path}: [[repo]] #{index} needs a url")
+        if not isinstance(table.get("name", ""), str):
+            raise MinerError(f"{path}: [[repo]] #{index}: name must be a string")
         entries.append((table["url"], table.get("name")))
     for table in _tables(data, "agent", path):
         if isinstance(table.get("repository"), str):
