@@ -7,11 +7,16 @@ become, so a notebook gets exactly what the command line writes.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+import pygit2
 
 from miner import timeline
 from miner.errors import MinerError, Warning
@@ -56,14 +61,51 @@ def analyze(
         if not chosen.releases:
             raise MinerError(_no_releases(repo_name, chosen, line, tags))
         repo_id = store.repo_id(repo_name, str(repo.git_dir))
+        inputs = fingerprint(repo, {"line": line, "tags": tags, "name": repo_name})
+        if store.fingerprint(repo_id) == inputs:
+            say(f"{repo_name}: unchanged since the last analysis")
+            return _stored(store, repo_id, repo_name, chosen.line)
         warnings: list[Warning] = []
         say(f"{repo_name}: walking history")
         walked = _walk_new(store, repo_id, repo, chosen, warnings)
         tables = _tables(store, repo_id, repo, chosen, warnings)
-        store.save_tables(repo_id, tables)
+        store.save_tables(repo_id, tables, inputs)
         return Analysis(repo_name, chosen.line, tables, warnings, walked)
     finally:
         store.close()
+
+
+def fingerprint(repo: Repository, options: dict) -> str:
+    """A digest of everything the tables depend on: refs, options, miner's version and catalogs.
+
+    When it matches the stored one, the stored tables are the answer and
+    nothing is recomputed; any moved ref, changed option, catalog or upgrade
+    of miner invalidates it.
+    """
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    digest.update(version("miner").encode())
+    for catalog in sorted(resources.files("miner").joinpath("data").iterdir(), key=lambda p: p.name):
+        digest.update(catalog.read_bytes())
+    for name in sorted(repo.git.references):
+        if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
+            digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())
+    mailmap = repo.git.revparse_single("HEAD:.mailmap").id if _has_mailmap(repo) else ""
+    digest.update(f"mailmap={mailmap}".encode())
+    return digest.hexdigest()
+
+
+def _has_mailmap(repo: Repository) -> bool:
+    try:
+        repo.git.revparse_single("HEAD:.mailmap")
+        return True
+    except (KeyError, pygit2.GitError):
+        return False
+
+
+def _stored(store: Store, repo_id: int, repo_name: str, line: str) -> Analysis:
+    tables = store.load_tables(repo_id)
+    warnings = [Warning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
+    return Analysis(repo_name, line, tables, warnings, 0)
 
 
 def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | None) -> str:

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS commits (
     PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS walked_tip (repo_id INTEGER NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS object_cache (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS result_input (repo_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS result_table (repo_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (repo_id, name)) WITHOUT ROWID;
 """
 
@@ -133,15 +134,25 @@ class Store:
 
     # Result tables --------------------------------------------------------
 
-    def save_tables(self, repo_id: int, tables: dict[str, pd.DataFrame]) -> None:
-        """Replace the repository's result tables, with the pending cache, in one transaction."""
+    def save_tables(self, repo_id: int, tables: dict[str, pd.DataFrame], fingerprint: str = "") -> None:
+        """Replace the repository's result tables, with the pending cache, in one transaction.
+
+        `fingerprint` digests the inputs the tables were computed from; a later
+        run with the same inputs can take the tables as they are.
+        """
         with self.transaction():
             self.flush()
+            self.db.execute("INSERT OR REPLACE INTO result_input VALUES (?, ?)", (repo_id, fingerprint))
             self.db.execute("DELETE FROM result_table WHERE repo_id = ?", (repo_id,))
             self.db.executemany(
                 "INSERT INTO result_table VALUES (?, ?, ?)",
                 ((repo_id, name, frame.to_json(orient="table", index=False)) for name, frame in tables.items()),
             )
+
+    def fingerprint(self, repo_id: int) -> str | None:
+        """The digest of the inputs of the stored tables, if any."""
+        row = self.db.execute("SELECT fingerprint FROM result_input WHERE repo_id = ?", (repo_id,)).fetchone()
+        return row[0] if row else None
 
     def load_tables(self, repo_id: int) -> dict[str, pd.DataFrame]:
         """The tables of the repository's last analysis."""

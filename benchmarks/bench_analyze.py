@@ -1,0 +1,42 @@
+"""Time `mine analyze` against `git log --no-merges --name-only` on the same repository.
+
+Usage: python benchmarks/bench_analyze.py REPO_PATH [REPO_PATH ...]
+Prints, per repository, the cold analysis (empty store), the warm one (same
+store, nothing new) and the reference `git log` over the same tips, with the
+ratios.  A path that does not exist is skipped with a message.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from miner.analysis import analyze
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def bench(repo: Path) -> None:
+    reference = ["git", "--git-dir", str(repo), "log", "--no-merges", "--name-only", "HEAD", "--tags"]
+    git_log = timed(lambda: subprocess.run(reference, stdout=subprocess.DEVNULL, check=True))
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.sqlite"
+        cold = timed(lambda: analyze(str(repo), db=db))
+        warm = timed(lambda: analyze(str(repo), db=db))
+    print(f"{repo}: git log {git_log:.2f}s | mine analyze cold {cold:.2f}s ({cold / git_log:.1f}x), "
+          f"warm {warm:.2f}s ({warm / git_log:.1f}x)")
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:] or ["/work/.mirror/google-gemini+gemini-cli/repo"]:
+        path = Path(arg)
+        if not path.exists():
+            print(f"{path}: skipped (no such repository)")
+            continue
+        bench(path)
