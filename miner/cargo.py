@@ -203,7 +203,9 @@ def _pinned(reader: _TreeReader, pin: str) -> list[Workspace]:
     if "error" in facts:
         return [Workspace(pin, (), (Warning("", facts["error"], "", _manifest_path(pin)),))]
     root = reader.find_root(pin)
-    return [_Builder(reader, pin if root is None else root).build()]
+    if root is None or (reader.manifest(root) or {}).get("workspace") is None:
+        root = pin
+    return [_Builder(reader, root).build()]
 
 
 def _with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]]) -> list[Workspace]:
@@ -260,22 +262,23 @@ class _TreeReader:
         return excluded and not any(_under(directory, _join(root, member)) for member in workspace["members"])
 
     def find_root(self, directory: str) -> str | None:
-        """The root of the workspace the package in `directory` belongs to, None if it stands alone."""
-        facts = self.manifest(directory) or {}
-        if facts.get("workspace") is not None:
-            return directory
-        pointer = _root_pointer(directory, facts)
-        if pointer is not None:
-            return pointer
-        ancestor = directory
-        while ancestor:
-            ancestor = posixpath.dirname(ancestor)
-            facts = self.manifest(ancestor) or {}
-            if facts.get("workspace") is not None and not self.is_excluded(ancestor, directory):
-                return ancestor
-            pointer = _root_pointer(ancestor, facts)
+        """The root of the workspace the package in `directory` belongs to, None if it stands alone.
+
+        Cargo's `find_root`: the package's own `[workspace]` or
+        `package.workspace`, else the nearest ancestor that is a root not
+        excluding it or that points to a root.
+        """
+        candidate = directory
+        while candidate is not None:
+            facts = self.manifest(candidate) or {}
+            if facts.get("workspace") is not None and (
+                candidate == directory or not self.is_excluded(candidate, directory)
+            ):
+                return candidate
+            pointer = _root_pointer(candidate, facts)
             if pointer is not None:
                 return pointer
+            candidate = posixpath.dirname(candidate) if candidate else None
         return None
 
     def _read_manifest(self, directory: str) -> dict | None:

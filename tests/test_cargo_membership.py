@@ -33,6 +33,14 @@ def test_package_without_workspace_does_not_claim_its_path_dependencies(tmp_path
     assert found[""].crates[0].dependencies == ()
 
 
+def test_member_outside_the_workspace_directory_points_back(tmp_path):
+    found = read(fx.POINTER, tmp_path)
+    assert list(found) == ["ws"]
+    assert [(crate.name, crate.path) for crate in found["ws"].crates] == [("shared", "shared"), ("app", "ws/app")]
+    assert found["ws"].crate("app").dependencies == (Dependency("shared"),)
+    assert [crate.name for crate in read(fx.POINTER, tmp_path / "pin", pin="lost")["lost"].crates] == ["lost"]
+
+
 def test_globs_match_directories_and_exclude_wins_over_globs(tmp_path):
     found = read(fx.GLOBS, tmp_path)
     assert names(found[""]) == ["alpha", "beta", "leaf0", "leaf2", "one", "p1", "two"]

@@ -14,6 +14,7 @@ from miner.cargo import workspaces_at
 RULES = {
     "discovery": fx.DISCOVERY,
     "discovery-unclaimed-packages": fx.DISCOVERY_STANDALONE,
+    "package-workspace-pointer": fx.POINTER,
     "member-globs-and-exclude": fx.GLOBS,
     "root-package-and-workspace": fx.RIPGREP,
     "path-deps-before-workspace": fx.RIPGREP_EARLY,
