@@ -244,9 +244,10 @@ class IdentityResolver:
         for nodes in nodes_of.values():
             sets.union(nodes)
         if self.join_names:
-            for node in list(sets.parent):
-                if node.startswith("name:") and "login:" + node[5:] in sets.parent:
-                    sets.union(["login:" + node[5:], node])
+            for (name, _), nodes in nodes_of.items():
+                handle = "login:" + normal_name(name)
+                if handle in sets.parent and not nodes[0].startswith((AGENT, BOT)):
+                    sets.union([handle, nodes[0]])
         members: dict[str, Counter] = {}
         clusters: dict[str, set[str]] = {}
         for pair, nodes in nodes_of.items():
@@ -265,6 +266,9 @@ class IdentityResolver:
         A bot or agent has a single node, so names and e-mails never join a
         person to a bot.  A person's e-mail comes first; an empty or generic
         e-mail falls back to the name, and a generic name to the exact pair.
+        Only names of two words or more join e-mails: one-word names ("Ayush",
+        "William") are shared by strangers, and join only a login equal to them.
+        A no-reply address's account id joins the logins of a renamed account.
         """
         login = github_login(email)
         entry = self.catalog.match(name, email, login)
@@ -280,7 +284,10 @@ class IdentityResolver:
             nodes.append("email:" + email.lower())
         if login:
             nodes.append("login:" + login.lower())
-        if usable_name and (self.join_names or not nodes):
+        account = _NOREPLY.match(email).group(1) if login else None
+        if account:
+            nodes.append("account:" + account)
+        if usable_name and ((self.join_names and " " in key_name) or not nodes):
             nodes.append("name:" + key_name)
         return nodes or [f"pair:{key_name}\x00{email.lower()}"]
 
@@ -396,7 +403,7 @@ def mailmap_of(repo: pygit2.Repository, cache: Cache | None = None) -> Mailmap:
 def github_login(email: str) -> str:
     """The GitHub login of a no-reply e-mail (`123+login@` or `login@users.noreply.github.com`)."""
     match = _NOREPLY.match(email)
-    return match.group(1) if match else ""
+    return match.group(2) if match else ""
 
 
 def normal_name(name: str) -> str:
@@ -404,7 +411,7 @@ def normal_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-_NOREPLY = re.compile(r"^\s*(?:\d+\+)?([^@\s]+)@users\.noreply\.github\.com\s*$", re.IGNORECASE)
+_NOREPLY = re.compile(r"^\s*(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com\s*$", re.IGNORECASE)
 _CO_AUTHOR_LINE = re.compile(r"^[ \t]*co-authored-by[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _CO_AUTHOR_KEY = re.compile(r"\s+co-authored-by\s*:", re.IGNORECASE)
 _NAME_AND_EMAIL = re.compile(r"^(.*?)\s*<([^>]*)>?")

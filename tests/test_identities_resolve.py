@@ -5,7 +5,8 @@ import pygit2
 import pytest
 
 from fixtures.identities import (ALAN, ANONYMOUS, GENERIC, GRACE, JEROME, LINUS, MARGARET,
-                                 NAMELESS_EMAIL, NOT_ALAN, NOT_BOTS, RYO, identities_repo)
+                                 NAMELESS_EMAIL, NOT_ALAN, NOT_BOTS, RENAMED, RYO, SHARED_FIRST_NAME,
+                                 identities_repo)
 from miner.identities import IdentityResolver, co_authors, contributors_of
 
 
@@ -63,6 +64,14 @@ def test_same_name_joins_other_emails(resolver, unjoined):
         assert len(keys(unjoined, people)) > 1, people
     margaret = resolver.resolve(MARGARET[3].name, MARGARET[3].email)
     assert (margaret.key, margaret.name, margaret.login) == ("github:mhamilton", "Margaret Hamilton", "mhamilton")
+
+
+def test_one_word_names_do_not_join(resolver):
+    assert len(keys(resolver, SHARED_FIRST_NAME)) == 2
+
+
+def test_renamed_github_account_joins_through_its_id(unjoined):
+    assert len(keys(unjoined, RENAMED)) == 1
 
 
 def test_name_equal_to_a_login_joins_that_login(repo):
@@ -124,7 +133,7 @@ def test_contributors_are_the_authors_and_co_authors_git_shows(repo):
 def test_people_after_joining(resolver, repo):
     raw_emails = {row.lower() for row in git_log(repo, "%ae").splitlines()}
     people = [i for i in resolver.identities() if i.kind == "person"]
-    # Grace, Alan, Someone Else, Linus, Margaret, Jerome, Ryo, Abbott, Talbot, two roots,
-    # Your Name, xavier, the anonymous and the nameless committer.
-    assert len(people) == 15
+    # Grace, Alan, Someone Else, Linus, Margaret, Jerome, Ryo, two Ayushes, the renamed account,
+    # Abbott, Talbot, two roots, Your Name, xavier, the anonymous and the nameless committer.
+    assert len(people) == 18
     assert len(raw_emails) > len(people)
