@@ -1,0 +1,196 @@
+"""Capabilities searched for in release notes, and when each first appeared.
+
+An analyst's question "when did this agent get MCP, hooks, a sandbox?" is
+answered by the first release whose notes mention it and by how many releases
+mention it since.  What counts as a mention is data, not code: a catalog of
+named regular expressions (`miner/data/capabilities.toml`, which a user copies
+and changes), each with exclusions for the lines that use the same words for
+something else ("memory leak", "JetBrains plugin").
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from miner.errors import MinerError
+
+SUMMARY_COLUMNS = ["capability", "first_release", "first_date", "releases_mentioning", "source", "evidence"]
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A named capability: a line mentions it when a pattern matches and no exclusion does.
+
+    Each line is read twice, as written and with identifiers split at
+    camelCase humps and underscores, because notes name features by their
+    settings (`disableAllHooks`, `subagent_type`): a pattern or an exclusion
+    matching either reading applies.
+    """
+
+    name: str
+    patterns: tuple[re.Pattern, ...]
+    exclude: tuple[re.Pattern, ...] = ()
+
+    def matches(self, line: str) -> bool:
+        readings = (line, _split_identifiers(line))
+        return any(p.search(r) for p in self.patterns for r in readings) and not any(
+            p.search(r) for p in self.exclude for r in readings
+        )
+
+
+@dataclass(frozen=True)
+class ReleaseText:
+    """One release's notes as `evolution` reads them; plain 6-tuples in this order work too."""
+
+    tag: str
+    version: str
+    date: str | None
+    stable: bool
+    notes_text: str | None
+    source: str | None
+
+
+def load_catalog(path: str | Path | None = None) -> list[Capability]:
+    """The capability catalog at `path`, or the default one shipped with miner.
+
+    Every problem (unreadable file, TOML syntax, a bad regex, a missing name)
+    is a one-line `MinerError` naming the file and the capability.
+    """
+    origin = str(path) if path is not None else "default capabilities catalog"
+    try:
+        text = Path(path).read_text(encoding="utf-8") if path is not None else _default_catalog_text()
+        document = tomllib.loads(text)
+    except OSError as error:
+        raise MinerError(f"{origin}: cannot read capabilities catalog: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise MinerError(f"{origin}: not a valid TOML capabilities catalog: {error}") from None
+    entries = document.get("capability")
+    if not isinstance(entries, list) or not entries:
+        raise MinerError(f"{origin}: no [[capability]] entries")
+    catalog = [_capability(entry, origin) for entry in entries]
+    _check_unique(catalog, origin)
+    return catalog
+
+
+def mentions(catalog: Sequence[Capability], text: str | None) -> dict[str, str]:
+    """Each capability mentioned in `text`, with the first line that mentions it, in catalog order.
+
+    Markdown list items wrapped over several lines are joined first, so a
+    phrase split by wrapping still matches and the evidence is a whole item.
+    """
+    lines = _logical_lines(text or "")
+    found = {}
+    for capability in catalog:
+        line = next((line for line in lines if capability.matches(line)), None)
+        if line is not None:
+            found[capability.name] = line
+    return found
+
+
+def evolution(
+    catalog: Sequence[Capability],
+    releases_in_order: Iterable[ReleaseText | Sequence],
+    count_all: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """When each capability first appeared and how many releases mention it, plus the mention matrix.
+
+    `releases_in_order` are (tag, version, date, stable, notes_text, source)
+    from oldest to newest.  Only stable releases count unless `count_all`:
+    alphas repeat the notes of the release they lead to.  The summary has one
+    row per capability (never mentioned ones too, with a count of 0) and the
+    columns of SUMMARY_COLUMNS; `first_release` is the tag, or the version
+    for a changelog section without a tag.  The matrix is indexed by the same
+    names, one boolean column per capability.
+    """
+    releases = [r if isinstance(r, ReleaseText) else ReleaseText(*r) for r in releases_in_order]
+    counted = [r for r in releases if count_all or r.stable]
+    found = [mentions(catalog, release.notes_text) for release in counted]
+    names = [capability.name for capability in catalog]
+    labels = [release.tag or release.version for release in counted]
+    matrix = pd.DataFrame(
+        [[name in mentioned for name in names] for mentioned in found],
+        index=pd.Index(labels, name="release"),
+        columns=names,
+        dtype=bool,
+    )
+    summary = pd.DataFrame([_summary_row(name, counted, found) for name in names], columns=SUMMARY_COLUMNS)
+    text_columns = [c for c in SUMMARY_COLUMNS if c != "releases_mentioning"]
+    summary[text_columns] = summary[text_columns].astype(object).where(summary[text_columns].notna(), None)
+    return summary, matrix
+
+
+# -- helpers ---------------------------------------------------------------
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_BLOCK_START = re.compile(r"^\s*(?:#|\||>|```|~~~)")
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _default_catalog_text() -> str:
+    return (resources.files("miner") / "data" / "capabilities.toml").read_text(encoding="utf-8")
+
+
+def _capability(entry: object, origin: str) -> Capability:
+    """A Capability from one TOML table, or a MinerError saying what is wrong with it."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        raise MinerError(f"{origin}: a [[capability]] entry has no name")
+    name = entry["name"]
+    patterns = _compile(entry.get("patterns"), name, "patterns", origin)
+    if not patterns:
+        raise MinerError(f"{origin}: capability {name!r} has no patterns")
+    return Capability(name, patterns, _compile(entry.get("exclude", []), name, "exclude", origin))
+
+
+def _compile(values: object, name: str, field: str, origin: str) -> tuple[re.Pattern, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise MinerError(f"{origin}: capability {name!r}: {field} must be a list of strings")
+    try:
+        return tuple(re.compile(value, re.IGNORECASE) for value in values)
+    except re.error as error:
+        raise MinerError(f"{origin}: capability {name!r}: bad regular expression {error.pattern!r}: {error}") from None
+
+
+def _check_unique(catalog: list[Capability], origin: str) -> None:
+    seen: set[str] = set()
+    for capability in catalog:
+        if capability.name in seen:
+            raise MinerError(f"{origin}: capability {capability.name!r} is defined twice")
+        seen.add(capability.name)
+
+
+def _split_identifiers(line: str) -> str:
+    """`disableAllHooks` -> `disable All Hooks`, `CLAUDE_CODE_SUBAGENT_MODEL` -> `CLAUDE CODE SUBAGENT MODEL`."""
+    return _HUMP.sub(" ", line).replace("_", " ")
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Lines of `text` with wrapped list items and paragraphs joined into one line each."""
+    lines: list[str] = []
+    open_item = False
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            open_item = False
+            continue
+        starts_block = _LIST_ITEM.match(raw) or _BLOCK_START.match(raw)
+        if open_item and not starts_block:
+            lines[-1] = f"{lines[-1]} {stripped}"
+            continue
+        lines.append(stripped)
+        open_item = not _BLOCK_START.match(raw)
+    return lines
+
+
+def _summary_row(name: str, releases: list[ReleaseText], found: list[dict[str, str]]) -> list:
+    """One summary row: the first release mentioning `name`, its evidence, and the count."""
+    hits = [(release, mentioned[name]) for release, mentioned in zip(releases, found) if name in mentioned]
+    if not hits:
+        return [name, None, None, 0, None, None]
+    first, evidence = hits[0]
+    return [name, first.tag or first.version, first.date, len(hits), first.source, evidence]

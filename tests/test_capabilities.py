@@ -1,0 +1,156 @@
+"""The capability catalog: loading, matching with exclusions, and evolution over releases."""
+from __future__ import annotations
+
+import pytest
+
+from miner.capabilities import SUMMARY_COLUMNS, ReleaseText, evolution, load_catalog, mentions
+from miner.errors import MinerError
+
+# (capability, a realistic line that mentions it, a realistic line that must not count)
+EXAMPLES = [
+    ("MCP", "- Fixed remote MCP servers staying failed after a transient 5xx",
+     "- Improved compaction of long transcripts (mcpx-style batching removed)"),
+    ("Sandbox", "- Linux sandbox now uses landlock and seccomp for unix-socket blocking",
+     "- Fixed the spinner flickering in tmux"),
+    ("App-server", "- Split codex mcp-server into mcp-server and app-server (#4471)",
+     "- Fixed the web app showing a stale server error banner"),
+    ("WebSocket", "- App-server gains a WebSocket transport (#9001)",
+     "- Fixed sockets leaking in the HTTP proxy"),
+    ("Hooks", "- Added `PermissionDenied` hook that fires after auto mode classifier denials",
+     "- Refactored React useEffect hooks in the footer component"),
+    ("Realtime/audio", "- Realtime conversations now stream audio from the microphone",
+     "- Realtime progress updates for long-running tool calls"),
+    ("Plugins", "- `/plugin` installed-plugin details now show hook event names",
+     "- Removed the JetBrains plugin install suggestion from startup"),
+    ("Python SDK", "- Released Python SDK: pip install claude-code-sdk to get started",
+     "- Fixed SDK session history loss on resume"),
+    ("Skills", "- Added `${CLAUDE_SKILL_DIR}` variable for skills to reference their own directory in SKILL.md",
+     "- Fixed a crash when the skill level indicator was shown"),
+    ("Subagents", "- Fixed WebSearch returning empty results in subagents",
+     "- Fixed background agent sessions not resuming"),
+    ("Memory", "- Claude automatically saves useful context to auto-memory. Manage with /memory",
+     "- Fixed a memory leak where truncated MCP tool outputs kept the full result in memory"),
+    ("Marketplace", "- Plugin marketplace add/update now respects `CLAUDE_CODE_PLUGIN_PREFER_HTTPS`",
+     "- The extension is now published on the VS Code Marketplace"),
+    ("IDE integration", "- [VSCode] Added native plugin management support",
+     "- Fixed the identity federation token being refreshed too often"),
+    ("Voice", "- Fixed voice dictation auto-submit never firing for languages without spaces",
+     "- Fixed VoiceOver reading \"new line\" instead of echoing the typed space"),
+    ("Web search", "- Vertex: add support for Web Search on supported models",
+     "- Improved search in the resume picker"),
+    ("Checkpoints", "- `/undo` is now an alias for `/rewind`",
+     "- Fixed SQLite WAL checkpoint stalls in the session store"),
+]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_default_catalog_holds_the_report_capabilities_in_order(catalog):
+    names = [c.name for c in catalog]
+    assert names[:8] == ["MCP", "Sandbox", "App-server", "WebSocket", "Hooks", "Realtime/audio", "Plugins", "Python SDK"]
+    assert set(names[8:]) == {"Skills", "Subagents", "Memory", "Marketplace", "IDE integration", "Voice",
+                              "Web search", "Checkpoints"}
+    assert {name for name, _, _ in EXAMPLES} == set(names)
+
+
+@pytest.mark.parametrize(("name", "positive", "negative"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_each_capability_matches_its_positive_line_and_rejects_its_negative(catalog, name, positive, negative):
+    assert mentions(catalog, positive).get(name) == positive.strip()
+    assert name not in mentions(catalog, negative)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [("Hooks", "- Added `disableAllHooks` setting"), ("Subagents", "- Fixed `CLAUDE_CODE_SUBAGENT_MODEL` for teammates"),
+     ("Plugins", "- Added support for reading `enabledPlugins` from `--add-dir` directories"),
+     ("Plugins", "- `gemini extensions install <github url|folder path>`")],
+)
+def test_identifiers_and_gemini_extensions_count(catalog, name, line):
+    assert name in mentions(catalog, line)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [("Memory", "- Reduced startup memory usage by ~7 MB"), ("Memory", "- Fixed a crash (out-of-memory) on huge files"),
+     ("Hooks", "- Fixed webhook trigger deliveries being treated as keyboard input"),
+     ("Hooks", "- feat: introduce useRewindLogic hook for history navigation"),
+     ("Hooks", "- Run pre-commit hooks in CI"), ("Python SDK", "- Fixed Python scripts under the PowerShell tool"),
+     ("Voice", "- Fixed plugin output styles drifting back to the default voice"),
+     ("Plugins", "- Fixed MCP tools saving files with the wrong file extension")],
+)
+def test_same_words_used_for_something_else_do_not_count(catalog, name, line):
+    assert name not in mentions(catalog, line)
+
+
+def test_wrapped_list_items_are_read_as_one_line(catalog):
+    text = "## Highlights\n\n- **Voice:** added a push-to-\n  talk model context\n  protocol bridge\n- Other\n"
+    found = mentions(catalog, text)
+    assert found["MCP"] == "- **Voice:** added a push-to- talk model context protocol bridge"
+    assert mentions(catalog, None) == {}
+
+
+def test_a_user_catalog_replaces_the_default(tmp_path):
+    path = tmp_path / "caps.toml"
+    path.write_text("[[capability]]\nname = 'Teleport'\npatterns = ['\\bteleport']\nexclude = ['teleportation']\n")
+    (capability,) = load_catalog(path)
+    assert capability.name == "Teleport"
+    assert mentions([capability], "TELEPORT sessions to the web") == {"Teleport": "TELEPORT sessions to the web"}
+    assert mentions([capability], "teleportation physics") == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("[[capability]\nname='x'", "not a valid TOML"),
+     ("title = 'no capabilities'", "no [[capability]] entries"),
+     ("[[capability]]\npatterns = ['x']", "has no name"),
+     ("[[capability]]\nname = 'X'\npatterns = []", "has no patterns"),
+     ("[[capability]]\nname = 'X'\npatterns = 'x'", "must be a list of strings"),
+     ("[[capability]]\nname = 'X'\npatterns = ['(unclosed']", "bad regular expression '(unclosed'"),
+     ("[[capability]]\nname = 'X'\npatterns = ['x']\n[[capability]]\nname = 'X'\npatterns = ['y']", "defined twice")],
+)
+def test_bad_catalogs_are_one_line_errors(tmp_path, content, message):
+    path = tmp_path / "caps.toml"
+    path.write_text(content)
+    with pytest.raises(MinerError) as error:
+        load_catalog(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_catalog_file_is_an_error(tmp_path):
+    with pytest.raises(MinerError, match="cannot read capabilities catalog"):
+        load_catalog(tmp_path / "absent.toml")
+
+
+RELEASES = [
+    ("rust-v0.43.0", "0.43.0", "2025-10-01", True, "- Fixed a crash (#1)", "commits"),
+    ("rust-v0.44.0-alpha.1", "0.44.0-alpha.1", "2025-10-02", False, "- New app-server (#4471)", "commits"),
+    ("rust-v0.44.0", "0.44.0", "2025-10-05", True, "- Split mcp-server and app-server (#4471)", "commits"),
+    ("", "0.45.0", None, True, "## New Features\n- App-server WebSocket transport\n- MCP OAuth", "changelog"),
+    ReleaseText("rust-v0.46.0", "0.46.0", "2025-10-20", True, None, None),
+]
+
+
+def test_evolution_counts_stable_releases_and_finds_first_mentions(catalog):
+    summary, matrix = evolution(catalog, RELEASES)
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    rows = summary.set_index("capability")
+    assert rows.loc["App-server"].tolist() == ["rust-v0.44.0", "2025-10-05", 2, "commits",
+                                               "- Split mcp-server and app-server (#4471)"]
+    assert rows.loc["MCP"].tolist()[:4] == ["rust-v0.44.0", "2025-10-05", 2, "commits"]
+    assert rows.loc["WebSocket"].tolist() == ["0.45.0", None, 1, "changelog", "- App-server WebSocket transport"]
+    assert rows.loc["Hooks"].tolist() == [None, None, 0, None, None]
+    assert list(matrix.index) == ["rust-v0.43.0", "rust-v0.44.0", "0.45.0", "rust-v0.46.0"]
+    assert matrix["App-server"].tolist() == [False, True, True, False]
+    assert matrix.dtypes.eq(bool).all()
+
+
+def test_evolution_can_count_prereleases_too(catalog):
+    summary, matrix = evolution(catalog, RELEASES, count_all=True)
+    rows = summary.set_index("capability")
+    assert rows.loc["App-server", "first_release"] == "rust-v0.44.0-alpha.1"
+    assert rows.loc["App-server", "releases_mentioning"] == 3
+    assert len(matrix) == 5
