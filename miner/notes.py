@@ -217,7 +217,7 @@ def tag_message(repo: pygit2.Repository, tag: str, warnings: list[Warning] | Non
     if not isinstance(target, pygit2.Tag) or target.raw_message is None:
         return None
     message = _decode(target.raw_message, warnings, repo, tag, "tag message")
-    lines = _strip_signature(message).strip().splitlines()
+    lines = _SIGNATURE.sub("", message).strip().splitlines()
     if not lines:
         return None
     return _after_title(lines) if _is_title(lines[0], tag) else "\n".join(lines).strip()
@@ -507,10 +507,6 @@ def _after_title(lines: list[str]) -> str | None:
         body.pop()
     text = "\n".join(body).strip()
     return text or None
-
-
-def _strip_signature(message: str) -> str:
-    return _SIGNATURE.sub("", message)
 
 
 def _decode(data: bytes, warnings: list[Warning] | None, repo: pygit2.Repository, tag: str, what: str) -> str:

@@ -6,7 +6,8 @@ import pytest
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.notes import CLAUDE_CHANGELOG, HEADING_STYLES, W1, W2, changelog_repo, claude_repo
 from miner.cache import MemoryCache
-from miner.notes import find_changelogs, normalise_version, read_changelogs, sections_by_version, split_sections
+from miner.notes import (candidates, find_changelogs, normalise_version, read_changelogs, sections_by_version,
+                         split_sections)
 
 
 def head_tree(builder: RepoBuilder):
@@ -109,3 +110,12 @@ def test_sections_are_cached_by_blob_id(tmp_path):
     blob_id = str(head_tree(builder)["CHANGELOG.md"].id)
     assert first == second and cache.puts == 1
     assert cache.get("changelog-sections", blob_id)["sections"][0][0] == "2.1.240"
+
+
+@pytest.mark.parametrize("heading", ["## 0.44.0", "## rust-v0.44.0", "## [v0.44.0] - 2025-10-05"])
+@pytest.mark.parametrize("version", ["0.44.0", "rust-v0.44.0"])
+def test_a_section_serves_its_release_whatever_the_tag_prefix(heading, version):
+    sections = sections_by_version(split_sections(f"{heading}\n\n- App-server split (#4471)\n"))
+    found = candidates("rust-v0.44.0", version, sections=sections)
+    assert found["changelog"].text == "- App-server split (#4471)"
+    assert found["changelog"].prs == (4471,)
