@@ -274,7 +274,7 @@ class IdentityResolver:
         entry = self.catalog.match(name, email, login)
         if entry is not None:
             return [f"{entry.kind}:{entry.id}"]
-        bot = _bot_login(name, email, login)
+        bot = _bot_login(name, email, login) or _bot_word(name, email, login)
         if bot:
             return [f"bot:{bot.removesuffix('[bot]')}"]
         key_name = normal_name(name)
@@ -412,6 +412,7 @@ def normal_name(name: str) -> str:
 
 
 _NOREPLY = re.compile(r"^\s*(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com\s*$", re.IGNORECASE)
+_BOT_WORD = re.compile(r"(?:^|[\s_-])bot$", re.IGNORECASE)
 _CO_AUTHOR_LINE = re.compile(r"^[ \t]*co-authored-by[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _CO_AUTHOR_KEY = re.compile(r"\s+co-authored-by\s*:", re.IGNORECASE)
 _NAME_AND_EMAIL = re.compile(r"^(.*?)\s*<([^>]*)>?")
@@ -434,6 +435,19 @@ def _bot_login(name: str, email: str, login: str) -> str:
     for candidate in (name.strip(), local):
         if candidate.lower().endswith("[bot]"):
             return candidate.lower()
+    return ""
+
+
+def _bot_word(name: str, email: str, login: str) -> str:
+    """A bot's id when its name or e-mail local part ends in the word "bot", else ''.
+
+    "Jetski Bot", "reapr-bot" and "bot@helpdesk.ai" are bots; "Abbott" and
+    "Talbot" are not, because the word must stand apart.
+    """
+    local = email.partition("@")[0].rpartition("+")[2]
+    for candidate in (name, local):
+        if _BOT_WORD.search(candidate.strip()):
+            return login.lower() or normal_name(name).replace(" ", "-") or local.lower()
     return ""
 
 

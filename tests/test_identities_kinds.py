@@ -38,7 +38,22 @@ def test_catalog_joins_a_bot_without_the_suffix(resolver):
 def test_names_containing_bot_are_people(resolver, bare):
     for person in NOT_BOTS:
         assert resolver.resolve(person.name, person.email).kind == "person"
-    assert bare.resolve("jw bot", "jw@curs.example").kind == "person"
+    assert bare.resolve("Kim Talbot", "kim@example.com").kind == "person"
+
+
+@pytest.mark.parametrize("name, email", [
+    ("Jetski Bot", "jetski-bot@google.example"),
+    ("auto", "bot@local"),
+    ("REAPR Bot", "reapr-bot@users.noreply.github.com"),
+    ("renovate-bot", "renovate@example.com"),
+])
+def test_names_ending_in_the_word_bot_are_bots(bare, name, email):
+    assert bare.resolve(name, email).kind == "bot"
+
+
+def test_word_bot_keys(bare):
+    assert bare.resolve("Jetski Bot", "jetski-bot@google.example").key == "bot:jetski-bot"
+    assert bare.resolve("Atlas Executor", "atlas-bot@users.noreply.github.com").key == "bot:atlas-bot"
 
 
 def test_agents_from_the_fixture(resolver):
@@ -77,6 +92,9 @@ def test_agents_from_the_fixture(resolver):
     ("Amp", "amp@ampcode.com", "agent:amp"),
     ("factory-droid[bot]", "138933559+factory-droid[bot]@users.noreply.github.com", "agent:factory"),
     ("Oz", "oz-agent@warp.dev", "agent:warp"),
+    ("Cascade", "cascade@windsurf.ai", "agent:windsurf"),
+    ("Sisyphus", "clio-agent@sisyphuslabs.ai", "agent:sisyphus"),
+    ("Google Gemini", "noreply@google.com", "agent:gemini"),
     ("Kiro Agent", "244629292+kiro-agent@users.noreply.github.com", "agent:kiro"),
     ("github-advanced-security[bot]", "62310815+github-advanced-security[bot]@users.noreply.github.com",
      "bot:github-advanced-security"),
