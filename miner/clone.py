@@ -37,6 +37,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pygit2
 from rich.console import Console
 from rich.filesize import decimal
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from miner.errors import MinerError
@@ -178,7 +179,7 @@ def clone_or_update(
 ) -> Path:
     """Mirror `source` under `dest_dir` (default `repos_dir()`) and return the path.
 
-    A new mirror is fetched into a temporary directory and renamed into place;
+    A new mirror is cloned into a temporary directory and renamed into place;
     an existing one is fetched in place: new refs added, moved ones (tags
     included) forced, deleted ones pruned.  Failures raise a one-line
     `MinerError` naming the source.
@@ -213,31 +214,31 @@ def clone_all(
         for source in sources:
             result = _clone_one(source, dest_dir, bars)
             if result.status == "failed":
-                bars.console.print(f"[red]error[/red] {source.name}: {result.message}", markup=True, highlight=False)
+                line = f"[red]error[/red] {escape(source.name)}: {escape(result.message)}"
+                bars.console.print(line, highlight=False, soft_wrap=True)
             results.append(result)
     return results
 
 
 def _clone_one(source: Source, dest_dir: Path, bars: Progress) -> CloneResult:
     """Mirror one source, driving its own progress bar."""
-    task = bars.add_task(source.name, total=None, bytes="")
+    task = bars.add_task(escape(source.name), total=None, bytes="")
     existed = mirror_path(source, dest_dir).exists()
+    received = total = 0
 
     def show(transfer: Transfer) -> None:
-        bars.update(
-            task,
-            completed=transfer.received_objects,
-            total=transfer.total_objects or None,
-            bytes=decimal(transfer.received_bytes),
-        )
+        nonlocal received, total
+        received, total = transfer.received_objects, transfer.total_objects
+        bars.update(task, completed=received, total=total or None,
+                    bytes=decimal(transfer.received_bytes) if transfer.received_bytes else "")
 
     try:
         path = clone_or_update(source, dest_dir, show)
     except MinerError as err:
-        bars.update(task, description=f"{source.name} [red]failed[/red]")
+        bars.update(task, description=f"{escape(source.name)} [red]failed[/red]", total=total)
         return CloneResult(source, "failed", None, str(err))
     status = "updated" if existed else "cloned"
-    bars.update(task, description=f"{source.name} {status}")
+    bars.update(task, description=f"{escape(source.name)} {status}", total=received, completed=received)
     return CloneResult(source, status, path)
 
 
@@ -246,21 +247,27 @@ def _progress_bars(console: Console, quiet: bool) -> Progress:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("objects {task.fields[bytes]}"),
+        TextColumn("objects"),
+        TextColumn("{task.fields[bytes]}"),
         console=console,
         disable=quiet,
     )
 
 
 def _clone_atomically(source: Source, target: Path, progress: Callable[[Transfer], None] | None) -> None:
-    """Fetch into a hidden sibling directory, then rename it to `target`."""
+    """Clone bare into a hidden sibling directory, add the refspecs, rename it to `target`.
+
+    `git clone --bare` takes heads, tags and the remote's HEAD.  From a local
+    path it hardlinks the object files instead of repacking them: fast, and it
+    copes with snapshots that lack an old blob, which a pack would have to read.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{source.slug}.", suffix=".partial", dir=target.parent))
     try:
-        repo = pygit2.init_repository(str(partial), bare=True)
-        repo.remotes.create("origin", source.url, REFSPECS[0])
-        repo.remotes.add_fetch("origin", REFSPECS[1])
-        _fetch(repo, source, progress)
+        _git_transfer(str(partial), source, ["clone", "--bare", "--progress", source.url, str(partial)], progress)
+        repo = pygit2.Repository(str(partial))
+        for refspec in REFSPECS:
+            repo.remotes.add_fetch("origin", refspec)
         os.rename(partial, target)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -376,10 +383,11 @@ def _parse_progress(line: str) -> Transfer | None:
 
 
 def _git_reason(lines: list[str]) -> str:
-    """git's own explanation: its first `fatal:` or `error:` line."""
-    for line in lines:
-        if line.startswith(("fatal: ", "error: ")):
-            return line.split(": ", 1)[1]
+    """git's own explanation: its first `fatal:` line, else its first `error:` line."""
+    for prefix in ("fatal: ", "error: "):
+        for line in lines:
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
     return lines[-1] if lines else "git failed"
 
 
@@ -418,16 +426,9 @@ def _from_scp(match: re.Match[str]) -> Source:
 
 
 def _from_path(path: Path) -> Source:
-    """A local repository, named after its directory (`x/.git` after `x`).
-
-    A mirror laid out as `owner+name/repo` keeps its slug, so mirroring an
-    existing collection of mirrors does not produce `owner+name+repo`.
-    """
+    """A local repository, named after its directory (`x/.git` after `x`)."""
     where = path.parent if path.name == ".git" else path
-    if where.name == "repo" and "+" in where.parent.name:
-        owner, _, name = where.parent.name.rpartition("+")
-    else:
-        owner, name = where.parent.name, _strip_git(where.name)
+    owner, name = _owner_and_name(str(where), "")
     return Source(str(path), name, _slug(owner, name))
 
 
@@ -439,12 +440,18 @@ def _local_directory(text: str, relative_to: Path | None) -> Path | None:
 
 
 def _owner_and_name(path: str, host: str) -> tuple[str, str]:
-    """The last two path components; a one-component path is owned by its host."""
+    """The last two path components; a one-component path is owned by its host.
+
+    A mirror laid out as `owner+name/repo` keeps its slug, so mirroring an
+    existing collection of mirrors does not produce `owner+name+repo`.
+    """
     parts = [p for p in path.strip("/").split("/") if p]
     if not parts or not _strip_git(parts[-1]):
         raise MinerError(f"{host}{path}: cannot tell the repository name")
-    name = _strip_git(parts[-1])
-    return (parts[-2] if len(parts) > 1 else host), name
+    if parts[-1] == "repo" and len(parts) > 1 and "+" in parts[-2]:
+        owner, _, name = parts[-2].rpartition("+")
+        return owner, name
+    return (parts[-2] if len(parts) > 1 else host), _strip_git(parts[-1])
 
 
 def _renamed(source: Source, name: str) -> Source:

@@ -59,6 +59,22 @@ def test_clone_from_file_url_brings_every_head_and_tag(upstream, tmp_path):
     assert_complete(mirror)
 
 
+def test_local_source_missing_an_old_blob_is_mirrored_and_updated(upstream, tmp_path):
+    """Real snapshots lack objects (field notes); git's local clone copies what is there."""
+    old = upstream.repo.revparse_single("alpha-cli").peel(pygit2.Commit).tree["codex-rs/Cargo.toml"].id
+    upstream.commit("Bump workspace", {"codex-rs/Cargo.toml": "[workspace]\nresolver = '2'\n"},
+                    when="2025-10-30T10:00:00+00:00")
+    loose = Path(upstream.repo.path) / "objects" / str(old)[:2] / str(old)[2:]
+    loose.unlink()
+    source = parse_source(upstream.repo.path)
+    mirror = clone_or_update(source, tmp_path / "repos")
+    assert refs(mirror) == refs(upstream.repo.path)
+    new = upstream.commit("Add hooks (#9000)", {"codex-rs/hooks/Cargo.toml": "[package]\n"}, when="2025-11-01T10:00:00+00:00")
+    clone_or_update(source, tmp_path / "repos")
+    assert git(mirror, "rev-parse", "refs/heads/main") == str(new)
+    assert refs(mirror) == refs(upstream.repo.path)
+
+
 def test_pull_request_refs_are_not_mirrored(upstream, tmp_path):
     mirror = clone_or_update(parse_source(upstream.repo.path), tmp_path / "repos")
     assert "refs/pull/4471/head" in git(upstream.repo.path, "for-each-ref", "--format=%(refname)")
@@ -95,7 +111,7 @@ def test_update_follows_the_remote_default_branch(upstream, tmp_path):
 
 def test_progress_counts_every_object_of_heads_and_tags(upstream, tmp_path):
     seen = []
-    clone_or_update(parse_source(upstream.repo.path), tmp_path / "repos", seen.append)
+    clone_or_update(parse_source(f"file://{upstream.repo.path}"), tmp_path / "repos", seen.append)
     objects = len(git(upstream.repo.path, "rev-list", "--objects", "--branches", "--tags").splitlines())
     last = seen[-1]
     assert last.received_objects == last.total_objects == objects
@@ -119,7 +135,7 @@ def test_interrupted_clone_leaves_nothing_behind(upstream, tmp_path):
 
     dest = tmp_path / "repos"
     with pytest.raises(KeyboardInterrupt):
-        clone_or_update(parse_source(upstream.repo.path), dest, interrupt)
+        clone_or_update(parse_source(f"file://{upstream.repo.path}"), dest, interrupt)
     assert list(dest.iterdir()) == []
 
 
