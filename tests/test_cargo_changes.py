@@ -26,12 +26,11 @@ def test_ripgrep_move_from_top_level_to_crates_is_a_rename(tmp_path):
         "crates/cli/Cargo.toml": fx.package("grep-cli"),
         "crates/globset/Cargo.toml": fx.package("globset"),
         "crates/printer/Cargo.toml": fx.package("grep-printer"),
-        "grep-cli/Cargo.toml": None, "globset/Cargo.toml": None,
     }
+    moved_away = {"grep-cli/Cargo.toml": None, "globset/Cargo.toml": None}
     builder = RepoBuilder(tmp_path / "repo.git", bare=True)
     old = builder.commit("0.9.0", fx.with_sources(before), when=WHEN)
-    new = builder.commit("0.10.0", {**fx.with_sources({k: v for k, v in after.items() if v}),
-                                    **{k: v for k, v in after.items() if v is None}}, when=WHEN)
+    new = builder.commit("0.10.0", {**fx.with_sources(after), **moved_away}, when=WHEN)
     cache = MemoryCache()
     [first] = [w for w in workspaces_at(builder.repo, builder.repo[old].tree, cache) if w.root == ""]
     [second] = [w for w in workspaces_at(builder.repo, builder.repo[new].tree, cache) if w.root == ""]
