@@ -20,7 +20,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -244,10 +244,7 @@ class IdentityResolver:
         for nodes in nodes_of.values():
             sets.union(nodes)
         if self.join_names:
-            for (name, _), nodes in nodes_of.items():
-                handle = "login:" + normal_name(name)
-                if handle in sets.parent and not nodes[0].startswith((AGENT, BOT)):
-                    sets.union([handle, nodes[0]])
+            self._join_handles(sets, nodes_of)
         members: dict[str, Counter] = {}
         clusters: dict[str, set[str]] = {}
         for pair, nodes in nodes_of.items():
@@ -259,6 +256,19 @@ class IdentityResolver:
             identity = self._identity(sorted(nodes), members[root])
             by_node.update(dict.fromkeys(nodes, identity))
         return by_node
+
+    def _join_handles(self, sets: _DisjointSets, nodes_of: dict[tuple[str, str], list[str]]) -> None:
+        """Join a person who signs with a one-word name to the GitHub login of that name.
+
+        Logins are unique where first names are not, so "galz10 <gal@google.com>"
+        joins "38544478+galz10@users.noreply.github.com" but "Ayush" joins nobody.
+        """
+        for (name, _), nodes in nodes_of.items():
+            handle = normal_name(name)
+            login = "login:" + handle
+            if login in sets.parent and handle not in self.catalog.generic_names \
+                    and not nodes[0].startswith((f"{AGENT}:", f"{BOT}:")):
+                sets.union([login, nodes[0]])
 
     def _nodes(self, name: str, email: str) -> list[str]:
         """The join keys of a canonical pair, the one that identifies it first.
@@ -293,7 +303,7 @@ class IdentityResolver:
 
     def _identity(self, nodes: list[str], pairs: Counter) -> Identity:
         """The identity of a cluster: its key from its nodes, the rest from its pairs."""
-        kind, _, entry_id = nodes[0].partition(":")
+        kind = nodes[0].partition(":")[0]
         names, emails, logins = Counter(), Counter(), Counter()
         for (n, e), count in pairs.items():
             names[n] += count

@@ -1,7 +1,6 @@
 """The mailmap is applied exactly as git applies it (oracle: git log %aN/%aE and git check-mailmap)."""
 import subprocess
 
-import pygit2
 import pytest
 
 from fixtures.gitbuilder import Person, RepoBuilder

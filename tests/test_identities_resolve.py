@@ -1,7 +1,6 @@
 """Raw (name, e-mail) pairs join into one identity per person, and only where they should."""
 import subprocess
 
-import pygit2
 import pytest
 
 from fixtures.identities import (ALAN, ANONYMOUS, GENERIC, GRACE, JEROME, LINUS, MARGARET,
