@@ -19,9 +19,12 @@ import pandas as pd
 import pygit2
 
 from miner import timeline
+from miner.architecture import architecture_tables
 from miner.errors import MinerError, Warning
+from miner.graphs import graph_facts, release_graph
 from miner.history import HistoryError, walk
 from miner.identities import IdentityResolver
+from miner.layers import load_layers
 from miner.paths import default_db
 from miner.releases import Timeline, commit_ranges, read_tags, select_releases
 from miner.repository import Repository, open_repository
@@ -48,9 +51,17 @@ def analyze(
     line: str | None = None,
     tags: str | None = None,
     name: str | None = None,
+    layers: str | Path | None = None,
+    workspace: str | None = None,
+    snapshot: str | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
-    """Analyse the repository at path (or clone name) `spec` and store the result."""
+    """Analyse the repository at path (or clone name) `spec` and store the result.
+
+    `line`/`tags` choose the releases, `layers` names a layer rules file and
+    `workspace` pins the Cargo workspace directory; `snapshot` is the release
+    whose crate graph the graph facts describe (default: the latest stable).
+    """
     say = progress or (lambda message: None)
     repo = open_repository(spec)
     repo_name = name or repo.name
@@ -61,16 +72,24 @@ def analyze(
         if not chosen.releases:
             raise MinerError(_no_releases(repo_name, chosen, line, tags))
         repo_id = store.repo_id(repo_name, str(repo.git_dir))
-        inputs = fingerprint(repo, {"line": line, "tags": tags, "name": repo_name})
+        rules = load_layers(layers)
+        options = {"line": line, "tags": tags, "name": repo_name, "workspace": workspace, "layers": repr(rules),
+                   "snapshot": snapshot}
+        inputs = fingerprint(repo, options)
         if store.fingerprint(repo_id) == inputs:
             say(f"{repo_name}: unchanged since the last analysis")
             return _stored(store, repo_id, repo_name, chosen.line)
         warnings: list[Warning] = []
         say(f"{repo_name}: walking history")
         walked = _walk_new(store, repo_id, repo, chosen, warnings)
-        tables = _tables(store, repo_id, repo, chosen, warnings)
+        tables = _tables(store, repo_id, repo, chosen)
+        say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
+        crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store, rules, workspace)
+        tables |= crates
+        tables |= crate_graph_facts(tables, snapshot or timeline.latest_stable(tables["releases"]))
+        tables["warnings"] = _warnings_table(warnings + problems)
         store.save_tables(repo_id, tables, inputs)
-        return Analysis(repo_name, chosen.line, tables, warnings, walked)
+        return Analysis(repo_name, chosen.line, tables, warnings + problems, walked)
     finally:
         store.close()
 
@@ -146,7 +165,7 @@ def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, 
         return 0
 
 
-def _tables(store: Store, repo_id: int, repo: Repository, chosen: Timeline, warnings: list[Warning]) -> dict[str, pd.DataFrame]:
+def _tables(store: Store, repo_id: int, repo: Repository, chosen: Timeline) -> dict[str, pd.DataFrame]:
     commits = {c.sha: c for c in store.commits(repo_id)}
     parents = {sha: c.parents for sha, c in commits.items()}
     ranges = commit_ranges(chosen.releases, parents)
@@ -158,6 +177,19 @@ def _tables(store: Store, repo_id: int, repo: Repository, chosen: Timeline, warn
         "bursts": timeline.bursts_table(releases),
         "lines": timeline.lines_table(chosen),
         "skipped": timeline.skipped_table(chosen),
-        "warnings": pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"]),
     }
     return tables
+
+
+def crate_graph_facts(tables: dict[str, pd.DataFrame], release: str | None) -> dict[str, pd.DataFrame]:
+    """Graph facts of the crate graph at `release`: most depended-upon, depth, cycles."""
+    crates, deps = tables["crates"], tables["crate_deps"]
+    graph = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
+    facts = graph_facts(graph)
+    snapshot = pd.DataFrame({"release": [release or ""]})
+    return {"snapshot": snapshot, "crate_central": facts["central"], "crate_depth": facts["depth"],
+            "crate_cycles": facts["cycles"]}
+
+
+def _warnings_table(warnings: list[Warning]) -> pd.DataFrame:
+    return pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])

@@ -18,7 +18,9 @@ from rich.console import Console
 from miner import clone as cloning
 from miner.analysis import analyze as run_analysis
 from miner.errors import MinerError
-from miner.report import timeline_report
+from miner.graphs import evolution_graph, release_graph, write_exports
+from miner.layers import load_layers, purposes
+from miner.report import full_report
 
 FORMATS = ["md", "csv", "json"]
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -74,15 +76,23 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--line", help="Release line to analyse: the tag text before the version, e.g. rust-v.")
 @click.option("--tags", help="Regular expression the release tags must match (instead of --line).")
 @click.option("--name", help="Name for the repository in reports (default: its directory name).")
+@click.option("--layers", "layers", type=click.Path(dir_okay=False, exists=True), help="Layer rules TOML (default: miner's own).")
+@click.option("--workspace", help="Cargo workspace directory to analyse (default: every workspace found).")
+@click.option("--release", "snapshot", help="Release whose crate graph is exported and described (default: latest stable).")
+@click.option("--graphs", type=click.Path(file_okay=False), help="Folder for graph exports (default: graphs/<repo-name>/).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
-def analyze(repo, db, out, fmt, line, tags, name, quiet, verbose) -> None:
-    """Analyse REPO (a path, or the name of a clone): release timeline and cadence."""
+def analyze(repo, db, out, fmt, line, tags, name, layers, workspace, snapshot, graphs, quiet, verbose) -> None:
+    """Analyse REPO (a path, or the name of a clone): release timeline, cadence and crate graph."""
     say = None if quiet else (lambda message: _stderr.print(f"[dim]{message}[/dim]"))
-    result = run_analysis(repo, db=db, line=line, tags=tags, name=name, progress=say)
+    result = run_analysis(repo, db=db, line=line, tags=tags, name=name, layers=layers, workspace=workspace,
+                          snapshot=snapshot, progress=say)
     folder = Path(out) if out else Path("reports") / result.repo
     _write_tables(folder, result.tables)
-    (folder / "report.md").write_text(timeline_report(result.repo, result.line, result.tables), encoding="utf-8")
+    release = result.tables["snapshot"]["release"].iloc[0] or None
+    _write_graphs(Path(graphs) if graphs else Path("graphs") / result.repo, result.tables, release)
+    report = full_report(result.repo, result.line, result.tables, release, _facts(result.tables), purposes(load_layers(layers)))
+    (folder / "report.md").write_text(report, encoding="utf-8")
     if not quiet:
         for warning in result.warnings:
             _stderr.print(f"[yellow]warning[/yellow] {warning}")
@@ -98,6 +108,19 @@ def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame], release: str | None) -> None:
+    """The dynamic GEXF over all releases, and the snapshot graph of `release` in other formats."""
+    crates, deps = tables["crates"], tables["crate_deps"]
+    if crates.empty:
+        return
+    snapshot = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
+    write_exports(folder, evolution_graph(crates, deps, tables["releases"]), snapshot, release or "")
+
+
+def _facts(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {"central": tables["crate_central"], "depth": tables["crate_depth"], "cycles": tables["crate_cycles"]}
 
 
 def _summary_line(result, folder: Path) -> str:

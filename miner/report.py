@@ -20,12 +20,15 @@ def section(name: str, repo: str, body: str) -> str:
     return f"<!-- mine:{name} repo={repo} -->\n{body.rstrip()}\n<!-- /mine:{name} -->\n"
 
 
-def timeline_report(repo: str, line: str, tables: dict[str, pd.DataFrame], today: date | None = None) -> str:
-    """The whole report for the release timeline: summary, cadence chart, bursts and releases."""
+def full_report(repo: str, line: str, tables: dict[str, pd.DataFrame], snapshot: str | None,
+                facts: dict[str, pd.DataFrame], purposes: dict[str, str], today: date | None = None) -> str:
+    """The whole report: release summary, architecture, cadence chart and the releases."""
     releases = tables["releases"]
     parts = [
-        f"# {repo}: releases\n",
+        f"# {repo}: releases and architecture\n",
         section("summary", repo, summary(line, releases, tables["cadence"], tables["bursts"])),
+        "## Architecture\n",
+        section("architecture", repo, architecture(snapshot, tables, facts, purposes)),
         "## Cadence\n",
         section("cadence", repo, cadence_chart(tables["cadence"], today or date.today())),
         "## Releases\n",
@@ -59,6 +62,71 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     if late:
         lines.append(f"Tagged out of version order: {', '.join(f'`{t}`' for t in late)}.")
     return "\n\n".join(lines)
+
+
+def architecture(release: str | None, tables: dict[str, pd.DataFrame], facts: dict[str, pd.DataFrame],
+                 purposes: dict[str, str]) -> str:
+    """Workspace, crate count, language mix, the Layer | Crates | Purpose table and graph facts at `release`."""
+    crates = tables["crates"]
+    if release is None or crates.empty:
+        return "No Cargo workspace found at any release."
+    at = crates[crates["release"] == release]
+    if at.empty:
+        return f"No Cargo workspace at {release}."
+    workspace = at["workspace"].value_counts().index[0]
+    main = at[at["workspace"] == workspace]
+    counts = tables["workspaces"][tables["workspaces"]["workspace"] == workspace]
+    parts = [f"`{workspace or '(repository root)'}` is a {len(main)}-crate Rust workspace at `{release}` "
+             f"({int(main['rust_lines'].sum()):,} lines of Rust); "
+             f"{_growth(counts)}. Language mix: {_languages(tables['languages'], release)}.",
+             markdown_table(layer_table(main, purposes))]
+    parts += _graph_lines(facts)
+    return "\n\n".join(parts)
+
+
+def layer_table(crates: pd.DataFrame, purposes: dict[str, str]) -> pd.DataFrame:
+    """Layer | Crates | Purpose, layers in rule order, crates by directory within the workspace."""
+    inside = [_inside(path, root) for path, root in zip(crates["path"], crates["workspace"])]
+    grouped = pd.DataFrame({"layer": crates["layer"], "crate": inside}).groupby("layer")["crate"]
+    rows = [{"Layer": layer, "Crates": ", ".join(sorted(grouped.get_group(layer))), "Purpose": purpose}
+            for layer, purpose in purposes.items() if layer in grouped.groups]
+    return pd.DataFrame(rows, columns=["Layer", "Crates", "Purpose"])
+
+
+def _graph_lines(facts: dict[str, pd.DataFrame]) -> list[str]:
+    lines = []
+    central = facts.get("central", pd.DataFrame())
+    top = central[central["dependents"] > 0].head(5) if not central.empty else central
+    if len(top):
+        lines.append("Most depended-upon crates: " + ", ".join(
+            f"`{r.crate}` ({r.dependents} dependent{'s' * (r.dependents != 1)}, PageRank {r.pagerank:.3f})" for r in top.itertuples()) + ".")
+    depth = facts.get("depth", pd.DataFrame())
+    if len(depth):
+        deepest = depth[depth["depth"] == depth["depth"].max()]["crate"].tolist()
+        lines.append(f"Dependency depth: {int(depth['depth'].max())} levels below {', '.join(f'`{c}`' for c in deepest)}.")
+    cycles = facts.get("cycles", pd.DataFrame())
+    if len(cycles):
+        dev = int(cycles["dev_only"].sum())
+        lines.append(f"Cycles: {len(cycles)} ({dev} through dev-dependencies only, which Cargo allows).")
+    return lines
+
+
+def _growth(counts: pd.DataFrame) -> str:
+    if counts.empty:
+        return "no crate count over releases"
+    first, last = counts.iloc[0], counts.iloc[-1]
+    peak = counts.loc[counts["crates"].idxmax()]
+    return (f"{int(first['crates'])} crates at `{first['release']}`, {int(last['crates'])} at `{last['release']}` "
+            f"(peak {int(peak['crates'])} at `{peak['release']}`)")
+
+
+def _languages(languages: pd.DataFrame, release: str) -> str:
+    at = languages[languages["release"] == release].head(5)
+    return ", ".join(f"{r.language} {r.share:.0%}" for r in at.itertuples()) or "no source files recognised"
+
+
+def _inside(path: str, root: str) -> str:
+    return path[len(root) + 1:] if root and path.startswith(root + "/") else (path or ".")
 
 
 def cadence_chart(cadence: pd.DataFrame, today: date) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from miner.history import Commit
 from miner.releases import Timeline
+from miner.versions import parse_version
 
 RELEASE_COLUMNS = [
     "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
@@ -78,6 +79,15 @@ def bursts_table(releases: pd.DataFrame) -> pd.DataFrame:
                      "first_prerelease": releases.loc[first, "tag"] if first is not None else "",
                      "days": round(days, 1)})
     return pd.DataFrame(rows, columns=["tag", "date", "prereleases", "first_prerelease", "days"])
+
+
+def latest_stable(releases: pd.DataFrame) -> str | None:
+    """The tag of the highest stable version (not the latest date: tags can be made late)."""
+    stable = releases[releases["stable"]]
+    if stable.empty:
+        return None
+    keys = [parse_version(v).sort_key for v in stable["version"]]
+    return stable["tag"].iloc[max(range(len(keys)), key=keys.__getitem__)]
 
 
 def lines_table(chosen: Timeline) -> pd.DataFrame:

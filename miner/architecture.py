@@ -1,0 +1,108 @@
+"""The architecture at every release: workspaces, crates, layers, edges, code size.
+
+For each release this reads the Cargo workspaces of the tagged tree (through
+`miner.cargo`, cached by object id), sorts the crates into layers, counts their
+lines of Rust and the repository's bytes per language, and follows crates
+across releases so a rename keeps one lineage.  The results are the tables
+`crates`, `crate_deps`, `crate_changes`, `workspaces` and `languages`.
+"""
+from __future__ import annotations
+
+import posixpath
+
+import pandas as pd
+import pygit2
+
+from miner.cache import Cache
+from miner.cargo import Crate, crate_changes, workspaces_at
+from miner.codesize import crate_rust_lines, language_bytes
+from miner.errors import Warning
+from miner.layers import Layer, classify
+from miner.releases import Release
+
+CRATE_COLUMNS = ["release", "crate", "path", "version", "description", "layer", "workspace", "lineage", "rust_lines"]
+DEP_COLUMNS = ["release", "crate", "depends_on", "kind", "optional", "target", "alias", "workspace"]
+CHANGE_COLUMNS = ["release", "change", "crate", "path", "old_crate", "old_path"]
+WORKSPACE_COLUMNS = ["release", "workspace", "crates", "edges", "rust_lines"]
+LANGUAGE_COLUMNS = ["release", "language", "bytes", "share"]
+
+
+def architecture_tables(
+    git: pygit2.Repository,
+    repo_name: str,
+    releases: tuple[Release, ...],
+    cache: Cache,
+    layers: list[Layer],
+    pin: str | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[Warning]]:
+    """Crate, dependency, change, workspace and language tables over `releases` (in date order)."""
+    rows: dict[str, list] = {"crates": [], "crate_deps": [], "crate_changes": [], "workspaces": [], "languages": []}
+    warnings: list[Warning] = []
+    members: dict[str, list[Crate]] = {}
+    lineage: dict[tuple[str, str], str] = {}
+    before: list[Crate] = []
+    for release in releases:
+        try:
+            tree = git[release.commit].tree
+        except (KeyError, ValueError, pygit2.GitError) as error:
+            warnings.append(Warning(repo_name, f"tree unreadable, architecture skipped ({error})", tag=release.tag))
+            continue
+        found = workspaces_at(git, tree, cache, pin=pin, repo_name=repo_name, tag=release.tag)
+        crates = [crate for workspace in found for crate in workspace.crates]
+        warnings += [w for workspace in found for w in workspace.warnings]
+        lineage = _follow(lineage, before, crates)
+        lines = crate_rust_lines(git, tree, [c.path for c in crates], cache)
+        for workspace in found:
+            _workspace_rows(rows, release.tag, workspace, lineage, lines, layers)
+        rows["crate_changes"] += _change_rows(release, members.get(release.previous), crates)
+        rows["languages"] += _language_rows(release.tag, language_bytes(git, tree, cache))
+        members[release.tag], before = crates, crates
+    columns = {"crates": CRATE_COLUMNS, "crate_deps": DEP_COLUMNS, "crate_changes": CHANGE_COLUMNS,
+               "workspaces": WORKSPACE_COLUMNS, "languages": LANGUAGE_COLUMNS}
+    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in rows}, warnings
+
+
+def main_workspace(workspaces: pd.DataFrame, release: str) -> str | None:
+    """The workspace with the most crates at `release`: the one a report describes."""
+    at = workspaces[workspaces["release"] == release]
+    return None if at.empty else at.sort_values(["crates", "workspace"], ascending=[False, True]).iloc[0]["workspace"]
+
+
+def _workspace_rows(rows, tag: str, workspace, lineage, lines: dict[str, int], layers: list[Layer]) -> None:
+    total = 0
+    for crate in workspace.crates:
+        inside = posixpath.relpath(crate.path or ".", workspace.root or ".")
+        rows["crates"].append([tag, crate.name, crate.path, crate.version, crate.description or "",
+                               classify(inside, crate.name, layers), workspace.root,
+                               lineage[(crate.name, crate.path)], lines.get(crate.path, 0)])
+        total += lines.get(crate.path, 0)
+        for dep in crate.dependencies:
+            rows["crate_deps"].append([tag, crate.name, dep.name, dep.kind, dep.optional, dep.target or "",
+                                       dep.alias or "", workspace.root])
+    edges = sum(len(crate.dependencies) for crate in workspace.crates)
+    rows["workspaces"].append([tag, workspace.root, len(workspace.crates), edges, total])
+
+
+def _follow(lineage: dict, before: list[Crate], after: list[Crate]) -> dict[tuple[str, str], str]:
+    """Carry each crate's lineage over from the previous release, through renames."""
+    added, _, renamed = crate_changes(before, after)
+    carried = {(c.name, c.path): lineage[(c.name, c.path)] for c in after if (c.name, c.path) in lineage}
+    carried.update({(new.name, new.path): lineage[(old.name, old.path)] for old, new in renamed})
+    carried.update({(c.name, c.path): c.name for c in added if (c.name, c.path) not in carried})
+    carried.update({(c.name, c.path): c.name for c in after if (c.name, c.path) not in carried})
+    return carried
+
+
+def _change_rows(release: Release, previous: list[Crate] | None, crates: list[Crate]) -> list[list]:
+    """Crates added, removed and renamed since the previous stable release (all added for the first)."""
+    if previous is None:
+        return [[release.tag, "added", c.name, c.path, "", ""] for c in crates] if not release.previous else []
+    added, removed, renamed = crate_changes(previous, crates)
+    return ([[release.tag, "added", c.name, c.path, "", ""] for c in added]
+            + [[release.tag, "removed", c.name, c.path, "", ""] for c in removed]
+            + [[release.tag, "renamed", new.name, new.path, old.name, old.path] for old, new in renamed])
+
+
+def _language_rows(tag: str, sizes: dict[str, int]) -> list[list]:
+    total = sum(sizes.values()) or 1
+    return [[tag, language, size, round(size / total, 4)] for language, size in sizes.items()]

@@ -1,0 +1,166 @@
+"""The crate dependency graph: networkx graphs built from the crate tables, and their exports.
+
+One release's graph is a `DiGraph` whose nodes are crates (attributes: layer,
+path, lines of Rust) and whose edges carry the dependency kinds between them.
+The evolution graph holds every crate and edge that ever existed, each with
+GEXF spells for the releases where it exists, so Gephi's timeline replays how
+the architecture grew.  Nodes are keyed by lineage (the name a crate had when
+it first appeared), so a renamed crate stays one node.  Exporters take a graph
+and nothing else.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+# Strongest first: an edge that is both normal and dev counts as normal.
+KIND_ORDER = ["normal", "build", "dev"]
+PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+           (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
+
+
+def release_graph(crates: pd.DataFrame, deps: pd.DataFrame) -> nx.DiGraph:
+    """The crate graph of one release, from its rows of crates.csv and crate_deps.csv."""
+    graph = nx.DiGraph()
+    for row in crates.itertuples(index=False):
+        graph.add_node(row.crate, label=row.crate, layer=row.layer, path=row.path,
+                       version=str(row.version), rust_lines=int(row.rust_lines), workspace=row.workspace)
+    for (source, target), edges in deps.groupby(["crate", "depends_on"], sort=True):
+        kinds = sorted(set(edges["kind"]), key=KIND_ORDER.index)
+        graph.add_edge(source, target, kind=kinds[0], kinds=",".join(kinds),
+                       optional=bool(edges["optional"].all()),
+                       target=",".join(sorted(t for t in edges["target"].fillna("") if t)))
+    return graph
+
+
+def evolution_graph(crates: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataFrame) -> nx.DiGraph:
+    """Every crate and edge of every release, with GEXF spells and per-release lines of code.
+
+    Releases tagged out of version order are left out: replayed by date, a
+    months-late tag of an old version would make crates vanish and come back.
+    """
+    order = list(releases[~releases["out_of_order"]]["tag"])
+    crates = crates[crates["release"].isin(order)]
+    deps = deps[deps["release"].isin(order)]
+    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
+    lineage = dict(zip(zip(crates["release"], crates["crate"]), crates["lineage"]))
+    colors = _layer_colors(crates["layer"])
+    graph = nx.DiGraph(mode="dynamic")
+    for node, rows in crates.groupby("lineage", sort=True):
+        latest = rows.iloc[-1]
+        graph.add_node(node, label=latest["crate"], layer=latest["layer"], path=latest["path"],
+                       spells=_spells(set(rows["release"]), order, days),
+                       rust_lines=_dynamic(rows, "rust_lines", order, days),
+                       viz={"color": colors[latest["layer"]]})
+    deps = deps.assign(source=[lineage[k] for k in zip(deps["release"], deps["crate"])],
+                       sink=[lineage.get(k, k[1]) for k in zip(deps["release"], deps["depends_on"])])
+    for (source, sink), rows in deps.groupby(["source", "sink"], sort=True):
+        kinds = sorted(set(rows["kind"]), key=KIND_ORDER.index)
+        graph.add_edge(source, sink, kind=kinds[0], kinds=",".join(kinds),
+                       spells=_spells(set(rows["release"]), order, days))
+    return graph
+
+
+def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:
+    """Most depended-upon crates, dependency depth and cycles of one release's graph.
+
+    Depth is the topological generation over normal and build edges (0: depends on
+    no member).  Cargo allows cycles through dev-dependencies, so a cycle is
+    reported as `dev_only` when it vanishes once dev edges are dropped.
+    """
+    runtime = nx.DiGraph([(u, v) for u, v, kind in graph.edges(data="kind") if kind != "dev"])
+    runtime.add_nodes_from(graph)
+    rank = nx.pagerank(graph) if graph.number_of_edges() else {n: 1 / max(len(graph), 1) for n in graph}
+    central = pd.DataFrame(
+        [{"crate": n, "layer": graph.nodes[n].get("layer", ""), "dependents": graph.in_degree(n),
+          "dependencies": graph.out_degree(n), "pagerank": round(rank[n], 4)} for n in graph],
+        columns=["crate", "layer", "dependents", "dependencies", "pagerank"],
+    ).sort_values(["dependents", "pagerank", "crate"], ascending=[False, False, True], kind="stable")
+    return {"central": central, "depth": _depth(runtime), "cycles": _cycles(graph, runtime)}
+
+
+def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, release: str) -> list[Path]:
+    """`crates.gexf` (dynamic), and GraphML, DOT and node-link JSON of the `release` snapshot."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "crates.gexf", folder / "crates.graphml", folder / "crates.dot", folder / "crates.json"]
+    nx.write_gexf(evolution, paths[0])
+    flat = snapshot.copy()
+    flat.graph = {"release": release}
+    nx.write_graphml(flat, paths[1])
+    paths[2].write_text(to_dot(snapshot, release), encoding="utf-8")
+    paths[3].write_text(json.dumps(nx.node_link_data(flat, edges="edges"), indent=1), encoding="utf-8")
+    return paths
+
+
+def to_dot(graph: nx.DiGraph, name: str) -> str:
+    """Graphviz DOT text, crates clustered by layer, dev edges dashed (no pydot needed)."""
+    lines = [f"digraph {_quote(name)} {{", "  rankdir=LR;", "  node [shape=box];"]
+    layers = sorted({data.get("layer", "") for _, data in graph.nodes(data=True)})
+    for number, layer in enumerate(layers):
+        lines.append(f"  subgraph cluster_{number} {{ label={_quote(layer)};")
+        lines += [f"    {_quote(n)};" for n, data in sorted(graph.nodes(data=True)) if data.get("layer", "") == layer]
+        lines.append("  }")
+    for source, target, kind in sorted(graph.edges(data="kind")):
+        style = ' [style=dashed, label="dev"]' if kind == "dev" else (' [label="build"]' if kind == "build" else "")
+        lines.append(f"  {_quote(source)} -> {_quote(target)}{style};")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def _spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tuple[str, str | None]]:
+    """Runs of consecutive releases holding the item, as (start, end) dates; open-ended if it lasts."""
+    spells, start = [], None
+    for index, tag in enumerate(order):
+        if tag in present and start is None:
+            start = days[tag]
+        elif tag not in present and start is not None:
+            spells.append((start, days[tag]))
+            start = None
+    if start is not None:
+        spells.append((start, None))
+    return spells
+
+
+def _dynamic(rows: pd.DataFrame, column: str, order: list[str], days: dict[str, str]) -> list:
+    """A GEXF dynamic attribute: (value, start, end) over each run of releases with one value."""
+    values = dict(zip(rows["release"], rows[column]))
+    runs: list[list] = []
+    for index, tag in enumerate(order):
+        value = int(values[tag]) if tag in values else None
+        if runs and runs[-1][2] is None and runs[-1][0] != value:
+            runs[-1][2] = days[tag]
+        if value is not None and (not runs or runs[-1][2] is not None):
+            runs.append([value, days[tag], None])
+    return [tuple(run) for run in runs]
+
+
+def _layer_colors(layers: pd.Series) -> dict[str, dict]:
+    names = sorted(set(layers))
+    return {name: dict(zip("rgb", PALETTE[i % len(PALETTE)]), a=1.0) for i, name in enumerate(names)}
+
+
+def _depth(runtime: nx.DiGraph) -> pd.DataFrame:
+    """Longest chain of normal/build dependencies below each crate (0: it depends on no member)."""
+    if not nx.is_directed_acyclic_graph(runtime):
+        return pd.DataFrame(columns=["crate", "depth"])
+    depth: dict[str, int] = {}
+    for node in reversed(list(nx.topological_sort(runtime))):
+        depth[node] = 1 + max((depth[s] for s in runtime.successors(node)), default=-1)
+    rows = sorted(depth.items(), key=lambda item: (-item[1], item[0]))
+    return pd.DataFrame(rows, columns=["crate", "depth"])
+
+
+def _cycles(graph: nx.DiGraph, runtime: nx.DiGraph) -> pd.DataFrame:
+    rows = [{"cycle": " -> ".join(cycle + cycle[:1]), "dev_only": not _is_cycle(runtime, cycle)}
+            for cycle in sorted(nx.simple_cycles(graph, length_bound=6))]
+    return pd.DataFrame(rows, columns=["cycle", "dev_only"])
+
+
+def _is_cycle(graph: nx.DiGraph, cycle: list[str]) -> bool:
+    return all(graph.has_edge(a, b) for a, b in zip(cycle, cycle[1:] + cycle[:1]))
+
+
+def _quote(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
