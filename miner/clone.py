@@ -327,6 +327,8 @@ def _git_transfer(mirror: str, source: Source, args: list[str], progress: Callab
         raise _GitFailed("git is not installed or not on PATH") from None
     lines: list[str] = []
     try:
+        if progress is not None:
+            progress(Transfer(0, 0, 0))  # the bar shows at once, even when git reports no progress
         for line in _progress_lines(proc.stderr):
             transfer = _parse_progress(line)
             if transfer is None:
