@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
@@ -20,11 +20,14 @@ import pygit2
 
 from miner import timeline
 from miner.architecture import architecture_tables
+from miner.capabilities import load_catalog
 from miner.errors import MinerError, Warning
+from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
 from miner.graphs import graph_facts, release_graph
-from miner.history import HistoryError, walk
+from miner.history import Commit, HistoryError, walk
 from miner.identities import IdentityResolver
 from miner.layers import load_layers
+from miner.notes import DEFAULT_ORDER
 from miner.paths import default_db
 from miner.releases import Timeline, commit_ranges, read_tags, select_releases
 from miner.repository import Repository, open_repository
@@ -44,64 +47,100 @@ class Analysis:
     walked: int = 0
 
 
-def analyze(
-    spec: str,
-    *,
-    db: str | Path | None = None,
-    line: str | None = None,
-    tags: str | None = None,
-    name: str | None = None,
-    layers: str | Path | None = None,
-    workspace: str | None = None,
-    snapshot: str | None = None,
-    progress: Progress | None = None,
-) -> Analysis:
-    """Analyse the repository at path (or clone name) `spec` and store the result.
+@dataclass(frozen=True)
+class Options:
+    """What to analyse and how; every field is a `mine analyze` option of the same name.
 
-    `line`/`tags` choose the releases, `layers` names a layer rules file and
+    `line`/`tags` choose the releases; `layers`, `capabilities` and `hosted`
+    name a layer rules file, a capability catalog and a releases JSON export;
     `workspace` pins the Cargo workspace directory; `snapshot` is the release
-    whose crate graph the graph facts describe (default: the latest stable).
+    whose crate graph is described (default: the latest stable); `notes_order`
+    ranks the notes sources; `count_all` counts prereleases in the capability
+    table; `untagged` keeps changelog versions that have no tag; `arc` is the
+    number of stable releases in the latest arc.
     """
+
+    line: str | None = None
+    tags: str | None = None
+    name: str | None = None
+    layers: str | None = None
+    workspace: str | None = None
+    snapshot: str | None = None
+    capabilities: str | None = None
+    hosted: str | None = None
+    notes_order: tuple[str, ...] = DEFAULT_ORDER
+    changelogs: tuple[str, ...] = ()
+    count_all: bool = False
+    untagged: bool = True
+    arc: int = 4
+
+
+def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
+    """Analyse the repository at path (or clone name) `spec` and store the result; see `Options`."""
     say = progress or (lambda message: None)
+    chosen_options = Options(**options)
     repo = open_repository(spec)
-    repo_name = name or repo.name
+    repo_name = chosen_options.name or repo.name
     store = Store(db or default_db())
     try:
         say(f"{repo_name}: reading tags")
-        chosen = select_releases(read_tags(repo.git), line=line, pattern=tags)
+        chosen = select_releases(read_tags(repo.git), line=chosen_options.line, pattern=chosen_options.tags)
         if not chosen.releases:
-            raise MinerError(_no_releases(repo_name, chosen, line, tags))
+            raise MinerError(_no_releases(repo_name, chosen, chosen_options.line, chosen_options.tags))
         repo_id = store.repo_id(repo_name, str(repo.git_dir))
-        rules = load_layers(layers)
-        options = {"line": line, "tags": tags, "name": repo_name, "workspace": workspace, "layers": repr(rules),
-                   "snapshot": snapshot}
-        inputs = fingerprint(repo, options)
+        inputs = fingerprint(repo, chosen_options)
         if store.fingerprint(repo_id) == inputs:
             say(f"{repo_name}: unchanged since the last analysis")
             return _stored(store, repo_id, repo_name, chosen.line)
-        warnings: list[Warning] = []
-        say(f"{repo_name}: walking history")
-        walked = _walk_new(store, repo_id, repo, chosen, warnings)
-        tables = _tables(store, repo_id, repo, chosen)
-        say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
-        crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store, rules, workspace)
-        tables |= crates
-        tables |= crate_graph_facts(tables, snapshot or timeline.latest_stable(tables["releases"]))
-        tables["warnings"] = _warnings_table(warnings + problems)
-        store.save_tables(repo_id, tables, inputs)
-        return Analysis(repo_name, chosen.line, tables, warnings + problems, walked)
+        result = _mine(store, repo_id, repo, repo_name, chosen, chosen_options, say)
+        store.save_tables(repo_id, result.tables, inputs)
+        return result
     finally:
         store.close()
 
 
-def fingerprint(repo: Repository, options: dict) -> str:
-    """A digest of everything the tables depend on: refs, options, miner's version and catalogs.
+def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: Timeline, options: Options,
+          say: Progress) -> Analysis:
+    """Every stage of the analysis, from the history walk to the graph facts."""
+    warnings: list[Warning] = []
+    say(f"{repo_name}: walking history")
+    walked = _walk_new(store, repo_id, repo, chosen, warnings)
+    commits = {c.sha: c for c in store.commits(repo_id)}
+    ranges = commit_ranges(chosen.releases, {sha: c.parents for sha, c in commits.items()})
+    tables = _timeline_tables(repo, chosen, ranges, commits)
+    say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
+    crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store,
+                                           load_layers(options.layers), options.workspace)
+    tables |= crates
+    say(f"{repo_name}: reading release notes")
+    notes, notes_problems = evolution_tables(repo.git, repo_name, chosen.releases, ranges, commits, store,
+                                             _notes_options(options))
+    tables |= notes
+    tables["inflections"] = inflections(tables["capabilities"], tables["crate_changes"], tables["notes"])
+    tables["latest_arc"] = latest_arc(tables["capabilities"], tables["crate_changes"], tables["releases"], options.arc)
+    tables |= crate_graph_facts(tables, options.snapshot or timeline.latest_stable(tables["releases"]))
+    warnings += problems + notes_problems
+    tables["warnings"] = _warnings_table(warnings)
+    return Analysis(repo_name, chosen.line, tables, warnings, walked)
+
+
+def _notes_options(options: Options) -> NotesOptions:
+    return NotesOptions(hosted=options.hosted, order=tuple(options.notes_order), changelogs=tuple(options.changelogs),
+                        count_all=options.count_all, untagged=options.untagged, arc=options.arc,
+                        catalog=load_catalog(options.capabilities))
+
+
+def fingerprint(repo: Repository, options: Options) -> str:
+    """A digest of everything the tables depend on: refs, options, files they name, miner and its catalogs.
 
     When it matches the stored one, the stored tables are the answer and
-    nothing is recomputed; any moved ref, changed option, catalog or upgrade
+    nothing is recomputed; any moved ref, changed option or file, or upgrade
     of miner invalidates it.
     """
-    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode())
+    for named in (options.layers, options.capabilities, options.hosted):
+        if named:
+            digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
     digest.update(version("miner").encode())
     for catalog in sorted(resources.files("miner").joinpath("data").iterdir(), key=lambda p: p.name):
         digest.update(catalog.read_bytes())
@@ -165,10 +204,8 @@ def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, 
         return 0
 
 
-def _tables(store: Store, repo_id: int, repo: Repository, chosen: Timeline) -> dict[str, pd.DataFrame]:
-    commits = {c.sha: c for c in store.commits(repo_id)}
-    parents = {sha: c.parents for sha, c in commits.items()}
-    ranges = commit_ranges(chosen.releases, parents)
+def _timeline_tables(repo: Repository, chosen: Timeline, ranges: dict[str, set[str]],
+                     commits: dict[str, Commit]) -> dict[str, pd.DataFrame]:
     resolver = IdentityResolver(repo.git, seen=[(c.author_name, c.author_email) for c in commits.values()])
     releases = timeline.releases_table(chosen, ranges, commits, resolver.resolve)
     tables = {

@@ -20,6 +20,7 @@ from miner.analysis import analyze as run_analysis
 from miner.errors import MinerError
 from miner.graphs import evolution_graph, release_graph, write_exports
 from miner.layers import load_layers, purposes
+from miner.notes import DEFAULT_ORDER
 from miner.report import full_report
 
 FORMATS = ["md", "csv", "json"]
@@ -80,13 +81,26 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--workspace", help="Cargo workspace directory to analyse (default: every workspace found).")
 @click.option("--release", "snapshot", help="Release whose crate graph is exported and described (default: latest stable).")
 @click.option("--graphs", type=click.Path(file_okay=False), help="Folder for graph exports (default: graphs/<repo-name>/).")
+@click.option("--capabilities", type=click.Path(dir_okay=False, exists=True), help="Capability catalog TOML (default: miner's own).")
+@click.option("--releases-json", "hosted", type=click.Path(dir_okay=False, exists=True),
+              help="Export of the hosting site's releases (gh release list/view --json, or the REST API's list).")
+@click.option("--notes-order", default=",".join(DEFAULT_ORDER), show_default=True,
+              help="Notes sources in order of preference.")
+@click.option("--changelog", "changelogs", multiple=True, help="Extra changelog path (glob in the last part), repeatable.")
+@click.option("--all-releases", "count_all", is_flag=True, help="Count prereleases in the capability table too.")
+@click.option("--tagged-only", is_flag=True, help="Ignore changelog versions that have no tag.")
+@click.option("--arc", default=4, show_default=True, help="Stable releases in the latest arc.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
-def analyze(repo, db, out, fmt, line, tags, name, layers, workspace, snapshot, graphs, quiet, verbose) -> None:
-    """Analyse REPO (a path, or the name of a clone): release timeline, cadence and crate graph."""
+def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
+    """Analyse REPO (a path, or the name of a clone): releases, cadence, crate graph, capabilities."""
     say = None if quiet else (lambda message: _stderr.print(f"[dim]{message}[/dim]"))
-    result = run_analysis(repo, db=db, line=line, tags=tags, name=name, layers=layers, workspace=workspace,
-                          snapshot=snapshot, progress=say)
+    order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
+    unknown = set(order) - set(DEFAULT_ORDER)
+    if unknown:
+        raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_ORDER)})")
+    result = run_analysis(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
+    layers, snapshot = options["layers"], options["snapshot"]
     folder = Path(out) if out else Path("reports") / result.repo
     _write_tables(folder, result.tables)
     release = result.tables["snapshot"]["release"].iloc[0] or None
@@ -128,7 +142,7 @@ def _summary_line(result, folder: Path) -> str:
     stable = int(releases["stable"].sum())
     return (f"{result.repo}: {len(releases)} releases on line '{result.line}' ({stable} stable), "
             f"{len(result.tables['skipped'])} tags skipped, {result.walked} commits walked; "
-            f"{len(result.warnings)} warnings; wrote {folder}/")
+            f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}; wrote {folder}/")
 
 
 def _fail(message: str, code: int) -> None:

@@ -29,6 +29,8 @@ def full_report(repo: str, line: str, tables: dict[str, pd.DataFrame], snapshot:
         section("summary", repo, summary(line, releases, tables["cadence"], tables["bursts"])),
         "## Architecture\n",
         section("architecture", repo, architecture(snapshot, tables, facts, purposes)),
+        "## Evolution\n",
+        section("evolution", repo, evolution(tables)),
         "## Cadence\n",
         section("cadence", repo, cadence_chart(tables["cadence"], today or date.today())),
         "## Releases\n",
@@ -103,7 +105,9 @@ def _graph_lines(facts: dict[str, pd.DataFrame]) -> list[str]:
     depth = facts.get("depth", pd.DataFrame())
     if len(depth):
         deepest = depth[depth["depth"] == depth["depth"].max()]["crate"].tolist()
-        lines.append(f"Dependency depth: {int(depth['depth'].max())} levels below {', '.join(f'`{c}`' for c in deepest)}.")
+        levels = int(depth["depth"].max())
+        lines.append(f"Dependency depth: {levels} level{'s' * (levels != 1)} of member crates below "
+                     f"{', '.join(f'`{c}`' for c in deepest)}.")
     cycles = facts.get("cycles", pd.DataFrame())
     if len(cycles):
         dev = int(cycles["dev_only"].sum())
@@ -127,6 +131,65 @@ def _languages(languages: pd.DataFrame, release: str) -> str:
 
 def _inside(path: str, root: str) -> str:
     return path[len(root) + 1:] if root and path.startswith(root + "/") else (path or ".")
+
+
+def evolution(tables: dict[str, pd.DataFrame]) -> str:
+    """The capability table, the inflections and the latest arc, with how the notes were found."""
+    notes, capabilities = tables["notes"], tables["capabilities"]
+    stable = notes[notes["stable"]]
+    coverage = tables["notes_coverage"]
+    found = ", ".join(f"{r.source} {r.releases}" for r in coverage.itertuples() if r.releases)
+    untagged = int((~notes["tagged"]).sum())
+    parts = [f"Traced through {len(stable)} stable releases"
+             + (f" ({untagged} changelog versions without a tag among them)" if untagged else "")
+             + f" by grepping their notes for first appearances. Notes per tagged release by source: {found}."]
+    parts.append(markdown_table(capability_table(capabilities, notes)))
+    parts += _inflection_lines(tables["inflections"]) + _arc_lines(tables["latest_arc"])
+    return "\n\n".join(parts)
+
+
+def capability_table(capabilities: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """Capability | First appeared | Releases mentioning it | Evidence | What it tells us (left for the analyst)."""
+    labels = list(notes["release"].where(notes["release"] != "", notes["version"]))
+    dates = dict(zip(labels, notes["date"]))
+    rank = {label: index for index, label in enumerate(labels)}
+    seen = capabilities[capabilities["releases_mentioning"] > 0]
+    seen = seen.iloc[sorted(range(len(seen)), key=lambda i: rank.get(seen["first_release"].iloc[i], len(rank)))]
+    rows = [{"Capability": r.capability, "First appeared": _first(r.first_release, dates.get(r.first_release, "")),
+             "Releases mentioning it": int(r.releases_mentioning), "Evidence": _evidence(r.evidence),
+             "What it tells us": ""} for r in seen.itertuples()]
+    return pd.DataFrame(rows, columns=["Capability", "First appeared", "Releases mentioning it", "Evidence",
+                                       "What it tells us"])
+
+
+def _inflection_lines(inflections: pd.DataFrame) -> list[str]:
+    if inflections.empty:
+        return []
+    items = [f"- `{r.release}` ({_month(r.date)}): first mention of {r.capabilities}, with new crates {r.crates_added}"
+             + (f"; PRs {r.prs}" if r.prs else "") for r in inflections.itertuples()]
+    return ["Inflections (new crates arriving with a capability's first mention):\n\n" + "\n".join(items)]
+
+
+def _arc_lines(arc: pd.DataFrame) -> list[str]:
+    if arc.empty:
+        return []
+    releases = list(dict.fromkeys(arc["release"]))
+    crates = ", ".join(f"`{n}`" for n in arc[arc["kind"] == "crate"]["name"]) or "none"
+    capabilities = ", ".join(arc[arc["kind"] == "capability"]["name"]) or "none"
+    return [f"The latest arc ({releases[0]} to {releases[-1]}): new crates {crates}; first mentions: {capabilities}."]
+
+
+def _first(release: str, iso: str) -> str:
+    return f"{release} ({_month(iso)})" if iso else release
+
+
+def _month(iso: str) -> str:
+    return pd.Timestamp(iso[:10]).strftime("%b %Y") if iso else ""
+
+
+def _evidence(line: str) -> str:
+    text = str(line).lstrip("-*+ ").strip()
+    return text if len(text) <= 90 else text[:87] + "..."
 
 
 def cadence_chart(cadence: pd.DataFrame, today: date) -> str:

@@ -1,0 +1,153 @@
+"""How a project evolved: release notes per release, capabilities, inflections, the latest arc.
+
+For every release this gathers the notes from each source the project uses
+(`miner.notes`), keeps the best one, and greps it for the capabilities of the
+catalog (`miner.capabilities`).  Versions that have a changelog section but no
+tag count as releases too (Claude Code publishes many such versions), ordered
+by version with the tagged ones.  Combined with the crate changes it finds the
+inflections (a release where new crates arrive with a capability's first
+mention, like Codex's app-server split) and the latest arc (what is new in the
+last N stable releases).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+import pygit2
+
+from miner import notes as sources
+from miner.cache import Cache
+from miner.capabilities import Capability, ReleaseText, evolution, mentions
+from miner.errors import Warning
+from miner.history import Commit
+from miner.releases import Release
+from miner.versions import parse_version
+
+NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "source", "prs", "range_prs", "text"]
+
+
+@dataclass(frozen=True)
+class NotesOptions:
+    """Where to look for notes and how to read them."""
+
+    hosted: str | Path | None = None
+    order: tuple[str, ...] = sources.DEFAULT_ORDER
+    changelogs: tuple[str, ...] = ()
+    count_all: bool = False
+    untagged: bool = True
+    arc: int = 4
+    catalog: list[Capability] = field(default_factory=list)
+
+
+def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Release, ...],
+                     ranges: dict[str, set[str]], commits: dict[str, Commit], cache: Cache,
+                     options: NotesOptions) -> tuple[dict[str, pd.DataFrame], list[Warning]]:
+    """Notes, coverage, capability summary and mentions over the releases, oldest version first."""
+    warnings: list[Warning] = []
+    sections = _sections(git, releases, cache, options, warnings)
+    hosted = _hosted(options.hosted, releases, warnings)
+    rows = [_release_notes(git, release, ranges, commits, sections, hosted, options, warnings) for release in releases]
+    if options.untagged:
+        rows += _untagged(sections, {str(r.version) for r in releases})
+    notes = pd.DataFrame(sorted(rows, key=lambda row: parse_version(row["version"]).sort_key), columns=NOTES_COLUMNS)
+    texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in notes.itertuples()]
+    summary, _ = evolution(options.catalog, texts, count_all=options.count_all)
+    warnings = [replace(w, repo=repo_name) for w in warnings]
+    return {"notes": notes, "notes_coverage": _coverage(notes, options.order), "capabilities": summary,
+            "mentions": _mentions(notes, options)}, warnings
+
+
+def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """Releases where new crates arrive together with a capability's first mention, with their PRs."""
+    firsts = capabilities.dropna(subset=["first_release"]).groupby("first_release")["capability"].apply(list)
+    added = changes[changes["change"] == "added"].groupby("release")["crate"].apply(list)
+    prs = {r.release: " ".join(dict.fromkeys(f"{r.prs} {r.range_prs}".split())) for r in notes.itertuples()}
+    dates = dict(zip(notes["release"], notes["date"]))
+    rows = [{"release": tag, "date": dates.get(tag, ""), "capabilities": ", ".join(firsts[tag]),
+             "crates_added": ", ".join(sorted(added[tag])), "prs": prs.get(tag, "")}
+            for tag in firsts.index if tag in added.index]
+    return pd.DataFrame(rows, columns=["release", "date", "capabilities", "crates_added", "prs"])
+
+
+def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.DataFrame, count: int) -> pd.DataFrame:
+    """Crates added and capabilities first mentioned in the last `count` stable releases (by version)."""
+    stable = releases[releases["stable"] & ~releases["out_of_order"]]
+    order = sorted(stable["tag"], key=lambda tag: parse_version(_version_of(stable, tag)).sort_key)
+    arc = order[-count:] if count > 0 else []
+    crates = changes[changes["release"].isin(arc) & (changes["change"] != "removed")]
+    rows = [{"release": r.release, "kind": "crate", "name": r.crate, "change": r.change} for r in crates.itertuples()]
+    rows += [{"release": r.first_release, "kind": "capability", "name": r.capability, "change": "first mention"}
+             for r in capabilities.itertuples() if r.first_release in arc]
+    rank = {tag: index for index, tag in enumerate(order)}
+    return pd.DataFrame(sorted(rows, key=lambda row: (rank[row["release"]], row["kind"] != "crate")),
+                        columns=["release", "kind", "name", "change"])
+
+
+def _sections(git, releases, cache, options: NotesOptions, warnings) -> dict[str, sources.Section]:
+    """Changelog sections from every release's tree and HEAD's: a file may be rewritten per release."""
+    trees = [git[r.commit].tree for r in releases if _readable(git, r.commit)]
+    if not git.head_is_unborn:
+        trees.append(git.head.peel(pygit2.Commit).tree)
+    return sources.sections_by_version(sources.read_changelogs(git, trees, cache, options.changelogs, warnings))
+
+
+def _hosted(path, releases, warnings) -> dict[str, sources.HostedRelease]:
+    if path is None:
+        return {}
+    hosted = sources.load_hosted_releases(path, warnings)
+    warnings += sources.unknown_tags(hosted, [r.tag for r in releases], str(path))
+    return {h.tag: h for h in hosted}
+
+
+def _release_notes(git, release: Release, ranges, commits, sections, hosted, options: NotesOptions, warnings) -> dict:
+    in_range = sorted((commits[s] for s in ranges.get(release.tag, ())), key=lambda c: c.commit_time)
+    authored = [c for c in in_range if not c.is_merge]
+    found = sources.candidates(release.tag, str(release.version), sections=sections, hosted=hosted, repo=git,
+                               subjects=[c.subject for c in authored], warnings=warnings)
+    chosen = sources.choose(found, options.order)
+    range_prs = sources.pr_numbers("\n".join(c.subject for c in in_range))
+    return {"release": release.tag, "version": str(release.version), "date": release.date.isoformat(),
+            "stable": release.stable, "tagged": True, "source": chosen.source if chosen else "",
+            "prs": _prs(chosen.prs) if chosen else "", "range_prs": _prs(range_prs), "text": chosen.text if chosen else ""}
+
+
+def _untagged(sections: dict[str, sources.Section], tagged: set[str]) -> list[dict]:
+    """Changelog versions without a tag, kept as releases of their own (published, just not tagged here)."""
+    rows = []
+    for version, section in sections.items():
+        parsed = parse_version(version)
+        if parsed is None or version in tagged:
+            continue
+        rows.append({"release": "", "version": version, "date": section.date or "", "stable": parsed.stable,
+                     "tagged": False, "source": sources.CHANGELOG, "prs": _prs(sources.pr_numbers(section.body)),
+                     "range_prs": "", "text": section.body})
+    return rows
+
+
+def _coverage(notes: pd.DataFrame, order) -> pd.DataFrame:
+    counts = sources.coverage([None if not s else sources.Notes(s, "", ()) for s in notes[notes["tagged"]]["source"]], order)
+    return pd.DataFrame(list(counts.items()), columns=["source", "releases"])
+
+
+def _mentions(notes: pd.DataFrame, options: NotesOptions) -> pd.DataFrame:
+    rows = [{"release": r.release or r.version, "stable": r.stable, "capability": name, "evidence": line}
+            for r in notes.itertuples() for name, line in mentions(options.catalog, r.text).items()]
+    return pd.DataFrame(rows, columns=["release", "stable", "capability", "evidence"])
+
+
+def _prs(numbers) -> str:
+    return " ".join(f"#{n}" for n in numbers)
+
+
+def _readable(git: pygit2.Repository, sha: str) -> bool:
+    try:
+        git[sha].tree
+        return True
+    except (KeyError, ValueError, pygit2.GitError):
+        return False
+
+
+def _version_of(releases: pd.DataFrame, tag: str) -> str:
+    return releases.loc[releases["tag"] == tag, "version"].iloc[0]
