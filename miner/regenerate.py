@@ -318,7 +318,9 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def _unified_diff(path: Path, old: str, new: str) -> str:
-    return "".join(difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}"))
+    """A unified diff as git prints it, including its note on a last line without a newline."""
+    lines = difflib.unified_diff(_lines(old), _lines(new), str(path), str(path))
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def _repo_id(store: Store, repo: str) -> int:
