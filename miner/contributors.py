@@ -1,0 +1,544 @@
+"""The contributor-specialization map: who works on which crates and layers, and who owns each crate.
+
+Every non-merge commit is credited to its author and to each distinct
+`Co-authored-by:` co-author, after `miner.identities` has joined their
+spellings.  Its changed paths are placed in the crate that held them at the
+commit's release (the longest crate directory that prefixes the path, among
+the crates of that release), and through the crate in its layer.  Paths in no
+crate land in named buckets, so nothing is silently dropped:
+
+    (ci)         .github/, ci/ and CI configuration files
+    (docs)       docs/ or doc/ directories and Markdown, reStructuredText, AsciiDoc files
+    (workspace)  a Cargo workspace directory outside its crates (Cargo.lock, the root manifest)
+    (root)       any other file at the top of the repository
+    (other)      any other directory, named by its top directory (`sdk/`), or its top two
+                 when the top one holds packages (`packages/core/`), so non-Rust trees still map
+
+A root package (ripgrep's `Cargo.toml` is both package and workspace) holds
+what no deeper crate holds, except CI and documentation paths, which stay in
+their buckets: a root package does not make its `.github/` Rust code.
+
+Bots and coding agents keep their rows (flagged by `kind`) but stay out of the
+people figures (authors, ownership, shares); `agent_work` counts how many
+commits they authored or co-wrote.  Counts are commits, not lines: a commit
+counts once for each crate and once for each layer it touches.  Bad input
+(merges, octopus merges, empty e-mails, undecodable names, commits without
+file lists, huge commits, shallow or grafted boundaries) is tallied in
+`attribution_issues`, never raised.
+
+Memory: the walk is consumed as a stream; what is kept grows with authors x
+crates x releases, plus the sha -> release map the ranges need.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import networkx as nx
+import pandas as pd
+import pygit2
+
+from miner.graphs import _dynamic, _layer_colors, _spells
+from miner.history import Commit
+from miner.identities import AGENT, BOT, PERSON, Identity, IdentityResolver, co_authors
+from miner.releases import commit_ranges
+from miner.report import markdown_table
+from miner.store import Store
+
+CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
+BUCKETS = (CI, DOCS, WORKSPACE, ROOT, OTHER)
+HUGE_COMMIT = 1000
+ALL_LAYERS = "(all)"
+
+CONTRIBUTOR_COLUMNS = ["author", "name", "kind", "crate", "layer", "commits", "co_authored", "files"]
+AUTHOR_LAYER_COLUMNS = ["author", "name", "kind", "layer", "commits", "co_authored", "files", "share"]
+SPECIALIZATION_COLUMNS = ["author", "name", "kind", "commits", "top_layer", "top_share", "entropy", "layers", "crates"]
+OWNERSHIP_COLUMNS = ["crate", "layer", "people_commits", "authors", "main_developer", "main_developer_name",
+                     "ownership", "fragmentation", "bot_commits", "agent_commits"]
+RELEASE_CONTRIBUTOR_COLUMNS = ["release", "author", "name", "kind", "crate", "layer", "commits", "co_authored", "files"]
+RELEASE_LAYER_COLUMNS = ["release", "layer", "author", "name", "commits", "share"]
+AGENT_COLUMNS = ["release", "layer", "commits", "by_people", "by_bots", "by_agents", "with_agent"]
+ISSUE_COLUMNS = ["issue", "commits", "example"]
+
+_CI_DIRS = {".github", ".circleci", ".buildkite", ".gitlab", "ci", ".ci", ".azure-pipelines"}
+_CI_FILES = {".travis.yml", ".gitlab-ci.yml", "appveyor.yml", ".appveyor.yml", "azure-pipelines.yml",
+             ".cirrus.yml", "Jenkinsfile", "codecov.yml", ".codecov.yml"}
+_DOC_DIRS = {"docs", "doc"}
+_DOC_SUFFIXES = (".md", ".rst", ".adoc", ".mdx")
+_CONTAINERS = {"packages", "crates", "apps", "libs", "extensions", "plugins", "tools"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a changed path belongs: a crate (or bucket) and its layer."""
+
+    crate: str
+    layer: str
+
+
+def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
+                            since=None, until=None) -> dict[str, pd.DataFrame]:
+    """The contributor tables of an analysed repository: the call `miner.analysis` makes.
+
+    Two passes over the stored commits: one without file lists to build the
+    identity resolver (authors and co-authors), one streamed with files.
+    """
+    parents, seen = {}, []
+    for commit in store.commits(repo_id):
+        parents[commit.sha] = commit.parents
+        seen.append((commit.author_name, commit.author_email))
+        seen += _coauthor_pairs(commit)
+    resolver = IdentityResolver(git, seen=seen)
+    release_of = releases_of_commits(tables["releases"], parents)
+    del parents, seen
+    return contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
+                              since=since, until=until, boundaries=history_boundaries(git.path))
+
+
+def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """sha -> the release tag whose crate layout the commit is attributed in.
+
+    A commit belongs to the earliest release, by date, whose `previous..tag`
+    range holds it (so an alpha ships a commit before its stable release does).
+    Commits in no range (work after the last release, on HEAD) belong to the
+    latest release by date that was not tagged out of version order: its
+    layout is the nearest known one.  `releases` is the releases table.
+    """
+    spans = tuple(_Span(str(r.tag), str(r.commit), r.previous if isinstance(r.previous, str) else "")
+                  for r in releases.itertuples(index=False))
+    ranges = commit_ranges(spans, parents)
+    release_of: dict[str, str] = {}
+    for span in spans:
+        for sha in ranges[span.tag]:
+            release_of.setdefault(sha, span.tag)
+    in_order = releases[~releases["out_of_order"].astype(bool)] if "out_of_order" in releases else releases
+    latest = str(in_order["tag"].iloc[-1]) if len(in_order) else (spans[-1].tag if spans else "")
+    for sha in parents:
+        release_of.setdefault(sha, latest)
+    return release_of
+
+
+def contributor_tables(
+    commits: Iterable[Commit],
+    release_of: dict[str, str],
+    crates: pd.DataFrame,
+    resolver: IdentityResolver,
+    *,
+    since=None,
+    until=None,
+    boundaries: frozenset[str] | set[str] = frozenset(),
+    huge: int = HUGE_COMMIT,
+) -> dict[str, pd.DataFrame]:
+    """Attribute a stream of commits and return the contributor tables.
+
+    `since`/`until` (unix seconds, `date`, `datetime` or ISO 8601 text; both
+    inclusive) select commits by committer date, as `git log --since/--until`
+    does.  `boundaries` are shallow or grafted commits (`history_boundaries`):
+    their file lists are the whole tree, not their work, so they are not
+    attributed.  Tables: contributors, author_layers, specialization,
+    crate_ownership, release_contributors, release_layers, agent_work,
+    attribution_issues.
+    """
+    tally = _Tally(CrateMap(crates), release_of, resolver, _moment(since), _moment(until), set(boundaries), huge)
+    for commit in commits:
+        tally.add(commit)
+    return tally.tables()
+
+
+def history_boundaries(git_dir: str | Path) -> frozenset[str]:
+    """Commits whose parents git does not show as they are: shallow, grafted or replaced."""
+    git_dir = Path(git_dir)
+    found: set[str] = set()
+    for name in ("shallow", "info/grafts"):
+        path = git_dir / name
+        if path.is_file():
+            found.update(line.split()[0] for line in path.read_text("ascii", "replace").splitlines() if line.strip())
+    replace = git_dir / "refs" / "replace"
+    if replace.is_dir():
+        found.update(p.name for p in replace.iterdir() if len(p.name) == 40)
+    packed = git_dir / "packed-refs"
+    if packed.is_file():
+        found.update(line.rsplit("/", 1)[1] for line in packed.read_text("utf-8", "replace").splitlines()
+                     if " refs/replace/" in line)
+    return frozenset(found)
+
+
+def crate_ownership(contributors: pd.DataFrame) -> pd.DataFrame:
+    """Per crate, in code-maat's words: main developer, ownership share, fragmentation, authors.
+
+    From a `contributors` table (or the rows of one release of
+    `release_contributors`).  Shares are over people's credited commits:
+    ownership is the main developer's share, fragmentation 1 - sum of squared
+    shares (0: one author; towards 1: many equal ones).
+    """
+    rows = []
+    for (crate, layer), group in contributors.groupby(["crate", "layer"], sort=True):
+        people = group[group["kind"] == PERSON].sort_values(["commits", "author"], ascending=[False, True])
+        total = int(people["commits"].sum())
+        shares = people["commits"] / total if total else people["commits"] * 0.0
+        main = people.iloc[0] if total else None
+        rows.append({
+            "crate": crate, "layer": layer, "people_commits": total, "authors": len(people),
+            "main_developer": main["author"] if main is not None else "",
+            "main_developer_name": main["name"] if main is not None else "",
+            "ownership": round(float(shares.iloc[0]), 4) if total else 0.0,
+            "fragmentation": round(1 - float((shares ** 2).sum()), 4) if total else 0.0,
+            "bot_commits": int(group.loc[group["kind"] == BOT, "commits"].sum()),
+            "agent_commits": int(group.loc[group["kind"] == AGENT, "commits"].sum()),
+        })
+    table = pd.DataFrame(rows, columns=OWNERSHIP_COLUMNS)
+    return table.sort_values(["people_commits", "crate"], ascending=[False, True], ignore_index=True)
+
+
+def team_markdown(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
+    """The body of the report's "Team specializations (from commit authors)" section.
+
+    Per layer, its core contributors: the fewest people who made at least half
+    of the layer's commits (at most five), with their shares.  Then the focus
+    of the `prolific` people with the most commits, and what agents co-wrote.
+    """
+    layers = tables["author_layers"]
+    people = layers[layers["kind"] == PERSON]
+    if people.empty:
+        return "No commits by people in the analysed range."
+    parts = ["Core contributors per layer (the fewest people who made half of its commits, share of its "
+             "commits by people):", markdown_table(_core_rows(people)),
+             f"Focus of the {min(prolific, int((tables['specialization']['kind'] == PERSON).sum()))} "
+             "people with the most commits (spread: normalised entropy over layers, 0 = one layer only):",
+             markdown_table(_focus_rows(tables["specialization"], prolific))]
+    agents = _agent_sentence(tables)
+    if agents:
+        parts.append(agents)
+    return "\n\n".join(parts)
+
+
+def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFrame, path: str | Path) -> Path:
+    """A bipartite author-crate graph, dynamic over releases, as GEXF for Gephi's timeline.
+
+    Authors (`bipartite=0`, with their kind) link to the crates and buckets
+    (`bipartite=1`, coloured by layer) they changed; each edge lives in the
+    releases whose range has such commits and carries the commit count per
+    release.  Releases tagged out of version order are left out, as in the
+    crate evolution graph.
+    """
+    rows = tables["release_contributors"]
+    order = list(releases[~releases["out_of_order"].astype(bool)]["tag"])
+    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
+    rows = rows[rows["release"].isin(order)]
+    colors = _layer_colors(rows["layer"]) if len(rows) else {}
+    graph = nx.Graph(mode="dynamic")
+    for (key, name, kind), group in rows.groupby(["author", "name", "kind"], sort=True):
+        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0,
+                       spells=_spells(set(group["release"]), order, days))
+    for (crate, layer), group in rows.groupby(["crate", "layer"], sort=True):
+        graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
+                       spells=_spells(set(group["release"]), order, days), viz={"color": colors[layer]})
+    for (key, crate), group in rows.groupby(["author", "crate"], sort=True):
+        per_release = group.groupby("release", as_index=False)["commits"].sum()
+        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=int(per_release["commits"].sum()),
+                       spells=_spells(set(per_release["release"]), order, days),
+                       commits=_dynamic(per_release, "commits", order, days))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nx.write_gexf(graph, path)
+    return path
+
+
+class CrateMap:
+    """Path -> Place at a release, from the crates table; memoised per (release, directory)."""
+
+    def __init__(self, crates: pd.DataFrame):
+        self._crates: dict[str, dict[str, Place]] = defaultdict(dict)
+        self._workspaces: dict[str, set[str]] = defaultdict(set)
+        for row in crates[["release", "crate", "path", "layer", "workspace"]].itertuples(index=False):
+            self._crates[row.release][row.path or ""] = Place(row.crate, row.layer)
+            if row.workspace:
+                self._workspaces[row.release].add(row.workspace)
+        self._memo: dict[tuple[str, str, str], Place] = {}
+
+    def place(self, release: str, path: str) -> Place:
+        """The crate holding `path` at `release`, else its bucket."""
+        directory, _, name = path.rpartition("/")
+        bucket = _CI_FILES_KEY if name in _CI_FILES else (_DOC_KEY if name.lower().endswith(_DOC_SUFFIXES) else "")
+        key = (release, directory, bucket)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._lookup(release, directory, bucket)
+        return found
+
+    def _lookup(self, release: str, directory: str, file_bucket: str) -> Place:
+        crates = self._crates.get(release, {})
+        parts = directory.split("/") if directory else []
+        for depth in range(len(parts), 0, -1):
+            found = crates.get("/".join(parts[:depth]))
+            if found is not None:
+                return found
+        bucket = _bucket(parts, file_bucket)
+        if bucket is not None:
+            return bucket
+        if "" in crates:
+            return crates[""]
+        if any(directory == root or directory.startswith(root + "/") for root in self._workspaces.get(release, ())):
+            return Place(WORKSPACE, WORKSPACE)
+        if not parts:
+            return Place(ROOT, ROOT)
+        top = parts[:2] if parts[0] in _CONTAINERS and len(parts) > 1 else parts[:1]
+        return Place("/".join(top) + "/", OTHER)
+
+
+_CI_FILES_KEY, _DOC_KEY = "ci", "doc"
+
+
+def _bucket(parts: list[str], file_bucket: str) -> Place | None:
+    """The CI or docs bucket of a path outside every non-root crate, if it is one."""
+    if file_bucket == _CI_FILES_KEY or (parts and parts[0] in _CI_DIRS):
+        return Place(CI, CI)
+    if file_bucket == _DOC_KEY or any(part in _DOC_DIRS for part in parts):
+        return Place(DOCS, DOCS)
+    return None
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The three fields of a release `commit_ranges` reads."""
+
+    tag: str
+    commit: str
+    previous: str
+
+
+class _Tally:
+    """Counters filled commit by commit; `tables()` turns them into DataFrames."""
+
+    def __init__(self, places: CrateMap, release_of: dict[str, str], resolver: IdentityResolver,
+                 since: int | None, until: int | None, boundaries: set[str], huge: int):
+        self.places, self.release_of, self.resolver = places, release_of, resolver
+        self.since, self.until, self.boundaries, self.huge = since, until, boundaries, huge
+        self.who: dict[str, Identity] = {}
+        self.crates: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.layers: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.totals: Counter = Counter()
+        self.kinds: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        self.issues: Counter = Counter()
+        self.examples: dict[str, str] = {}
+
+    def add(self, commit: Commit) -> None:
+        if commit.is_merge:
+            self._issue("merge (not attributed)", commit)
+            if len(commit.parents) > 2:
+                self._issue("octopus merge (not attributed)", commit)
+            return
+        if (self.since is not None and commit.commit_time < self.since) or \
+                (self.until is not None and commit.commit_time > self.until):
+            return
+        release = self.release_of.get(commit.sha)
+        if release is None:
+            self._issue("in no release range (not attributed)", commit)
+            return
+        touched = self._touched(commit, release)
+        if not touched:
+            return
+        author = self.resolver.resolve(commit.author_name, commit.author_email)
+        credited = _distinct([author] + [self.resolver.resolve(n, e) for n, e in _coauthor_pairs(commit)])
+        for who in credited:
+            self._credit(release, who, who is not author, touched)
+        self._count_kinds(release, author, credited, touched)
+
+    def _touched(self, commit: Commit, release: str) -> dict[Place, int]:
+        """Files changed per place, after noting what is odd about the commit."""
+        if not commit.author_email.strip():
+            self._issue("empty author e-mail", commit)
+        if "\ufffd" in commit.author_name + commit.author_email + "".join(commit.coauthors):
+            self._issue("author or co-author not valid UTF-8", commit)
+        if any("\ufffd" in path for path in commit.files):
+            self._issue("path not valid UTF-8", commit)
+        if commit.sha in self.boundaries:
+            self._issue("shallow or grafted boundary (files not attributed)", commit)
+            return {}
+        if not commit.files:
+            self._issue("no changed files (empty commit or unreadable tree)", commit)
+            return {}
+        if len(commit.files) >= self.huge:
+            self._issue(f"huge commit ({self.huge}+ files)", commit)
+        return Counter(self.places.place(release, path) for path in commit.files)
+
+    def _credit(self, release: str, who: Identity, co: bool, touched: dict[Place, int]) -> None:
+        self.who[who.key] = who
+        self.totals[(release, who.key)] += 1
+        per_layer: Counter = Counter()
+        for place, files in touched.items():
+            _bump(self.crates[(release, who.key, place.crate, place.layer)], co, files)
+            per_layer[place.layer] += files
+        for layer, files in per_layer.items():
+            _bump(self.layers[(release, who.key, layer)], co, files)
+
+    def _count_kinds(self, release: str, author: Identity, credited: list[Identity], touched) -> None:
+        with_agent = any(who.kind == AGENT for who in credited)
+        for layer in {place.layer for place in touched} | {ALL_LAYERS}:
+            counts = self.kinds[(release, layer)]
+            counts[0] += 1
+            counts[1 + [PERSON, BOT, AGENT].index(author.kind)] += 1
+            counts[4] += with_agent
+
+    def _issue(self, issue: str, commit: Commit) -> None:
+        self.issues[issue] += 1
+        self.examples.setdefault(issue, commit.sha)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        by_release = self._release_contributors()
+        contributors = _summed(by_release.drop(columns=["release"]), ["author", "crate", "layer"],
+                               CONTRIBUTOR_COLUMNS)
+        release_layer_rows = self._release_layer_rows()
+        author_layers = self._author_layers(release_layer_rows)
+        return {
+            "contributors": contributors,
+            "author_layers": author_layers,
+            "specialization": self._specialization(author_layers, contributors),
+            "crate_ownership": crate_ownership(contributors),
+            "release_contributors": by_release,
+            "release_layers": _release_layers(release_layer_rows),
+            "agent_work": pd.DataFrame([[r, layer, *counts] for (r, layer), counts in sorted(self.kinds.items())],
+                                       columns=AGENT_COLUMNS),
+            "attribution_issues": pd.DataFrame(
+                [[issue, count, self.examples[issue]] for issue, count in sorted(self.issues.items())],
+                columns=ISSUE_COLUMNS),
+        }
+
+    def _release_contributors(self) -> pd.DataFrame:
+        rows = [[release, key, self.who[key].name, self.who[key].kind, crate, layer, commits, co, files]
+                for (release, key, crate, layer), (commits, co, files) in self.crates.items()]
+        return pd.DataFrame(rows, columns=RELEASE_CONTRIBUTOR_COLUMNS).sort_values(["release", "author", "crate"], ignore_index=True)
+
+    def _release_layer_rows(self) -> pd.DataFrame:
+        rows = [[release, key, self.who[key].name, self.who[key].kind, layer, commits, co, files]
+                for (release, key, layer), (commits, co, files) in self.layers.items()]
+        return pd.DataFrame(rows, columns=["release", "author", "name", "kind", "layer", "commits", "co_authored",
+                                           "files"])
+
+    def _author_layers(self, release_rows: pd.DataFrame) -> pd.DataFrame:
+        summed = _summed(release_rows.drop(columns=["release"]), ["author", "layer"], AUTHOR_LAYER_COLUMNS[:-1])
+        totals = self._author_totals()
+        summed["share"] = [round(c / totals[a], 4) for a, c in zip(summed["author"], summed["commits"])]
+        return summed[AUTHOR_LAYER_COLUMNS]
+
+    def _author_totals(self) -> Counter:
+        totals: Counter = Counter()
+        for (_, key), count in self.totals.items():
+            totals[key] += count
+        return totals
+
+    def _specialization(self, author_layers: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame:
+        totals = self._author_totals()
+        width = author_layers.loc[author_layers["kind"] == PERSON, "layer"].nunique()
+        crates = contributors.groupby("author")["crate"].nunique()
+        rows = []
+        for key, group in author_layers.groupby("author", sort=False):
+            group = group.sort_values(["commits", "layer"], ascending=[False, True])
+            top = group.iloc[0]
+            who = self.who[key]
+            rows.append([key, who.name, who.kind, totals[key], top["layer"], round(top["commits"] / totals[key], 4),
+                         _entropy(group["commits"], width), len(group), int(crates.get(key, 0))])
+        table = pd.DataFrame(rows, columns=SPECIALIZATION_COLUMNS)
+        return table.sort_values(["commits", "author"], ascending=[False, True], ignore_index=True)
+
+
+def _release_layers(rows: pd.DataFrame) -> pd.DataFrame:
+    """People per (release, layer), busiest first, with their share of the layer's commits by people."""
+    people = rows[rows["kind"] == PERSON]
+    total = people.groupby(["release", "layer"])["commits"].transform("sum")
+    table = people.assign(share=(people["commits"] / total).round(4))[RELEASE_LAYER_COLUMNS]
+    return table.sort_values(["release", "layer", "commits", "author"], ascending=[True, True, False, True],
+                             ignore_index=True)
+
+
+def _summed(rows: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """Counts summed over releases, identity columns carried along, busiest first."""
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    summed = rows.groupby(keys + ["name", "kind"], as_index=False, sort=False)[["commits", "co_authored",
+                                                                                "files"]].sum()
+    return summed[columns].sort_values(["commits"] + keys, ascending=[False] + [True] * len(keys),
+                                       ignore_index=True)
+
+
+def _entropy(counts: pd.Series, width: int) -> float:
+    """Shannon entropy of the counts, divided by log(width): 0 = one layer only, 1 = evenly spread."""
+    total = float(counts.sum())
+    if width <= 1 or total == 0:
+        return 0.0
+    value = -sum((c / total) * math.log(c / total) for c in counts if c)
+    return round(max(value, 0.0) / math.log(width), 4)
+
+
+def _core_rows(people: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    totals = people.groupby("layer")["commits"].sum()
+    order = sorted(totals.index, key=lambda layer: (layer in BUCKETS, -totals[layer], layer))
+    for layer in order:
+        group = people[people["layer"] == layer].sort_values(["commits", "author"], ascending=[False, True])
+        total, covered, core = int(totals[layer]), 0, []
+        for row in group.itertuples():
+            if covered * 2 >= total or len(core) == 5:
+                break
+            covered += row.commits
+            core.append(f"{row.name} {row.commits / total:.0%}")
+        rows.append({"Layer": layer, "Commits": total, "People": len(group), "Core contributors": ", ".join(core)})
+    return pd.DataFrame(rows, columns=["Layer", "Commits", "People", "Core contributors"])
+
+
+def _focus_rows(specialization: pd.DataFrame, prolific: int) -> pd.DataFrame:
+    people = specialization[specialization["kind"] == PERSON].head(prolific)
+    rows = [{"Author": r.name, "Commits": r.commits, "Focus": r.top_layer, "Share": f"{r.top_share:.0%}",
+             "Spread": f"{r.entropy:.2f}", "Layers": r.layers} for r in people.itertuples()]
+    return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
+
+
+def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
+    work = tables["agent_work"]
+    every = work[work["layer"] == ALL_LAYERS]
+    commits, with_agent, bots = int(every["commits"].sum()), int(every["with_agent"].sum()), int(every["by_bots"].sum())
+    if not commits or not (with_agent or bots):
+        return ""
+    agents = tables["specialization"][tables["specialization"]["kind"] == AGENT]
+    named = ", ".join(f"{r.name} {r.commits}" for r in agents.itertuples())
+    sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({with_agent / commits:.1%})"
+    sentence += f": {named}." if named else "."
+    return sentence + (f" Bots authored {bots} ({bots / commits:.1%})." if bots else "")
+
+
+def _coauthor_pairs(commit: Commit) -> list[tuple[str, str]]:
+    """(name, e-mail) of each co-author the walk found in the commit's trailers."""
+    return co_authors("\n".join(f"Co-authored-by: {value}" for value in commit.coauthors))
+
+
+def _distinct(identities: list[Identity]) -> list[Identity]:
+    seen: dict[str, Identity] = {}
+    for who in identities:
+        seen.setdefault(who.key, who)
+    return list(seen.values())
+
+
+def _bump(counts: list[int], co: bool, files: int) -> None:
+    counts[0] += 1
+    counts[1] += co
+    counts[2] += files
+
+
+def _moment(value) -> int | None:
+    """Unix seconds from None, a number, a date, a datetime (naive = UTC) or ISO 8601 text."""
+    if value is None or isinstance(value, (int, float)):
+        return None if value is None else int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
+        value = datetime.fromisoformat(text)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return int(value.timestamp())
