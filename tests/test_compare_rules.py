@@ -1,0 +1,110 @@
+"""Architecture and extension model come from rules over crates and capability hits, never by hand."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from miner.compare import COLUMNS, UNKNOWN, compare_markdown, compare_table, load_config
+
+CONFIG = load_config()
+CODEX, CLAUDE, FACTORY = "Codex CLI", "Claude Code", "Factory CLI"
+
+
+def tables(crates=(), capabilities=None, stable=(True, True, False), contributors=(20, 25, 3),
+           months=(("2025-07", 6), ("2025-08", 15), ("2025-09", 11))):
+    """Hand-made analysis tables: crates as (directory in codex-rs, package, layer), capabilities as {name: releases}."""
+    result = {
+        "releases": pd.DataFrame({"tag": [f"rust-v0.{i}.0" for i in range(len(stable))], "line": "rust-v",
+                                  "stable": list(stable), "contributors": list(contributors)}),
+        "cadence": pd.DataFrame({"month": [m for m, _ in months], "releases": [n for _, n in months], "prereleases": 0}),
+        "snapshot": pd.DataFrame({"release": ["rust-v0.1.0"]}),
+        "crates": pd.DataFrame([{"release": "rust-v0.1.0", "crate": name, "path": f"codex-rs/{path}", "layer": layer,
+                                 "workspace": "codex-rs"} for path, name, layer in crates],
+                               columns=["release", "crate", "path", "layer", "workspace"]),
+    }
+    if capabilities is not None:
+        result["capabilities"] = pd.DataFrame({"capability": list(capabilities),
+                                               "releases_mentioning": list(capabilities.values())})
+    return result
+
+
+def row(agent_tables, agent=CODEX):
+    table = compare_table(CONFIG, {agent: agent_tables})
+    return table.set_index("Agent").loc[agent]
+
+
+SERVER = ("app-server", "codex-app-server", "Server")
+CLIENT = ("app-server-client", "codex-app-server-client", "Server")
+CLI = ("cli", "codex-cli", "Core")
+
+
+def test_a_server_crate_and_a_client_crate_make_client_server():
+    assert row(tables([CLI, SERVER, CLIENT], {}))["Architecture"] == "Client-server (app-server)"
+
+
+def test_a_server_crate_with_an_sdk_in_the_notes_is_client_server_too():
+    assert row(tables([CLI, SERVER], {"Python SDK": 3}))["Architecture"] == "Client-server (app-server)"
+
+
+def test_a_server_without_a_client_is_a_cli_with_a_server_mode():
+    assert row(tables([CLI, SERVER], {"Python SDK": 0}))["Architecture"] == "CLI with a server mode"
+
+
+def test_an_mcp_server_crate_is_not_an_app_server():
+    mcp = ("mcp-server", "codex-mcp-server", "Protocol")
+    assert row(tables([CLI, mcp], {"MCP": 9}))["Architecture"] == "CLI"
+
+
+def test_crates_of_another_release_do_not_count():
+    old = tables([CLI, SERVER, CLIENT], {})
+    old["snapshot"] = pd.DataFrame({"release": ["rust-v0.2.0"]})
+    assert row(old)["Architecture"] == "CLI"
+
+
+def test_capability_hits_make_up_the_extension_model_in_config_order():
+    hits = {"Skills": 4, "Hooks": 5, "Plugins": 7, "Marketplace": 2, "MCP": 0, "Sandbox": 51}
+    assert row(tables([CLI], hits))["Extension model"] == "Plugins + marketplace + hooks + skills"
+
+
+def test_a_skills_crate_counts_as_skills_without_any_notes():
+    skills = ("skills", "codex-skills", "Extensions")
+    assert row(tables([CLI, skills], {}))["Extension model"] == "skills"
+
+
+def test_no_hits_is_none_found_but_no_capability_table_is_unknown():
+    assert row(tables([CLI], {"MCP": 0}))["Extension model"] == "none found"
+    assert row(tables([CLI]))["Extension model"] == UNKNOWN
+
+
+def test_counts_are_stable_releases_and_medians():
+    found = row(tables([CLI], {}))
+    assert found["Releases tracked"] == 2
+    assert found["Stable releases per month (median)"] == 11
+    assert found["Contributors per release (median)"] == 22.5
+
+
+def test_evidence_says_why_each_label_was_given():
+    evidence = row(tables([CLI, SERVER, CLIENT], {"MCP": 3}))["Evidence"]
+    assert "server: crate app-server" in evidence and "client: crate app-server-client" in evidence
+    assert "MCP servers: notes: MCP" in evidence
+
+
+@pytest.mark.parametrize("given", [None, "missing"])
+def test_an_agent_without_tables_keeps_its_row_with_unknown(given):
+    analysed = {} if given == "missing" else {CODEX: None, FACTORY: None}
+    table = compare_table(CONFIG, analysed)
+    assert list(table.columns) == COLUMNS
+    assert list(table["Agent"]) == [a.name for a in CONFIG.agents]
+    factory = table.set_index("Agent").loc[FACTORY]
+    assert set(factory.drop("Evidence")) == {UNKNOWN}
+    assert factory["Evidence"] == "no public repository"
+    assert table.set_index("Agent").loc[CODEX, "Evidence"] == "not analysed"
+
+
+def test_the_markdown_table_has_the_sample_columns_and_no_evidence():
+    text = compare_markdown(compare_table(CONFIG, {CODEX: tables([CLI, SERVER, CLIENT], {"Hooks": 5})}))
+    lines = text.splitlines()
+    assert lines[0] == ("| Agent | Releases tracked | Architecture | Extension model | "
+                        "Stable releases per month (median) | Contributors per release (median) |")
+    assert lines[2] == "| Codex CLI | 2 | Client-server (app-server) | hooks | 11 | 22.5 |"
+    assert lines[-1] == "| Factory CLI | unknown | unknown | unknown | unknown | unknown |"
