@@ -471,7 +471,7 @@ def _entropy(counts: pd.Series, width: int) -> float:
     if width <= 1 or total == 0:
         return 0.0
     value = -sum((c / total) * math.log(c / total) for c in counts if c)
-    return round(max(value, 0.0) / math.log(width), 4)
+    return round(value / math.log(width), 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _core_rows(people: pd.DataFrame) -> pd.DataFrame:
