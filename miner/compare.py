@@ -152,20 +152,18 @@ def _row(config: Config, agent: Agent, tables: Tables | None) -> list:
     shipped = [label for label, hits in extensions if hits]
     model = " + ".join(shipped) if shipped else ("none found" if "capabilities" in tables else UNKNOWN)
     evidence = "; ".join(f"{name}: {', '.join(hits[:3])}" for name, hits in [*present.items(), *extensions] if hits)
-    return [agent.name, *_counts(tables), architecture, model, *_medians(tables), evidence]
+    tracked, per_month, contributors = _figures(tables)
+    return [agent.name, tracked, architecture, model, per_month, contributors, evidence]
 
 
-def _counts(tables: Tables) -> list:
-    releases = tables.get("releases")
-    return [int(releases["stable"].sum()) if releases is not None else UNKNOWN]
-
-
-def _medians(tables: Tables) -> list:
-    cadence, releases = tables.get("cadence"), tables.get("releases")
-    per_month = float(cadence["releases"].median()) if cadence is not None and len(cadence) else UNKNOWN
+def _figures(tables: Tables) -> tuple:
+    """Stable releases tracked, median stable releases per month, median contributors per stable release."""
+    releases, cadence = tables.get("releases"), tables.get("cadence")
     stable = releases[releases["stable"]] if releases is not None else pd.DataFrame()
+    tracked = len(stable) if releases is not None else UNKNOWN
+    per_month = float(cadence["releases"].median()) if cadence is not None and len(cadence) else UNKNOWN
     contributors = float(stable["contributors"].median()) if len(stable) else UNKNOWN
-    return [per_month, contributors]
+    return tracked, per_month, contributors
 
 
 def _crates(tables: Tables, workspace: str | None) -> pd.DataFrame:

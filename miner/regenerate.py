@@ -95,12 +95,20 @@ def regenerate_file(path: str | Path, render: Render, *, check: bool = False, di
 
 
 def find_blocks(text: str, origin: str = "<text>") -> list[Block]:
-    """The marked sections of `text`, in order; a MinerError naming the line for any bad marker."""
-    blocks, open_ = [], None
+    """The marked sections of `text`, in order; a MinerError naming the line for any bad marker.
+
+    Outside the sections, a marker inside a fenced code block is an example
+    of the syntax, not a marker; inside a section only its closing marker counts.
+    """
+    blocks, open_, fence = [], None, None
     offset = 0
     for number, line in enumerate(_lines(text), 1):
-        marker = _marker(line, origin, number)
         offset += len(line)
+        if open_ is None and (fence or _FENCE.match(line)):
+            fence = _fence(fence, line)
+            if fence or _FENCE.match(line):
+                continue
+        marker = _marker(line, origin, number)
         if marker is None:
             continue
         closing, name, repo = marker
@@ -147,6 +155,7 @@ _MARKER_START = re.compile(r"^\ufeff?[ \t]*<!--\s*/?mine:")
 _OPENING = re.compile(r"^\ufeff?[ \t]*<!--\s*mine:([A-Za-z0-9_.-]+)((?:\s+[A-Za-z_]+=\S+?)*)\s*-->[ \t]*\r?\n?$")
 _CLOSING = re.compile(r"^\ufeff?[ \t]*<!--\s*/mine:([A-Za-z0-9_.-]+)\s*-->[ \t]*\r?\n?$")
 _ATTRIBUTE = re.compile(r"([A-Za-z_]+)=(\S+)")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def _lines(text: str) -> list[str]:
@@ -169,6 +178,15 @@ def _marker(line: str, origin: str, number: int) -> tuple[bool, str, str] | None
     if unknown:
         raise MinerError(f"{origin}:{number}: unknown marker attribute {unknown[0]!r} (known: repo)")
     return False, found[1], attributes.get("repo", "")
+
+
+def _fence(fence: str | None, line: str) -> str | None:
+    """The fence open after `line`: a fence closes on a line of at least as many of its characters."""
+    found = _FENCE.match(line)
+    if fence is None:
+        return found[1] if found else None
+    closes = found and found[1][0] == fence[0] and len(found[1]) >= len(fence) and not line[found.end():].strip()
+    return None if closes else fence
 
 
 def _ending(line: str) -> str:

@@ -85,3 +85,11 @@ def _outside(text: str) -> list[str]:
         pieces.append(head)
         rest = rest.partition("-->")[2].partition("<!-- /mine:")[2].partition("-->")[2]
     return pieces + [rest]
+
+
+def test_markers_shown_in_a_code_block_are_examples_not_markers():
+    text = ("Use them like this:\n\n```markdown\n<!-- mine:architecture repo=codex -->\n<!-- /mine:nope -->\n```\n\n"
+            "<!-- mine:cadence repo=codex -->\nold\n<!-- /mine:cadence -->\n")
+    (block,) = find_blocks(text)
+    assert (block.name, block.line) == ("cadence", 8)
+    assert regenerate(text, render).startswith(text[:text.index("<!-- mine:cadence")])
