@@ -1,0 +1,147 @@
+"""Attribution against git itself: per-crate commits, files, co-authors and ownership from `git log`."""
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+
+import pygit2
+import pytest
+
+from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo
+from miner.analysis import analyze
+from miner.contributors import contributors_from_store
+from miner.repository import open_repository
+from miner.store import Store
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("contributors") / "fx.git"
+    contributors_repo(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tables(repo, tmp_path_factory):
+    return mined(repo, tmp_path_factory.mktemp("db") / "s.sqlite")
+
+
+def mined(repo, db, **window):
+    analysis = analyze(str(repo), db=db)
+    store = Store(db)
+    try:
+        repo_id = store.repo_id(analysis.repo, str(open_repository(str(repo)).git_dir))
+        return contributors_from_store(pygit2.Repository(str(repo)), store, repo_id, analysis.tables, **window)
+    finally:
+        store.close()
+
+
+def git(repo, *args: str) -> str:
+    """git's output, decoded as miner decodes it (the fixture has a Latin-1 author)."""
+    done = subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True)
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def person(name: str, email: str) -> str | None:
+    """Who git's mailmapped (name, e-mail) is, joined by the table the fixture writes by hand; None for bots and agents."""
+    email = email.lower()
+    if email in {e.lower() for e in NOT_PEOPLE}:
+        return None
+    return PEOPLE.get(email, name)
+
+
+def git_credits(repo, *args: str) -> list[tuple[set[str], int]]:
+    """(people credited, files changed) per non-merge commit of `git log --all ARGS`, mailmap applied."""
+    fmt = "%x1e%aN%x00%aE%x00%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x00"
+    out = git(repo, "log", "--all", "--no-merges", "--no-renames", "--name-only", f"--format={fmt}", *args)
+    commits = []
+    for record in out.split("\x1e")[1:]:
+        name, email, trailers, files = record.split("\x00")
+        credited = {person(name, email)}
+        for value in filter(None, trailers.split("\x1f")):
+            co_name, _, co_email = value.strip().partition(" <")
+            credited.add(person(co_name, co_email.rstrip(">")))
+        commits.append(({who for who in credited if who}, len([f for f in files.split("\n") if f])))
+    return commits
+
+
+def pathspec(directory: str) -> list[str]:
+    nested = [d for d in STABLE_CRATES if d != directory and d.startswith(directory + "/")]
+    return ["--", directory] + [f":(exclude){d}" for d in nested]
+
+
+def crate_rows(tables, crate: str):
+    rows = tables["contributors"]
+    return rows[(rows["crate"] == crate) & (rows["kind"] == "person")]
+
+
+@pytest.mark.parametrize("directory", sorted(STABLE_CRATES))
+def test_people_commits_per_crate_match_git_log(repo, tables, directory):
+    expected = Counter(who for credited, _ in git_credits(repo, *pathspec(directory)) for who in credited)
+    rows = crate_rows(tables, STABLE_CRATES[directory])
+    assert dict(zip(rows["name"], rows["commits"])) == dict(expected)
+    assert sum(expected.values()) > 0
+
+
+def test_files_per_crate_match_git_log(repo, tables):
+    expected: Counter = Counter()
+    for credited, files in git_credits(repo, *pathspec("rs/core")):
+        for who in credited:
+            expected[who] += files
+    rows = crate_rows(tables, "fx-core")
+    assert dict(zip(rows["name"], rows["files"])) == dict(expected)
+    assert max(expected.values()) > 1200
+
+
+def test_co_authors_are_credited(repo, tables):
+    rows = crate_rows(tables, "fx-app-server").set_index("name")
+    assert rows.loc["Grace Hopper", "co_authored"] == 1
+    cli = crate_rows(tables, "fx-cli").set_index("name")
+    assert cli.loc["Margaret Hamilton", "co_authored"] == 1  # co-author of an agent-authored commit
+
+
+@pytest.mark.parametrize("directory", sorted(STABLE_CRATES))
+def test_ownership_matches_shares_computed_from_git(repo, tables, directory):
+    counts = Counter(who for credited, _ in git_credits(repo, *pathspec(directory)) for who in credited)
+    total = sum(counts.values())
+    best = max(counts.values())
+    row = tables["crate_ownership"].set_index("crate").loc[STABLE_CRATES[directory]]
+    assert row["authors"] == len(counts)
+    assert row["people_commits"] == total
+    assert row["ownership"] == pytest.approx(best / total, abs=1e-4)
+    assert row["fragmentation"] == pytest.approx(1 - sum((c / total) ** 2 for c in counts.values()), abs=1e-4)
+    assert counts[row["main_developer_name"]] == best
+
+
+def test_bots_and_agents_are_kept_out_of_people_and_counted(repo, tables):
+    kinds = tables["specialization"].set_index("name")["kind"]
+    assert kinds["dependabot[bot]"] == "bot"
+    assert {"Claude", "GitHub Copilot"} <= set(kinds[kinds == "agent"].index)
+    assert not any("[bot]" in name for name in kinds[kinds == "person"].index)
+    out = git(repo, "log", "--all", "--no-merges", "--format=%aE%x00%(trailers:key=Co-authored-by,valueonly)%x1e")
+    records = [r.strip("\n") for r in out.split("\x1e") if r.strip("\n")]
+    with_agent = sum("noreply@anthropic.com" in r or r.startswith("198982749+Copilot") for r in records)
+    bots = sum(r.startswith("49699333+dependabot") for r in records)
+    every = tables["agent_work"][tables["agent_work"]["layer"] == "(all)"]
+    assert every["with_agent"].sum() == with_agent == 2
+    assert every["by_bots"].sum() == bots == 1
+    assert every["commits"].sum() == len(records)
+
+
+def test_window_matches_git_since_until(repo, tmp_path):
+    times = sorted(int(t) for t in git(repo, "log", "--all", "--no-merges", "--format=%ct").split())
+    since, until = times[8], times[20]
+    window = mined(repo, tmp_path / "w.sqlite", since=since, until=f"@{until}".lstrip("@"))
+    expected = Counter(who for credited, _ in git_credits(repo, f"--since=@{since}", f"--until=@{until}")
+                       for who in credited)
+    people = window["specialization"][window["specialization"]["kind"] == "person"]
+    assert dict(zip(people["name"], people["commits"])) == dict(expected)
+
+
+def test_per_release_layers_sum_to_the_window(tables):
+    per_release = tables["release_layers"].groupby(["author", "layer"])["commits"].sum()
+    layers = tables["author_layers"]
+    window = layers[layers["kind"] == "person"].set_index(["author", "layer"])["commits"]
+    assert per_release.sort_index().to_dict() == window.sort_index().to_dict()
+    shares = tables["release_layers"].groupby(["release", "layer"])["share"].sum()
+    assert shares.round(2).eq(1.0).all()

@@ -1,0 +1,56 @@
+"""The dynamic author-crate GEXF and the "Team specializations" Markdown."""
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from fixtures.contributors import contributors_repo
+from miner.analysis import analyze
+from miner.contributors import team_markdown, write_author_crate_gexf
+from tests.test_contributors_oracle import mined
+
+
+@pytest.fixture(scope="module")
+def mined_repo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("outputs")
+    contributors_repo(folder / "fx.git")
+    releases = analyze(str(folder / "fx.git"), db=folder / "s.sqlite").tables["releases"]
+    return mined(folder / "fx.git", folder / "s.sqlite"), releases, folder
+
+
+def test_gexf_is_bipartite_with_spells_and_commit_weights(mined_repo):
+    tables, releases, folder = mined_repo
+    path = write_author_crate_gexf(tables, releases, folder / "graphs" / "fx" / "authors.gexf")
+    graph = nx.read_gexf(path)
+    parts = nx.get_node_attributes(graph, "bipartite")
+    assert set(parts.values()) == {0, 1}
+    assert all(parts[u] != parts[v] for u, v in graph.edges)
+    rows = tables["contributors"]
+    edge = graph.edges["author:email:ada@example.com", "crate:fx-app-server"]
+    expected = rows[(rows["author"] == "email:ada@example.com") & (rows["crate"] == "fx-app-server")]["commits"].sum()
+    assert edge["weight"] == expected == 2
+    text = path.read_text()
+    assert 'mode="dynamic"' in text and "<spell " in text
+    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
+    claude = graph.nodes["author:agent:claude"]
+    assert claude["kind"] == "agent"
+    assert days["rust-v0.2.0-alpha.1"] in text
+
+
+def test_team_markdown_names_core_contributors_and_focus(mined_repo):
+    tables, _, _ = mined_repo
+    text = team_markdown(tables)
+    core = next(line for line in text.splitlines() if line.startswith("| Core |"))
+    layer = tables["author_layers"]
+    people = layer[(layer["layer"] == "Core") & (layer["kind"] == "person")].sort_values("commits", ascending=False)
+    top = people.iloc[0]
+    assert f"{top['name']} {top['commits'] / people['commits'].sum():.0%}" in core
+    assert "| Author | Commits | Focus |" in text
+    assert "Coding agents authored or co-wrote 2 of" in text and "Claude 1" in text
+    assert "dependabot" not in text.split("Coding agents")[0]
+
+
+def test_team_markdown_without_people(mined_repo):
+    tables, _, _ = mined_repo
+    empty = {name: frame.iloc[0:0] for name, frame in tables.items()}
+    assert team_markdown(empty) == "No commits by people in the analysed range."

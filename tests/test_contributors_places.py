@@ -1,0 +1,64 @@
+"""Paths go to the crate holding them at the commit's release, else to a named bucket."""
+import pandas as pd
+import pytest
+
+from miner.contributors import CrateMap, Place, releases_of_commits
+from tests.conftest import git
+
+CRATES = pd.DataFrame(
+    [["v1", "fx-core", "rs/core", "Core", "rs"], ["v1", "fx-common", "rs/core/tests/common", "Infra", "rs"],
+     ["v1", "fx-sandbox", "rs/sandbox", "Sandbox", "rs"],
+     ["v2", "fx-core", "rs/core", "Core", "rs"], ["v2", "fx-sandbox", "rs/linux-sandbox", "Sandbox", "rs"],
+     ["r1", "rgx", "", "Core", ""], ["r1", "rgx-cli", "crates/cli", "Core", ""]],
+    columns=["release", "crate", "path", "layer", "workspace"])
+
+
+@pytest.mark.parametrize("release, path, crate, layer", [
+    ("v1", "rs/core/src/lib.rs", "fx-core", "Core"),
+    ("v1", "rs/core/tests/common/lib.rs", "fx-common", "Infra"),  # the longest crate prefix wins
+    ("v1", "rs/core/README.md", "fx-core", "Core"),                 # a crate's own docs stay in the crate
+    ("v1", "rs/sandbox/src/lib.rs", "fx-sandbox", "Sandbox"),
+    ("v2", "rs/sandbox/src/lib.rs", "(workspace)", "(workspace)"),  # moved away by v2
+    ("v2", "rs/linux-sandbox/src/lib.rs", "fx-sandbox", "Sandbox"),
+    ("v1", "rs/Cargo.lock", "(workspace)", "(workspace)"),
+    ("v1", "rs/docs/config.md", "(docs)", "(docs)"),
+    ("v1", ".github/workflows/ci.yml", "(ci)", "(ci)"),
+    ("v1", ".gitlab-ci.yml", "(ci)", "(ci)"),
+    ("v1", "README.md", "(docs)", "(docs)"),
+    ("v1", "LICENSE", "(root)", "(root)"),
+    ("v1", "sdk/python/client.py", "sdk/", "(other)"),
+    ("v1", "packages/core/src/index.ts", "packages/core/", "(other)"),
+    ("v1", "rs/core/src/caf\ufffd.rs", "fx-core", "Core"),
+    ("nope", "rs/core/src/lib.rs", "rs/", "(other)"),                  # a release without crates
+    ("r1", "src/main.rs", "rgx", "Core"),                              # a root package holds the rest
+    ("r1", "crates/cli/src/lib.rs", "rgx-cli", "Core"),
+    ("r1", ".github/workflows/ci.yml", "(ci)", "(ci)"),                # but not CI or docs
+    ("r1", "GUIDE.md", "(docs)", "(docs)"),
+    ("r1", "Cargo.lock", "rgx", "Core"),
+])
+def test_place_of_path(release, path, crate, layer):
+    assert CrateMap(CRATES).place(release, path) == Place(crate, layer)
+
+
+def test_commits_belong_to_the_earliest_release_whose_range_holds_them(agent_repo):
+    releases = pd.DataFrame([
+        {"tag": t, "commit": git(agent_repo, "rev-parse", f"{t}^{{commit}}").strip(), "previous": p, "out_of_order": o}
+        for t, p, o in [("rust-v0.5.0-alpha.1", "rust-v0.2.0", False), ("rust-v0.2.0", "rust-v0.1.0", False),
+                        ("rust-v0.1.0", "", False), ("rust-v0.5.0", "rust-v0.2.0", False)]])
+    releases = releases.iloc[[2, 1, 0, 3]]  # by date
+    parents = {}
+    for line in git(agent_repo, "log", "--all", "--format=%H %P").splitlines():
+        sha, *rest = line.split()
+        parents[sha] = tuple(rest)
+    release_of = releases_of_commits(releases, parents)
+    shown, expected = set(), {}
+    for tag, previous in [("rust-v0.1.0", ""), ("rust-v0.2.0", "rust-v0.1.0"), ("rust-v0.5.0-alpha.1", "rust-v0.2.0"),
+                          ("rust-v0.5.0", "rust-v0.2.0")]:
+        spec = [f"{previous}..{tag}"] if previous else [tag]
+        expected[tag] = set(git(agent_repo, "rev-list", *spec).split()) - shown
+        shown |= expected[tag]
+    later = set(parents) - shown
+    expected["rust-v0.5.0"] |= later
+    assert later and all(expected.values())
+    for tag, shas in expected.items():
+        assert {sha for sha, t in release_of.items() if t == tag} == shas, tag

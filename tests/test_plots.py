@@ -1,0 +1,34 @@
+"""PNG plots: written when matplotlib is there, one clear error when it is not."""
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+from miner.errors import MinerError
+from miner.plots import author_layer_heatmap
+
+LAYERS = pd.DataFrame([["a", "Ada", "person", "Core", 3, 0.75], ["a", "Ada", "person", "Server", 1, 0.25],
+                       ["g", "Grace", "person", "Server", 2, 1.0], ["b", "bot", "bot", "(ci)", 9, 1.0]],
+                      columns=["author", "name", "kind", "layer", "commits", "share"])
+SPECIALIZATION = pd.DataFrame([["b", "bot", "bot", 9], ["a", "Ada", "person", 4], ["g", "Grace", "person", 2]],
+                              columns=["author", "name", "kind", "commits"])
+
+
+def test_heatmap_is_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    path = author_layer_heatmap(LAYERS, SPECIALIZATION, tmp_path / "plots" / "heat.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_heatmap_without_people_is_an_error(tmp_path):
+    pytest.importorskip("matplotlib")
+    with pytest.raises(MinerError, match="no commits by people"):
+        author_layer_heatmap(LAYERS[LAYERS["kind"] == "bot"], SPECIALIZATION, tmp_path / "heat.png")
+
+
+def test_missing_matplotlib_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(MinerError, match=r"pip install 'miner\[plots\]'"):
+        author_layer_heatmap(LAYERS, SPECIALIZATION, tmp_path / "heat.png")
