@@ -38,7 +38,10 @@ class Capability:
     exclude: tuple[re.Pattern, ...] = ()
 
     def matches(self, line: str) -> bool:
-        readings = (line, _split_identifiers(line))
+        return self.matches_readings(_readings(line))
+
+    def matches_readings(self, readings: tuple[str, ...]) -> bool:
+        """`matches` for a line already read both ways (the caller reads each line once)."""
         return any(p.search(r) for p in self.patterns for r in readings) and not any(
             p.search(r) for p in self.exclude for r in readings
         )
@@ -84,10 +87,10 @@ def mentions(catalog: Sequence[Capability], text: str | None) -> dict[str, str]:
     Markdown list items wrapped over several lines are joined first, so a
     phrase split by wrapping still matches and the evidence is a whole item.
     """
-    lines = _logical_lines(text or "")
+    readings = [(line, _readings(line)) for line in _logical_lines(text or "")]
     found = {}
     for capability in catalog:
-        line = next((line for line in lines if capability.matches(line)), None)
+        line = next((line for line, pair in readings if capability.matches_readings(pair)), None)
         if line is not None:
             found[capability.name] = line
     return found
@@ -97,6 +100,7 @@ def evolution(
     catalog: Sequence[Capability],
     releases_in_order: Iterable[ReleaseText | Sequence],
     count_all: bool = False,
+    found: Sequence[dict[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """When each capability first appeared and how many releases mention it, plus the mention matrix.
 
@@ -106,11 +110,13 @@ def evolution(
     row per capability (never mentioned ones too, with a count of 0) and the
     columns of SUMMARY_COLUMNS; `first_release` is the tag, or the version
     for a changelog section without a tag.  The matrix is indexed by the same
-    names, one boolean column per capability.
+    names, one boolean column per capability.  `found`, when given, is
+    `mentions` of each counted release, computed by the caller already.
     """
     releases = [r if isinstance(r, ReleaseText) else ReleaseText(*r) for r in releases_in_order]
     counted = [r for r in releases if count_all or r.stable]
-    found = [mentions(catalog, release.notes_text) for release in counted]
+    if found is None:
+        found = [mentions(catalog, release.notes_text) for release in counted]
     names = [capability.name for capability in catalog]
     labels = [release.tag or release.version for release in counted]
     matrix = pd.DataFrame(
@@ -130,6 +136,12 @@ def evolution(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _BLOCK_START = re.compile(r"^\s*(?:#|\||>|```|~~~)")
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _readings(line: str) -> tuple[str, ...]:
+    """The line as written and with identifiers split, once when splitting changes nothing."""
+    split = _split_identifiers(line)
+    return (line,) if split == line else (line, split)
 
 
 def _default_catalog_text() -> str:

@@ -52,11 +52,13 @@ def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Rel
     if options.untagged:
         rows += _untagged(sections, {str(r.version) for r in releases})
     notes = pd.DataFrame(sorted(rows, key=lambda row: parse_version(row["version"]).sort_key), columns=NOTES_COLUMNS)
-    texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in notes.itertuples()]
-    summary, _ = evolution(options.catalog, texts, count_all=options.count_all)
-    warnings = [replace(w, repo=repo_name) for w in warnings]
+    counted = notes if options.count_all else notes[notes["stable"]]
+    found = [mentions(options.catalog, text) for text in counted["text"]]
+    texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in counted.itertuples()]
+    summary, _ = evolution(options.catalog, texts, count_all=True, found=found)
+    warnings = list(dict.fromkeys(replace(w, repo=repo_name) for w in warnings))
     return {"notes": notes, "notes_coverage": _coverage(notes, options.order), "capabilities": summary,
-            "mentions": _mentions(notes, options)}, warnings
+            "mentions": _mention_rows(counted, found)}, warnings
 
 
 def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
@@ -86,11 +88,17 @@ def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.D
 
 
 def _sections(git, releases, cache, options: NotesOptions, warnings) -> dict[str, sources.Section]:
-    """Changelog sections from every release's tree and HEAD's: a file may be rewritten per release."""
-    trees = [git[r.commit].tree for r in releases if _readable(git, r.commit)]
-    if not git.head_is_unborn:
-        trees.append(git.head.peel(pygit2.Commit).tree)
-    return sources.sections_by_version(sources.read_changelogs(git, trees, cache, options.changelogs, warnings))
+    """Changelog sections from HEAD, then from the trees of releases HEAD's files do not cover.
+
+    A changelog kept whole (Claude Code's) is read once, at HEAD; files
+    rewritten per release (Gemini CLI's `latest.md`) are read at the releases
+    whose versions they alone describe.
+    """
+    head = [] if git.head_is_unborn else [git.head.peel(pygit2.Commit).tree]
+    found = sources.sections_by_version(sources.read_changelogs(git, head, cache, options.changelogs, warnings))
+    missing = [git[r.commit].tree for r in releases if str(r.version) not in found and _readable(git, r.commit)]
+    older = sources.sections_by_version(sources.read_changelogs(git, missing, cache, options.changelogs, warnings))
+    return older | found
 
 
 def _hosted(path, releases, warnings) -> dict[str, sources.HostedRelease]:
@@ -131,9 +139,10 @@ def _coverage(notes: pd.DataFrame, order) -> pd.DataFrame:
     return pd.DataFrame(list(counts.items()), columns=["source", "releases"])
 
 
-def _mentions(notes: pd.DataFrame, options: NotesOptions) -> pd.DataFrame:
+def _mention_rows(counted: pd.DataFrame, found: list[dict[str, str]]) -> pd.DataFrame:
+    """Every (release, capability) mention with its evidence line, over the releases the table counts."""
     rows = [{"release": r.release or r.version, "stable": r.stable, "capability": name, "evidence": line}
-            for r in notes.itertuples() for name, line in mentions(options.catalog, r.text).items()]
+            for r, mentioned in zip(counted.itertuples(), found) for name, line in mentioned.items()]
     return pd.DataFrame(rows, columns=["release", "stable", "capability", "evidence"])
 
 
