@@ -81,11 +81,13 @@ class Place:
 
 
 def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
-                            since=None, until=None) -> dict[str, pd.DataFrame]:
+                            since=None, until=None, ranges: dict[str, set[str]] | None = None) -> dict[str, pd.DataFrame]:
     """The contributor tables of an analysed repository: the call `miner.analysis` makes.
 
     Two passes over the stored commits: one without file lists to build the
     identity resolver (authors and co-authors), one streamed with files.
+    `ranges` (tag -> shas, from `commit_ranges`) saves recomputing the release
+    ranges when the caller has them: on 600 releases they cost more than the rest.
     """
     parents, seen = {}, []
     for commit in store.commits(repo_id):
@@ -93,24 +95,26 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
         seen.append((commit.author_name, commit.author_email))
         seen += _coauthor_pairs(commit)
     resolver = IdentityResolver(git, seen=seen)
-    release_of = releases_of_commits(tables["releases"], parents)
+    release_of = releases_of_commits(tables["releases"], parents, ranges)
     del parents, seen
     return contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
                               since=since, until=until, boundaries=history_boundaries(git.path))
 
 
-def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]],
+                        ranges: dict[str, set[str]] | None = None) -> dict[str, str]:
     """sha -> the release tag whose crate layout the commit is attributed in.
 
     A commit belongs to the earliest release, by date, whose `previous..tag`
     range holds it (so an alpha ships a commit before its stable release does).
     Commits in no range (work after the last release, on HEAD) belong to the
     latest release by date that was not tagged out of version order: its
-    layout is the nearest known one.  `releases` is the releases table.
+    layout is the nearest known one.  `releases` is the releases table;
+    `ranges` the ranges `commit_ranges` gives for them, computed when absent.
     """
     spans = tuple(_Span(str(r.tag), str(r.commit), r.previous if isinstance(r.previous, str) else "")
                   for r in releases.itertuples(index=False))
-    ranges = commit_ranges(spans, parents)
+    ranges = ranges if ranges is not None else commit_ranges(spans, parents)
     release_of: dict[str, str] = {}
     for span in spans:
         for sha in ranges[span.tag]:
@@ -397,7 +401,7 @@ class _Tally:
         return {
             "contributors": contributors,
             "author_layers": author_layers,
-            "specialization": self._specialization(author_layers, contributors),
+            "specialization": self._specialization(),
             "crate_ownership": crate_ownership(contributors),
             "release_contributors": by_release,
             "release_layers": _release_layers(release_layer_rows),
@@ -431,17 +435,22 @@ class _Tally:
             totals[key] += count
         return totals
 
-    def _specialization(self, author_layers: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame:
+    def _specialization(self) -> pd.DataFrame:
+        """One row per contributor, from the counters (a groupby per author costs more than the walk)."""
         totals = self._author_totals()
-        width = author_layers.loc[author_layers["kind"] == PERSON, "layer"].nunique()
-        crates = contributors.groupby("author")["crate"].nunique()
+        layers: dict[str, Counter] = defaultdict(Counter)
+        for (_, key, layer), (commits, _, _) in self.layers.items():
+            layers[key][layer] += commits
+        crates: dict[str, set] = defaultdict(set)
+        for _, key, crate, _ in self.crates:
+            crates[key].add(crate)
+        width = len({layer for key, counts in layers.items() if self.who[key].kind == PERSON for layer in counts})
         rows = []
-        for key, group in author_layers.groupby("author", sort=False):
-            group = group.sort_values(["commits", "layer"], ascending=[False, True])
-            top = group.iloc[0]
+        for key, counts in layers.items():
+            top_layer, top = min(counts.items(), key=lambda item: (-item[1], item[0]))
             who = self.who[key]
-            rows.append([key, who.name, who.kind, totals[key], top["layer"], round(top["commits"] / totals[key], 4),
-                         _entropy(group["commits"], width), len(group), int(crates.get(key, 0))])
+            rows.append([key, who.name, who.kind, totals[key], top_layer, round(top / totals[key], 4),
+                         _entropy(list(counts.values()), width), len(counts), len(crates[key])])
         table = pd.DataFrame(rows, columns=SPECIALIZATION_COLUMNS)
         return table.sort_values(["commits", "author"], ascending=[False, True], ignore_index=True)
 
@@ -465,9 +474,9 @@ def _summed(rows: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataF
                                        ignore_index=True)
 
 
-def _entropy(counts: pd.Series, width: int) -> float:
+def _entropy(counts: list[int], width: int) -> float:
     """Shannon entropy of the counts, divided by log(width): 0 = one layer only, 1 = evenly spread."""
-    total = float(counts.sum())
+    total = float(sum(counts))
     if width <= 1 or total == 0:
         return 0.0
     value = -sum((c / total) * math.log(c / total) for c in counts if c)

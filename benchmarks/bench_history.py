@@ -1,0 +1,180 @@
+"""The history walk and the contributor attribution against `git log` and PyDriller, side by side.
+
+Usage: python benchmarks/bench_history.py [--pydriller N] [--memory] [REPO_PATH ...]
+
+Per repository, over the same tips (the analysed release tags and HEAD, as
+`miner.analysis` walks them), in one run:
+  git log    `git log --no-merges --no-renames --name-only` streamed through a pipe and discarded
+  walk       `miner.history.walk` into a fresh store (`Store.add_commits`, as `miner.analysis` does)
+  attribute  `miner.contributors.contributors_from_store` on that store (identities, ranges, tables)
+  pydriller  the same attribution written with PyDriller (`modified_files` per commit, HEAD only), on the
+             first N non-merge commits (default 300), extrapolated per commit to the whole history;
+             skipped when pydriller is not installed (`pip install 'miner[bench]'`)
+`--memory` also runs the walk and attribution in child processes over the
+first quarter, half and all of the releases, and prints each child's peak RSS
+against the commits it walked: flat memory means the peak does not grow with
+the commits.  Release and crate tables come from one untimed
+`miner.analysis.analyze` into a scratch store.  Missing paths are skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pygit2
+
+from miner.analysis import analyze
+from miner.contributors import CrateMap, contributors_from_store
+from miner.history import walk
+from miner.identities import IdentityResolver
+from miner.releases import read_tags, select_releases
+from miner.store import Store
+
+DEFAULT_REPOS = [
+    "/work/.mirror/BurntSushi+ripgrep/repo",
+    "/work/.mirror/google-gemini+gemini-cli/repo",
+    "/work/.mirror/anthropics+claude-code/repo",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repos", nargs="*", default=DEFAULT_REPOS)
+    parser.add_argument("--pydriller", type=int, default=300, metavar="N", help="commits PyDriller walks (0: skip)")
+    parser.add_argument("--memory", action="store_true", help="peak RSS over growing histories")
+    parser.add_argument("--child", nargs=3, metavar=("REPO", "FRACTION", "SCRATCH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return
+    for path in map(Path, args.repos):
+        if not path.exists():
+            print(f"{path}: absent, skipped")
+            continue
+        with tempfile.TemporaryDirectory() as scratch:
+            bench(path, Path(scratch), args.pydriller, args.memory)
+
+
+def bench(path: Path, scratch: Path, pydriller_commits: int, memory: bool) -> None:
+    analysis = analyze(str(path), db=scratch / "tables.sqlite", name=path.parent.name)
+    tips = tips_of(path)
+    git_seconds, git_commits = timed_git_log(path, tips)
+    store = Store(scratch / "walk.sqlite")
+    repo_id = store.repo_id(path.parent.name, str(path))
+    start = time.perf_counter()
+    walked = store.add_commits(repo_id, walk(path, tips), tips)
+    walk_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    tables = contributors_from_store(pygit2.Repository(str(path)), store, repo_id, analysis.tables)
+    attribute_seconds = time.perf_counter() - start
+    store.close()
+    print(f"{path.parent.name}: {git_commits} non-merge commits ({walked} with merges), {len(tips)} tips")
+    print(f"  git log    {git_seconds:7.2f}s")
+    print(f"  walk       {walk_seconds:7.2f}s  {walk_seconds / git_seconds:5.2f}x git log")
+    print(f"  attribute  {attribute_seconds:7.2f}s  {attribute_seconds / git_seconds:5.2f}x git log "
+          f"({len(tables['contributors'])} author-crate rows)")
+    miner_seconds = walk_seconds + attribute_seconds
+    print(f"  miner      {miner_seconds:7.2f}s  {miner_seconds / git_seconds:5.2f}x git log (walk + attribute)")
+    if pydriller_commits:
+        pydriller_line(path, scratch, analysis.tables, pydriller_commits, git_commits, miner_seconds)
+    if memory:
+        memory_lines(path, scratch)
+
+
+def tips_of(path: Path) -> list[str]:
+    """The release commits of the analysed line and HEAD, as `miner.analysis` walks them."""
+    repo = pygit2.Repository(str(path))
+    releases = select_releases(read_tags(repo)).releases
+    head = [str(repo.head.target)] if not repo.head_is_unborn else []
+    return list(dict.fromkeys([r.commit for r in releases] + head))
+
+
+def timed_git_log(path: Path, tips: list[str]) -> tuple[float, int]:
+    """Seconds for git to stream the name-only log of `tips` through a pipe, and its commit count."""
+    command = ["git", "--git-dir", str(path), "log", "--stdin", "--no-merges", "--no-renames", "--name-only",
+               "--format=%x1e%H"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    process.stdin.write(("\n".join(tips) + "\n").encode())
+    process.stdin.close()
+    records = 0
+    while chunk := process.stdout.read(1 << 20):
+        records += chunk.count(b"\x1e")
+    process.wait()
+    return time.perf_counter() - start, records
+
+
+def pydriller_line(path: Path, scratch: Path, tables, limit: int, total: int, miner_seconds: float) -> None:
+    """The attribution done the PyDriller way, timed on `limit` commits and extrapolated per commit.
+
+    GitPython cannot run git in a bare repository, so PyDriller reads a
+    shared, unchecked-out clone (no objects copied, nothing checked out).
+    """
+    try:
+        from pydriller import Repository
+    except ImportError:
+        print("  pydriller  not installed (pip install 'miner[bench]'), skipped")
+        return
+    repo = pygit2.Repository(str(path))
+    places = CrateMap(tables["crates"])
+    latest = str(tables["releases"]["tag"].iloc[-1])
+    resolver = IdentityResolver(repo, seen=[])
+    counts: dict = {}
+    start = time.perf_counter()
+    done = 0
+    clone = scratch / "pydriller"
+    subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(path), str(clone)], check=True)
+    for commit in Repository(str(clone), only_no_merge=True).traverse_commits():
+        who = resolver.resolve(commit.author.name, commit.author.email).key
+        for changed in commit.modified_files:
+            place = places.place(latest, changed.new_path or changed.old_path)
+            counts[(who, place)] = counts.get((who, place), 0) + 1
+        done += 1
+        if done >= limit:
+            break
+    seconds = time.perf_counter() - start
+    whole = seconds / max(done, 1) * total
+    print(f"  pydriller  {seconds:7.2f}s for {done} commits -> {whole:7.1f}s extrapolated to {total}: "
+          f"{whole / miner_seconds:5.0f}x miner")
+
+
+def memory_lines(path: Path, scratch: Path) -> None:
+    for fraction in ("0.25", "0.5", "1"):
+        out = subprocess.run([sys.executable, __file__, "--child", str(path), fraction, str(scratch)],
+                             check=True, capture_output=True, text=True).stdout
+        found = json.loads(out.strip().splitlines()[-1])
+        print(f"  memory     {found['commits']:6d} commits: peak RSS {found['rss_mb']:6.1f} MB "
+              f"(python; git log {found['git_mb']:.1f} MB)")
+
+
+def child(repo_path: str, fraction: str, scratch: str) -> dict:
+    """Walk and attribute the releases in the first `fraction` of dates; report peak RSS.
+
+    The tables come from the parent's scratch store, so no analysis raises the peak first.
+    """
+    path = Path(repo_path)
+    saved = Store(Path(scratch) / "tables.sqlite")
+    tables = saved.load_tables(int(saved.repos()["id"].iloc[0]))
+    saved.close()
+    releases = tables["releases"]
+    kept = releases.iloc[: max(1, int(len(releases) * float(fraction)))]
+    tables["releases"] = kept
+    tips = list(dict.fromkeys(kept["commit"]))
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    store = Store(Path(scratch) / f"memory-{fraction}.sqlite")
+    repo_id = store.repo_id(path.parent.name, str(path))
+    walked = store.add_commits(repo_id, walk(path, tips), tips)
+    contributors_from_store(pygit2.Repository(str(path)), store, repo_id, tables)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    git_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"commits": walked, "rss_mb": peak / 1024, "base_mb": base / 1024, "git_mb": git_peak / 1024}
+
+
+if __name__ == "__main__":
+    main()
