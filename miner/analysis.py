@@ -34,6 +34,8 @@ from miner.repository import Repository, open_repository
 from miner.store import Store
 
 Progress = Callable[[str], None]
+# The shipped catalogs an analysis reads (agents.toml is read by `mine compare` only).
+ANALYSIS_CATALOGS = ("bots.toml", "layers.toml", "capabilities.toml")
 
 
 @dataclass
@@ -142,8 +144,8 @@ def fingerprint(repo: Repository, options: Options) -> str:
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
     digest.update(version("miner").encode())
-    for catalog in sorted(resources.files("miner").joinpath("data").iterdir(), key=lambda p: p.name):
-        digest.update(catalog.read_bytes())
+    for catalog in ANALYSIS_CATALOGS:
+        digest.update(resources.files("miner").joinpath("data", catalog).read_bytes())
     for name in sorted(repo.git.references):
         if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
             digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())

@@ -8,6 +8,7 @@ with a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +22,11 @@ from miner.errors import MinerError
 from miner.graphs import evolution_graph, release_graph, write_exports
 from miner.layers import load_layers, purposes
 from miner.notes import DEFAULT_ORDER
-from miner.report import full_report
+from miner.compare import agent_tables, compare_markdown, compare_table, load_config
+from miner.paths import default_db
+from miner.regenerate import regenerate_file, store_renderer
+from miner.report import HEADINGS, full_report, render_section
+from miner.store import Store
 
 FORMATS = ["md", "csv", "json"]
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -40,6 +45,10 @@ def main() -> None:
         _fail(str(error), 1)
     except KeyboardInterrupt:
         _fail("interrupted; the store is as it was before this run", 130)
+    except Exception as error:  # a bug, not bad input: still one line, the traceback on request
+        if os.environ.get("MINER_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (set MINER_DEBUG=1 for the traceback)", 2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,20 +102,14 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
-    """Analyse REPO (a path, or the name of a clone): releases, cadence, crate graph, capabilities."""
+    """Analyse REPO (a path, or the name of a clone): releases, crate graph, capabilities, team."""
     say = None if quiet else (lambda message: _stderr.print(f"[dim]{message}[/dim]"))
     order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
     unknown = set(order) - set(DEFAULT_ORDER)
     if unknown:
         raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_ORDER)})")
     result = run_analysis(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
-    layers, snapshot = options["layers"], options["snapshot"]
-    folder = Path(out) if out else Path("reports") / result.repo
-    _write_tables(folder, result.tables)
-    release = result.tables["snapshot"]["release"].iloc[0] or None
-    _write_graphs(Path(graphs) if graphs else Path("graphs") / result.repo, result.tables, release)
-    report = full_report(result.repo, result.line, result.tables, release, _facts(result.tables), purposes(load_layers(layers)))
-    (folder / "report.md").write_text(report, encoding="utf-8")
+    folder = _publish(result.repo, result.tables, out, graphs, options["layers"], fmt)
     if not quiet:
         for warning in result.warnings:
             _stderr.print(f"[yellow]warning[/yellow] {warning}")
@@ -114,27 +117,108 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
             for row in result.tables["skipped"].itertuples():
                 _stderr.print(f"[dim]skipped {row.tag}: {row.reason}[/dim]")
         _stderr.print(_summary_line(result, folder))
-    if fmt == "json":
-        click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in result.tables.items()}, indent=2))
 
 
-def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+@cli.command()
+@click.argument("repo")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: reports/<repo-name>/).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="md and csv write files to --out; json also writes .json files and prints the tables.")
+@click.option("--graphs", type=click.Path(file_okay=False), help="Folder for graph exports (default: graphs/<repo-name>/).")
+@click.option("--layers", type=click.Path(dir_okay=False, exists=True), help="Layer rules TOML for the purposes column.")
+def report(repo, db, out, fmt, graphs, layers) -> None:
+    """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
+    store = Store(db or default_db())
+    try:
+        tables = store.load_tables(store.find_repo(repo))
+    finally:
+        store.close()
+    folder = _publish(repo, tables, out, graphs, layers, fmt)
+    _stderr.print(f"{repo}: wrote {folder}/")
+
+
+@cli.command()
+@click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=False, exists=True))
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+@click.option("--check", is_flag=True, help="Exit non-zero if the file is out of date; write nothing.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML for the `agents` section.")
+@click.option("--layers", type=click.Path(dir_okay=False, exists=True), help="Layer rules TOML for the purposes column.")
+def regenerate(report_file, db, check, show_diff, config, layers) -> None:
+    """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
+    store = Store(db or default_db())
+    try:
+        rules = purposes(load_layers(layers))
+        base = store_renderer(store, {name: (lambda repo, t, name=name: render_section(name, t, rules))
+                                      for name in HEADINGS})
+
+        def render(name: str, repo: str, old: str) -> str:
+            if name != "agents":
+                return base(name, repo, old)
+            agents = load_config(config)
+            return compare_markdown(compare_table(agents, agent_tables(agents, store)[0]))
+
+        outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents"])
+    finally:
+        store.close()
+    if outcome.diff:
+        click.echo(outcome.diff, nl=False)
+    if check and outcome.changed:
+        _fail(f"{report_file}: out of date; run `mine regenerate {report_file}`", 1)
+    _stderr.print(f"{report_file}: {outcome.sections} sections, "
+                  + ("rewritten" if outcome.written else "up to date" if not outcome.changed else "not written"))
+
+
+@cli.command()
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML (default: miner's own).")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+@click.option("--strict", is_flag=True, help="Fail when an agent of the config was never analysed.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+def compare(config, db, strict, fmt) -> None:
+    """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
+    agents = load_config(config)
+    store = Store(db or default_db())
+    try:
+        found, warnings = agent_tables(agents, store, strict=strict)
+    finally:
+        store.close()
+    for warning in warnings:
+        _stderr.print(f"[yellow]warning[/yellow] {warning}")
+    table = compare_table(agents, found)
+    if fmt == "md":
+        click.echo(compare_markdown(table))
+    elif fmt == "csv":
+        click.echo(table.to_csv(index=False), nl=False)
+    else:
+        click.echo(table.to_json(orient="records", indent=2))
+
+
+def _publish(repo: str, tables: dict[str, pd.DataFrame], out: str | None, graphs: str | None,
+             layers: str | None, fmt: str) -> Path:
+    """Write the tables, graphs and report.md of one analysis; return the report folder."""
+    folder = Path(out) if out else Path("reports") / repo
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_csv(folder / f"{name}.csv", index=False)
+        if fmt == "json":
+            frame.to_json(folder / f"{name}.json", orient="records", indent=1)
+    _write_graphs(Path(graphs) if graphs else Path("graphs") / repo, tables)
+    report_text = full_report(repo, tables, purposes(load_layers(layers)))
+    (folder / "report.md").write_text(report_text, encoding="utf-8")
+    if fmt == "json":
+        click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()}, indent=2))
+    return folder
 
 
-def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame], release: str | None) -> None:
-    """The dynamic GEXF over all releases, and the snapshot graph of `release` in other formats."""
+def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """The dynamic GEXF over all releases, and the snapshot graph in other formats."""
     crates, deps = tables["crates"], tables["crate_deps"]
     if crates.empty:
         return
+    release = tables["snapshot"]["release"].iloc[0] or None
     snapshot = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
     write_exports(folder, evolution_graph(crates, deps, tables["releases"]), snapshot, release or "")
-
-
-def _facts(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {"central": tables["crate_central"], "depth": tables["crate_depth"], "cycles": tables["crate_cycles"]}
 
 
 def _summary_line(result, folder: Path) -> str:

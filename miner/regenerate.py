@@ -143,7 +143,7 @@ def store_renderer(store: Store, sections: Mapping[str, Callable[[str, dict[str,
     def render(name: str, repo: str, old: str) -> str:
         draw = sections[name]
         if repo not in loaded:
-            loaded[repo] = store.load_tables(_repo_id(store, repo))
+            loaded[repo] = store.load_tables(store.find_repo(repo))
         return draw(repo, loaded[repo])
 
     return render
@@ -339,14 +339,3 @@ def _unified_diff(path: Path, old: str, new: str) -> str:
     """A unified diff as git prints it, including its note on a last line without a newline."""
     lines = difflib.unified_diff(_lines(old), _lines(new), str(path), str(path))
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _repo_id(store: Store, repo: str) -> int:
-    repos = store.repos()
-    found = repos[repos["name"] == repo]
-    if found.empty:
-        names = ", ".join(repos["name"]) or "none: run `mine analyze` first"
-        raise MinerError(f"repository '{repo}' is not in the store {store.path} (analysed: {names})")
-    if len(found) > 1:
-        raise MinerError(f"repository name '{repo}' is ambiguous in the store: {', '.join(found['path'])}")
-    return int(found["id"].iloc[0])

@@ -20,23 +20,56 @@ def section(name: str, repo: str, body: str) -> str:
     return f"<!-- mine:{name} repo={repo} -->\n{body.rstrip()}\n<!-- /mine:{name} -->\n"
 
 
-def full_report(repo: str, line: str, tables: dict[str, pd.DataFrame], snapshot: str | None,
-                facts: dict[str, pd.DataFrame], purposes: dict[str, str], today: date | None = None) -> str:
-    """The whole report: release summary, architecture, cadence chart and the releases."""
-    releases = tables["releases"]
-    parts = [
-        f"# {repo}: releases and architecture\n",
-        section("summary", repo, summary(line, releases, tables["cadence"], tables["bursts"])),
-        "## Architecture\n",
-        section("architecture", repo, architecture(snapshot, tables, facts, purposes)),
-        "## Evolution\n",
-        section("evolution", repo, evolution(tables)),
-        "## Cadence\n",
-        section("cadence", repo, cadence_chart(tables["cadence"], today or date.today())),
-        "## Releases\n",
-        section("releases", repo, markdown_table(_release_rows(releases))),
-    ]
+def full_report(repo: str, tables: dict[str, pd.DataFrame], purposes: dict[str, str],
+                today: date | None = None, extra: dict[str, str] | None = None) -> str:
+    """The whole report: every section, each under its heading and inside its markers.
+
+    `extra` holds Markdown to put right after a section's markers, keyed by
+    section name (links to the plots, which live next to the report).
+    """
+    parts = [f"# {repo}: releases, architecture and team\n"]
+    for name, heading in HEADINGS.items():
+        parts += [f"## {heading}\n"] if heading else []
+        parts.append(section(name, repo, render_section(name, tables, purposes, today)))
+        if extra and name in extra:
+            parts.append(extra[name] + "\n")
     return "\n".join(parts)
+
+
+def render_section(name: str, tables: dict[str, pd.DataFrame], purposes: dict[str, str],
+                   today: date | None = None) -> str:
+    """The Markdown body of one section from an analysis's tables; KeyError for an unknown name."""
+    releases = tables["releases"]
+    renderers = {
+        "summary": lambda: summary(releases["line"].iloc[0], releases, tables["cadence"], tables["bursts"]),
+        "architecture": lambda: architecture(_snapshot(tables), tables, _facts(tables), purposes),
+        "evolution": lambda: evolution(tables),
+        "cadence": lambda: cadence_chart(tables["cadence"], today or date.today()),
+        "team": lambda: team(tables),
+        "releases": lambda: markdown_table(_release_rows(releases)),
+    }
+    return renderers[name]()
+
+
+# Section name -> heading ("" for the summary, which opens the report).
+HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evolution", "cadence": "Cadence",
+            "team": "Team specializations (from commit authors)", "releases": "Releases"}
+
+
+def team(tables: dict[str, pd.DataFrame]) -> str:
+    """Who works on which layers; filled once contributors have been mined."""
+    if "contributors" not in tables:
+        return "Not mined yet: run `mine analyze` again with this version of miner."
+    from miner.contributors import team_markdown
+    return team_markdown(tables)
+
+
+def _snapshot(tables: dict[str, pd.DataFrame]) -> str | None:
+    return tables["snapshot"]["release"].iloc[0] or None
+
+
+def _facts(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {"central": tables["crate_central"], "depth": tables["crate_depth"], "cycles": tables["crate_cycles"]}
 
 
 def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd.DataFrame) -> str:

@@ -78,6 +78,17 @@ class Store:
         with self.transaction():
             return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
 
+    def find_repo(self, name: str) -> int:
+        """The id of the analysed repository called `name`; a one-line error listing the known ones."""
+        repos = self.repos()
+        found = repos[repos["name"] == name]
+        if found.empty:
+            names = ", ".join(repos["name"]) or "none: run `mine analyze` first"
+            raise MinerError(f"repository '{name}' is not in the store {self.path} (analysed: {names})")
+        if len(found) > 1:
+            raise MinerError(f"repository name '{name}' is ambiguous in the store: {', '.join(found['path'])}")
+        return int(found["id"].iloc[0])
+
     def repos(self) -> pd.DataFrame:
         """Every repository analysed into this store."""
         return pd.read_sql_query("SELECT id, name, path FROM repo ORDER BY name", self.db)
