@@ -64,16 +64,22 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet: bool) -> None:
     """Clone SOURCES (URL, path or owner/name) as bare mirrors, or update them if cloned before."""
-    wanted = [cloning.parse_source(s) for s in sources]
+    wanted, bad = [], 0
+    for text in sources:
+        try:
+            wanted.append(cloning.parse_source(text))
+        except MinerError as error:
+            click.echo(f"mine: error: {error}", err=True)
+            bad += 1
     if config:
         wanted += cloning.sources_from_config(config)
-    if not wanted:
+    if not wanted and not bad:
         raise MinerError("nothing to clone: give SOURCES or --config FILE")
     results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet)
     for result in results:
         if result.status != "failed":
             click.echo(f"{result.status}\t{result.source.name}\t{result.path}")
-    if any(r.status == "failed" for r in results):
+    if bad or any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
