@@ -132,13 +132,18 @@ def pydriller_line(path: Path, scratch: Path, tables, limit: int, total: int, mi
     latest = str(tables["releases"]["tag"].iloc[-1])
     resolver = IdentityResolver(repo, seen=[])
     counts: dict = {}
-    start = time.perf_counter()
-    done = 0
     clone = scratch / "pydriller"
     subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(path), str(clone)], check=True)
+    start = time.perf_counter()
+    done = failed = 0
     for commit in Repository(str(clone), only_no_merge=True).traverse_commits():
         who = resolver.resolve(commit.author.name, commit.author.email).key
-        for changed in commit.modified_files:
+        try:
+            changed_files = commit.modified_files
+        except Exception:  # GitPython fails on a missing blob: PyDriller diffs contents, miner reads trees only
+            failed += 1
+            changed_files = []
+        for changed in changed_files:
             place = places.place(latest, changed.new_path or changed.old_path)
             counts[(who, place)] = counts.get((who, place), 0) + 1
         done += 1
@@ -147,7 +152,7 @@ def pydriller_line(path: Path, scratch: Path, tables, limit: int, total: int, mi
     seconds = time.perf_counter() - start
     whole = seconds / max(done, 1) * total
     print(f"  pydriller  {seconds:7.2f}s for {done} commits -> {whole:7.1f}s extrapolated to {total}: "
-          f"{whole / miner_seconds:5.0f}x miner")
+          f"{whole / miner_seconds:5.0f}x miner" + (f"; {failed} commits failed (missing objects)" if failed else ""))
 
 
 def memory_lines(path: Path, scratch: Path) -> None:
