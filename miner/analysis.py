@@ -11,7 +11,6 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
@@ -133,7 +132,7 @@ def _notes_options(options: Options) -> NotesOptions:
 
 
 def fingerprint(repo: Repository, options: Options) -> str:
-    """A digest of everything the tables depend on: refs, options, files they name, miner and its catalogs.
+    """A digest of everything the tables depend on: refs, options, files they name, miner's code and catalogs.
 
     When it matches the stored one, the stored tables are the answer and
     nothing is recomputed; any moved ref, changed option or file, or upgrade
@@ -143,9 +142,11 @@ def fingerprint(repo: Repository, options: Options) -> str:
     for named in (options.layers, options.capabilities, options.hosted):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
-    digest.update(version("miner").encode())
+    package = resources.files("miner")
+    for module in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
+        digest.update(package.joinpath(module).read_bytes())
     for catalog in ANALYSIS_CATALOGS:
-        digest.update(resources.files("miner").joinpath("data", catalog).read_bytes())
+        digest.update(package.joinpath("data", catalog).read_bytes())
     for name in sorted(repo.git.references):
         if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
             digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())

@@ -74,16 +74,18 @@ def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.Dat
 
 
 def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.DataFrame, count: int) -> pd.DataFrame:
-    """Crates added and capabilities first mentioned in the last `count` stable releases (by version)."""
+    """The last `count` stable releases (by version), the crates they add and the capabilities they first mention."""
     stable = releases[releases["stable"] & ~releases["out_of_order"]]
     order = sorted(stable["tag"], key=lambda tag: parse_version(_version_of(stable, tag)).sort_key)
     arc = order[-count:] if count > 0 else []
     crates = changes[changes["release"].isin(arc) & (changes["change"] != "removed")]
-    rows = [{"release": r.release, "kind": "crate", "name": r.crate, "change": r.change} for r in crates.itertuples()]
+    rows = [{"release": tag, "kind": "release", "name": tag, "change": ""} for tag in arc]
+    rows += [{"release": r.release, "kind": "crate", "name": r.crate, "change": r.change} for r in crates.itertuples()]
     rows += [{"release": r.first_release, "kind": "capability", "name": r.capability, "change": "first mention"}
              for r in capabilities.itertuples() if r.first_release in arc]
     rank = {tag: index for index, tag in enumerate(order)}
-    return pd.DataFrame(sorted(rows, key=lambda row: (rank[row["release"]], row["kind"] != "crate")),
+    kinds = {"release": 0, "crate": 1, "capability": 2}
+    return pd.DataFrame(sorted(rows, key=lambda row: (rank[row["release"]], kinds[row["kind"]])),
                         columns=["release", "kind", "name", "change"])
 
 

@@ -81,7 +81,10 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
              f"({_day(releases['date'].iloc[0])} to {_day(releases['date'].iloc[-1])}), "
              f"on the release line `{line or '(no prefix)'}`."]
     if months:
-        lines.append(f"Stable releases per month: {_spread(cadence['releases'])}.")
+        moments = pd.to_datetime(stable["date"], utc=True, format="ISO8601").sort_values()
+        gap = moments.diff().dt.total_seconds().div(86400).mean() if len(stable) > 1 else None
+        every = f"; on average one every {_num(round(gap, 1))} days" if gap is not None and gap == gap else ""
+        lines.append(f"Stable releases per month: {_spread(cadence['releases'])}{every}.")
     if len(pre):
         channels = ", ".join(f"{n} {c}" for c, n in pre["channel"].value_counts().items())
         led = bursts[bursts["prereleases"] > 0]
@@ -153,17 +156,25 @@ def _growth(counts: pd.DataFrame) -> str:
         return "no crate count over releases"
     first, last = counts.iloc[0], counts.iloc[-1]
     peak = counts.loc[counts["crates"].idxmax()]
-    return (f"{int(first['crates'])} crates at `{first['release']}`, {int(last['crates'])} at `{last['release']}` "
+    return (f"{_count(int(first['crates']), 'crate')} at `{first['release']}`, {int(last['crates'])} at `{last['release']}` "
             f"(peak {int(peak['crates'])} at `{peak['release']}`)")
 
 
 def _languages(languages: pd.DataFrame, release: str) -> str:
     at = languages[languages["release"] == release].head(5)
-    return ", ".join(f"{r.language} {r.share:.0%}" for r in at.itertuples()) or "no source files recognised"
+    return ", ".join(f"{r.language} {r.share:.0%}" if r.share >= 0.005 else f"{r.language} <1%"
+                     for r in at.itertuples()) or "no source files recognised"
 
 
 def _inside(path: str, root: str) -> str:
-    return path[len(root) + 1:] if root and path.startswith(root + "/") else (path or ".")
+    """A crate's directory within its workspace, as the sample report names crates."""
+    if path == root:
+        return "(root)"
+    return path[len(root) + 1:] if root and path.startswith(root + "/") else path
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def evolution(tables: dict[str, pd.DataFrame]) -> str:
@@ -206,7 +217,7 @@ def _inflection_lines(inflections: pd.DataFrame) -> list[str]:
 def _arc_lines(arc: pd.DataFrame) -> list[str]:
     if arc.empty:
         return []
-    releases = list(dict.fromkeys(arc["release"]))
+    releases = arc[arc["kind"] == "release"]["name"].tolist()
     crates = ", ".join(f"`{n}`" for n in arc[arc["kind"] == "crate"]["name"]) or "none"
     capabilities = ", ".join(arc[arc["kind"] == "capability"]["name"]) or "none"
     return [f"The latest arc ({releases[0]} to {releases[-1]}): new crates {crates}; first mentions: {capabilities}."]
