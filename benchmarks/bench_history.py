@@ -32,7 +32,7 @@ import pygit2
 
 from miner.analysis import analyze
 from miner.contributors import CrateMap, contributors_from_store
-from miner.history import _FORMAT, walk
+from miner.history import LOG_FORMAT, walk
 from miner.identities import IdentityResolver
 from miner.releases import read_tags, select_releases
 from miner.store import Store
@@ -44,7 +44,7 @@ DEFAULT_REPOS = [
 ]
 GIT_LOG_ARGS = ["--no-merges", "--no-renames", "--name-only", "--format=%x1e%H"]
 # The command `miner.history.walk` runs: merges too, and its format with the Co-authored-by trailers.
-WALK_ARGS = [f"--format={_FORMAT}", "--date=format:%z", "--name-only", "--no-renames", "-z",
+WALK_ARGS = [f"--format={LOG_FORMAT}", "--date=format:%z", "--name-only", "--no-renames", "-z",
              "--no-ext-diff", "--no-textconv"]
 
 

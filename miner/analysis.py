@@ -24,6 +24,7 @@ from miner.errors import MinerError, Warning
 from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
 from miner.graphs import graph_facts, release_graph
 from miner.history import Commit, HistoryError, walk
+from miner.contributors import contributors_from_store, resolver_for
 from miner.identities import IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
@@ -58,7 +59,8 @@ class Options:
     whose crate graph is described (default: the latest stable); `notes_order`
     ranks the notes sources; `count_all` counts prereleases in the capability
     table; `untagged` keeps changelog versions that have no tag; `arc` is the
-    number of stable releases in the latest arc.
+    number of stable releases in the latest arc; `since`/`until` bound the
+    contributor tables in time (dates, as `git log --since/--until` takes them).
     """
 
     line: str | None = None
@@ -74,6 +76,8 @@ class Options:
     count_all: bool = False
     untagged: bool = True
     arc: int = 4
+    since: str | None = None
+    until: str | None = None
 
 
 def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
@@ -108,7 +112,8 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     walked = _walk_new(store, repo_id, repo, chosen, warnings)
     commits = {c.sha: c for c in store.commits(repo_id)}
     ranges = commit_ranges(chosen.releases, {sha: c.parents for sha, c in commits.items()})
-    tables = _timeline_tables(repo, chosen, ranges, commits)
+    resolver = resolver_for(repo.git, commits.values())
+    tables = _timeline_tables(chosen, ranges, commits, resolver)
     say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
     crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store,
                                            load_layers(options.layers), options.workspace)
@@ -120,6 +125,8 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     tables["inflections"] = inflections(tables["capabilities"], tables["crate_changes"], tables["notes"])
     tables["latest_arc"] = latest_arc(tables["capabilities"], tables["crate_changes"], tables["releases"], options.arc)
     tables |= crate_graph_facts(tables, options.snapshot or timeline.latest_stable(tables["releases"]))
+    say(f"{repo_name}: attributing commits to crates and layers")
+    tables |= contributors_from_store(repo.git, store, repo_id, tables, options.since, options.until, ranges, resolver)
     warnings += problems + notes_problems
     tables["warnings"] = _warnings_table(warnings)
     return Analysis(repo_name, chosen.line, tables, warnings, walked)
@@ -207,9 +214,8 @@ def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, 
         return 0
 
 
-def _timeline_tables(repo: Repository, chosen: Timeline, ranges: dict[str, set[str]],
-                     commits: dict[str, Commit]) -> dict[str, pd.DataFrame]:
-    resolver = IdentityResolver(repo.git, seen=[(c.author_name, c.author_email) for c in commits.values()])
+def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit],
+                     resolver: IdentityResolver) -> dict[str, pd.DataFrame]:
     releases = timeline.releases_table(chosen, ranges, commits, resolver.resolve)
     tables = {
         "releases": releases,

@@ -19,7 +19,9 @@ from rich.console import Console
 from miner import clone as cloning
 from miner.analysis import analyze as run_analysis
 from miner.errors import MinerError
+from miner.contributors import write_author_crate_gexf
 from miner.graphs import evolution_graph, release_graph, write_exports
+from miner.plots import author_layer_heatmap, cadence_plot, crate_count_plot
 from miner.layers import load_layers, purposes
 from miner.notes import DEFAULT_ORDER
 from miner.compare import agent_tables, compare_markdown, compare_table, load_config
@@ -105,6 +107,8 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--all-releases", "count_all", is_flag=True, help="Count prereleases in the capability table too.")
 @click.option("--tagged-only", is_flag=True, help="Ignore changelog versions that have no tag.")
 @click.option("--arc", default=4, show_default=True, help="Stable releases in the latest arc.")
+@click.option("--since", help="Contributor tables: only commits from this date on (as git log --since).")
+@click.option("--until", help="Contributor tables: only commits up to this date (as git log --until).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
@@ -210,7 +214,7 @@ def _publish(repo: str, tables: dict[str, pd.DataFrame], out: str | None, graphs
         if fmt == "json":
             frame.to_json(folder / f"{name}.json", orient="records", indent=1)
     _write_graphs(Path(graphs) if graphs else Path("graphs") / repo, tables)
-    report_text = full_report(repo, tables, purposes(load_layers(layers)))
+    report_text = full_report(repo, tables, purposes(load_layers(layers)), extra=_plots(folder, tables))
     (folder / "report.md").write_text(report_text, encoding="utf-8")
     if fmt == "json":
         click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()}, indent=2))
@@ -225,6 +229,18 @@ def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     release = tables["snapshot"]["release"].iloc[0] or None
     snapshot = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
     write_exports(folder, evolution_graph(crates, deps, tables["releases"]), snapshot, release or "")
+    write_author_crate_gexf(tables, tables["releases"], folder / "authors.gexf")
+
+
+def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Draw the PNG plots next to the report; return the Markdown that links each from its section."""
+    links = {"cadence": [cadence_plot(tables["cadence"], folder / "cadence.png")]}
+    if not tables["workspaces"].empty:
+        links["architecture"] = [crate_count_plot(tables["workspaces"], tables["releases"], folder / "crates.png")]
+    if (tables["specialization"]["kind"] == "person").any():
+        links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
+                                              folder / "specialization.png")]
+    return {name: "\n".join(f"![{path.stem}]({path.name})" for path in paths) for name, paths in links.items()}
 
 
 def _summary_line(result, folder: Path) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from miner.clone import parse_source
 from miner.errors import MinerError, Warning
-from miner.report import markdown_table
+from miner.markdown import markdown_table
 from miner.store import Store
 
 UNKNOWN = "unknown"

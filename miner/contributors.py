@@ -42,11 +42,11 @@ import networkx as nx
 import pandas as pd
 import pygit2
 
-from miner.graphs import _dynamic, _layer_colors, _spells
+from miner.graphs import dynamic_values, layer_colors, spells
 from miner.history import Commit
 from miner.identities import AGENT, BOT, PERSON, Identity, IdentityResolver, co_authors
 from miner.releases import commit_ranges
-from miner.report import markdown_table
+from miner.markdown import markdown_table
 from miner.store import Store
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
@@ -81,24 +81,31 @@ class Place:
 
 
 def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
-                            since=None, until=None, ranges: dict[str, set[str]] | None = None) -> dict[str, pd.DataFrame]:
+                            since=None, until=None, ranges: dict[str, set[str]] | None = None,
+                            resolver: IdentityResolver | None = None) -> dict[str, pd.DataFrame]:
     """The contributor tables of an analysed repository: the call `miner.analysis` makes.
 
-    Two passes over the stored commits: one without file lists to build the
-    identity resolver (authors and co-authors), one streamed with files.
-    `ranges` (tag -> shas, from `commit_ranges`) saves recomputing the release
-    ranges when the caller has them: on 600 releases they cost more than the rest.
+    Two passes over the stored commits: one without file lists for the release
+    of each commit (and the identity resolver, unless `resolver` is given),
+    one streamed with files.  `ranges` (tag -> shas, from `commit_ranges`)
+    saves recomputing the release ranges when the caller has them: on 600
+    releases they cost more than the rest.
     """
-    parents, seen = {}, []
-    for commit in store.commits(repo_id):
-        parents[commit.sha] = commit.parents
-        seen.append((commit.author_name, commit.author_email))
-        seen += _coauthor_pairs(commit)
-    resolver = IdentityResolver(git, seen=seen)
+    parents = {commit.sha: commit.parents for commit in store.commits(repo_id)}
+    resolver = resolver or resolver_for(git, store.commits(repo_id))
     release_of = releases_of_commits(tables["releases"], parents, ranges)
-    del parents, seen
+    del parents
     return contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
                               since=since, until=until, boundaries=history_boundaries(git.path))
+
+
+def resolver_for(git: pygit2.Repository, commits: Iterable[Commit]) -> IdentityResolver:
+    """An identity resolver that knows every author and co-author of `commits`."""
+    seen = []
+    for commit in commits:
+        seen.append((commit.author_name, commit.author_email))
+        seen += coauthor_pairs(commit)
+    return IdentityResolver(git, seen=seen)
 
 
 def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]],
@@ -233,19 +240,19 @@ def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFr
     order = list(releases[~releases["out_of_order"].astype(bool)]["tag"])
     days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
     rows = rows[rows["release"].isin(order)]
-    colors = _layer_colors(rows["layer"]) if len(rows) else {}
+    colors = layer_colors(rows["layer"]) if len(rows) else {}
     graph = nx.Graph(mode="dynamic")
     for (key, name, kind), group in rows.groupby(["author", "name", "kind"], sort=True):
         graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0,
-                       spells=_spells(set(group["release"]), order, days))
+                       spells=spells(set(group["release"]), order, days))
     for (crate, layer), group in rows.groupby(["crate", "layer"], sort=True):
         graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
-                       spells=_spells(set(group["release"]), order, days), viz={"color": colors[layer]})
+                       spells=spells(set(group["release"]), order, days), viz={"color": colors[layer]})
     for (key, crate), group in rows.groupby(["author", "crate"], sort=True):
         per_release = group.groupby("release", as_index=False)["commits"].sum()
         graph.add_edge(f"author:{key}", f"crate:{crate}", weight=int(per_release["commits"].sum()),
-                       spells=_spells(set(per_release["release"]), order, days),
-                       commits=_dynamic(per_release, "commits", order, days))
+                       spells=spells(set(per_release["release"]), order, days),
+                       commits=dynamic_values(per_release, "commits", order, days))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_gexf(graph, path)
@@ -347,7 +354,7 @@ class _Tally:
         if not touched:
             return
         author = self.resolver.resolve(commit.author_name, commit.author_email)
-        credited = _distinct([author] + [self.resolver.resolve(n, e) for n, e in _coauthor_pairs(commit)])
+        credited = _distinct([author] + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit)])
         for who in credited:
             self._credit(release, who, who is not author, touched)
         self._count_kinds(release, author, credited, touched)
@@ -519,7 +526,7 @@ def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
     return sentence + (f" Bots authored {bots} ({bots / commits:.1%})." if bots else "")
 
 
-def _coauthor_pairs(commit: Commit) -> list[tuple[str, str]]:
+def coauthor_pairs(commit: Commit) -> list[tuple[str, str]]:
     """(name, e-mail) of each co-author the walk found in the commit's trailers."""
     return co_authors("\n".join(f"Co-authored-by: {value}" for value in commit.coauthors))
 

@@ -47,20 +47,20 @@ def evolution_graph(crates: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataF
     deps = deps[deps["release"].isin(order)]
     days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
     lineage = dict(zip(zip(crates["release"], crates["crate"]), crates["lineage"]))
-    colors = _layer_colors(crates["layer"])
+    colors = layer_colors(crates["layer"])
     graph = nx.DiGraph(mode="dynamic")
     for node, rows in crates.groupby("lineage", sort=True):
         latest = rows.iloc[-1]
         graph.add_node(node, label=latest["crate"], layer=latest["layer"], path=latest["path"],
-                       spells=_spells(set(rows["release"]), order, days),
-                       rust_lines=_dynamic(rows, "rust_lines", order, days),
+                       spells=spells(set(rows["release"]), order, days),
+                       rust_lines=dynamic_values(rows, "rust_lines", order, days),
                        viz={"color": colors[latest["layer"]]})
     deps = deps.assign(source=[lineage[k] for k in zip(deps["release"], deps["crate"])],
                        sink=[lineage.get(k, k[1]) for k in zip(deps["release"], deps["depends_on"])])
     for (source, sink), rows in deps.groupby(["source", "sink"], sort=True):
         kinds = sorted(set(rows["kind"]), key=KIND_ORDER.index)
         graph.add_edge(source, sink, kind=kinds[0], kinds=",".join(kinds),
-                       spells=_spells(set(rows["release"]), order, days))
+                       spells=spells(set(rows["release"]), order, days))
     return graph
 
 
@@ -109,7 +109,7 @@ def to_dot(graph: nx.DiGraph, name: str) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
-def _spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tuple[str, str | None]]:
+def spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tuple[str, str | None]]:
     """Runs of consecutive releases holding the item, as (start, end) dates; open-ended if it lasts."""
     spells, start = [], None
     for index, tag in enumerate(order):
@@ -123,7 +123,7 @@ def _spells(present: set[str], order: list[str], days: dict[str, str]) -> list[t
     return spells
 
 
-def _dynamic(rows: pd.DataFrame, column: str, order: list[str], days: dict[str, str]) -> list:
+def dynamic_values(rows: pd.DataFrame, column: str, order: list[str], days: dict[str, str]) -> list:
     """A GEXF dynamic attribute: (value, start, end) over each run of releases with one value."""
     values = dict(zip(rows["release"], rows[column]))
     runs: list[list] = []
@@ -136,7 +136,7 @@ def _dynamic(rows: pd.DataFrame, column: str, order: list[str], days: dict[str, 
     return [tuple(run) for run in runs]
 
 
-def _layer_colors(layers: pd.Series) -> dict[str, dict]:
+def layer_colors(layers: pd.Series) -> dict[str, dict]:
     names = sorted(set(layers))
     return {name: dict(zip("rgb", PALETTE[i % len(PALETTE)]), a=1.0) for i, name in enumerate(names)}
 

@@ -18,7 +18,7 @@ from miner.errors import MinerError
 
 _RECORD = b"\x1e"
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"]
-_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
+LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
 _CHUNK = 1 << 20
 # Settings a repository's own config could use to make git run a program.
 SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]
@@ -57,7 +57,7 @@ def walk(git_dir: str | Path, tips: Iterable[str], exclude: Iterable[str] = (), 
     revisions = list(tips) + [f"^{sha}" for sha in exclude]
     if not list(tips):
         return
-    command = ["git", *SAFE_GIT, "--git-dir", str(git_dir), "log", "--stdin", f"--format={_FORMAT}", "--date=format:%z"]
+    command = ["git", *SAFE_GIT, "--git-dir", str(git_dir), "log", "--stdin", f"--format={LOG_FORMAT}", "--date=format:%z"]
     if files:
         command += ["--name-only", "--no-renames", "-z", "--no-ext-diff", "--no-textconv"]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

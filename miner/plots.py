@@ -1,9 +1,9 @@
-"""PNG plots of the analysis tables, drawn with matplotlib (the optional `plots` extra).
+"""PNG plots of the analysis tables, drawn with matplotlib, linked from report.md.
 
 One function per plot: it takes DataFrames and a path, writes the PNG, and
 returns the path.  matplotlib is imported only when a plot is drawn, with the
-non-interactive Agg backend, so the rest of miner runs without it and a
-missing install is one clear `MinerError`.
+non-interactive Agg backend, so commands that draw nothing start fast, and a
+broken install is one clear `MinerError`.
 """
 from __future__ import annotations
 
@@ -51,11 +51,42 @@ def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFra
     return _save(plt, figure, path)
 
 
+def cadence_plot(cadence: pd.DataFrame, path: str | Path) -> Path:
+    """Stable releases and prereleases per month, stacked bars (the cadence chart as a picture)."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(max(5.0, 0.32 * len(cadence) + 2), 3.2))
+    months = list(cadence["month"])
+    axes.bar(months, cadence["releases"], label="stable", color="#1f77b4")
+    axes.bar(months, cadence["prereleases"], bottom=cadence["releases"], label="prereleases", color="#aec7e8")
+    axes.set_ylabel("releases")
+    axes.set_title("Releases per month", fontsize=9)
+    axes.tick_params(axis="x", labelrotation=90, labelsize=7)
+    axes.legend(fontsize=7)
+    return _save(plt, figure, path)
+
+
+def crate_count_plot(workspaces: pd.DataFrame, releases: pd.DataFrame, path: str | Path) -> Path:
+    """Crates per workspace over the stable releases, by release date."""
+    plt = _pyplot()
+    stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
+    rows = workspaces.merge(stable, left_on="release", right_on="tag")
+    figure, axes = plt.subplots(figsize=(6.0, 3.2))
+    for workspace, group in rows.groupby("workspace"):
+        moments = pd.to_datetime(group["date"], utc=True, format="ISO8601")
+        axes.step(moments, group["crates"], where="post", label=workspace or "(root)")
+    axes.set_ylabel("crates")
+    axes.set_title("Crates per workspace over stable releases", fontsize=9)
+    if rows["workspace"].nunique() > 1:
+        axes.legend(fontsize=7)
+    figure.autofmt_xdate()
+    return _save(plt, figure, path)
+
+
 def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise MinerError("plots need matplotlib: pip install 'miner[plots]'") from None
+        raise MinerError("plots need matplotlib, which did not import: reinstall miner") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt

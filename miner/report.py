@@ -12,6 +12,9 @@ from datetime import date
 
 import pandas as pd
 
+from miner.contributors import team_markdown
+from miner.markdown import markdown_table
+
 BAR = "█"
 
 
@@ -57,10 +60,7 @@ HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evoluti
 
 
 def team(tables: dict[str, pd.DataFrame]) -> str:
-    """Who works on which layers; filled once contributors have been mined."""
-    if "contributors" not in tables:
-        return "Not mined yet: run `mine analyze` again with this version of miner."
-    from miner.contributors import team_markdown
+    """Who works on which layers: core contributors per layer and each prolific author's focus."""
     return team_markdown(tables)
 
 
@@ -247,16 +247,6 @@ def cadence_chart(cadence: pd.DataFrame, today: date) -> str:
     return "```\n" + "\n".join(rows) + "\n```"
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table; pipes in cells are escaped."""
-    if frame.empty:
-        return "_None._"
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
-
-
 def _release_rows(releases: pd.DataFrame) -> pd.DataFrame:
     rows = releases.assign(date=releases["date"].map(_day))
     return rows[["tag", "channel", "date", "previous", "commits", "contributors"]].iloc[::-1]
@@ -279,7 +269,3 @@ def _num(value: float) -> str:
 
 def _day(iso: str) -> str:
     return iso[:10]
-
-
-def _cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")

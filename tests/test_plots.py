@@ -30,5 +30,15 @@ def test_heatmap_without_people_is_an_error(tmp_path):
 
 def test_missing_matplotlib_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(MinerError, match=r"pip install 'miner\[plots\]'"):
+    with pytest.raises(MinerError, match=r"plots need matplotlib"):
         author_layer_heatmap(LAYERS, SPECIALIZATION, tmp_path / "heat.png")
+
+
+def test_cadence_and_crate_count_plots_are_pngs(agent_repo, tmp_path):
+    from miner.analysis import analyze
+    from miner.plots import cadence_plot, crate_count_plot
+
+    tables = analyze(str(agent_repo), db=tmp_path / "s.sqlite").tables
+    for path in (cadence_plot(tables["cadence"], tmp_path / "c.png"),
+                 crate_count_plot(tables["workspaces"], tables["releases"], tmp_path / "k.png")):
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

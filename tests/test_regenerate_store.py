@@ -8,7 +8,8 @@ import pytest
 from miner.analysis import analyze
 from miner.errors import MinerError
 from miner.regenerate import regenerate, store_renderer
-from miner.report import cadence_chart, markdown_table
+from miner.markdown import markdown_table
+from miner.report import cadence_chart
 from miner.store import Store
 
 REPORT = """\
