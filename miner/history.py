@@ -9,7 +9,9 @@ need their parents) but git lists no files for them.
 """
 from __future__ import annotations
 
+import queue
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -71,7 +73,7 @@ def walk(git_dir: str | Path, tips: Iterable[str], exclude: Iterable[str] = (), 
 
 def _parse_stream(stream) -> Iterator[Commit]:
     pending = b""
-    while chunk := stream.read(_CHUNK):
+    for chunk in _drained(stream):
         records = (pending + chunk).split(_RECORD)
         pending = records.pop()
         for record in records:
@@ -79,6 +81,23 @@ def _parse_stream(stream) -> Iterator[Commit]:
                 yield _parse_record(record)
     if pending:
         yield _parse_record(pending)
+
+
+def _drained(stream) -> Iterator[bytes]:
+    """Chunks of `stream`, read by a thread so git never waits on a full pipe while Python parses.
+
+    The queue is bounded, so memory stays flat when the parser is the slower side.
+    """
+    chunks: queue.Queue[bytes] = queue.Queue(maxsize=64)
+
+    def pump() -> None:
+        while chunk := stream.read1(_CHUNK):
+            chunks.put(chunk)
+        chunks.put(b"")
+
+    threading.Thread(target=pump, daemon=True).start()
+    while chunk := chunks.get():
+        yield chunk
 
 
 def _parse_record(record: bytes) -> Commit:

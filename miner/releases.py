@@ -12,6 +12,7 @@ the right predecessor.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -95,33 +96,68 @@ def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | 
 def commit_ranges(releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
     """Commits reachable from each release and not from its previous release (`git log PREV..TAG`).
 
-    Commits absent from `parents` (missing from a damaged repository) end the
-    walk on that path, like a shallow boundary.
+    Each range is painted the way git does it, walking down from both ends in
+    decreasing generation number and stopping once only commits reachable from
+    PREV remain: the cost is the range and its border, not the whole history,
+    which matters with 600 releases over 7,000 commits.  Commits absent from
+    `parents` (missing from a damaged repository) end the walk on that path,
+    like a shallow boundary.
     """
+    generation = generations(parents)
     by_tag = {r.tag: r for r in releases}
-    excluded_cache: dict[str, set[str]] = {}
-    ranges = {}
-    for release in releases:
-        stop = set()
-        if release.previous:
-            start = by_tag[release.previous].commit
-            if start not in excluded_cache:
-                excluded_cache[start] = _ancestors(start, parents, set())
-            stop = excluded_cache[start]
-        ranges[release.tag] = _ancestors(release.commit, parents, stop)
-    return ranges
+    return {r.tag: _range(r.commit, by_tag[r.previous].commit if r.previous else None, parents, generation)
+            for r in releases}
 
 
-def _ancestors(start: str, parents: dict[str, tuple[str, ...]], stop: set[str]) -> set[str]:
-    seen: set[str] = set()
-    todo = [start] if start not in stop else []
-    while todo:
-        sha = todo.pop()
-        if sha in seen or sha not in parents:
-            continue
-        seen.add(sha)
-        todo.extend(p for p in parents[sha] if p not in stop and p not in seen)
-    return seen
+def generations(parents: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Each commit's generation: 1 + its parents' highest (1 for a root), so a child always ranks above its parents."""
+    generation: dict[str, int] = {}
+    for start in parents:
+        stack = [start]
+        while stack:
+            sha = stack[-1]
+            if sha in generation:
+                stack.pop()
+                continue
+            pending = [p for p in parents[sha] if p in parents and p not in generation]
+            if pending:
+                stack.extend(pending)
+                continue
+            generation[sha] = 1 + max((generation[p] for p in parents[sha] if p in parents), default=0)
+            stack.pop()
+    return generation
+
+
+def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]], generation: dict[str, int]) -> set[str]:
+    """`git rev-list stop..tip` over the in-memory graph: paint down until only the excluded side is left."""
+    if tip not in parents:
+        return set()
+    excluded: set[str] = set()
+    queued = {tip}
+    heap = [(-generation[tip], tip)]
+    if stop in parents:
+        excluded.add(stop)
+        queued.add(stop)
+        heapq.heappush(heap, (-generation[stop], stop))
+    live = 0 if tip in excluded else 1
+    found: set[str] = set()
+    while live and heap:
+        _, sha = heapq.heappop(heap)
+        hidden = sha in excluded
+        if not hidden:
+            live -= 1
+            found.add(sha)
+        for parent in parents[sha]:
+            if parent not in parents:
+                continue
+            if hidden and parent not in excluded:
+                live -= parent in queued
+                excluded.add(parent)
+            if parent not in queued:
+                queued.add(parent)
+                live += parent not in excluded
+                heapq.heappush(heap, (-generation[parent], parent))
+    return found
 
 
 def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:
