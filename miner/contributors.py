@@ -354,7 +354,9 @@ class _Tally:
         if not touched:
             return
         author = self.resolver.resolve(commit.author_name, commit.author_email)
-        credited = _distinct([author] + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit)])
+        credited = [author]
+        if commit.coauthors:
+            credited = _distinct(credited + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit)])
         for who in credited:
             self._credit(release, who, who is not author, touched)
         self._count_kinds(release, author, credited, touched)
@@ -365,7 +367,7 @@ class _Tally:
             self._issue("empty author e-mail", commit)
         if "\ufffd" in commit.author_name + commit.author_email + "".join(commit.coauthors):
             self._issue("author or co-author not valid UTF-8", commit)
-        if any("\ufffd" in path for path in commit.files):
+        if "\ufffd" in "".join(commit.files):
             self._issue("path not valid UTF-8", commit)
         if commit.sha in self.boundaries:
             self._issue("shallow or grafted boundary (files not attributed)", commit)
