@@ -119,8 +119,12 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
                                            load_layers(options.layers), options.workspace)
     tables |= crates
     say(f"{repo_name}: reading release notes")
+
+    def is_bot(commit: Commit) -> bool:
+        return resolver.resolve(commit.author_name, commit.author_email).kind == "bot"
+
     notes, notes_problems = evolution_tables(repo.git, repo_name, chosen.releases, ranges, commits, store,
-                                             _notes_options(options))
+                                             _notes_options(options), is_bot)
     tables |= notes
     tables["inflections"] = inflections(tables["capabilities"], tables["crate_changes"], tables["notes"])
     tables["latest_arc"] = latest_arc(tables["capabilities"], tables["crate_changes"], tables["releases"], options.arc)

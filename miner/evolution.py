@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import pygit2
@@ -43,12 +44,18 @@ class NotesOptions:
 
 def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Release, ...],
                      ranges: dict[str, set[str]], commits: dict[str, Commit], cache: Cache,
-                     options: NotesOptions) -> tuple[dict[str, pd.DataFrame], list[Warning]]:
-    """Notes, coverage, capability summary and mentions over the releases, oldest version first."""
+                     options: NotesOptions, is_bot: Callable[[Commit], bool]) -> tuple[dict[str, pd.DataFrame], list[Warning]]:
+    """Notes, coverage, capability summary and mentions over the releases, oldest version first.
+
+    `is_bot` tells which commits bots authored: their subjects ("Bump vite from
+    6.0.0 to 6.0.2") say nothing about the project's capabilities and are left
+    out of commit-subject notes.
+    """
     warnings: list[Warning] = []
     sections = _sections(git, releases, cache, options, warnings)
     hosted = _hosted(options.hosted, releases, warnings)
-    rows = [_release_notes(git, release, ranges, commits, sections, hosted, options, warnings) for release in releases]
+    rows = [_release_notes(git, release, ranges, commits, sections, hosted, options, warnings, is_bot)
+            for release in releases]
     if options.untagged:
         rows += _untagged(sections, {str(r.version) for r in releases})
     notes = pd.DataFrame(sorted(rows, key=lambda row: parse_version(row["version"]).sort_key), columns=NOTES_COLUMNS)
@@ -62,9 +69,14 @@ def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Rel
 
 
 def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """Releases where new crates arrive together with a capability's first mention, with their PRs."""
+    """Releases where new crates arrive together with a capability's first mention, with their PRs.
+
+    The first release is no inflection: every crate is new there.
+    """
     firsts = capabilities.dropna(subset=["first_release"]).groupby("first_release")["capability"].apply(list)
-    added = changes[changes["change"] == "added"].groupby("release")["crate"].apply(list)
+    first_release = notes[notes["tagged"]]["release"].iloc[:1].tolist()
+    arrivals = changes[(changes["change"] == "added") & ~changes["release"].isin(first_release)]
+    added = arrivals.groupby("release")["crate"].apply(list)
     prs = {r.release: " ".join(dict.fromkeys(f"{r.prs} {r.range_prs}".split())) for r in notes.itertuples()}
     dates = dict(zip(notes["release"], notes["date"]))
     rows = [{"release": tag, "date": dates.get(tag, ""), "capabilities": ", ".join(firsts[tag]),
@@ -111,9 +123,10 @@ def _hosted(path, releases, warnings) -> dict[str, sources.HostedRelease]:
     return {h.tag: h for h in hosted}
 
 
-def _release_notes(git, release: Release, ranges, commits, sections, hosted, options: NotesOptions, warnings) -> dict:
+def _release_notes(git, release: Release, ranges, commits, sections, hosted, options: NotesOptions, warnings,
+                   is_bot) -> dict:
     in_range = sorted((commits[s] for s in ranges.get(release.tag, ())), key=lambda c: c.commit_time)
-    authored = [c for c in in_range if not c.is_merge]
+    authored = [c for c in in_range if not c.is_merge and not is_bot(c)]
     found = sources.candidates(release.tag, str(release.version), sections=sections, hosted=hosted, repo=git,
                                subjects=[c.subject for c in authored], warnings=warnings)
     chosen = sources.choose(found, options.order)

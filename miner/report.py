@@ -210,7 +210,7 @@ def _inflection_lines(inflections: pd.DataFrame) -> list[str]:
     if inflections.empty:
         return []
     items = [f"- `{r.release}` ({_month(r.date)}): first mention of {r.capabilities}, with new crates {r.crates_added}"
-             + (f"; PRs {r.prs}" if r.prs else "") for r in inflections.itertuples()]
+             + (f"; PRs {_few(r.prs)}" if r.prs else "") for r in inflections.itertuples()]
     return ["Inflections (new crates arriving with a capability's first mention):\n\n" + "\n".join(items)]
 
 
@@ -221,6 +221,11 @@ def _arc_lines(arc: pd.DataFrame) -> list[str]:
     crates = ", ".join(f"`{n}`" for n in arc[arc["kind"] == "crate"]["name"]) or "none"
     capabilities = ", ".join(arc[arc["kind"] == "capability"]["name"]) or "none"
     return [f"The latest arc ({releases[0]} to {releases[-1]}): new crates {crates}; first mentions: {capabilities}."]
+
+
+def _few(prs: str, shown: int = 12) -> str:
+    numbers = prs.split()
+    return " ".join(numbers[:shown]) + (f" and {len(numbers) - shown} more" if len(numbers) > shown else "")
 
 
 def _first(release: str, iso: str) -> str:

@@ -174,12 +174,16 @@ class Store:
         return {name: pd.read_json(StringIO(data), orient="table") for name, data in rows}
 
     def _migrate(self) -> None:
+        """Create the schema; a store from an older miner is emptied, since all it holds can be mined again."""
         self.db.executescript(_SCHEMA)
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) != SCHEMA_VERSION:
-            raise MinerError(f"{self.path}: store schema {row[0]} is not {SCHEMA_VERSION}; remove it to re-mine")
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
+            raise MinerError(f"{self.path}: written by a newer miner (store schema {row[0]}, this one reads "
+                             f"{SCHEMA_VERSION}); upgrade miner or use another --db")
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            tables = [name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            self.db.executescript("".join(f"DROP TABLE {name};" for name in tables) + _SCHEMA)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
 def _split(joined: str) -> tuple[str, ...]:

@@ -1,0 +1,49 @@
+"""Notes, capabilities and inflections as `mine analyze` computes them on the agent fixture."""
+import pytest
+
+from fixtures.agent_repo import CHANGES
+from miner.analysis import analyze
+from tests.conftest import git
+
+
+@pytest.fixture(scope="module")
+def tables(agent_repo, tmp_path_factory):
+    return analyze(str(agent_repo), db=tmp_path_factory.mktemp("db") / "s.sqlite").tables
+
+
+def test_changelog_serves_stable_releases_and_subjects_the_prereleases(tables):
+    notes = tables["notes"].set_index("version")
+    assert notes.loc["0.5.0", "source"] == "changelog" and "app-server" in notes.loc["0.5.0", "text"]
+    assert notes.loc["0.5.0-alpha.1", "source"] == "commits"
+    assert notes.loc["0.3.0", "tagged"] == False  # noqa: E712  (a changelog version without a tag is kept)
+
+
+def test_commit_subject_notes_are_the_range_without_bots(agent_repo, tmp_path):
+    notes = analyze(str(agent_repo), db=tmp_path / "s.sqlite", notes_order=("commits",)).tables["notes"]
+    row = notes.set_index("release").loc["rust-v0.2.0"]
+    authored = git(agent_repo, "log", "--no-merges", "--reverse", "--format=%an|%s", "rust-v0.1.0..rust-v0.2.0")
+    expected = [subject for name, subject in (line.split("|", 1) for line in authored.splitlines())
+                if not name.endswith("[bot]")]
+    assert all(subject in row["text"] for subject in expected)
+    assert "Bump serde" not in row["text"] and "Bump serde" in authored
+
+
+def test_first_appearance_is_the_first_changelog_version_naming_it(tables):
+    first = dict(zip(tables["capabilities"]["capability"], tables["capabilities"]["first_release"]))
+    assert first["MCP"] == "rust-v0.2.0" and "MCP" in CHANGES["0.2.0"]
+    assert first["App-server"] == "rust-v0.5.0"
+    assert first["Plugins"] == "rust-v0.8.0"
+
+
+def test_inflections_pair_new_crates_with_first_mentions_but_not_the_first_release(tables):
+    inflections = tables["inflections"].set_index("release")
+    assert "codex-app-server" in inflections.loc["rust-v0.5.0", "crates_added"]
+    assert "App-server" in inflections.loc["rust-v0.5.0", "capabilities"]
+    assert "#44" in inflections.loc["rust-v0.5.0", "prs"]
+    assert "rust-v0.0.2504291921" not in inflections.index
+
+
+def test_latest_arc_spans_the_last_stable_releases(tables):
+    arc = tables["latest_arc"]
+    assert arc[arc["kind"] == "release"]["name"].tolist() == ["rust-v0.6.0", "rust-v0.6.1", "rust-v0.7.0", "rust-v0.8.0"]
+    assert "codex-git-utils" in arc[arc["kind"] == "crate"]["name"].tolist()
