@@ -31,6 +31,15 @@ from miner.report import HEADINGS, full_report, render_section
 from miner.store import Store
 
 FORMATS = ["md", "csv", "json"]
+# Options that mean the same on every verb that takes them.
+DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+OUT = click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: reports/<repo-name>/).")
+FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+                      help="md and csv write files to --out; json also writes .json files and prints the tables.")
+GRAPHS = click.option("--graphs", type=click.Path(file_okay=False),
+                      help="Folder for graph exports (default: graphs/<repo-name>/).")
+LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
+                      help="Layer rules TOML (default: miner's own).")
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -87,17 +96,16 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 
 @cli.command()
 @click.argument("repo")
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: reports/<repo-name>/).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="md and csv write files to --out; json also prints the tables on stdout.")
+@DB
+@OUT
+@FORMAT
 @click.option("--line", help="Release line to analyse: the tag text before the version, e.g. rust-v.")
 @click.option("--tags", help="Regular expression the release tags must match (instead of --line).")
 @click.option("--name", help="Name for the repository in reports (default: its directory name).")
-@click.option("--layers", "layers", type=click.Path(dir_okay=False, exists=True), help="Layer rules TOML (default: miner's own).")
+@LAYERS
 @click.option("--workspace", help="Cargo workspace directory to analyse (default: every workspace found).")
 @click.option("--release", "snapshot", help="Release whose crate graph is exported and described (default: latest stable).")
-@click.option("--graphs", type=click.Path(file_okay=False), help="Folder for graph exports (default: graphs/<repo-name>/).")
+@GRAPHS
 @click.option("--capabilities", type=click.Path(dir_okay=False, exists=True), help="Capability catalog TOML (default: miner's own).")
 @click.option("--releases-json", "hosted", type=click.Path(dir_okay=False, exists=True),
               help="Export of the hosting site's releases (gh release list/view --json, or the REST API's list).")
@@ -131,12 +139,11 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
 
 @cli.command()
 @click.argument("repo")
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: reports/<repo-name>/).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="md and csv write files to --out; json also writes .json files and prints the tables.")
-@click.option("--graphs", type=click.Path(file_okay=False), help="Folder for graph exports (default: graphs/<repo-name>/).")
-@click.option("--layers", type=click.Path(dir_okay=False, exists=True), help="Layer rules TOML for the purposes column.")
+@DB
+@OUT
+@FORMAT
+@GRAPHS
+@LAYERS
 def report(repo, db, out, fmt, graphs, layers) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
     store = Store(db or default_db())
@@ -150,11 +157,11 @@ def report(repo, db, out, fmt, graphs, layers) -> None:
 
 @cli.command()
 @click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=False, exists=True))
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+@DB
 @click.option("--check", is_flag=True, help="Exit non-zero if the file is out of date; write nothing.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML for the `agents` section.")
-@click.option("--layers", type=click.Path(dir_okay=False, exists=True), help="Layer rules TOML for the purposes column.")
+@LAYERS
 def regenerate(report_file, db, check, show_diff, config, layers) -> None:
     """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
     store = Store(db or default_db())
@@ -182,9 +189,9 @@ def regenerate(report_file, db, check, show_diff, config, layers) -> None:
 
 @cli.command()
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML (default: miner's own).")
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
+@DB
 @click.option("--strict", is_flag=True, help="Fail when an agent of the config was never analysed.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@FORMAT
 def compare(config, db, strict, fmt) -> None:
     """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
     agents = load_config(config)
