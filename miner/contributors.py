@@ -269,17 +269,25 @@ class CrateMap:
             self._crates[row.release][row.path or ""] = Place(row.crate, row.layer)
             if row.workspace:
                 self._workspaces[row.release].add(row.workspace)
+        # Releases with the same crate layout share their look-ups: most releases change no crate.
+        layouts: dict[tuple, str] = {}
+        self._layout = {release: layouts.setdefault(self._layout_key(release), release)
+                        for release in set(self._crates) | set(self._workspaces)}
         self._memo: dict[tuple[str, str, str], Place] = {}
 
     def place(self, release: str, path: str) -> Place:
         """The crate holding `path` at `release`, else its bucket."""
         directory, _, name = path.rpartition("/")
         bucket = _CI_FILES_KEY if name in _CI_FILES else (_DOC_KEY if name.lower().endswith(_DOC_SUFFIXES) else "")
-        key = (release, directory, bucket)
+        layout = self._layout.get(release, release)
+        key = (layout, directory, bucket)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = self._lookup(release, directory, bucket)
+            found = self._memo[key] = self._lookup(layout, directory, bucket)
         return found
+
+    def _layout_key(self, release: str) -> tuple:
+        return (tuple(sorted(self._crates.get(release, {}).items())), tuple(sorted(self._workspaces.get(release, ()))))
 
     def _lookup(self, release: str, directory: str, file_bucket: str) -> Place:
         crates = self._crates.get(release, {})
