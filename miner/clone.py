@@ -154,7 +154,7 @@ def find_clone(name_or_slug: str, base: Path | None = None) -> Path | None:
     them.  Exact matches win over case-insensitive ones.  A mirror is either
     `base/<slug>` itself or a `base/<slug>/repo` bare repository.
     """
-    mirrors = _mirrors(base or repos_dir())
+    mirrors = _mirrors(_absolute(base))
     wanted = name_or_slug.strip().replace("/", "+")
     for fold in (str, str.casefold):
         hits = sorted(slug for slug in mirrors if _matches(fold(slug), fold(wanted)))
@@ -184,7 +184,7 @@ def clone_or_update(
     included) forced, deleted ones pruned.  Failures raise a one-line
     `MinerError` naming the source.
     """
-    dest_dir = Path(dest_dir or repos_dir())
+    dest_dir = _absolute(dest_dir)
     target = mirror_path(source, dest_dir)
     try:
         if target.exists():
@@ -207,7 +207,7 @@ def clone_all(
     One failing source is reported as a one-line error and the others go on;
     `quiet` hides the progress bars but not the errors.
     """
-    dest_dir = Path(dest_dir or repos_dir())
+    dest_dir = _absolute(dest_dir)
     console = console or Console(stderr=True)
     results = []
     with _progress_bars(console, quiet) as bars:
@@ -218,6 +218,16 @@ def clone_all(
                 bars.console.print(line, highlight=False, soft_wrap=True)
             results.append(result)
     return results
+
+
+def _absolute(dest_dir: Path | None) -> Path:
+    """`dest_dir` (default `repos_dir()`) as an absolute path.
+
+    git runs with `-C <mirror>` and is also given the mirror as an argument,
+    which it would then read relative to the mirror itself; an absolute path
+    means the same to both, and to a caller whose working directory changes.
+    """
+    return Path(dest_dir or repos_dir()).absolute()
 
 
 def _clone_one(source: Source, dest_dir: Path, bars: Progress) -> CloneResult:

@@ -1,6 +1,8 @@
 """Finding a mirror by short name, owner/name or slug."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygit2
 import pytest
 
@@ -10,8 +12,7 @@ from miner.paths import repos_dir
 
 
 @pytest.fixture
-def base(tmp_path, monkeypatch):
-    monkeypatch.setenv("MINER_HOME", str(tmp_path / "home"))
+def base():
     for slug in ("openai+codex", "github+cli", "cli-org+cli", "google-gemini+gemini-cli"):
         pygit2.init_repository(str(repos_dir() / slug), bare=True)
     pygit2.init_repository(str(repos_dir() / "BurntSushi+ripgrep" / "repo"), bare=True)
@@ -43,6 +44,14 @@ def test_shared_short_name_is_ambiguous_and_lists_the_owners(base):
 def test_partial_clones_and_non_repositories_are_not_mirrors(base):
     assert find_clone("claude-code", base) is None
     assert find_clone("nothing", base) is None
+
+
+def test_relative_base_gives_an_absolute_path(base, tmp_path, monkeypatch):
+    """The path found must still name the mirror after the working directory changes."""
+    monkeypatch.chdir(base.parent)
+    found = find_clone("codex", Path(base.name))
+    monkeypatch.chdir(tmp_path)
+    assert found == base / "openai+codex"
 
 
 def test_missing_base_finds_nothing(tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import sys
 from pathlib import Path
 
 import pygit2
@@ -14,11 +15,6 @@ from miner.clone import clone_all, clone_or_update, parse_source
 from miner.errors import MinerError
 
 BOT = Person("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("MINER_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture
@@ -73,6 +69,37 @@ def test_local_source_missing_an_old_blob_is_mirrored_and_updated(upstream, tmp_
     clone_or_update(source, tmp_path / "repos")
     assert git(mirror, "rev-parse", "refs/heads/main") == str(new)
     assert refs(mirror) == refs(upstream.repo.path)
+
+
+def test_relative_dest_is_cloned_and_updated(upstream, tmp_path, monkeypatch):
+    """`--dest clones` names a directory under the working directory, as any path does."""
+    monkeypatch.chdir(tmp_path)
+    source = parse_source(upstream.repo.path)
+    mirror = clone_or_update(source, Path("clones"))
+    assert mirror == tmp_path / "clones" / "upstream+codex"
+    assert refs(mirror) == refs(upstream.repo.path)
+    new = upstream.commit("Add hooks (#9000)", {"codex-rs/hooks/Cargo.toml": "[package]\n"}, when="2025-11-01T10:00:00+00:00")
+    assert clone_or_update(source, Path("clones")) == mirror
+    assert git(mirror, "rev-parse", "refs/heads/main") == str(new)
+
+
+def test_relative_miner_home_holds_the_default_dest(upstream, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MINER_HOME", "home")
+    results = clone_all([parse_source(upstream.repo.path)], quiet=True)
+    assert [(r.status, r.message) for r in results] == [("cloned", "")]
+    assert results[0].path == tmp_path / "home" / "repos" / "upstream+codex"
+    assert refs(results[0].path) == refs(upstream.repo.path)
+
+
+def test_mine_clone_with_a_relative_dest(upstream, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", "from miner.cli import main; main()", "clone", upstream.repo.path, "--dest", "clones"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert refs(tmp_path / "clones" / "upstream+codex") == refs(upstream.repo.path)
 
 
 def test_pull_request_refs_are_not_mirrored(upstream, tmp_path):
