@@ -8,6 +8,7 @@ a crate no rule matches is `Unclassified`, so new crates show up at once.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -33,15 +34,29 @@ class Layer:
 
 
 def load_layers(path: str | Path | None = None) -> list[Layer]:
-    """The layer rules from `path`, or the defaults shipped with miner."""
+    """The layer rules from `path`, or the defaults shipped with miner.
+
+    Every problem (unreadable file, TOML syntax, no `[[layer]]` entries, a
+    field of the wrong type) is a one-line `MinerError` naming the file, the
+    layer and, when it can be found, the line of that layer's table: a string
+    where a list of globs belongs would otherwise match letter by letter.
+    """
     source = Path(path) if path else resources.files("miner").joinpath("data/layers.toml")
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-        return [_layer(entry) for entry in data.get("layer", [])]
+        text = source.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as error:
         raise MinerError(f"{source}: cannot read layer rules: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise MinerError(f"{source}: invalid layer rules: {error}") from None
+    entries = data.get("layer")
+    if entries is None or entries == []:
+        raise MinerError(f"{source}: no [[layer]] entries")
+    if not isinstance(entries, list):
+        raise MinerError(f"{source}: layer must be [[layer]] tables, not {_kind(entries)}")
+    starts = _table_lines(text)
+    lines = starts if len(starts) == len(entries) else [None] * len(entries)
+    return [_layer(entry, f"{source}:{line}" if line else str(source)) for entry, line in zip(entries, lines)]
 
 
 def classify(path: str, name: str, layers: list[Layer]) -> str:
@@ -54,6 +69,37 @@ def purposes(layers: list[Layer]) -> dict[str, str]:
     return {layer.name: layer.purpose for layer in layers} | {UNCLASSIFIED: "Matched by no layer rule"}
 
 
-def _layer(entry: dict) -> Layer:
-    return Layer(str(entry["name"]), str(entry.get("purpose", "")),
-                 tuple(map(str, entry.get("paths", []))), tuple(map(str, entry.get("names", []))))
+_LAYER_TABLE = re.compile(r"^\s*\[\[\s*layer\s*\]\]")
+_FIELDS = {"name", "purpose", "paths", "names"}
+
+
+def _layer(entry: object, where: str) -> Layer:
+    """A Layer from one TOML table, or a MinerError saying what is wrong with it."""
+    if not isinstance(entry, dict):
+        raise MinerError(f"{where}: a layer must be a table with a name, not {_kind(entry)}")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise MinerError(f"{where}: a layer has no name")
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise MinerError(f"{where}: layer {name!r}: unknown field {unknown[0]!r} (expected {', '.join(sorted(_FIELDS))})")
+    purpose = entry.get("purpose", "")
+    if not isinstance(purpose, str):
+        raise MinerError(f"{where}: layer {name!r}: purpose must be a string, not {_kind(purpose)}")
+    return Layer(name, purpose, _globs(entry, "paths", name, where), _globs(entry, "names", name, where))
+
+
+def _globs(entry: dict, field: str, name: str, where: str) -> tuple[str, ...]:
+    values = entry.get(field, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise MinerError(f"{where}: layer {name!r}: {field} must be a list of strings, not {_kind(values)}")
+    return tuple(values)
+
+
+def _table_lines(text: str) -> list[int]:
+    """The 1-based line of each `[[layer]]` header, in file order."""
+    return [number for number, line in enumerate(text.splitlines(), 1) if _LAYER_TABLE.match(line)]
+
+
+def _kind(value: object) -> str:
+    return f"{type(value).__name__} {value!r}" if isinstance(value, (str, int, float, bool)) else type(value).__name__
