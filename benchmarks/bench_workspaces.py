@@ -12,7 +12,6 @@ Exits 0 with a "skipped" message when REPO_PATH does not exist.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time

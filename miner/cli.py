@@ -9,33 +9,31 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.console import Console
 
 from miner import clone as cloning
 from miner.analysis import analyze as run_analysis
 from miner.errors import MinerError
-from miner.contributors import write_author_crate_gexf
-from miner.graphs import evolution_graph, release_graph, write_exports
-from miner.plots import author_layer_heatmap, cadence_plot, crate_count_plot
+from miner.compare import agent_tables, compare_markdown, compare_table, load_config
 from miner.layers import load_layers, purposes
 from miner.notes import DEFAULT_ORDER
-from miner.compare import agent_tables, compare_markdown, compare_table, load_config
+from miner.outputs import FORMATS, publish
 from miner.paths import default_db
 from miner.regenerate import regenerate_file, store_renderer
-from miner.report import HEADINGS, full_report, render_section
+from miner.report import HEADINGS, render_section
 from miner.store import Store
 
-FORMATS = ["md", "csv", "json"]
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
 OUT = click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: reports/<repo-name>/).")
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-                      help="md and csv write files to --out; json also writes .json files and prints the tables.")
+                      help="md: tables as CSV, report.md with plots, graphs; csv: the tables only; "
+                           "json: as md, plus the tables as .json files and on stdout.")
 GRAPHS = click.option("--graphs", type=click.Path(file_okay=False),
                       help="Folder for graph exports (default: graphs/<repo-name>/).")
 LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
@@ -43,23 +41,34 @@ LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+INTERRUPTED = ("interrupted; nothing is half-written: the store and each output file hold "
+               "either the previous analysis or the new one")
+
+
+class Interrupted(Exception):
+    """Ctrl-C, raised as an ordinary exception so that click does not print around it."""
+
+
 def main() -> None:
     """Entry point: run the click group, turning expected failures into one line."""
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         cli(standalone_mode=False)
-    except click.exceptions.Abort:
-        _fail("interrupted; the store is as it was before this run", 130)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
     except MinerError as error:
         _fail(str(error), 1)
-    except KeyboardInterrupt:
-        _fail("interrupted; the store is as it was before this run", 130)
+    except (Interrupted, KeyboardInterrupt, click.exceptions.Abort):
+        _fail(INTERRUPTED, 130)
     except Exception as error:  # a bug, not bad input: still one line, the traceback on request
         if os.environ.get("MINER_DEBUG"):
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (set MINER_DEBUG=1 for the traceback)", 2)
+
+
+def _interrupt(signum, frame) -> None:
+    raise Interrupted
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,7 +136,8 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
     if unknown:
         raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_ORDER)})")
     result = run_analysis(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
-    folder = _publish(result.repo, result.tables, out, graphs, options["layers"], fmt)
+    folder = publish(result.repo, result.tables, out, graphs, options["layers"], fmt)
+    _print_json(result.tables, fmt)
     if not quiet:
         for warning in result.warnings:
             _stderr.print(f"[yellow]warning[/yellow] {warning}")
@@ -151,7 +161,8 @@ def report(repo, db, out, fmt, graphs, layers) -> None:
         tables = store.load_tables(store.find_repo(repo))
     finally:
         store.close()
-    folder = _publish(repo, tables, out, graphs, layers, fmt)
+    folder = publish(repo, tables, out, graphs, layers, fmt)
+    _print_json(tables, fmt)
     _stderr.print(f"{repo}: wrote {folder}/")
 
 
@@ -211,43 +222,9 @@ def compare(config, db, strict, fmt) -> None:
         click.echo(table.to_json(orient="records", indent=2))
 
 
-def _publish(repo: str, tables: dict[str, pd.DataFrame], out: str | None, graphs: str | None,
-             layers: str | None, fmt: str) -> Path:
-    """Write the tables, graphs and report.md of one analysis; return the report folder."""
-    folder = Path(out) if out else Path("reports") / repo
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.to_csv(folder / f"{name}.csv", index=False)
-        if fmt == "json":
-            frame.to_json(folder / f"{name}.json", orient="records", indent=1)
-    _write_graphs(Path(graphs) if graphs else Path("graphs") / repo, tables)
-    report_text = full_report(repo, tables, purposes(load_layers(layers)), extra=_plots(folder, tables))
-    (folder / "report.md").write_text(report_text, encoding="utf-8")
+def _print_json(tables, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()}, indent=2))
-    return folder
-
-
-def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """The dynamic GEXF over all releases, and the snapshot graph in other formats."""
-    crates, deps = tables["crates"], tables["crate_deps"]
-    if crates.empty:
-        return
-    release = tables["snapshot"]["release"].iloc[0] or None
-    snapshot = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
-    write_exports(folder, evolution_graph(crates, deps, tables["releases"]), snapshot, release or "")
-    write_author_crate_gexf(tables, tables["releases"], folder / "authors.gexf")
-
-
-def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """Draw the PNG plots next to the report; return the Markdown that links each from its section."""
-    links = {"cadence": [cadence_plot(tables["cadence"], folder / "cadence.png")]}
-    if not tables["workspaces"].empty:
-        links["architecture"] = [crate_count_plot(tables["workspaces"], tables["releases"], folder / "crates.png")]
-    if (tables["specialization"]["kind"] == "person").any():
-        links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
-                                              folder / "specialization.png")]
-    return {name: "\n".join(f"![{path.stem}]({path.name})" for path in paths) for name, paths in links.items()}
 
 
 def _summary_line(result, folder: Path) -> str:

@@ -38,15 +38,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-import networkx as nx
 import pandas as pd
 import pygit2
 
-from miner.graphs import dynamic_values, layer_colors, spells
 from miner.history import Commit
 from miner.identities import AGENT, BOT, PERSON, Identity, IdentityResolver, co_authors
 from miner.releases import commit_ranges
-from miner.markdown import markdown_table
 from miner.store import Store
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
@@ -203,60 +200,6 @@ def crate_ownership(contributors: pd.DataFrame) -> pd.DataFrame:
         })
     table = pd.DataFrame(rows, columns=OWNERSHIP_COLUMNS)
     return table.sort_values(["people_commits", "crate"], ascending=[False, True], ignore_index=True)
-
-
-def team_markdown(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
-    """The body of the report's "Team specializations (from commit authors)" section.
-
-    Per layer, its core contributors: the fewest people who made at least half
-    of the layer's commits (at most five), with their shares.  Then the focus
-    of the `prolific` people with the most commits, and what agents co-wrote.
-    """
-    layers = tables["author_layers"]
-    people = layers[layers["kind"] == PERSON]
-    if people.empty:
-        return "No commits by people in the analysed range."
-    parts = ["Core contributors per layer (the fewest people who made half of its commits, share of its "
-             "commits by people):", markdown_table(_core_rows(people)),
-             f"Focus of the {min(prolific, int((tables['specialization']['kind'] == PERSON).sum()))} "
-             "people with the most commits (spread: normalised entropy over layers, 0 = one layer only):",
-             markdown_table(_focus_rows(tables["specialization"], prolific))]
-    agents = _agent_sentence(tables)
-    if agents:
-        parts.append(agents)
-    return "\n\n".join(parts)
-
-
-def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFrame, path: str | Path) -> Path:
-    """A bipartite author-crate graph, dynamic over releases, as GEXF for Gephi's timeline.
-
-    Authors (`bipartite=0`, with their kind) link to the crates and buckets
-    (`bipartite=1`, coloured by layer) they changed; each edge lives in the
-    releases whose range has such commits and carries the commit count per
-    release.  Releases tagged out of version order are left out, as in the
-    crate evolution graph.
-    """
-    rows = tables["release_contributors"]
-    order = list(releases[~releases["out_of_order"].astype(bool)]["tag"])
-    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
-    rows = rows[rows["release"].isin(order)]
-    colors = layer_colors(rows["layer"]) if len(rows) else {}
-    graph = nx.Graph(mode="dynamic")
-    for (key, name, kind), group in rows.groupby(["author", "name", "kind"], sort=True):
-        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0,
-                       spells=spells(set(group["release"]), order, days))
-    for (crate, layer), group in rows.groupby(["crate", "layer"], sort=True):
-        graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
-                       spells=spells(set(group["release"]), order, days), viz={"color": colors[layer]})
-    for (key, crate), group in rows.groupby(["author", "crate"], sort=True):
-        per_release = group.groupby("release", as_index=False)["commits"].sum()
-        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=int(per_release["commits"].sum()),
-                       spells=spells(set(per_release["release"]), order, days),
-                       commits=dynamic_values(per_release, "commits", order, days))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_gexf(graph, path)
-    return path
 
 
 class CrateMap:
@@ -498,42 +441,6 @@ def _entropy(counts: list[int], width: int) -> float:
         return 0.0
     value = -sum((c / total) * math.log(c / total) for c in counts if c)
     return round(value / math.log(width), 4) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
-def _core_rows(people: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    totals = people.groupby("layer")["commits"].sum()
-    order = sorted(totals.index, key=lambda layer: (layer in BUCKETS, -totals[layer], layer))
-    for layer in order:
-        group = people[people["layer"] == layer].sort_values(["commits", "author"], ascending=[False, True])
-        total, covered, core = int(totals[layer]), 0, []
-        for row in group.itertuples():
-            if covered * 2 >= total or len(core) == 5:
-                break
-            covered += row.commits
-            core.append(f"{row.name} {row.commits / total:.0%}")
-        rows.append({"Layer": layer, "Commits": total, "People": len(group), "Core contributors": ", ".join(core)})
-    return pd.DataFrame(rows, columns=["Layer", "Commits", "People", "Core contributors"])
-
-
-def _focus_rows(specialization: pd.DataFrame, prolific: int) -> pd.DataFrame:
-    people = specialization[specialization["kind"] == PERSON].head(prolific)
-    rows = [{"Author": r.name, "Commits": r.commits, "Focus": r.top_layer, "Share": f"{r.top_share:.0%}",
-             "Spread": f"{r.entropy:.2f}", "Layers": r.layers} for r in people.itertuples()]
-    return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
-
-
-def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
-    work = tables["agent_work"]
-    every = work[work["layer"] == ALL_LAYERS]
-    commits, with_agent, bots = int(every["commits"].sum()), int(every["with_agent"].sum()), int(every["by_bots"].sum())
-    if not commits or not (with_agent or bots):
-        return ""
-    agents = tables["specialization"][tables["specialization"]["kind"] == AGENT]
-    named = ", ".join(f"{r.name} {r.commits}" for r in agents.itertuples())
-    sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({with_agent / commits:.1%})"
-    sentence += f": {named}." if named else "."
-    return sentence + (f" Bots authored {bots} ({bots / commits:.1%})." if bots else "")
 
 
 def coauthor_pairs(commit: Commit) -> list[tuple[str, str]]:

@@ -95,6 +95,38 @@ def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, rel
     return paths
 
 
+def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFrame, path: str | Path) -> Path:
+    """A bipartite author-crate graph, dynamic over releases, as GEXF for Gephi's timeline.
+
+    Authors (`bipartite=0`, with their kind) link to the crates and buckets
+    (`bipartite=1`, coloured by layer) they changed; each edge lives in the
+    releases whose range has such commits and carries the commit count per
+    release.  Releases tagged out of version order are left out, as in the
+    crate evolution graph.
+    """
+    rows = tables["release_contributors"]
+    order = list(releases[~releases["out_of_order"].astype(bool)]["tag"])
+    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
+    rows = rows[rows["release"].isin(order)]
+    colors = layer_colors(rows["layer"]) if len(rows) else {}
+    graph = nx.Graph(mode="dynamic")
+    for (key, name, kind), group in rows.groupby(["author", "name", "kind"], sort=True):
+        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0,
+                       spells=spells(set(group["release"]), order, days))
+    for (crate, layer), group in rows.groupby(["crate", "layer"], sort=True):
+        graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
+                       spells=spells(set(group["release"]), order, days), viz={"color": colors[layer]})
+    for (key, crate), group in rows.groupby(["author", "crate"], sort=True):
+        per_release = group.groupby("release", as_index=False)["commits"].sum()
+        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=int(per_release["commits"].sum()),
+                       spells=spells(set(per_release["release"]), order, days),
+                       commits=dynamic_values(per_release, "commits", order, days))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nx.write_gexf(graph, path)
+    return path
+
+
 def to_dot(graph: nx.DiGraph, name: str) -> str:
     """Graphviz DOT text, crates clustered by layer, dev edges dashed (no pydot needed)."""
     lines = [f"digraph {_quote(name)} {{", "  rankdir=LR;", "  node [shape=box];"]

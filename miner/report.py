@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from miner.contributors import team_markdown
+from miner.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
 from miner.markdown import markdown_table
 
 BAR = "█"
@@ -59,9 +59,26 @@ HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evoluti
             "team": "Team specializations (from commit authors)", "releases": "Releases"}
 
 
-def team(tables: dict[str, pd.DataFrame]) -> str:
-    """Who works on which layers: core contributors per layer and each prolific author's focus."""
-    return team_markdown(tables)
+def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
+    """The body of the report's "Team specializations (from commit authors)" section.
+
+    Per layer, its core contributors: the fewest people who made at least half
+    of the layer's commits (at most five), with their shares.  Then the focus
+    of the `prolific` people with the most commits, and what agents co-wrote.
+    """
+    layers = tables["author_layers"]
+    people = layers[layers["kind"] == PERSON]
+    if people.empty:
+        return "No commits by people in the analysed range."
+    parts = ["Core contributors per layer (the fewest people who made half of its commits, share of its "
+             "commits by people):", markdown_table(_core_rows(people)),
+             f"Focus of the {min(prolific, int((tables['specialization']['kind'] == PERSON).sum()))} "
+             "people with the most commits (spread: normalised entropy over layers, 0 = one layer only):",
+             markdown_table(_focus_rows(tables["specialization"], prolific))]
+    agents = _agent_sentence(tables)
+    if agents:
+        parts.append(agents)
+    return "\n\n".join(parts)
 
 
 def _snapshot(tables: dict[str, pd.DataFrame]) -> str | None:
@@ -274,3 +291,39 @@ def _num(value: float) -> str:
 
 def _day(iso: str) -> str:
     return iso[:10]
+
+
+def _core_rows(people: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    totals = people.groupby("layer")["commits"].sum()
+    order = sorted(totals.index, key=lambda layer: (layer in BUCKETS, -totals[layer], layer))
+    for layer in order:
+        group = people[people["layer"] == layer].sort_values(["commits", "author"], ascending=[False, True])
+        total, covered, core = int(totals[layer]), 0, []
+        for row in group.itertuples():
+            if covered * 2 >= total or len(core) == 5:
+                break
+            covered += row.commits
+            core.append(f"{row.name} {row.commits / total:.0%}")
+        rows.append({"Layer": layer, "Commits": total, "People": len(group), "Core contributors": ", ".join(core)})
+    return pd.DataFrame(rows, columns=["Layer", "Commits", "People", "Core contributors"])
+
+
+def _focus_rows(specialization: pd.DataFrame, prolific: int) -> pd.DataFrame:
+    people = specialization[specialization["kind"] == PERSON].head(prolific)
+    rows = [{"Author": r.name, "Commits": r.commits, "Focus": r.top_layer, "Share": f"{r.top_share:.0%}",
+             "Spread": f"{r.entropy:.2f}", "Layers": r.layers} for r in people.itertuples()]
+    return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
+
+
+def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
+    work = tables["agent_work"]
+    every = work[work["layer"] == ALL_LAYERS]
+    commits, with_agent, bots = int(every["commits"].sum()), int(every["with_agent"].sum()), int(every["by_bots"].sum())
+    if not commits or not (with_agent or bots):
+        return ""
+    agents = tables["specialization"][tables["specialization"]["kind"] == AGENT]
+    named = ", ".join(f"{r.name} {r.commits}" for r in agents.itertuples())
+    sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({with_agent / commits:.1%})"
+    sentence += f": {named}." if named else "."
+    return sentence + (f" Bots authored {bots} ({bots / commits:.1%})." if bots else "")

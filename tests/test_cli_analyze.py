@@ -1,9 +1,7 @@
 """`mine analyze` as a user runs it: files written, JSON on stdout, one-line errors."""
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pygit2

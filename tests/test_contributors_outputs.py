@@ -6,7 +6,8 @@ import pytest
 
 from fixtures.contributors import contributors_repo
 from miner.analysis import analyze
-from miner.contributors import team_markdown, write_author_crate_gexf
+from miner.graphs import write_author_crate_gexf
+from miner.report import team as team_markdown
 from tests.test_contributors_oracle import mined
 
 

@@ -1,0 +1,86 @@
+"""Writing an analysis to disk: tables, report, plots and graphs, each folder replaced whole.
+
+The command line and the Python API write the same files through `publish`.
+Files are written to a scratch folder first and moved into place at the end,
+so an interrupted run leaves the previous files as they were rather than half
+rewritten.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from miner.graphs import evolution_graph, release_graph, write_author_crate_gexf, write_exports
+from miner.layers import load_layers, purposes
+from miner.plots import author_layer_heatmap, cadence_plot, crate_count_plot
+from miner.report import full_report
+
+FORMATS = ("md", "csv", "json")
+
+
+def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None = None,
+            graphs: str | Path | None = None, layers: str | Path | None = None, fmt: str = "md") -> Path:
+    """Write one analysis and return its report folder (default `reports/<repo>/`).
+
+    `csv` writes the tables as CSV; `md` adds report.md with its plots and the
+    graph exports (default `graphs/<repo>/`); `json` writes the tables as JSON
+    as well as everything `md` writes.
+    """
+    folder = Path(out) if out else Path("reports") / repo
+    with _replaced(folder) as building:
+        for name, frame in tables.items():
+            frame.to_csv(building / f"{name}.csv", index=False)
+            if fmt == "json":
+                frame.to_json(building / f"{name}.json", orient="records", indent=1)
+        if fmt != "csv":
+            report = full_report(repo, tables, purposes(load_layers(layers)), extra=_plots(building, tables))
+            (building / "report.md").write_text(report, encoding="utf-8")
+    if fmt != "csv" and not tables["crates"].empty:
+        with _replaced(Path(graphs) if graphs else Path("graphs") / repo) as building:
+            _write_graphs(building, tables)
+    return folder
+
+
+def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-crate GEXF."""
+    crates, deps = tables["crates"], tables["crate_deps"]
+    release = tables["snapshot"]["release"].iloc[0] or None
+    snapshot = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
+    write_exports(folder, evolution_graph(crates, deps, tables["releases"]), snapshot, release or "")
+    write_author_crate_gexf(tables, tables["releases"], folder / "authors.gexf")
+
+
+def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Draw the PNG plots next to the report; return the Markdown that links each from its section."""
+    links = {"cadence": [cadence_plot(tables["cadence"], folder / "cadence.png")]}
+    if not tables["workspaces"].empty:
+        links["architecture"] = [crate_count_plot(tables["workspaces"], tables["releases"], folder / "crates.png")]
+    if (tables["specialization"]["kind"] == "person").any():
+        links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
+                                              folder / "specialization.png")]
+    return {name: "\n".join(f"![{path.stem}]({path.name})" for path in paths) for name, paths in links.items()}
+
+
+@contextmanager
+def _replaced(folder: Path) -> Iterator[Path]:
+    """A scratch folder to write into; its files replace those of `folder` only if the block completes.
+
+    Files are moved in one by one with `os.replace` (each atomic), after all
+    were written: an interruption while writing leaves `folder` untouched, and
+    files of `folder` that this run does not write are left alone, so `--out .`
+    never deletes anything.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".mine-", suffix=".partial", dir=folder))
+    try:
+        yield building
+        for path in sorted(building.iterdir()):
+            os.replace(path, folder / path.name)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
