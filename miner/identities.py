@@ -25,7 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-import pandas as pd
 import pygit2
 
 from miner.cache import Cache
@@ -353,24 +352,6 @@ def agent_share(commits: Iterable[Attribution]) -> AgentShare:
         with_agent=with_agent,
         per_agent=tuple(sorted(per_agent.items(), key=lambda item: (-item[1], item[0]))),
     )
-
-
-def contributor_table(commits: Iterable[Attribution]) -> pd.DataFrame:
-    """One row per identity: commits authored and commits co-authored, busiest first."""
-    authored: Counter = Counter()
-    co_authored: Counter = Counter()
-    for commit in commits:
-        authored[commit.author] += 1
-        co_authored.update(commit.contributors()[1:])
-    rows = [
-        {"key": who.key, "name": who.name, "email": who.email, "login": who.login,
-         "kind": who.kind, "commits": authored[who], "co_authored": co_authored[who]}
-        for who in set(authored) | set(co_authored)
-    ]
-    columns = ["key", "name", "email", "login", "kind", "commits", "co_authored"]
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["commits", "co_authored", "key"], ascending=[False, False, True],
-                             ignore_index=True)
 
 
 def contributors_of(repo: pygit2.Repository) -> Iterable[tuple[str, str]]:
