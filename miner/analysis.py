@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,7 @@ from miner.errors import MinerError, Warning
 from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
 from miner.graphs import graph_facts, release_graph
 from miner.history import Commit, HistoryError, walk
-from miner.contributors import contributors_from_store, resolver_for
+from miner.contributors import contributors_from_store, moment, resolver_for
 from miner.identities import IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
@@ -89,9 +90,11 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
     store = Store(db or default_db())
     try:
         say(f"{repo_name}: reading tags")
+        _check_options(chosen_options)
         chosen = select_releases(read_tags(repo.git), line=chosen_options.line, pattern=chosen_options.tags)
         if not chosen.releases:
             raise MinerError(_no_releases(repo_name, chosen, chosen_options.line, chosen_options.tags))
+        _check_snapshot(repo_name, chosen, chosen_options.snapshot)
         repo_id = store.repo_id(repo_name, str(repo.git_dir))
         inputs = fingerprint(repo, chosen_options)
         if store.fingerprint(repo_id) == inputs:
@@ -178,6 +181,26 @@ def _stored(store: Store, repo_id: int, repo_name: str, line: str) -> Analysis:
     tables = store.load_tables(repo_id)
     warnings = [Warning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
     return Analysis(repo_name, line, tables, warnings, 0)
+
+
+def _check_options(options: Options) -> None:
+    """Bad option values as one-line errors before any mining starts."""
+    if options.tags is not None:
+        try:
+            re.compile(options.tags)
+        except re.error as error:
+            raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
+    for value in (options.since, options.until):
+        moment(value)
+    if options.arc < 1:
+        raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
+
+
+def _check_snapshot(repo: str, chosen: Timeline, snapshot: str | None) -> None:
+    tags = [r.tag for r in chosen.releases]
+    if snapshot is not None and snapshot not in tags:
+        raise MinerError(f"{repo}: --release {snapshot!r} is no release of line '{chosen.line}' "
+                         f"(latest: {', '.join(tags[-5:])})")
 
 
 def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | None) -> str:

@@ -123,9 +123,9 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--changelog", "changelogs", multiple=True, help="Extra changelog path (glob in the last part), repeatable.")
 @click.option("--all-releases", "count_all", is_flag=True, help="Count prereleases in the capability table too.")
 @click.option("--tagged-only", is_flag=True, help="Ignore changelog versions that have no tag.")
-@click.option("--arc", default=4, show_default=True, help="Stable releases in the latest arc.")
-@click.option("--since", help="Contributor tables: only commits from this date on (as git log --since).")
-@click.option("--until", help="Contributor tables: only commits up to this date (as git log --until).")
+@click.option("--arc", default=4, show_default=True, type=click.IntRange(min=1), help="Stable releases in the latest arc.")
+@click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
+@click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:

@@ -32,6 +32,8 @@ crates x releases, plus the sha -> release map the ranges need.
 from __future__ import annotations
 
 import math
+import re
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -41,6 +43,7 @@ from typing import Iterable
 import pandas as pd
 import pygit2
 
+from miner.errors import MinerError
 from miner.history import Commit
 from miner.identities import AGENT, BOT, PERSON, Identity, IdentityResolver, co_authors
 from miner.releases import commit_ranges
@@ -151,7 +154,7 @@ def contributor_tables(
     crate_ownership, release_contributors, release_layers, agent_work,
     attribution_issues.
     """
-    tally = _Tally(CrateMap(crates), release_of, resolver, _moment(since), _moment(until), set(boundaries), huge)
+    tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until), set(boundaries), huge)
     for commit in commits:
         tally.add(commit)
     return tally.tables()
@@ -461,17 +464,32 @@ def _bump(counts: list[int], co: bool, files: int) -> None:
     counts[2] += files
 
 
-def _moment(value) -> int | None:
-    """Unix seconds from None, a number, a date, a datetime (naive = UTC) or ISO 8601 text."""
+def moment(value, now: float | None = None) -> int | None:
+    """Unix seconds from None, a number, a date, a datetime (naive = UTC), ISO 8601 text or "N days ago".
+
+    Relative text takes days, weeks, months (30 days) or years (365 days);
+    anything else is a one-line MinerError, never a silent "now".
+    """
     if value is None or isinstance(value, (int, float)):
         return None if value is None else int(value)
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit():
             return int(text)
-        value = datetime.fromisoformat(text)
+        relative = _AGO.fullmatch(text.lower())
+        if relative:
+            days = int(relative["count"]) * _UNIT_DAYS[relative["unit"]]
+            return int((time.time() if now is None else now) - days * 86400)
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise MinerError(f"{value!r}: not a date (give YYYY-MM-DD, an ISO 8601 time, or 'N days ago')") from None
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return int(value.timestamp())
+
+
+_AGO = re.compile(r"(?P<count>\d+)\s+(?P<unit>day|week|month|year)s?\s+ago")
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

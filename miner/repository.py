@@ -28,17 +28,23 @@ def open_repository(spec: str) -> Repository:
     """Open `spec` as a path, else as the name of a clone; one-line errors otherwise."""
     path = Path(spec).expanduser()
     if not path.exists():
-        found = clone.find_clone(spec)
+        found = None if _looks_like_path(spec) else clone.find_clone(spec)
         if found is None:
-            raise MinerError(f"{spec}: no such path, and no clone of that name (run `mine clone {spec}` first)")
+            hint = "" if _looks_like_path(spec) else f", and no clone of that name (run `mine clone {spec}` first)"
+            raise MinerError(f"{spec}: no such path{hint}")
         path = found
     try:
-        git = pygit2.Repository(str(path))
+        # No search upwards: a folder inside a repository is not that repository.
+        git = pygit2.Repository(str(path), pygit2.enums.RepositoryOpenFlag.NO_SEARCH)
     except pygit2.GitError:
         raise MinerError(f"{spec}: not a git repository") from None
     if git.is_empty:
         raise MinerError(f"{spec}: empty repository (no commits)")
     return Repository(_name(path, git), Path(git.path).resolve(), git)
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.startswith(("/", "./", "../", "~")) or spec.endswith(".git")
 
 
 def _name(path: Path, git: pygit2.Repository) -> str:

@@ -74,22 +74,27 @@ class Store:
     # Repositories -------------------------------------------------------
 
     def repo_id(self, name: str, path: str) -> int:
-        """The id of the repository at `path`, registering it the first time."""
-        row = self.db.execute("SELECT id FROM repo WHERE path = ?", (path,)).fetchone()
-        if row:
-            return row[0]
+        """The id of the repository at `path`, registered or renamed to `name` (the latest name wins)."""
+        row = self.db.execute("SELECT id, name FROM repo WHERE path = ?", (path,)).fetchone()
         with self.transaction():
-            return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
+            if row is None:
+                return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
+            if row[1] != name:
+                self.db.execute("UPDATE repo SET name = ? WHERE id = ?", (name, row[0]))
+        return row[0]
 
     def find_repo(self, name: str) -> int:
-        """The id of the analysed repository called `name`; a one-line error listing the known ones."""
+        """The id of the analysed repository called `name` (or stored at path `name`); one-line errors otherwise."""
         repos = self.repos()
         found = repos[repos["name"] == name]
+        if found.empty and Path(name).exists():
+            found = repos[repos["path"].isin({str(Path(name).resolve()), str(Path(name).resolve() / ".git")})]
         if found.empty:
             names = ", ".join(repos["name"]) or "none: run `mine analyze` first"
             raise MinerError(f"repository '{name}' is not in the store {self.path} (analysed: {names})")
         if len(found) > 1:
-            raise MinerError(f"repository name '{name}' is ambiguous in the store: {', '.join(found['path'])}")
+            raise MinerError(f"repository name '{name}' is ambiguous in the store: give its path, one of "
+                             f"{', '.join(found['path'])}")
         return int(found["id"].iloc[0])
 
     def repos(self) -> pd.DataFrame:

@@ -77,3 +77,19 @@ def test_unknown_line(agent_repo, tmp_path):
 def test_corrupt_store_file(agent_repo, tmp_path):
     (tmp_path / "bad.sqlite").write_bytes(b"this is not sqlite" * 100)
     assert_one_line_error(mine("analyze", agent_repo, "--db", tmp_path / "bad.sqlite"), "bad.sqlite")
+
+
+def test_bad_option_values_are_one_line_errors(agent_repo, tmp_path):
+    db = ["--db", tmp_path / "s.sqlite"]
+    assert_one_line_error(mine("analyze", agent_repo, "--tags", "(", *db), "--tags '('", "not a regular expression")
+    assert_one_line_error(mine("analyze", agent_repo, "--since", "garbage", *db), "'garbage': not a date")
+    assert_one_line_error(mine("analyze", agent_repo, "--release", "nosuch", *db), "'nosuch' is no release")
+    assert mine("analyze", agent_repo, "--arc", "0", *db).returncode == 2
+
+
+def test_csv_format_writes_only_the_tables(agent_repo, tmp_path):
+    result = mine("analyze", agent_repo, "--db", tmp_path / "s", "--out", tmp_path / "o", "--graphs", tmp_path / "g",
+                  "--format", "csv", "-q")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o" / "releases.csv").exists() and not (tmp_path / "o" / "report.md").exists()
+    assert not (tmp_path / "g").exists()

@@ -3,13 +3,11 @@ import subprocess
 
 import pytest
 
-from fixtures.identities import identities_repo
+from fixtures.identities import identities_repo_for
 from miner.identities import co_authors
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    return identities_repo(tmp_path_factory.mktemp("identities") / "repo.git")
+repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 
 
 def git_trailers(repo):

@@ -2,18 +2,13 @@
 import pytest
 
 from fixtures.gitbuilder import RepoBuilder
-from fixtures.identities import ACTIONS, COPILOT, CURSOR, DEPENDABOT, NOT_BOTS, identities_repo
+from fixtures.identities import (ACTIONS, COPILOT, CURSOR, DEPENDABOT, NOT_BOTS, identities_repo_for,
+                                 resolver_for)
 from miner.identities import Catalog, IdentityResolver
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    return identities_repo(tmp_path_factory.mktemp("identities") / "repo.git")
-
-
-@pytest.fixture(scope="module")
-def resolver(repo):
-    return IdentityResolver(repo)
+repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
+resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,14 @@ import subprocess
 import pytest
 
 from fixtures.gitbuilder import Person, RepoBuilder
-from fixtures.identities import MAILMAP, identities_repo
+from fixtures.identities import MAILMAP, identities_repo_for
 from miner.cache import MemoryCache
 from miner.identities import Mailmap, mailmap_of
 
 WHEN = "2025-07-01T10:00:00+00:00"
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    return identities_repo(tmp_path_factory.mktemp("identities") / "repo.git")
+repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 
 
 def git(repo, *args):

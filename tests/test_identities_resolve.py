@@ -5,18 +5,12 @@ import pytest
 
 from fixtures.identities import (ALAN, ANONYMOUS, GENERIC, GRACE, JEROME, LINUS, MARGARET,
                                  NAMELESS_EMAIL, NOT_ALAN, NOT_BOTS, RENAMED, RYO, SHARED_FIRST_NAME,
-                                 identities_repo)
+                                 identities_repo_for, resolver_for)
 from miner.identities import IdentityResolver, co_authors, contributors_of
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    return identities_repo(tmp_path_factory.mktemp("identities") / "repo.git")
-
-
-@pytest.fixture(scope="module")
-def resolver(repo):
-    return IdentityResolver(repo)
+repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
+resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)
 
 
 @pytest.fixture(scope="module")

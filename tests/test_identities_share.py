@@ -3,14 +3,12 @@ from collections import Counter
 
 import pytest
 
-from fixtures.identities import identities_repo
+from fixtures.identities import identities_repo_for
 from miner.identities import Attribution, Identity, IdentityResolver, agent_share, co_authors
 from tests.conftest import git
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    return identities_repo(tmp_path_factory.mktemp("identities") / "repo.git")
+repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 
 
 @pytest.fixture(scope="module")

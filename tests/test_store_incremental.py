@@ -86,3 +86,12 @@ def _unreachable_tagged(repo) -> int:
     walked = set(git(repo, "rev-list", *analysed, "main").split())
     every = set(git(repo, "rev-list", "--tags", "main").split())
     return len(every - walked)
+
+
+def test_name_option_renames_and_paths_find_the_repository(repo, tmp_path):
+    db = tmp_path / "s.sqlite"
+    analyze(str(repo), db=db)
+    analyze(str(repo), db=db, name="codex")
+    store = Store(db)
+    assert store.repos()["name"].tolist() == ["codex"]
+    assert store.find_repo("codex") == store.find_repo(str(repo))
