@@ -24,7 +24,7 @@ from miner.capabilities import load_catalog
 from miner.errors import MinerError, Warning
 from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
 from miner.graphs import graph_facts, release_graph
-from miner.history import Commit, HistoryError, walk
+from miner.history import Commit, HistoryError, walk, walk_objects
 from miner.contributors import contributors_from_store, moment, resolver_for
 from miner.identities import IdentityResolver
 from miner.layers import load_layers
@@ -114,9 +114,12 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     say(f"{repo_name}: walking history")
     walked = _walk_new(store, repo_id, repo, chosen, warnings)
     commits = {c.sha: c for c in store.commits(repo_id)}
-    ranges = commit_ranges(chosen.releases, {sha: c.parents for sha, c in commits.items()})
+    incomplete: set[str] = set()
+    ranges = commit_ranges(chosen.releases, {sha: c.parents for sha, c in commits.items()}, incomplete)
+    warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
+                         tag=tag) for tag in sorted(incomplete)]
     resolver = resolver_for(repo.git, commits.values())
-    tables = _timeline_tables(chosen, ranges, commits, resolver)
+    tables = _timeline_tables(chosen, ranges, commits, resolver, incomplete)
     say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
     crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store,
                                            load_layers(options.layers), options.workspace)
@@ -237,13 +240,15 @@ def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, 
         warnings.append(Warning(repo.name, f"changed files unavailable ({first})", tag=tag))
         return added
     except HistoryError as error:
-        warnings.append(Warning(repo.name, f"history unreadable, counts incomplete ({error})", tag=tag))
-        return 0
+        stored = {c.sha for c in store.commits(repo_id)}
+        warnings.append(Warning(repo.name, f"history partly unreadable ({error}); the readable commits are kept",
+                                tag=tag))
+        return store.add_commits(repo_id, walk_objects(repo.git, [tip], stored), [])
 
 
 def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit],
-                     resolver: IdentityResolver) -> dict[str, pd.DataFrame]:
-    releases = timeline.releases_table(chosen, ranges, commits, resolver.resolve)
+                     resolver: IdentityResolver, incomplete: set[str]) -> dict[str, pd.DataFrame]:
+    releases = timeline.releases_table(chosen, ranges, commits, resolver, incomplete)
     tables = {
         "releases": releases,
         "cadence": timeline.cadence_table(releases),

@@ -10,15 +10,19 @@ need their parents) but git lists no files for them.
 from __future__ import annotations
 
 import queue
+import re
 import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import pygit2
+
 from miner.errors import MinerError
 
 _RECORD = b"\x1e"
+_COAUTHOR = re.compile(r"^co-authored-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"]
 LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
 _CHUNK = 1 << 20
@@ -69,6 +73,37 @@ def walk(git_dir: str | Path, tips: Iterable[str], exclude: Iterable[str] = (), 
     error = process.stderr.read().decode(errors="replace").strip()
     if process.wait() != 0:
         raise HistoryError(error.splitlines()[0] if error else f"git log failed in {git_dir}")
+
+
+def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str]) -> Iterator[Commit]:
+    """The readable commits reachable from `tips` and not in `stored`, read object by object.
+
+    The fallback for a history git refuses to walk because a commit object is
+    missing: every commit that can be read is yielded (without changed files),
+    and a missing one simply ends its path, its children keeping its id as a
+    parent so that the ranges that reach it are known to be incomplete.
+    """
+    seen, todo = set(stored), list(tips)
+    while todo:
+        sha = todo.pop()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        try:
+            commit = repo[sha]
+        except (KeyError, ValueError, pygit2.GitError):
+            continue
+        parents = tuple(str(p) for p in commit.parent_ids)
+        todo.extend(parents)
+        message = commit.message
+        yield Commit(sha, parents, commit.author.name, commit.author.email, commit.author.time,
+                     _offset(commit.author.offset), commit.committer.time, message.split("\n", 1)[0],
+                     tuple(_COAUTHOR.findall(message)), ())
+
+
+def _offset(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
 def _parse_stream(stream) -> Iterator[Commit]:

@@ -93,7 +93,8 @@ def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | 
     return Timeline(name, tuple(releases), tuple(sorted(skipped, key=lambda s: s.tag)), dict(lines))
 
 
-def commit_ranges(releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
+def commit_ranges(releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]],
+                  incomplete: set[str] | None = None) -> dict[str, set[str]]:
     """Commits reachable from each release and not from its previous release (`git log PREV..TAG`).
 
     Each range is painted the way git does it, walking down from both ends in
@@ -101,12 +102,18 @@ def commit_ranges(releases: tuple[Release, ...], parents: dict[str, tuple[str, .
     PREV remain: the cost is the range and its border, not the whole history,
     which matters with 600 releases over 7,000 commits.  Commits absent from
     `parents` (missing from a damaged repository) end the walk on that path,
-    like a shallow boundary.
+    like a shallow boundary; the tags whose walk met such a boundary before it
+    was done are added to `incomplete`, since git could not say either.
     """
     generation = generations(parents)
     by_tag = {r.tag: r for r in releases}
-    return {r.tag: _range(r.commit, by_tag[r.previous].commit if r.previous else None, parents, generation)
-            for r in releases}
+    ranges = {}
+    for release in releases:
+        stop = by_tag[release.previous].commit if release.previous else None
+        ranges[release.tag], cut = _range(release.commit, stop, parents, generation)
+        if cut and incomplete is not None:
+            incomplete.add(release.tag)
+    return ranges
 
 
 def generations(parents: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -128,10 +135,14 @@ def generations(parents: dict[str, tuple[str, ...]]) -> dict[str, int]:
     return generation
 
 
-def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]], generation: dict[str, int]) -> set[str]:
-    """`git rev-list stop..tip` over the in-memory graph: paint down until only the excluded side is left."""
+def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]],
+           generation: dict[str, int]) -> tuple[set[str], bool]:
+    """`git rev-list stop..tip` over the in-memory graph: paint down until only the excluded side is left.
+
+    The flag says whether the walk met a parent missing from the graph while it still mattered.
+    """
     if tip not in parents:
-        return set()
+        return set(), True
     excluded: set[str] = set()
     queued = {tip}
     heap = [(-generation[tip], tip)]
@@ -141,6 +152,7 @@ def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]], gene
         heapq.heappush(heap, (-generation[stop], stop))
     live = 0 if tip in excluded else 1
     found: set[str] = set()
+    cut = False
     while live and heap:
         _, sha = heapq.heappop(heap)
         hidden = sha in excluded
@@ -149,6 +161,7 @@ def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]], gene
             found.add(sha)
         for parent in parents[sha]:
             if parent not in parents:
+                cut = True
                 continue
             if hidden and parent not in excluded:
                 live -= parent in queued
@@ -157,7 +170,7 @@ def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]], gene
                 queued.add(parent)
                 live += parent not in excluded
                 heapq.heappush(heap, (-generation[parent], parent))
-    return found
+    return found, cut
 
 
 def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:

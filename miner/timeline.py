@@ -8,26 +8,37 @@ between time zones.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import pandas as pd
 
 from miner.history import Commit
+from miner.identities import IdentityResolver
 from miner.releases import Timeline
 from miner.versions import parse_version
 
 RELEASE_COLUMNS = [
     "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
-    "contributors", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
+    "contributors", "people", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
 ]
 
 
-def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit], resolve: Callable) -> pd.DataFrame:
-    """One row per release, by date: version facts and its range's commits and contributors."""
+def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit],
+                   resolver: IdentityResolver, incomplete: set[str] = frozenset()) -> pd.DataFrame:
+    """One row per release, by date: version facts and its range's commits and contributors.
+
+    `contributors` counts what `git log --no-merges --format=%aE PREV..TAG`
+    shows through `.mailmap`, e-mails compared without case, bots left out;
+    `people` counts the fully joined identities (same name, GitHub no-reply
+    login) without bots and coding agents, which is nearer the truth on real
+    histories where one person commits from several addresses.  Releases in
+    `incomplete` (their range reaches unreadable history) get empty counts:
+    a lower bound would read as a fact.
+    """
     rows = []
     for release in chosen.releases:
         authored = [commits[sha] for sha in ranges[release.tag] if not commits[sha].is_merge]
-        kinds = [(identity.key, identity.kind) for identity in (resolve(c.author_name, c.author_email) for c in authored)]
+        identities = [resolver.resolve(c.author_name, c.author_email) for c in authored]
+        kinds = [(identity.key, identity.kind) for identity in identities]
+        mapped = {_mailmapped(resolver, c) for c, identity in zip(authored, identities) if identity.kind != "bot"}
         stamp = release.version.date_stamp
         rows.append({
             "tag": release.tag,
@@ -39,7 +50,8 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
             "commit": release.commit,
             "previous": release.previous,
             "commits": len(authored),
-            "contributors": len({key for key, kind in kinds if kind == "person"}),
+            "contributors": len(mapped),
+            "people": len({key for key, kind in kinds if kind == "person"}),
             "bot_commits": sum(kind == "bot" for _, kind in kinds),
             "agent_commits": sum(kind == "agent" for _, kind in kinds),
             "annotated": release.annotated,
@@ -47,7 +59,17 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
             "out_of_order": release.out_of_order,
             "date_stamp": stamp.isoformat() if stamp else "",
         })
-    return pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+    table = pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+    counts = ["commits", "contributors", "people", "bot_commits", "agent_commits"]
+    table[counts] = table[counts].astype("Int64")
+    table.loc[table["tag"].isin(incomplete), counts] = pd.NA
+    return table
+
+
+def _mailmapped(resolver: IdentityResolver, commit: Commit) -> str:
+    """The author as git's `%aE` shows it through `.mailmap`, case folded; the name when there is no e-mail."""
+    name, email = resolver.mailmap.map(commit.author_name.strip(), commit.author_email.strip())
+    return email.lower() or f"name:{name}"
 
 
 def cadence_table(releases: pd.DataFrame) -> pd.DataFrame:

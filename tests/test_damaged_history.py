@@ -1,6 +1,8 @@
 """A repository with missing objects: the broken release gets a warning, the others are analysed."""
 import shutil
+import subprocess
 
+import pandas as pd
 import pytest
 
 from miner.analysis import analyze
@@ -50,3 +52,20 @@ def test_missing_commit_breaks_only_the_releases_that_contain_it(repo, tmp_path)
     releases = result.tables["releases"].set_index("tag")
     assert releases.loc["rust-v0.7.0", "commits"] == int(
         git(repo, "rev-list", "--no-merges", "--count", "rust-v0.6.1..rust-v0.7.0"))
+
+
+def test_missing_commit_on_main_empties_only_the_counts_git_cannot_give(repo, tmp_path):
+    missing = git(repo, "rev-parse", "rust-v0.6.0~2").strip()
+    remove_object(repo, missing)
+    result = analyze(str(repo), db=tmp_path / "s.sqlite")
+    releases = result.tables["releases"]
+    assert len(releases) == 13
+    for row in releases.itertuples():
+        revisions = [f"{row.previous}..{row.tag}"] if row.previous else [row.tag]
+        oracle = subprocess.run(["git", "--git-dir", str(repo), "rev-list", "--no-merges", "--count", *revisions],
+                                capture_output=True, text=True)
+        if oracle.returncode == 0:
+            assert row.commits == int(oracle.stdout), row.tag
+        else:
+            assert pd.isna(row.commits) and pd.isna(row.contributors), row.tag
+    assert any("unreadable" in w.message for w in result.warnings)

@@ -76,3 +76,23 @@ def test_channels_and_stable_flag(releases):
 def git_tags(prefix):
     from fixtures.agent_repo import RELEASES
     return [f"{prefix}{v}" for v, _, _ in RELEASES] + [f"{prefix}0.0.2504291921"]
+
+
+def test_contributors_follow_git_and_people_join_further(tmp_path):
+    from fixtures.gitbuilder import Person, RepoBuilder
+
+    builder = RepoBuilder(tmp_path / "ids.git", bare=True)
+    authors = [Person("Ada Lovelace", "ada@example.com"), Person("Ada Lovelace", "ada@home.example"),
+               Person("Ada Lovelace", "12345+ada@users.noreply.github.com"), Person("Grace", "GRACE@example.com"),
+               Person("Grace", "grace@example.com"), Person("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")]
+    builder.commit("start", {".mailmap": "Grace <grace@example.com> <grace@old.example>\n"},
+                   when="2025-01-01T00:00:00+00:00", author=authors[0])
+    builder.tag("v0.1.0", builder.commit("one", {"a": "1"}, when="2025-01-02T00:00:00+00:00", author=authors[0]))
+    for n, author in enumerate(authors, 2):
+        tip = builder.commit(f"c{n}", {"a": str(n)}, when=f"2025-01-{n + 1:02d}T00:00:00+00:00", author=author)
+    builder.tag("v0.2.0", tip)
+    row = analyze(str(tmp_path / "ids.git"), db=tmp_path / "s.sqlite").tables["releases"].set_index("tag").loc["v0.2.0"]
+    shown = git(tmp_path / "ids.git", "log", "--no-merges", "--format=%aN|%aE", "v0.1.0..v0.2.0").splitlines()
+    expected = {email.lower() for name, email in (line.split("|") for line in shown) if not name.endswith("[bot]")}
+    assert row["contributors"] == len(expected) == 4
+    assert row["people"] == 2
