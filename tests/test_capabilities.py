@@ -85,6 +85,56 @@ def test_same_words_used_for_something_else_do_not_count(catalog, name, line):
     assert name not in mentions(catalog, line)
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["- Move through menus with vim-style keys (j/k) or emacs shortcuts (Ctrl+n/p)",
+     "- Fixed garbled glyphs in the VS Code integrated terminal",
+     "- Fixed scroll speed in Cursor and VS Code terminals",
+     "- chore: address vscode lint warnings in the cli package (#18704)",
+     "- Added Sublime Text and Emacs Client as external editors for Ctrl+G",
+     "- Added external editor support (Ctrl+G) in the question dialog",
+     "- Fixed IME (Input Method Editor) candidate window placement",
+     "- Installing the Chrome extension now opens the browser",
+     "- Fixed writes to `.vscode/` needing a prompt"],
+)
+def test_editor_names_without_an_integration_are_not_ide_integration(catalog, line):
+    assert "IDE integration" not in mentions(catalog, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["- IDE: Added `CLAUDE_CODE_AUTO_CONNECT_IDE=false` to stop connecting to the IDE",
+     "- [IDE] Fixed the sidebar not appearing on start",
+     "- VSCode Extension: Added a setting for the initial permission mode",
+     "- VS Code: Fixed the config file being read from the wrong place",
+     "- New native VS Code extension",
+     "- Improved IDE extension path handling under WSL",
+     "- Fixes for IDE detection under WSL",
+     "- Disabled IDE diffs for notebooks",
+     "- Fixed `/ide` crashing while auto-installing the extension",
+     "- Background sessions keep `--ide` across restarts",
+     "- Removed the JetBrains plugin install suggestion from startup",
+     "- fix(ide): write the auth token to an env var (#14999)",
+     "- fix(zed-integration): handle cancellation errors (#13399)",
+     "- We published a spec for building your own IDE plugin",
+     "- feat(acp): support tool rendering in ACP compliant IDEs (#26676)"],
+)
+def test_integration_contexts_are_ide_integration(catalog, line):
+    assert "IDE integration" in mentions(catalog, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["- Tools returning PDFs, documents, or audio now save the bytes to disk",
+     "- fix(audio): improve reading of audio files (#14658)",
+     "- fix: check audio/video MIME types against the content (#16907)",
+     "- Improved audio MIME normalisation in file reads"],
+)
+def test_audio_as_file_content_is_not_realtime_audio(catalog, line):
+    assert "Realtime/audio" not in mentions(catalog, line)
+    assert "Realtime/audio" in mentions(catalog, "- Voice mode audio now recovers after a dropped connection")
+
+
 def test_wrapped_list_items_are_read_as_one_line(catalog):
     text = "## Highlights\n\n- **Voice:** added a push-to-\n  talk model context\n  protocol bridge\n- Other\n"
     found = mentions(catalog, text)
