@@ -107,6 +107,40 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
         store.close()
 
 
+def fingerprint(repo: Repository, options: Options) -> str:
+    """A digest of everything the tables depend on: refs, options, files they name, miner's code and catalogs.
+
+    When it matches the stored one, the stored tables are the answer and
+    nothing is recomputed; any moved ref, changed option or file, or upgrade
+    of miner invalidates it.
+    """
+    digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode())
+    for named in (options.layers, options.capabilities, options.hosted):
+        if named:
+            digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
+    package = resources.files("miner")
+    for module in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
+        digest.update(package.joinpath(module).read_bytes())
+    for catalog in ANALYSIS_CATALOGS:
+        digest.update(package.joinpath("data", catalog).read_bytes())
+    for name in sorted(repo.git.references):
+        if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
+            digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())
+    mailmap = repo.git.revparse_single("HEAD:.mailmap").id if _has_mailmap(repo) else ""
+    digest.update(f"mailmap={mailmap}".encode())
+    return digest.hexdigest()
+
+
+def crate_graph_facts(tables: dict[str, pd.DataFrame], release: str | None) -> dict[str, pd.DataFrame]:
+    """Graph facts of the crate graph at `release`: most depended-upon, depth, cycles."""
+    crates, deps = tables["crates"], tables["crate_deps"]
+    graph = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
+    facts = graph_facts(graph)
+    snapshot = pd.DataFrame({"release": [release or ""]})
+    return {"snapshot": snapshot, "crate_central": facts["central"], "crate_depth": facts["depth"],
+            "crate_cycles": facts["cycles"]}
+
+
 def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: Timeline, options: Options,
           say: Progress) -> Analysis:
     """Every stage of the analysis, from the history walk to the graph facts."""
@@ -146,30 +180,6 @@ def _notes_options(options: Options) -> NotesOptions:
     return NotesOptions(hosted=options.hosted, order=tuple(options.notes_order), changelogs=tuple(options.changelogs),
                         count_all=options.count_all, untagged=options.untagged, arc=options.arc,
                         catalog=load_catalog(options.capabilities))
-
-
-def fingerprint(repo: Repository, options: Options) -> str:
-    """A digest of everything the tables depend on: refs, options, files they name, miner's code and catalogs.
-
-    When it matches the stored one, the stored tables are the answer and
-    nothing is recomputed; any moved ref, changed option or file, or upgrade
-    of miner invalidates it.
-    """
-    digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode())
-    for named in (options.layers, options.capabilities, options.hosted):
-        if named:
-            digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
-    package = resources.files("miner")
-    for module in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
-        digest.update(package.joinpath(module).read_bytes())
-    for catalog in ANALYSIS_CATALOGS:
-        digest.update(package.joinpath("data", catalog).read_bytes())
-    for name in sorted(repo.git.references):
-        if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
-            digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())
-    mailmap = repo.git.revparse_single("HEAD:.mailmap").id if _has_mailmap(repo) else ""
-    digest.update(f"mailmap={mailmap}".encode())
-    return digest.hexdigest()
 
 
 def _has_mailmap(repo: Repository) -> bool:
@@ -257,16 +267,6 @@ def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dic
         "skipped": timeline.skipped_table(chosen),
     }
     return tables
-
-
-def crate_graph_facts(tables: dict[str, pd.DataFrame], release: str | None) -> dict[str, pd.DataFrame]:
-    """Graph facts of the crate graph at `release`: most depended-upon, depth, cycles."""
-    crates, deps = tables["crates"], tables["crate_deps"]
-    graph = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
-    facts = graph_facts(graph)
-    snapshot = pd.DataFrame({"release": [release or ""]})
-    return {"snapshot": snapshot, "crate_central": facts["central"], "crate_depth": facts["depth"],
-            "crate_cycles": facts["cycles"]}
 
 
 def _warnings_table(warnings: list[Warning]) -> pd.DataFrame:

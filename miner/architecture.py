@@ -62,12 +62,6 @@ def architecture_tables(
     return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in rows}, warnings
 
 
-def main_workspace(workspaces: pd.DataFrame, release: str) -> str | None:
-    """The workspace with the most crates at `release`: the one a report describes."""
-    at = workspaces[workspaces["release"] == release]
-    return None if at.empty else at.sort_values(["crates", "workspace"], ascending=[False, True]).iloc[0]["workspace"]
-
-
 def _workspace_rows(rows, tag: str, workspace, lineage, lines: dict[str, int], layers: list[Layer]) -> None:
     total = 0
     for crate in workspace.crates:

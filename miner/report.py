@@ -8,6 +8,7 @@ typical range (interquartile) beside the full one.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -16,6 +17,10 @@ from miner.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
 from miner.markdown import markdown_table
 
 BAR = "█"
+
+# Section name -> heading ("" for the summary, which opens the report).
+HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evolution", "cadence": "Cadence",
+            "team": "Team specializations (from commit authors)", "releases": "Releases"}
 
 
 def section(name: str, repo: str, body: str) -> str:
@@ -54,11 +59,6 @@ def render_section(name: str, tables: dict[str, pd.DataFrame], purposes: dict[st
     return renderers[name]()
 
 
-# Section name -> heading ("" for the summary, which opens the report).
-HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evolution", "cadence": "Cadence",
-            "team": "Team specializations (from commit authors)", "releases": "Releases"}
-
-
 def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
     """The body of the report's "Team specializations (from commit authors)" section.
 
@@ -79,14 +79,6 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
     if agents:
         parts.append(agents)
     return "\n\n".join(parts)
-
-
-def _snapshot(tables: dict[str, pd.DataFrame]) -> str | None:
-    return tables["snapshot"]["release"].iloc[0] or None
-
-
-def _facts(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {"central": tables["crate_central"], "depth": tables["crate_depth"], "cycles": tables["crate_cycles"]}
 
 
 def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd.DataFrame) -> str:
@@ -148,6 +140,55 @@ def layer_table(crates: pd.DataFrame, purposes: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Layer", "Crates", "Purpose"])
 
 
+def evolution(tables: dict[str, pd.DataFrame]) -> str:
+    """The capability table, the inflections and the latest arc, with how the notes were found."""
+    notes, capabilities = tables["notes"], tables["capabilities"]
+    stable = notes[notes["stable"]]
+    tagged = int(stable["tagged"].sum())
+    untagged = len(stable) - tagged
+    coverage = tables["notes_coverage"]
+    found = ", ".join(f"{r.source} {r.releases}" for r in coverage.itertuples() if r.releases)
+    parts = [f"Traced through {_count(tagged, 'stable release')}"
+             + (f" and {_count(untagged, 'changelog version')} without a tag" if untagged else "")
+             + f" by grepping their notes for first appearances. Notes per tagged release by source: {found}."]
+    parts.append(markdown_table(capability_table(capabilities, notes)))
+    parts += _inflection_lines(tables["inflections"]) + _arc_lines(tables["latest_arc"])
+    return "\n\n".join(parts)
+
+
+def capability_table(capabilities: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """Capability | First appeared | Releases mentioning it | Evidence | What it tells us (left for the analyst)."""
+    labels = list(notes["release"].where(notes["release"] != "", notes["version"]))
+    dates = dict(zip(labels, notes["date"]))
+    rank = {label: index for index, label in enumerate(labels)}
+    seen = capabilities[capabilities["releases_mentioning"] > 0]
+    seen = seen.iloc[sorted(range(len(seen)), key=lambda i: rank.get(seen["first_release"].iloc[i], len(rank)))]
+    rows = [{"Capability": r.capability, "First appeared": _first(r.first_release, dates.get(r.first_release, "")),
+             "Releases mentioning it": int(r.releases_mentioning), "Evidence": _evidence(r.evidence),
+             "What it tells us": ""} for r in seen.itertuples()]
+    return pd.DataFrame(rows, columns=["Capability", "First appeared", "Releases mentioning it", "Evidence",
+                                       "What it tells us"])
+
+
+def cadence_chart(cadence: pd.DataFrame, today: date) -> str:
+    """Stable releases per month as a text bar chart, as in the sample report."""
+    if cadence.empty:
+        return "No stable releases."
+    width = len(str(cadence["releases"].max()))
+    rows = [f"{m}: {n:>{max(width, 3)}}  {BAR * n}" for m, n in zip(cadence["month"], cadence["releases"])]
+    if cadence["month"].iloc[-1] == today.strftime("%Y-%m"):
+        rows[-1] += " (month in progress)"
+    return "```\n" + "\n".join(rows) + "\n```"
+
+
+def _snapshot(tables: dict[str, pd.DataFrame]) -> str | None:
+    return tables["snapshot"]["release"].iloc[0] or None
+
+
+def _facts(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {"central": tables["crate_central"], "depth": tables["crate_depth"], "cycles": tables["crate_cycles"]}
+
+
 def _graph_lines(facts: dict[str, pd.DataFrame]) -> list[str]:
     lines = []
     central = facts.get("central", pd.DataFrame())
@@ -194,35 +235,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def evolution(tables: dict[str, pd.DataFrame]) -> str:
-    """The capability table, the inflections and the latest arc, with how the notes were found."""
-    notes, capabilities = tables["notes"], tables["capabilities"]
-    stable = notes[notes["stable"]]
-    coverage = tables["notes_coverage"]
-    found = ", ".join(f"{r.source} {r.releases}" for r in coverage.itertuples() if r.releases)
-    untagged = int((~notes["tagged"]).sum())
-    parts = [f"Traced through {len(stable)} stable releases"
-             + (f" ({untagged} changelog versions without a tag among them)" if untagged else "")
-             + f" by grepping their notes for first appearances. Notes per tagged release by source: {found}."]
-    parts.append(markdown_table(capability_table(capabilities, notes)))
-    parts += _inflection_lines(tables["inflections"]) + _arc_lines(tables["latest_arc"])
-    return "\n\n".join(parts)
-
-
-def capability_table(capabilities: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """Capability | First appeared | Releases mentioning it | Evidence | What it tells us (left for the analyst)."""
-    labels = list(notes["release"].where(notes["release"] != "", notes["version"]))
-    dates = dict(zip(labels, notes["date"]))
-    rank = {label: index for index, label in enumerate(labels)}
-    seen = capabilities[capabilities["releases_mentioning"] > 0]
-    seen = seen.iloc[sorted(range(len(seen)), key=lambda i: rank.get(seen["first_release"].iloc[i], len(rank)))]
-    rows = [{"Capability": r.capability, "First appeared": _first(r.first_release, dates.get(r.first_release, "")),
-             "Releases mentioning it": int(r.releases_mentioning), "Evidence": _evidence(r.evidence),
-             "What it tells us": ""} for r in seen.itertuples()]
-    return pd.DataFrame(rows, columns=["Capability", "First appeared", "Releases mentioning it", "Evidence",
-                                       "What it tells us"])
-
-
 def _inflection_lines(inflections: pd.DataFrame) -> list[str]:
     if inflections.empty:
         return []
@@ -254,19 +266,9 @@ def _month(iso: str) -> str:
 
 
 def _evidence(line: str) -> str:
-    text = str(line).lstrip("-*+ ").strip()
+    """The matching line without its list bullet and emphasis, cut to fit a table cell."""
+    text = re.sub(r"(\*\*|__|\*|`)(.+?)\1", r"\2", re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", str(line))).strip()
     return text if len(text) <= 90 else text[:87] + "..."
-
-
-def cadence_chart(cadence: pd.DataFrame, today: date) -> str:
-    """Stable releases per month as a text bar chart, as in the sample report."""
-    if cadence.empty:
-        return "No stable releases."
-    width = len(str(cadence["releases"].max()))
-    rows = [f"{m}: {n:>{max(width, 3)}}  {BAR * n}" for m, n in zip(cadence["month"], cadence["releases"])]
-    if cadence["month"].iloc[-1] == today.strftime("%Y-%m"):
-        rows[-1] += " (month in progress)"
-    return "```\n" + "\n".join(rows) + "\n```"
 
 
 def _release_rows(releases: pd.DataFrame) -> pd.DataFrame:
