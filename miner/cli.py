@@ -36,6 +36,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md
                            "json: as md, plus the tables as .json files and on stdout.")
 GRAPHS = click.option("--graphs", type=click.Path(file_okay=False),
                       help="Folder for graph exports (default: graphs/<repo-name>/).")
+QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
                       help="Layer rules TOML (default: miner's own).")
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -126,7 +127,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--arc", default=4, show_default=True, type=click.IntRange(min=1), help="Stable releases in the latest arc.")
 @click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
 @click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
+@QUIET
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
     """Analyse REPO (a path, or the name of a clone): releases, crate graph, capabilities, team."""
@@ -154,7 +155,8 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
 @FORMAT
 @GRAPHS
 @LAYERS
-def report(repo, db, out, fmt, graphs, layers) -> None:
+@QUIET
+def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
     store = Store(db or default_db())
     try:
@@ -163,7 +165,8 @@ def report(repo, db, out, fmt, graphs, layers) -> None:
         store.close()
     folder = publish(repo, tables, out, graphs, layers, fmt)
     _print_json(tables, fmt)
-    _stderr.print(f"{repo}: wrote {folder}/")
+    if not quiet:
+        _stderr.print(f"{repo}: wrote {folder}/")
 
 
 @cli.command()
@@ -173,7 +176,8 @@ def report(repo, db, out, fmt, graphs, layers) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML for the `agents` section.")
 @LAYERS
-def regenerate(report_file, db, check, show_diff, config, layers) -> None:
+@QUIET
+def regenerate(report_file, db, check, show_diff, config, layers, quiet) -> None:
     """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
     store = Store(db or default_db())
     try:
@@ -194,16 +198,19 @@ def regenerate(report_file, db, check, show_diff, config, layers) -> None:
         click.echo(outcome.diff, nl=False)
     if check and outcome.changed:
         _fail(f"{report_file}: out of date; run `mine regenerate {report_file}`", 1)
-    _stderr.print(f"{report_file}: {outcome.sections} sections, "
-                  + ("rewritten" if outcome.written else "up to date" if not outcome.changed else "not written"))
+    if not quiet:
+        state = "rewritten" if outcome.written else "up to date" if not outcome.changed else "not written"
+        _stderr.print(f"{report_file}: {outcome.sections} section{'s' * (outcome.sections != 1)}, {state}")
 
 
 @cli.command()
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML (default: miner's own).")
 @DB
 @click.option("--strict", is_flag=True, help="Fail when an agent of the config was never analysed.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the table to this file instead of stdout.")
 @FORMAT
-def compare(config, db, strict, fmt) -> None:
+@QUIET
+def compare(config, db, strict, out, fmt, quiet) -> None:
     """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
     agents = load_config(config)
     store = Store(db or default_db())
@@ -211,15 +218,15 @@ def compare(config, db, strict, fmt) -> None:
         found, warnings = agent_tables(agents, store, strict=strict)
     finally:
         store.close()
-    for warning in warnings:
+    for warning in [] if quiet else warnings:
         _stderr.print(f"[yellow]warning[/yellow] {warning}")
     table = compare_table(agents, found)
-    if fmt == "md":
-        click.echo(compare_markdown(table))
-    elif fmt == "csv":
-        click.echo(table.to_csv(index=False), nl=False)
+    text = {"md": lambda: compare_markdown(table) + "\n", "csv": lambda: table.to_csv(index=False),
+            "json": lambda: table.to_json(orient="records", indent=2) + "\n"}[fmt]()
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
     else:
-        click.echo(table.to_json(orient="records", indent=2))
+        click.echo(text, nl=False)
 
 
 def _print_json(tables, fmt: str) -> None:
