@@ -124,24 +124,31 @@ def read_changelogs(
     cache: Cache,
     extra_paths: Sequence[str] = (),
     warnings: list[Warning] | None = None,
+    tags: Sequence[str] | None = None,
 ) -> list[Section]:
     """Every section of every changelog file found in `trees`, each blob read once.
 
     Pass the head tree for a file kept whole (Claude Code's CHANGELOG.md), or
     every release's tree for files rewritten per release (Gemini CLI's
     `latest.md`); blobs shared between trees cost nothing, and the parse is
-    cached by blob id.
+    cached by blob id.  `tags`, parallel to `trees`, names each tree ("HEAD"
+    or a release's tag) so a warning about a file says where it was read; a
+    blob held by several trees is reported once, under the first.
     """
     sink = warnings if warnings is not None else []
+    trees = list(trees)
+    labels = [""] * len(trees) if tags is None else list(tags)
+    if len(labels) != len(trees):
+        raise ValueError(f"read_changelogs: {len(trees)} trees but {len(labels)} tags")
     seen: set[tuple[str, str]] = set()
     sections: list[Section] = []
-    for tree in trees:
+    for tree, tag in zip(trees, labels):
         for path in find_changelogs(tree, extra_paths):
             blob_id = str(tree[path].id)
             if (blob_id, path) in seen:
                 continue
             seen.add((blob_id, path))
-            sections.extend(_blob_sections(repo, blob_id, path, cache, sink))
+            sections.extend(_blob_sections(repo, blob_id, path, tag, cache, sink))
     return sections
 
 
@@ -165,9 +172,10 @@ def sections_by_version(sections: Iterable[Section]) -> dict[str, Section]:
 def load_hosted_releases(path: str | Path, warnings: list[Warning] | None = None) -> list[HostedRelease]:
     """Releases from a stored export (`gh release list/view --json ...` or the REST API).
 
-    A file that cannot be read or parsed is a `MinerError`: the user named it
-    and nothing sensible can be done without it.  Single entries without a
-    tag are skipped with a warning.
+    A file that cannot be read is a `MinerError`: the user named a file that
+    is not there.  One that reads but is not an export (bad JSON, no release
+    objects) gives no releases and a warning, since the changelog, messages
+    and subjects can still serve; see `parse_hosted_releases`.
     """
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
@@ -180,11 +188,26 @@ def parse_hosted_releases(text: str, origin: str = "", warnings: list[Warning] |
     """Releases from the text of an export; see `load_hosted_releases`.
 
     Accepts a list, a single object, and the concatenated pages that
-    `gh api --paginate` writes.  Draft releases are not releases and are left out.
+    `gh api --paginate` writes.  Draft releases are not releases and are left
+    out.  Text that is not JSON gives no releases and a warning with the
+    error's line; an empty export and entries that are not objects (or have
+    no tag) are warned about, and the entries are skipped.
     """
     sink = warnings if warnings is not None else []
+    try:
+        entries = _json_entries(text)
+    except json.JSONDecodeError as error:
+        sink.append(Warning("", f"releases export is not valid JSON (line {error.lineno}, column {error.colno}: "
+                                f"{error.msg}); hosted release notes not used", path=origin))
+        return []
+    if not entries:
+        sink.append(Warning("", "releases export holds no releases", path=origin))
     releases = []
-    for position, entry in enumerate(_json_entries(text, origin)):
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            sink.append(Warning("", f"releases export entry {position} is {type(entry).__name__} {json.dumps(entry)[:40]}, "
+                                    "not a release object; skipped", path=origin))
+            continue
         release = _hosted_release(entry)
         if release is None:
             sink.append(Warning("", f"releases export entry {position} has no tag; skipped", path=origin))
@@ -410,19 +433,20 @@ def _glob(tree: pygit2.Tree, pattern: str) -> list[str]:
     )
 
 
-def _blob_sections(repo: pygit2.Repository, blob_id: str, path: str, cache: Cache, sink: list[Warning]) -> list[Section]:
-    """The sections of one changelog blob, parsed once per blob id."""
+def _blob_sections(repo: pygit2.Repository, blob_id: str, path: str, tag: str, cache: Cache,
+                   sink: list[Warning]) -> list[Section]:
+    """The sections of one changelog blob, parsed once per blob id; `tag` names the tree it was found in."""
     cached = cache.get("changelog-sections", blob_id)
     if cached is None:
         cached = _parse_blob(repo, blob_id)
         cache.put("changelog-sections", blob_id, cached)
     label = _repo_label(repo)
     if cached["missing"]:
-        sink.append(Warning(label, f"changelog blob {blob_id} is missing from the repository", path=path))
+        sink.append(Warning(label, f"changelog blob {blob_id} is missing from the repository", tag=tag, path=path))
     if cached["lossy"]:
-        sink.append(Warning(label, "changelog is not valid UTF-8; undecodable bytes replaced", path=path))
+        sink.append(Warning(label, "changelog is not valid UTF-8; undecodable bytes replaced", tag=tag, path=path))
     if not cached["sections"] and not cached["missing"]:
-        sink.append(Warning(label, "changelog has no version sections", path=path))
+        sink.append(Warning(label, "changelog has no version sections", tag=tag, path=path))
     return [Section(version, heading, date, body, path) for version, heading, date, body in cached["sections"]]
 
 
@@ -437,23 +461,25 @@ def _parse_blob(repo: pygit2.Repository, blob_id: str) -> dict:
     return {"sections": sections, "lossy": lossy, "missing": False}
 
 
-def _json_entries(text: str, origin: str) -> list[dict]:
-    """The release objects in an export: one document or several concatenated pages."""
+def _json_entries(text: str) -> list:
+    """The entries of an export: one document or several concatenated pages (JSONDecodeError if not JSON).
+
+    The text is not stripped, so an error's line number is the file's.
+    """
     decoder = json.JSONDecoder()
     entries: list = []
-    position = 0
-    text = text.strip()
+    position = _skip_space(text, 0)
     while position < len(text):
-        try:
-            document, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            raise MinerError(f"{origin or 'releases export'}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        document, position = decoder.raw_decode(text, position)
         entries.extend(document if isinstance(document, list) else [document])
-        while position < len(text) and text[position].isspace():
-            position += 1
-    if not all(isinstance(entry, dict) for entry in entries):
-        raise MinerError(f"{origin or 'releases export'}: expected release objects, found other JSON values")
+        position = _skip_space(text, position)
     return entries
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 def _hosted_release(entry: dict) -> HostedRelease | None:

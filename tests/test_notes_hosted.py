@@ -7,7 +7,7 @@ import pytest
 
 from fixtures.notes import all_sources_repo, gh_export, rest_export
 from miner.errors import MinerError
-from miner.notes import HostedRelease, load_hosted_releases, parse_hosted_releases, unknown_tags
+from miner.notes import HostedRelease, candidates, choose, load_hosted_releases, parse_hosted_releases, unknown_tags
 
 ENTRIES = [
     {"tag": "rust-v0.80.0", "name": "0.80.0", "body": "## New Features\n- MCP (#9001)", "date": "2026-01-10T18:00:00Z"},
@@ -40,13 +40,29 @@ def test_concatenated_pages_from_gh_api_paginate():
     assert parse_hosted_releases(text) == EXPECTED
 
 
-def test_malformed_json_is_a_one_line_error(tmp_path):
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("{", 1), ('[{"tagName": "v1.0.0", "body": "x"', 1), ('\n\n[{"tagName": "v1.0.0"},\n {"tagName": }]', 4),
+     ('[{"tagName": "v1.0.0"}]\n[{"tagName"', 2)],
+)
+def test_malformed_json_gives_no_releases_and_a_warning_with_the_line(tmp_path, text, line):
     path = tmp_path / "releases.json"
-    path.write_text('[{"tagName": "v1.0.0", "body": "x"')
-    with pytest.raises(MinerError) as error:
-        load_hosted_releases(path)
-    assert str(path) in str(error.value) and "not valid JSON" in str(error.value)
-    assert "\n" not in str(error.value)
+    path.write_text(text)
+    warnings = []
+    assert load_hosted_releases(path, warnings) == []
+    (warning,) = warnings
+    assert warning.path == str(path) and str(path) in str(warning)
+    assert "not valid JSON" in warning.message and f"(line {line}," in warning.message
+    assert "\n" not in str(warning)
+
+
+def test_a_malformed_export_leaves_the_other_sources_serving(tmp_path):
+    builder, _ = all_sources_repo(tmp_path / "r")
+    warnings = []
+    hosted = {r.tag: r for r in parse_hosted_releases("{", "rel.json", warnings)}
+    found = candidates("v1.0.0", "1.0.0", hosted=hosted, repo=builder.repo)
+    assert "hosted" not in found and choose(found).source == "tag-message"
+    assert len(warnings) == 1
 
 
 def test_missing_file_is_a_one_line_error(tmp_path):
@@ -54,9 +70,21 @@ def test_missing_file_is_a_one_line_error(tmp_path):
         load_hosted_releases(tmp_path / "absent.json")
 
 
-def test_non_object_entries_are_an_error():
-    with pytest.raises(MinerError, match="expected release objects"):
-        parse_hosted_releases('["v1.0.0", "v1.1.0"]')
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [('[1, 2]', ["releases export entry 0 is int 1, not a release object; skipped",
+                 "releases export entry 1 is int 2, not a release object; skipped"]),
+     ('""', ['releases export entry 0 is str "", not a release object; skipped']),
+     ('[{"tagName": "v1.0.0"}, "v1.1.0", null]', ['releases export entry 1 is str "v1.1.0", not a release object; skipped',
+                                                  "releases export entry 2 is NoneType null, not a release object; skipped"]),
+     ("", ["releases export holds no releases"]), ("[]", ["releases export holds no releases"])],
+)
+def test_entries_that_are_not_objects_are_skipped_with_a_warning(text, messages):
+    warnings = []
+    releases = parse_hosted_releases(text, "rel.json", warnings)
+    assert [r.tag for r in releases] == (["v1.0.0"] if "v1.0.0" in text else [])
+    assert [w.message for w in warnings] == messages
+    assert all(w.path == "rel.json" for w in warnings)
 
 
 def test_entries_without_a_tag_are_skipped_with_a_warning():
