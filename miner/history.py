@@ -13,9 +13,8 @@ import queue
 import re
 import subprocess
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import pygit2
 
@@ -30,9 +29,12 @@ _CHUNK = 1 << 20
 SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]
 
 
-@dataclass(frozen=True)
-class Commit:
-    """One commit as the history walk sees it: identity, time, subject and changed paths."""
+class Commit(NamedTuple):
+    """One commit as the history walk sees it: identity, time, subject and changed paths.
+
+    A named tuple rather than a dataclass: the walk makes one per commit, and
+    a tuple is built several times faster, which shows on 90,000 commits.
+    """
 
     sha: str
     parents: tuple[str, ...]
