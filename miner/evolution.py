@@ -62,10 +62,10 @@ def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Rel
     counted = notes if options.count_all else notes[notes["stable"]]
     found = [mentions(options.catalog, text) for text in counted["text"]]
     texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in counted.itertuples()]
-    summary, _ = evolution(options.catalog, texts, count_all=True, found=found)
+    summary, matrix = evolution(options.catalog, texts, count_all=True, found=found)
     warnings = list(dict.fromkeys(replace(w, repo=repo_name) for w in warnings))
     return {"notes": notes, "notes_coverage": _coverage(notes, options.order), "capabilities": summary,
-            "mentions": _mention_rows(counted, found)}, warnings
+            "mentions": _mention_rows(counted, found), "capability_matrix": matrix.reset_index()}, warnings
 
 
 def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
@@ -109,9 +109,12 @@ def _sections(git, releases, cache, options: NotesOptions, warnings) -> dict[str
     whose versions they alone describe.
     """
     head = [] if git.head_is_unborn else [git.head.peel(pygit2.Commit).tree]
-    found = sources.sections_by_version(sources.read_changelogs(git, head, cache, options.changelogs, warnings))
-    missing = [git[r.commit].tree for r in releases if str(r.version) not in found and _readable(git, r.commit)]
-    older = sources.sections_by_version(sources.read_changelogs(git, missing, cache, options.changelogs, warnings))
+    found = sources.sections_by_version(
+        sources.read_changelogs(git, head, cache, options.changelogs, warnings, tags=["HEAD"] * len(head)))
+    uncovered = [r for r in releases if str(r.version) not in found and _readable(git, r.commit)]
+    older = sources.sections_by_version(sources.read_changelogs(
+        git, [git[r.commit].tree for r in uncovered], cache, options.changelogs, warnings,
+        tags=[r.tag for r in uncovered]))
     return older | found
 
 
