@@ -6,21 +6,17 @@ import subprocess
 
 import pytest
 
-from fixtures.contributors import HUGE_FILES, contributors_repo
+from fixtures.contributors import HUGE_FILES, contributors_repo_for, mined, tables_for
 from miner.contributors import history_boundaries
-from tests.test_contributors_oracle import git, mined
+from tests.conftest import git
+
+
+repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
+tables = pytest.fixture(scope="module", name="tables")(tables_for)
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bad") / "fx.git"
-    contributors_repo(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def issues(repo, tmp_path_factory):
-    tables = mined(repo, tmp_path_factory.mktemp("db") / "s.sqlite")
+def issues(tables):
     return tables, dict(zip(tables["attribution_issues"]["issue"], tables["attribution_issues"]["commits"]))
 
 

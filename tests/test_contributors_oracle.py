@@ -4,42 +4,14 @@ from __future__ import annotations
 import subprocess
 from collections import Counter
 
-import pygit2
 import pytest
 
-from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo
-from miner.analysis import analyze
-from miner.contributors import contributors_from_store
-from miner.repository import open_repository
-from miner.store import Store
+from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo_for, mined, tables_for
+from tests.conftest import git
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("contributors") / "fx.git"
-    contributors_repo(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def tables(repo, tmp_path_factory):
-    return mined(repo, tmp_path_factory.mktemp("db") / "s.sqlite")
-
-
-def mined(repo, db, **window):
-    analysis = analyze(str(repo), db=db)
-    store = Store(db)
-    try:
-        repo_id = store.repo_id(analysis.repo, str(open_repository(str(repo)).git_dir))
-        return contributors_from_store(pygit2.Repository(str(repo)), store, repo_id, analysis.tables, **window)
-    finally:
-        store.close()
-
-
-def git(repo, *args: str) -> str:
-    """git's output, decoded as miner decodes it (the fixture has a Latin-1 author)."""
-    done = subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True)
-    return done.stdout.decode("utf-8", errors="replace")
+repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
+tables = pytest.fixture(scope="module", name="tables")(tables_for)
 
 
 def person(name: str, email: str) -> str | None:
@@ -53,7 +25,9 @@ def person(name: str, email: str) -> str | None:
 def git_credits(repo, *args: str) -> list[tuple[set[str], int]]:
     """(people credited, files changed) per non-merge commit of `git log --all ARGS`, mailmap applied."""
     fmt = "%x1e%aN%x00%aE%x00%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x00"
-    out = git(repo, "log", "--all", "--no-merges", "--no-renames", "--name-only", f"--format={fmt}", *args)
+    # Decoded as miner decodes it, not by conftest's strict `git`: the fixture has a Latin-1 author.
+    out = subprocess.run(["git", "--git-dir", str(repo), "log", "--all", "--no-merges", "--no-renames", "--name-only",
+                          f"--format={fmt}", *args], check=True, capture_output=True).stdout.decode(errors="replace")
     commits = []
     for record in out.split("\x1e")[1:]:
         name, email, trailers, files = record.split("\x00")
