@@ -1,16 +1,17 @@
 """Release-notes sources and capability first appearances on real repositories.
 
-Run: .venv/bin/python benchmarks/notes_capabilities.py [--lines CAPABILITY]
-Reads Claude Code's CHANGELOG.md and Gemini CLI's docs/changelogs (every tag's
-tree) from the mirrors, checks the section count against a plain line count of
-the headings, and prints per-capability first version and count.  Skips a
-repository whose mirror is absent.
+Usage: .venv/bin/python benchmarks/notes_capabilities.py [REPO_PATH ...] [--lines CAPABILITY]
+Reads each repository's changelogs (CHANGELOG.md, docs/changelogs; every
+tag's tree), checks the section count of HEAD's CHANGELOG.md against a plain
+line count of its version headings, and prints per-capability first version
+and count.  Without paths it reads the Claude Code and Gemini CLI mirrors.  A
+path that does not exist is skipped with a message.
 """
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,44 +21,54 @@ from miner.cache import MemoryCache
 from miner.capabilities import evolution, load_catalog, mentions
 from miner.notes import normalise_version, read_changelogs, sections_by_version
 
-MIRRORS = Path("/work/.mirror")
+MIRRORS = ["/work/.mirror/anthropics+claude-code/repo", "/work/.mirror/google-gemini+gemini-cli/repo"]
+VERSION_HEADING = r"^## \[?v?\d"  # Claude Code's `## 2.1.0`, keep-a-changelog's `## [1.2.0]`
+SETEXT_UNDERLINE = r"^=+$"  # ripgrep's `15.0.0 (2025-10-15)` over a line of `=`
 
 
 def main() -> None:
-    show = sys.argv[sys.argv.index("--lines") + 1] if "--lines" in sys.argv else None
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=MIRRORS, help="bare repositories (default: the mirrors)")
+    parser.add_argument("--lines", metavar="CAPABILITY", help="print the note line that mentions it, per version")
+    args = parser.parse_args()
     catalog = load_catalog()
-    for name, heading in [("anthropics+claude-code", r"^## \d"), ("google-gemini+gemini-cli", None)]:
-        path = MIRRORS / name / "repo"
+    for arg in args.paths:
+        path = Path(arg)
         if not path.exists():
-            print(f"{name}: mirror absent, skipped")
+            print(f"{path}: skipped (no such repository)")
             continue
-        repo = pygit2.Repository(str(path))
-        tags = {ref.removeprefix("refs/tags/"): ref for ref in repo.references if ref.startswith("refs/tags/")}
-        trees = [repo.revparse_single("HEAD").tree] + [_tree(repo, ref) for ref in tags.values()]
-        started = time.perf_counter()
-        sections = read_changelogs(repo, [t for t in trees if t is not None], MemoryCache())
-        elapsed = time.perf_counter() - started
-        by_version = sections_by_version(sections)
-        print(f"\n== {name}: {len(sections)} sections, {len(by_version)} versions, {elapsed:.2f}s")
-        if heading:
-            at_head = read_changelogs(repo, trees[:1], MemoryCache())
-            oracle = _grep_count(path, "CHANGELOG.md", heading)
-            print(f"   HEAD:CHANGELOG.md sections {len(at_head)}, headings by grep {oracle}")
-        tagged = {normalise_version(tag) for tag in tags} - {None}
-        print(f"   versions with a section and a tag: {len(tagged & set(by_version))}; without a tag: {len(set(by_version) - tagged)}")
-        releases = [
-            (_tag_for(version, tags), version, section.date, "-" not in version, section.body, "changelog")
-            for version, section in sorted(by_version.items(), key=lambda item: _key(item[0]))
-        ]
-        for label, chosen in [("all sections", releases), ("tagged only", [r for r in releases if r[0]])]:
-            summary, _ = evolution(catalog, chosen)
-            print(f"   -- {label} ({sum(1 for r in chosen if r[3])} stable)")
-            print(summary[["capability", "first_release", "first_date", "releases_mentioning"]].to_string(index=False))
-        if show:
-            for _, version, _, _, body, _ in releases:
-                line = mentions(catalog, body).get(show)
-                if line:
-                    print(f"{version}: {line[:160]}")
+        report(path, catalog, args.lines)
+
+
+def report(path: Path, catalog, show: str | None) -> None:
+    """Sections, versions, timings and capability evolution of one repository."""
+    repo = pygit2.Repository(str(path))
+    tags = {ref.removeprefix("refs/tags/"): ref for ref in repo.references if ref.startswith("refs/tags/")}
+    trees = [repo.revparse_single("HEAD").tree] + [_tree(repo, ref) for ref in tags.values()]
+    started = time.perf_counter()
+    sections = read_changelogs(repo, [t for t in trees if t is not None], MemoryCache())
+    elapsed = time.perf_counter() - started
+    by_version = sections_by_version(sections)
+    print(f"\n== {path}: {len(sections)} sections, {len(by_version)} versions, {elapsed:.2f}s")
+    if "CHANGELOG.md" in trees[0]:
+        at_head = read_changelogs(repo, trees[:1], MemoryCache())
+        oracle = _grep_count(path, "CHANGELOG.md", f"{VERSION_HEADING}|{SETEXT_UNDERLINE}")
+        print(f"   HEAD:CHANGELOG.md sections {len(at_head)}, headings by grep {oracle}")
+    tagged = {normalise_version(tag) for tag in tags} - {None}
+    print(f"   versions with a section and a tag: {len(tagged & set(by_version))}; without a tag: {len(set(by_version) - tagged)}")
+    releases = [
+        (_tag_for(version, tags), version, section.date, "-" not in version, section.body, "changelog")
+        for version, section in sorted(by_version.items(), key=lambda item: _key(item[0]))
+    ]
+    for label, chosen in [("all sections", releases), ("tagged only", [r for r in releases if r[0]])]:
+        summary, _ = evolution(catalog, chosen)
+        print(f"   -- {label} ({sum(1 for r in chosen if r[3])} stable)")
+        print(summary[["capability", "first_release", "first_date", "releases_mentioning"]].to_string(index=False))
+    if show:
+        for _, version, _, _, body, _ in releases:
+            line = mentions(catalog, body).get(show)
+            if line:
+                print(f"{version}: {line[:160]}")
 
 
 def _tree(repo: pygit2.Repository, ref: str):
