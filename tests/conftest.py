@@ -34,4 +34,5 @@ def miner_home(tmp_path, monkeypatch):
 
 def git(repo, *args: str) -> str:
     """Run git against a repository and return its output: the oracle the tests trust."""
-    return subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True, text=True).stdout
+    result = subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True)
+    return result.stdout.decode("utf-8", errors="replace")

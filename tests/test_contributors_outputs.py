@@ -4,11 +4,10 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from fixtures.contributors import contributors_repo
+from fixtures.contributors import contributors_repo, mined
 from miner.analysis import analyze
 from miner.graphs import write_author_crate_gexf
 from miner.report import team as team_markdown
-from tests.test_contributors_oracle import mined
 
 
 @pytest.fixture(scope="module")
