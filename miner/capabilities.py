@@ -10,14 +10,13 @@ something else ("memory leak", "JetBrains plugin").
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from miner.catalog import read_toml
 from miner.errors import MinerError
 
 SUMMARY_COLUMNS = ["capability", "first_release", "first_date", "releases_mentioning", "source", "evidence"]
@@ -65,14 +64,7 @@ def load_catalog(path: str | Path | None = None) -> list[Capability]:
     Every problem (unreadable file, TOML syntax, a bad regex, a missing name)
     is a one-line `MinerError` naming the file and the capability.
     """
-    origin = str(path) if path is not None else "default capabilities catalog"
-    try:
-        text = Path(path).read_text(encoding="utf-8") if path is not None else _default_catalog_text()
-        document = tomllib.loads(text)
-    except OSError as error:
-        raise MinerError(f"{origin}: cannot read capabilities catalog: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise MinerError(f"{origin}: not a valid TOML capabilities catalog: {error}") from None
+    origin, _, document = read_toml(path, "capabilities.toml", "capabilities catalog")
     entries = document.get("capability")
     if not isinstance(entries, list) or not entries:
         raise MinerError(f"{origin}: no [[capability]] entries")
@@ -142,10 +134,6 @@ def _readings(line: str) -> tuple[str, ...]:
     """The line as written and with identifiers split, once when splitting changes nothing."""
     split = _split_identifiers(line)
     return (line,) if split == line else (line, split)
-
-
-def _default_catalog_text() -> str:
-    return (resources.files("miner") / "data" / "capabilities.toml").read_text(encoding="utf-8")
 
 
 def _capability(entry: object, origin: str) -> Capability:

@@ -27,7 +27,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from rich.filesize import decimal
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from miner.catalog import read_toml
 from miner.errors import MinerError
 from miner.paths import repos_dir
 
@@ -133,12 +133,7 @@ def sources_from_config(path: str | Path) -> list[Source]:
     agents without a `repository` (closed source) are skipped.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise MinerError(f"{path}: cannot read config: {err.strerror}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise MinerError(f"{path}: invalid TOML: {err}") from None
+    _, _, data = read_toml(path, "", "config")
     base = path.resolve().parent
     found: dict[str, Source] = {}
     for text, name in _config_entries(data, path):

@@ -11,15 +11,14 @@ with "unknown" in it.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from miner.clone import parse_source
+from miner.catalog import read_toml
 from miner.errors import MinerError, Warning
 from miner.markdown import markdown_table
 from miner.store import Store
@@ -83,15 +82,9 @@ class Config:
 
 def load_config(path: str | Path | None = None) -> Config:
     """The agents config at `path`, or the default one shipped with miner; MinerError naming the file if invalid."""
-    source = Path(path) if path else resources.files("miner").joinpath("data/agents.toml")
+    source, text, data = read_toml(path, "agents.toml", "agents config")
     try:
-        text = source.read_text(encoding="utf-8")
-    except OSError as error:
-        raise MinerError(f"{source}: cannot read agents config: {error.strerror}") from None
-    try:
-        return _config(str(source), tomllib.loads(text), text)
-    except tomllib.TOMLDecodeError as error:
-        raise MinerError(f"{source}: invalid TOML: {error}") from None
+        return _config(source, data, text)
     except (KeyError, TypeError, ValueError) as error:
         raise MinerError(f"{source}: invalid agents config: {error}") from None
 

@@ -17,17 +17,16 @@ own rules (see `Mailmap`); bots and agents come from the catalog in
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 import pygit2
 
 from miner.cache import Cache
+from miner.catalog import read_toml
 
 PERSON, BOT, AGENT = "person", "bot", "agent"
 
@@ -109,11 +108,7 @@ class Catalog:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Catalog:
         """The catalog at `path`, or the one shipped with miner."""
-        if path is None:
-            text = resources.files("miner").joinpath("data/bots.toml").read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        return cls(tomllib.loads(text))
+        return cls(read_toml(path, "bots.toml", "bot and agent catalog")[2])
 
     def match(self, name: str, email: str, login: str) -> CatalogEntry | None:
         """The bot or agent a pair belongs to; agents win over bots."""

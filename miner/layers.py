@@ -9,12 +9,11 @@ a crate no rule matches is `Unclassified`, so new crates show up at once.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from importlib import resources
 from pathlib import Path
 
+from miner.catalog import read_toml
 from miner.errors import MinerError
 
 UNCLASSIFIED = "Unclassified"
@@ -41,14 +40,7 @@ def load_layers(path: str | Path | None = None) -> list[Layer]:
     layer and, when it can be found, the line of that layer's table: a string
     where a list of globs belongs would otherwise match letter by letter.
     """
-    source = Path(path) if path else resources.files("miner").joinpath("data/layers.toml")
-    try:
-        text = source.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as error:
-        raise MinerError(f"{source}: cannot read layer rules: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise MinerError(f"{source}: invalid layer rules: {error}") from None
+    source, text, data = read_toml(path, "layers.toml", "layer rules")
     entries = data.get("layer")
     if entries is None or entries == []:
         raise MinerError(f"{source}: no [[layer]] entries")

@@ -153,7 +153,7 @@ def test_a_user_catalog_replaces_the_default(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("[[capability]\nname='x'", "not a valid TOML"),
+    [("[[capability]\nname='x'", "is not valid TOML"),
      ("title = 'no capabilities'", "no [[capability]] entries"),
      ("[[capability]]\npatterns = ['x']", "has no name"),
      ("[[capability]]\nname = 'X'\npatterns = []", "has no patterns"),

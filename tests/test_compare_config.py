@@ -40,7 +40,7 @@ def test_mine_clone_reads_the_same_config():
     ("[[agent]]\nname = 'A'\nworkspace = 3\n", "workspace must be a string"),
     ("[role.server]\nnames = 'app-server'\n", "'names' must be a list of strings"),
     ("agent = 1\n", "'agent' must be an array of tables"),
-    ("[[agent]\n", "invalid TOML"),
+    ("[[agent]\n", "is not valid TOML"),
 ])
 def test_a_bad_config_is_a_one_line_error_naming_the_file(tmp_path, text, message):
     path = tmp_path / "agents.toml"
