@@ -52,6 +52,7 @@ class Store:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: still atomic, one fsync fewer per commit
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise MinerError(f"{self.path}: not a usable miner store ({error})") from None
