@@ -186,20 +186,22 @@ def crate_ownership(contributors: pd.DataFrame) -> pd.DataFrame:
     ownership is the main developer's share, fragmentation 1 - sum of squared
     shares (0: one author; towards 1: many equal ones).
     """
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for row in contributors[["crate", "layer", "author", "name", "kind", "commits"]].itertuples(index=False):
+        groups[(row.crate, row.layer)].append(row)
     rows = []
-    for (crate, layer), group in contributors.groupby(["crate", "layer"], sort=True):
-        people = group[group["kind"] == PERSON].sort_values(["commits", "author"], ascending=[False, True])
-        total = int(people["commits"].sum())
-        shares = people["commits"] / total if total else people["commits"] * 0.0
-        main = people.iloc[0] if total else None
+    for (crate, layer), group in sorted(groups.items()):
+        people = sorted((r for r in group if r.kind == PERSON), key=lambda r: (-r.commits, r.author))
+        total = sum(int(r.commits) for r in people)
+        shares = [int(r.commits) / total for r in people] if total else []
         rows.append({
             "crate": crate, "layer": layer, "people_commits": total, "authors": len(people),
-            "main_developer": main["author"] if main is not None else "",
-            "main_developer_name": main["name"] if main is not None else "",
-            "ownership": round(float(shares.iloc[0]), 4) if total else 0.0,
-            "fragmentation": round(1 - float((shares ** 2).sum()), 4) if total else 0.0,
-            "bot_commits": int(group.loc[group["kind"] == BOT, "commits"].sum()),
-            "agent_commits": int(group.loc[group["kind"] == AGENT, "commits"].sum()),
+            "main_developer": people[0].author if total else "",
+            "main_developer_name": people[0].name if total else "",
+            "ownership": round(shares[0], 4) if total else 0.0,
+            "fragmentation": round(1 - sum(share * share for share in shares), 4) if total else 0.0,
+            "bot_commits": sum(int(r.commits) for r in group if r.kind == BOT),
+            "agent_commits": sum(int(r.commits) for r in group if r.kind == AGENT),
         })
     table = pd.DataFrame(rows, columns=OWNERSHIP_COLUMNS)
     return table.sort_values(["people_commits", "crate"], ascending=[False, True], ignore_index=True)
