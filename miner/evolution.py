@@ -26,7 +26,8 @@ from miner.history import Commit
 from miner.releases import Release
 from miner.versions import parse_version
 
-NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "source", "prs", "range_prs", "text"]
+NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "out_of_order", "source", "prs", "range_prs",
+                 "text"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Rel
     if options.untagged:
         rows += _untagged(sections, {str(r.version) for r in releases})
     notes = pd.DataFrame(sorted(rows, key=lambda row: parse_version(row["version"]).sort_key), columns=NOTES_COLUMNS)
-    counted = notes if options.count_all else notes[notes["stable"]]
+    # A release tagged out of version order (an old version tagged months late) would claim in
+    # version order what its notes only said much later: it is not counted.
+    counted = notes[~notes["out_of_order"] & (notes["stable"] | options.count_all)]
     found = [mentions(options.catalog, text) for text in counted["text"]]
     texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in counted.itertuples()]
     summary, matrix = evolution(options.catalog, texts, count_all=True, found=found)
@@ -135,7 +138,8 @@ def _release_notes(git, release: Release, ranges, commits, sections, hosted, opt
     chosen = sources.choose(found, options.order)
     range_prs = sources.pr_numbers("\n".join(c.subject for c in in_range))
     return {"release": release.tag, "version": str(release.version), "date": release.date.isoformat(),
-            "stable": release.stable, "tagged": True, "source": chosen.source if chosen else "",
+            "stable": release.stable, "tagged": True, "out_of_order": release.out_of_order,
+            "source": chosen.source if chosen else "",
             "prs": _prs(chosen.prs) if chosen else "", "range_prs": _prs(range_prs), "text": chosen.text if chosen else ""}
 
 
@@ -147,7 +151,7 @@ def _untagged(sections: dict[str, sources.Section], tagged: set[str]) -> list[di
         if parsed is None or version in tagged:
             continue
         rows.append({"release": "", "version": version, "date": section.date or "", "stable": parsed.stable,
-                     "tagged": False, "source": sources.CHANGELOG, "prs": _prs(sources.pr_numbers(section.body)),
+                     "tagged": False, "out_of_order": False, "source": sources.CHANGELOG, "prs": _prs(sources.pr_numbers(section.body)),
                      "range_prs": "", "text": section.body})
     return rows
 

@@ -144,13 +144,16 @@ def evolution(tables: dict[str, pd.DataFrame]) -> str:
     """The capability table, the inflections and the latest arc, with how the notes were found."""
     notes, capabilities = tables["notes"], tables["capabilities"]
     stable = notes[notes["stable"]]
-    tagged = int(stable["tagged"].sum())
-    untagged = len(stable) - tagged
+    late = int(stable["out_of_order"].sum())
+    tagged = int(stable["tagged"].sum()) - late
+    untagged = len(stable) - tagged - late
     coverage = tables["notes_coverage"]
     found = ", ".join(f"{r.source} {r.releases}" for r in coverage.itertuples() if r.releases)
     parts = [f"Traced through {_count(tagged, 'stable release')}"
              + (f" and {_count(untagged, 'changelog version')} without a tag" if untagged else "")
-             + f" by grepping their notes for first appearances. Notes per tagged release by source: {found}."]
+             + f" by grepping their notes for first appearances"
+             + (f" ({_count(late, 'release')} tagged out of version order left out)" if late else "")
+             + f". Notes per tagged release by source: {found}."]
     parts.append(markdown_table(capability_table(capabilities, notes)))
     parts += _inflection_lines(tables["inflections"]) + _arc_lines(tables["latest_arc"])
     return "\n\n".join(parts)
