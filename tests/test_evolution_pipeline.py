@@ -54,9 +54,8 @@ def test_a_release_tagged_out_of_version_order_claims_no_first_appearance(tmp_pa
 
     builder = RepoBuilder(tmp_path / "late.git", bare=True)
     builder.tag("v0.1.0", builder.commit("Start", {"a": "1"}, when="2025-01-01T00:00:00+00:00"))
-    mcp = builder.commit("Add an MCP server (#7)", {"a": "2"}, when="2025-02-01T00:00:00+00:00")
-    builder.tag("v0.2.0", mcp)
-    builder.tag("v0.0.5", mcp, "an old version, tagged months later", when="2025-06-01T00:00:00+00:00")
+    builder.tag("v0.2.0", builder.commit("Add an MCP server (#7)", {"a": "2"}, when="2025-02-01T00:00:00+00:00"))
+    builder.tag("v0.0.5", builder.commit("Tidy the MCP server (#9)", {"a": "3"}, when="2025-06-01T00:00:00+00:00"))
     tables = analyze(str(tmp_path / "late.git"), db=tmp_path / "s.sqlite").tables
     assert tables["releases"].set_index("tag").loc["v0.0.5", "out_of_order"]
     first = dict(zip(tables["capabilities"]["capability"], tables["capabilities"]["first_release"]))
