@@ -60,3 +60,9 @@ def test_a_release_tagged_out_of_version_order_claims_no_first_appearance(tmp_pa
     assert tables["releases"].set_index("tag").loc["v0.0.5", "out_of_order"]
     first = dict(zip(tables["capabilities"]["capability"], tables["capabilities"]["first_release"]))
     assert first["MCP"] == "v0.2.0"
+
+
+def test_an_untagged_changelog_version_is_dated_by_the_commit_that_wrote_its_heading(agent_repo, tables):
+    written = git(agent_repo, "log", "--reverse", "-S## 0.3.0", "--format=%cI", "HEAD", "--", "CHANGELOG.md")
+    row = tables["notes"].set_index("version").loc["0.3.0"]
+    assert row["date"] == written.splitlines()[0]
