@@ -91,10 +91,15 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
     saves recomputing the release ranges when the caller has them: on 600
     releases they cost more than the rest.
     """
-    parents = {commit.sha: commit.parents for commit in store.commits(repo_id)}
-    resolver = resolver or resolver_for(git, store.commits(repo_id))
+    parents, seen = {}, []
+    for commit in store.commits(repo_id):
+        parents[commit.sha] = commit.parents
+        if resolver is None:
+            seen.append((commit.author_name, commit.author_email))
+            seen += coauthor_pairs(commit) if commit.coauthors else ()
+    resolver = resolver or IdentityResolver(git, seen=seen)
     release_of = releases_of_commits(tables["releases"], parents, ranges)
-    del parents
+    del parents, seen
     return contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
                               since=since, until=until, boundaries=history_boundaries(git.path))
 
@@ -222,12 +227,19 @@ class CrateMap:
         self._layout = {release: layouts.setdefault(self._layout_key(release), release)
                         for release in set(self._crates) | set(self._workspaces)}
         self._memo: dict[tuple[str, str, str], Place] = {}
+        self._by_path: dict[tuple[str, str], Place] = {}
 
     def place(self, release: str, path: str) -> Place:
         """The crate holding `path` at `release`, else its bucket."""
+        layout = self._layout.get(release, "")  # a release with no crates has the empty layout
+        found = self._by_path.get((layout, path))
+        if found is None:
+            found = self._by_path[(layout, path)] = self._place(layout, path)
+        return found
+
+    def _place(self, layout: str, path: str) -> Place:
         directory, _, name = path.rpartition("/")
         bucket = _CI_FILES_KEY if name in _CI_FILES else (_DOC_KEY if name.lower().endswith(_DOC_SUFFIXES) else "")
-        layout = self._layout.get(release, release)
         key = (layout, directory, bucket)
         found = self._memo.get(key)
         if found is None:
