@@ -104,6 +104,9 @@ class Catalog:
         self._by_email = _index(self.entries, "emails")
         self._by_name = _index(self.entries, "names")
         self._by_login = _index(self.entries, "logins")
+        # One pass over a name finds whether any entry's pattern can match: most names match none.
+        patterns = [p.pattern for e in self.entries for p in e.name_patterns]
+        self._name_screen = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Catalog:
@@ -119,7 +122,8 @@ class Catalog:
             self._by_login.get(login.lower()),
             self._by_login.get(key_name),
         ]
-        found += [e for e in self.entries if any(p.search(name) for p in e.name_patterns)]
+        if self._name_screen is not None and self._name_screen.search(name):
+            found += [e for e in self.entries if any(p.search(name) for p in e.name_patterns)]
         hits = [entry for entry in found if entry is not None]
         agents = [entry for entry in hits if entry.kind == AGENT]
         return (agents or hits or [None])[0]
