@@ -370,18 +370,15 @@ class _Tally:
         self.examples.setdefault(issue, commit.sha)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        by_release = self._release_contributors()
-        contributors = _summed(by_release.drop(columns=["release"]), ["author", "crate", "layer"],
-                               CONTRIBUTOR_COLUMNS)
-        release_layer_rows = self._release_layer_rows()
-        author_layers = self._author_layers(release_layer_rows)
+        """The counters as tables, summed and sorted in plain Python: pandas per group costs more than the walk."""
+        contributors = self._contributors()
         return {
             "contributors": contributors,
-            "author_layers": author_layers,
+            "author_layers": self._author_layers(),
             "specialization": self._specialization(),
             "crate_ownership": crate_ownership(contributors),
-            "release_contributors": by_release,
-            "release_layers": _release_layers(release_layer_rows),
+            "release_contributors": self._release_contributors(),
+            "release_layers": self._release_layers(),
             "agent_work": pd.DataFrame([[r, layer, *counts] for (r, layer), counts in sorted(self.kinds.items())],
                                        columns=AGENT_COLUMNS),
             "attribution_issues": pd.DataFrame(
@@ -390,21 +387,38 @@ class _Tally:
         }
 
     def _release_contributors(self) -> pd.DataFrame:
-        rows = [[release, key, self.who[key].name, self.who[key].kind, crate, layer, commits, co, files]
-                for (release, key, crate, layer), (commits, co, files) in self.crates.items()]
-        return pd.DataFrame(rows, columns=RELEASE_CONTRIBUTOR_COLUMNS).sort_values(["release", "author", "crate"], ignore_index=True)
+        rows = sorted(([release, key, self.who[key].name, self.who[key].kind, crate, layer, *counts]
+                       for (release, key, crate, layer), counts in self.crates.items()),
+                      key=lambda row: (row[0], row[1], row[4]))
+        return pd.DataFrame(rows, columns=RELEASE_CONTRIBUTOR_COLUMNS)
 
-    def _release_layer_rows(self) -> pd.DataFrame:
-        rows = [[release, key, self.who[key].name, self.who[key].kind, layer, commits, co, files]
-                for (release, key, layer), (commits, co, files) in self.layers.items()]
-        return pd.DataFrame(rows, columns=["release", "author", "name", "kind", "layer", "commits", "co_authored",
-                                           "files"])
+    def _contributors(self) -> pd.DataFrame:
+        summed = _sum_over_releases(((key, crate, layer), counts)
+                                    for (_, key, crate, layer), counts in self.crates.items())
+        rows = sorted(([key, self.who[key].name, self.who[key].kind, crate, layer, *counts]
+                       for (key, crate, layer), counts in summed.items()),
+                      key=lambda row: (-row[5], row[0], row[3], row[4]))
+        return pd.DataFrame(rows, columns=CONTRIBUTOR_COLUMNS)
 
-    def _author_layers(self, release_rows: pd.DataFrame) -> pd.DataFrame:
-        summed = _summed(release_rows.drop(columns=["release"]), ["author", "layer"], AUTHOR_LAYER_COLUMNS[:-1])
+    def _author_layers(self) -> pd.DataFrame:
         totals = self._author_totals()
-        summed["share"] = [round(c / totals[a], 4) for a, c in zip(summed["author"], summed["commits"])]
-        return summed[AUTHOR_LAYER_COLUMNS]
+        summed = _sum_over_releases(((key, layer), counts) for (_, key, layer), counts in self.layers.items())
+        rows = sorted(([key, self.who[key].name, self.who[key].kind, layer, *counts, round(counts[0] / totals[key], 4)]
+                       for (key, layer), counts in summed.items()),
+                      key=lambda row: (-row[4], row[0], row[3]))
+        return pd.DataFrame(rows, columns=AUTHOR_LAYER_COLUMNS)
+
+    def _release_layers(self) -> pd.DataFrame:
+        """People per (release, layer), busiest first, with their share of the layer's commits by people."""
+        people = [(release, layer, key, counts[0]) for (release, key, layer), counts in self.layers.items()
+                  if self.who[key].kind == PERSON]
+        totals: Counter = Counter()
+        for release, layer, _, commits in people:
+            totals[(release, layer)] += commits
+        rows = sorted(([release, layer, key, self.who[key].name, commits, round(commits / totals[(release, layer)], 4)]
+                       for release, layer, key, commits in people),
+                      key=lambda row: (row[0], row[1], -row[4], row[2]))
+        return pd.DataFrame(rows, columns=RELEASE_LAYER_COLUMNS)
 
     def _author_totals(self) -> Counter:
         totals: Counter = Counter()
@@ -428,27 +442,18 @@ class _Tally:
             who = self.who[key]
             rows.append([key, who.name, who.kind, totals[key], top_layer, round(top / totals[key], 4),
                          _entropy(list(counts.values()), width), len(counts), len(crates[key])])
-        table = pd.DataFrame(rows, columns=SPECIALIZATION_COLUMNS)
-        return table.sort_values(["commits", "author"], ascending=[False, True], ignore_index=True)
+        rows.sort(key=lambda row: (-row[3], row[0]))
+        return pd.DataFrame(rows, columns=SPECIALIZATION_COLUMNS)
 
 
-def _release_layers(rows: pd.DataFrame) -> pd.DataFrame:
-    """People per (release, layer), busiest first, with their share of the layer's commits by people."""
-    people = rows[rows["kind"] == PERSON]
-    total = people.groupby(["release", "layer"])["commits"].transform("sum")
-    table = people.assign(share=(people["commits"] / total).round(4))[RELEASE_LAYER_COLUMNS]
-    return table.sort_values(["release", "layer", "commits", "author"], ascending=[True, True, False, True],
-                             ignore_index=True)
-
-
-def _summed(rows: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
-    """Counts summed over releases, identity columns carried along, busiest first."""
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    summed = rows.groupby(keys + ["name", "kind"], as_index=False, sort=False)[["commits", "co_authored",
-                                                                                "files"]].sum()
-    return summed[columns].sort_values(["commits"] + keys, ascending=[False] + [True] * len(keys),
-                                       ignore_index=True)
+def _sum_over_releases(items) -> dict[tuple, list[int]]:
+    """(key, [commits, co_authored, files]) pairs summed per key."""
+    summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for key, counts in items:
+        total = summed[key]
+        for index, value in enumerate(counts):
+            total[index] += value
+    return summed
 
 
 def _entropy(counts: list[int], width: int) -> float:

@@ -166,7 +166,8 @@ class Store:
             self.db.execute("DELETE FROM result_table WHERE repo_id = ?", (repo_id,))
             self.db.executemany(
                 "INSERT INTO result_table VALUES (?, ?, ?)",
-                ((repo_id, name, frame.to_json(orient="table", index=False)) for name, frame in tables.items()),
+                ((repo_id, name, frame.to_json(orient="table", index=False, double_precision=15))
+                 for name, frame in tables.items()),
             )
 
     def fingerprint(self, repo_id: int) -> str | None:
@@ -177,7 +178,7 @@ class Store:
     def load_tables(self, repo_id: int) -> dict[str, pd.DataFrame]:
         """The tables of the repository's last analysis."""
         rows = self.db.execute("SELECT name, data FROM result_table WHERE repo_id = ?", (repo_id,))
-        return {name: pd.read_json(StringIO(data), orient="table") for name, data in rows}
+        return {name: pd.read_json(StringIO(data), orient="table", precise_float=True) for name, data in rows}
 
     def _migrate(self) -> None:
         """Create the schema; a store from an older miner is emptied, since all it holds can be mined again."""
