@@ -138,21 +138,11 @@ def _drained(stream) -> Iterator[bytes]:
 
 
 def _parse_record(record: bytes) -> Commit:
-    fields = record.split(b"\x00")
-    sha, parents, name, email, author_when, committed, subject, trailers = (
-        field.decode("utf-8", errors="replace") for field in fields[:8]
-    )
+    """One commit from its NUL-separated fields; decoded once, bytes that are not UTF-8 replaced."""
+    fields = record.decode("utf-8", errors="replace").split("\x00")
+    sha, parents, name, email, author_when, committed, subject, trailers = fields[:8]
     author_time, _, offset = author_when.partition(" ")
-    paths = tuple(p.decode("utf-8", errors="replace") for p in (f.lstrip(b"\n") for f in fields[8:]) if p)
-    return Commit(
-        sha=sha,
-        parents=tuple(parents.split()),
-        author_name=name,
-        author_email=email,
-        author_time=int(author_time),
-        author_offset=offset,
-        commit_time=int(committed),
-        subject=subject,
-        coauthors=tuple(t.strip() for t in trailers.split("\x1f") if t.strip()),
-        files=paths,
-    )
+    paths = tuple(path for path in (field.lstrip("\n") for field in fields[8:]) if path)
+    coauthors = tuple(t.strip() for t in trailers.split("\x1f") if t.strip()) if trailers else ()
+    return Commit(sha, tuple(parents.split()), name, email, int(author_time), offset, int(committed), subject,
+                  coauthors, paths)
