@@ -107,7 +107,9 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
         lines.append(f"Commits by bots: {bots}; by coding agents: {agents} (not counted as contributors).")
     late = releases[releases["out_of_order"]]["tag"].tolist()
     if late:
-        lines.append(f"Tagged out of version order: {', '.join(f'`{t}`' for t in late)}.")
+        shown = ", ".join(f"`{t}`" for t in late[:8]) + (f" and {len(late) - 8} more" if len(late) > 8 else "")
+        lines.append(f"Tagged out of version order ({_count(len(late), 'release')}: backports to older lines, "
+                     f"or tags made late; left out of the capability counts): {shown}.")
     return "\n\n".join(lines)
 
 
