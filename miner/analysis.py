@@ -25,7 +25,8 @@ from miner.errors import MinerError, Warning
 from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
 from miner.graphs import graph_facts, release_graph
 from miner.history import Commit, HistoryError, walk, walk_objects
-from miner.contributors import contributors_from_store, moment, resolver_for
+from miner.contributors import (contributor_tables, history_boundaries, moment, releases_of_commits,
+                               resolver_for)
 from miner.identities import IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
@@ -126,8 +127,7 @@ def fingerprint(repo: Repository, options: Options) -> str:
     for name in sorted(repo.git.references):
         if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
             digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())
-    mailmap = repo.git.revparse_single("HEAD:.mailmap").id if _has_mailmap(repo) else ""
-    digest.update(f"mailmap={mailmap}".encode())
+    digest.update(f"mailmap={_mailmap_id(repo)}".encode())
     return digest.hexdigest()
 
 
@@ -148,8 +148,9 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     say(f"{repo_name}: walking history")
     walked = _walk_new(store, repo_id, repo, chosen, warnings)
     commits = {c.sha: c for c in store.commits(repo_id)}
+    parents = {sha: c.parents for sha, c in commits.items()}
     incomplete: set[str] = set()
-    ranges = commit_ranges(chosen.releases, {sha: c.parents for sha, c in commits.items()}, incomplete)
+    ranges = commit_ranges(chosen.releases, parents, incomplete)
     warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
                          tag=tag) for tag in sorted(incomplete)]
     resolver = resolver_for(repo.git, commits.values())
@@ -170,7 +171,10 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     tables["latest_arc"] = latest_arc(tables["capabilities"], tables["crate_changes"], tables["releases"], options.arc)
     tables |= crate_graph_facts(tables, options.snapshot or timeline.latest_stable(tables["releases"]))
     say(f"{repo_name}: attributing commits to crates and layers")
-    tables |= contributors_from_store(repo.git, store, repo_id, tables, options.since, options.until, ranges, resolver)
+    release_of = releases_of_commits(tables["releases"], parents, ranges)
+    tables |= contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
+                                 since=options.since, until=options.until,
+                                 boundaries=history_boundaries(repo.git.path))
     warnings += problems + notes_problems
     tables["warnings"] = _warnings_table(warnings)
     return Analysis(repo_name, chosen.line, tables, warnings, walked)
@@ -182,12 +186,12 @@ def _notes_options(options: Options) -> NotesOptions:
                         catalog=load_catalog(options.capabilities))
 
 
-def _has_mailmap(repo: Repository) -> bool:
+def _mailmap_id(repo: Repository) -> str:
+    """The blob id of HEAD's `.mailmap` (identities depend on it), or "" when there is none."""
     try:
-        repo.git.revparse_single("HEAD:.mailmap")
-        return True
+        return str(repo.git.revparse_single("HEAD:.mailmap").id)
     except (KeyError, pygit2.GitError):
-        return False
+        return ""
 
 
 def _stored(store: Store, repo_id: int, repo_name: str, line: str) -> Analysis:

@@ -153,7 +153,7 @@ def evolution(tables: dict[str, pd.DataFrame]) -> str:
     found = ", ".join(f"{r.source} {r.releases}" for r in coverage.itertuples() if r.releases)
     parts = [f"Traced through {_count(tagged, 'stable release')}"
              + (f" and {_count(untagged, 'changelog version')} without a tag" if untagged else "")
-             + f" by grepping their notes for first appearances"
+             + " by grepping their notes for first appearances"
              + (f" ({_count(late, 'release')} tagged out of version order left out)" if late else "")
              + f". Notes per tagged release by source: {found}."]
     parts.append(markdown_table(capability_table(capabilities, notes)))
