@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import pandas as pd
 import pygit2
@@ -72,9 +72,11 @@ _DOC_SUFFIXES = (".md", ".rst", ".adoc", ".mdx")
 _CONTAINERS = {"packages", "crates", "apps", "libs", "extensions", "plugins", "tools"}
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a changed path belongs: a crate (or bucket) and its layer."""
+class Place(NamedTuple):
+    """Where a changed path belongs: a crate (or bucket) and its layer.
+
+    A named tuple: it is hashed for every changed path, and a tuple hashes in C.
+    """
 
     crate: str
     layer: str
@@ -227,15 +229,24 @@ class CrateMap:
         self._layout = {release: layouts.setdefault(self._layout_key(release), release)
                         for release in set(self._crates) | set(self._workspaces)}
         self._memo: dict[tuple[str, str, str], Place] = {}
-        self._by_path: dict[tuple[str, str], Place] = {}
+        self._by_path: dict[str, dict[str, Place]] = {}
 
     def place(self, release: str, path: str) -> Place:
         """The crate holding `path` at `release`, else its bucket."""
-        layout = self._layout.get(release, "")  # a release with no crates has the empty layout
-        found = self._by_path.get((layout, path))
-        if found is None:
-            found = self._by_path[(layout, path)] = self._place(layout, path)
+        (found,) = self.count(release, (path,))
         return found
+
+    def count(self, release: str, paths: Iterable[str]) -> dict[Place, int]:
+        """How many of `paths` each place holds at `release`: one look-up per path the layout has not seen."""
+        layout = self._layout.get(release, "")  # a release with no crates has the empty layout
+        known = self._by_path.setdefault(layout, {})
+        counts: dict[Place, int] = {}
+        for path in paths:
+            found = known.get(path)
+            if found is None:
+                found = known[path] = self._place(layout, path)
+            counts[found] = counts.get(found, 0) + 1
+        return counts
 
     def _place(self, layout: str, path: str) -> Place:
         directory, _, name = path.rpartition("/")
@@ -270,6 +281,7 @@ class CrateMap:
 
 
 _CI_FILES_KEY, _DOC_KEY = "ci", "doc"
+_KIND_COLUMN = {PERSON: 1, BOT: 2, AGENT: 3}
 
 
 def _bucket(parts: list[str], file_bucket: str) -> Place | None:
@@ -298,15 +310,15 @@ class _Tally:
         self.places, self.release_of, self.resolver = places, release_of, resolver
         self.since, self.until, self.boundaries, self.huge = since, until, boundaries, huge
         self.who: dict[str, Identity] = {}
-        self.crates: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-        self.layers: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.crates: dict[tuple, list[int]] = {}
+        self.layers: dict[tuple, list[int]] = {}
         self.totals: Counter = Counter()
-        self.kinds: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        self.kinds: dict[tuple, list[int]] = {}
         self.issues: Counter = Counter()
         self.examples: dict[str, str] = {}
 
     def add(self, commit: Commit) -> None:
-        if commit.is_merge:
+        if len(commit.parents) > 1:
             self._issue("merge (not attributed)", commit)
             if len(commit.parents) > 2:
                 self._issue("octopus merge (not attributed)", commit)
@@ -321,21 +333,25 @@ class _Tally:
         touched = self._touched(commit, release)
         if not touched:
             return
+        per_layer: dict[str, int] = {}
+        for place, files in touched.items():
+            per_layer[place.layer] = per_layer.get(place.layer, 0) + files
         author = self.resolver.resolve(commit.author_name, commit.author_email)
         credited = [author]
         if commit.coauthors:
             credited = _distinct(credited + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit)])
         for who in credited:
-            self._credit(release, who, who is not author, touched)
-        self._count_kinds(release, author, credited, touched)
+            self._credit(release, who, who is not author, touched, per_layer)
+        self._count_kinds(release, author, credited, per_layer)
 
     def _touched(self, commit: Commit, release: str) -> dict[Place, int]:
         """Files changed per place, after noting what is odd about the commit."""
         if not commit.author_email.strip():
             self._issue("empty author e-mail", commit)
-        if "\ufffd" in commit.author_name + commit.author_email + "".join(commit.coauthors):
+        if "\ufffd" in commit.author_name or "\ufffd" in commit.author_email or \
+                any("\ufffd" in coauthor for coauthor in commit.coauthors):
             self._issue("author or co-author not valid UTF-8", commit)
-        if "\ufffd" in "".join(commit.files):
+        if any("\ufffd" in path for path in commit.files):
             self._issue("path not valid UTF-8", commit)
         if commit.sha in self.boundaries:
             self._issue("shallow or grafted boundary (files not attributed)", commit)
@@ -345,24 +361,27 @@ class _Tally:
             return {}
         if len(commit.files) >= self.huge:
             self._issue(f"huge commit ({self.huge}+ files)", commit)
-        return Counter(self.places.place(release, path) for path in commit.files)
+        return self.places.count(release, commit.files)
 
-    def _credit(self, release: str, who: Identity, co: bool, touched: dict[Place, int]) -> None:
-        self.who[who.key] = who
-        self.totals[(release, who.key)] += 1
-        per_layer: Counter = Counter()
+    def _credit(self, release: str, who: Identity, co: bool, touched: dict[Place, int],
+                per_layer: dict[str, int]) -> None:
+        key = who.key
+        self.who[key] = who
+        self.totals[(release, key)] += 1
         for place, files in touched.items():
-            _bump(self.crates[(release, who.key, place.crate, place.layer)], co, files)
-            per_layer[place.layer] += files
+            _bump(self.crates, (release, key, place.crate, place.layer), co, files)
         for layer, files in per_layer.items():
-            _bump(self.layers[(release, who.key, layer)], co, files)
+            _bump(self.layers, (release, key, layer), co, files)
 
-    def _count_kinds(self, release: str, author: Identity, credited: list[Identity], touched) -> None:
+    def _count_kinds(self, release: str, author: Identity, credited: list[Identity], per_layer) -> None:
         with_agent = any(who.kind == AGENT for who in credited)
-        for layer in {place.layer for place in touched} | {ALL_LAYERS}:
-            counts = self.kinds[(release, layer)]
+        column = _KIND_COLUMN[author.kind]
+        for layer in (*per_layer, ALL_LAYERS):
+            counts = self.kinds.get((release, layer))
+            if counts is None:
+                counts = self.kinds[(release, layer)] = [0, 0, 0, 0, 0]
             counts[0] += 1
-            counts[1 + [PERSON, BOT, AGENT].index(author.kind)] += 1
+            counts[column] += 1
             counts[4] += with_agent
 
     def _issue(self, issue: str, commit: Commit) -> None:
@@ -477,10 +496,15 @@ def _distinct(identities: list[Identity]) -> list[Identity]:
     return list(seen.values())
 
 
-def _bump(counts: list[int], co: bool, files: int) -> None:
-    counts[0] += 1
-    counts[1] += co
-    counts[2] += files
+def _bump(counters: dict[tuple, list[int]], key: tuple, co: bool, files: int) -> None:
+    """Add one commit (co-authored or not) and its files to the [commits, co_authored, files] of `key`."""
+    counts = counters.get(key)
+    if counts is None:
+        counters[key] = [1, int(co), files]
+    else:
+        counts[0] += 1
+        counts[1] += co
+        counts[2] += files
 
 
 def moment(value, now: float | None = None) -> int | None:
