@@ -170,7 +170,8 @@ def pydriller_line(path: Path, scratch: Path, tables, limit: int, total: int, mi
             break
     seconds = time.perf_counter() - start
     whole = seconds / max(done, 1) * total
-    span = "the whole history" if done >= total else f"{done} commits -> {whole:7.1f}s extrapolated to {total}"
+    span = (f"all {done} commits of HEAD" if done < limit
+            else f"{done} commits -> {whole:7.1f}s extrapolated to {total}")
     print(f"  pydriller  {seconds:7.2f}s for {span}: {whole / miner_seconds:5.0f}x miner"
           + (f"; {failed} commits failed (missing objects)" if failed else ""))
 

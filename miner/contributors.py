@@ -35,7 +35,6 @@ import math
 import re
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -126,17 +125,19 @@ def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ..
     layout is the nearest known one.  `releases` is the releases table;
     `ranges` the ranges `commit_ranges` gives for them, computed when absent.
     """
-    spans = tuple(_Span(str(r.tag), str(r.commit), r.previous if isinstance(r.previous, str) else "")
-                  for r in releases.itertuples(index=False))
-    ranges = ranges if ranges is not None else commit_ranges(spans, parents)
+    tags = [str(tag) for tag in releases["tag"].tolist()]
+    if ranges is None:
+        previous = [p if isinstance(p, str) else "" for p in releases["previous"].tolist()]
+        ranges = commit_ranges(tuple(map(_Span, tags, map(str, releases["commit"].tolist()), previous)), parents)
     release_of: dict[str, str] = {}
-    for span in spans:
-        for sha in ranges[span.tag]:
-            release_of.setdefault(sha, span.tag)
-    in_order = releases[~releases["out_of_order"].astype(bool)] if "out_of_order" in releases else releases
-    latest = str(in_order["tag"].iloc[-1]) if len(in_order) else (spans[-1].tag if spans else "")
-    for sha in parents:
-        release_of.setdefault(sha, latest)
+    for tag in tags:
+        for sha in ranges[tag]:
+            release_of.setdefault(sha, tag)
+    late = releases["out_of_order"].astype(bool).tolist() if "out_of_order" in releases else [False] * len(tags)
+    in_order = [tag for tag, out_of_order in zip(tags, late) if not out_of_order]
+    latest = in_order[-1] if in_order else (tags[-1] if tags else "")
+    for sha in parents.keys() - release_of.keys():
+        release_of[sha] = latest
     return release_of
 
 
@@ -185,33 +186,28 @@ def history_boundaries(git_dir: str | Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def crate_ownership(contributors: pd.DataFrame) -> pd.DataFrame:
+def crate_ownership(contributors: Iterable[list]) -> pd.DataFrame:
     """Per crate, in code-maat's words: main developer, ownership share, fragmentation, authors.
 
-    From a `contributors` table (or the rows of one release of
-    `release_contributors`).  Shares are over people's credited commits:
-    ownership is the main developer's share, fragmentation 1 - sum of squared
-    shares (0: one author; towards 1: many equal ones).
+    From the rows of a `contributors` table (CONTRIBUTOR_COLUMNS).  Shares are
+    over people's credited commits: ownership is the main developer's share,
+    fragmentation 1 - sum of squared shares (0: one author; towards 1: many
+    equal ones).
     """
     groups: dict[tuple[str, str], list] = defaultdict(list)
-    for row in contributors[["crate", "layer", "author", "name", "kind", "commits"]].itertuples(index=False):
-        groups[(row.crate, row.layer)].append(row)
+    for author, name, kind, crate, layer, commits, *_ in contributors:
+        groups[(crate, layer)].append((author, name, kind, int(commits)))
     rows = []
-    for (crate, layer), group in sorted(groups.items()):
-        people = sorted((r for r in group if r.kind == PERSON), key=lambda r: (-r.commits, r.author))
-        total = sum(int(r.commits) for r in people)
-        shares = [int(r.commits) / total for r in people] if total else []
-        rows.append({
-            "crate": crate, "layer": layer, "people_commits": total, "authors": len(people),
-            "main_developer": people[0].author if total else "",
-            "main_developer_name": people[0].name if total else "",
-            "ownership": round(shares[0], 4) if total else 0.0,
-            "fragmentation": round(1 - sum(share * share for share in shares), 4) if total else 0.0,
-            "bot_commits": sum(int(r.commits) for r in group if r.kind == BOT),
-            "agent_commits": sum(int(r.commits) for r in group if r.kind == AGENT),
-        })
-    table = pd.DataFrame(rows, columns=OWNERSHIP_COLUMNS)
-    return table.sort_values(["people_commits", "crate"], ascending=[False, True], ignore_index=True)
+    for (crate, layer), group in groups.items():
+        people = sorted((r for r in group if r[2] == PERSON), key=lambda r: (-r[3], r[0]))
+        total = sum(r[3] for r in people)
+        shares = [r[3] / total for r in people] if total else []
+        rows.append([crate, layer, total, len(people), people[0][0] if total else "", people[0][1] if total else "",
+                     round(shares[0], 4) if total else 0.0,
+                     round(1 - sum(share * share for share in shares), 4) if total else 0.0,
+                     sum(r[3] for r in group if r[2] == BOT), sum(r[3] for r in group if r[2] == AGENT)])
+    rows.sort(key=lambda row: (-row[2], row[0], row[1]))
+    return pd.DataFrame(rows, columns=OWNERSHIP_COLUMNS)
 
 
 class CrateMap:
@@ -293,8 +289,7 @@ def _bucket(parts: list[str], file_bucket: str) -> Place | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     """The three fields of a release `commit_ranges` reads."""
 
     tag: str
@@ -392,7 +387,7 @@ class _Tally:
         """The counters as tables, summed and sorted in plain Python: pandas per group costs more than the walk."""
         contributors = self._contributors()
         return {
-            "contributors": contributors,
+            "contributors": pd.DataFrame(contributors, columns=CONTRIBUTOR_COLUMNS),
             "author_layers": self._author_layers(),
             "specialization": self._specialization(),
             "crate_ownership": crate_ownership(contributors),
@@ -411,13 +406,13 @@ class _Tally:
                       key=lambda row: (row[0], row[1], row[4]))
         return pd.DataFrame(rows, columns=RELEASE_CONTRIBUTOR_COLUMNS)
 
-    def _contributors(self) -> pd.DataFrame:
+    def _contributors(self) -> list[list]:
         summed = _sum_over_releases(((key, crate, layer), counts)
                                     for (_, key, crate, layer), counts in self.crates.items())
         rows = sorted(([key, self.who[key].name, self.who[key].kind, crate, layer, *counts]
                        for (key, crate, layer), counts in summed.items()),
                       key=lambda row: (-row[5], row[0], row[3], row[4]))
-        return pd.DataFrame(rows, columns=CONTRIBUTOR_COLUMNS)
+        return rows
 
     def _author_layers(self) -> pd.DataFrame:
         totals = self._author_totals()

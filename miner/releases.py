@@ -120,18 +120,23 @@ def generations(parents: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Each commit's generation: 1 + its parents' highest (1 for a root), so a child always ranks above its parents."""
     generation: dict[str, int] = {}
     for start in parents:
+        if start in generation:
+            continue
         stack = [start]
         while stack:
             sha = stack[-1]
-            if sha in generation:
+            highest, waiting = 0, False
+            for parent in parents[sha]:
+                known = generation.get(parent)
+                if known is None:
+                    if parent in parents:
+                        stack.append(parent)
+                        waiting = True
+                elif known > highest:
+                    highest = known
+            if not waiting:
+                generation[sha] = highest + 1
                 stack.pop()
-                continue
-            pending = [p for p in parents[sha] if p in parents and p not in generation]
-            if pending:
-                stack.extend(pending)
-                continue
-            generation[sha] = 1 + max((generation[p] for p in parents[sha] if p in parents), default=0)
-            stack.pop()
     return generation
 
 
