@@ -11,6 +11,8 @@ and nothing else.
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -53,7 +55,7 @@ def evolution_graph(crates: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataF
         latest = rows.iloc[-1]
         graph.add_node(node, label=latest["crate"], layer=latest["layer"], path=latest["path"],
                        spells=spells(set(rows["release"]), order, days),
-                       rust_lines=dynamic_values(rows, "rust_lines", order, days),
+                       rust_lines=dynamic_values(dict(zip(rows["release"], rows["rust_lines"])), order, days),
                        viz={"color": colors[latest["layer"]]})
     deps = deps.assign(source=[lineage[k] for k in zip(deps["release"], deps["crate"])],
                        sink=[lineage.get(k, k[1]) for k in zip(deps["release"], deps["depends_on"])])
@@ -107,20 +109,27 @@ def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFr
     rows = tables["release_contributors"]
     order = list(releases[~releases["out_of_order"].astype(bool)]["tag"])
     days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
-    rows = rows[rows["release"].isin(order)]
-    colors = layer_colors(rows["layer"]) if len(rows) else {}
+    kept = set(order)
+    authors: dict[tuple, set[str]] = defaultdict(set)
+    crates: dict[tuple, set[str]] = defaultdict(set)
+    edges: dict[tuple, Counter] = defaultdict(Counter)
+    columns = [rows[c].tolist() for c in ("release", "author", "name", "kind", "crate", "layer", "commits")]
+    for release, key, name, kind, crate, layer, commits in zip(*columns):
+        if release in kept:
+            authors[(key, name, kind)].add(release)
+            crates[(crate, layer)].add(release)
+            edges[(key, crate)][release] += int(commits)
+    colors = layer_colors(layer for _, layer in crates)
     graph = nx.Graph(mode="dynamic")
-    for (key, name, kind), group in rows.groupby(["author", "name", "kind"], sort=True):
-        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0,
-                       spells=spells(set(group["release"]), order, days))
-    for (crate, layer), group in rows.groupby(["crate", "layer"], sort=True):
+    for (key, name, kind), present in sorted(authors.items()):
+        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0, spells=spells(present, order, days))
+    for (crate, layer), present in sorted(crates.items()):
         graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
-                       spells=spells(set(group["release"]), order, days), viz={"color": colors[layer]})
-    for (key, crate), group in rows.groupby(["author", "crate"], sort=True):
-        per_release = group.groupby("release", as_index=False)["commits"].sum()
-        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=int(per_release["commits"].sum()),
-                       spells=spells(set(per_release["release"]), order, days),
-                       commits=dynamic_values(per_release, "commits", order, days))
+                       spells=spells(present, order, days), viz={"color": colors[layer]})
+    for (key, crate), per_release in sorted(edges.items()):
+        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=sum(per_release.values()),
+                       spells=spells(set(per_release), order, days),
+                       commits=dynamic_values(per_release, order, days))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_gexf(graph, path)
@@ -144,7 +153,7 @@ def to_dot(graph: nx.DiGraph, name: str) -> str:
 def spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tuple[str, str | None]]:
     """Runs of consecutive releases holding the item, as (start, end) dates; open-ended if it lasts."""
     spells, start = [], None
-    for index, tag in enumerate(order):
+    for tag in order:
         if tag in present and start is None:
             start = days[tag]
         elif tag not in present and start is not None:
@@ -155,11 +164,10 @@ def spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tu
     return spells
 
 
-def dynamic_values(rows: pd.DataFrame, column: str, order: list[str], days: dict[str, str]) -> list:
-    """A GEXF dynamic attribute: (value, start, end) over each run of releases with one value."""
-    values = dict(zip(rows["release"], rows[column]))
+def dynamic_values(values: Mapping[str, int], order: list[str], days: dict[str, str]) -> list:
+    """A GEXF dynamic attribute from release -> value: (value, start, end) over each run of releases with one value."""
     runs: list[list] = []
-    for index, tag in enumerate(order):
+    for tag in order:
         value = int(values[tag]) if tag in values else None
         if runs and runs[-1][2] is None and runs[-1][0] != value:
             runs[-1][2] = days[tag]
@@ -168,7 +176,7 @@ def dynamic_values(rows: pd.DataFrame, column: str, order: list[str], days: dict
     return [tuple(run) for run in runs]
 
 
-def layer_colors(layers: pd.Series) -> dict[str, dict]:
+def layer_colors(layers: Iterable[str]) -> dict[str, dict]:
     names = sorted(set(layers))
     return {name: dict(zip("rgb", PALETTE[i % len(PALETTE)]), a=1.0) for i, name in enumerate(names)}
 

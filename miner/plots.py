@@ -51,17 +51,29 @@ def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFra
     return _save(plt, figure, path)
 
 
-def cadence_plot(cadence: pd.DataFrame, path: str | Path) -> Path:
-    """Stable releases and prereleases per month, stacked bars (the cadence chart as a picture)."""
+def cadence_plot(cadence: pd.DataFrame, path: str | Path, labels: int = 24) -> Path:
+    """Stable releases and prereleases per month, stacked (the cadence chart as a picture).
+
+    At most `labels` months are named on the axis (evenly spaced, the first and
+    the last always): a label per month of a ten-year history is unreadable,
+    and laying out a hundred rotated labels costs seconds.
+    """
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(max(5.0, 0.32 * len(cadence) + 2), 3.2))
+    figure, axes = plt.subplots(figsize=(min(12.0, max(5.0, 0.12 * len(cadence) + 3)), 3.2))
     months = list(cadence["month"])
-    axes.bar(months, cadence["releases"], label="stable", color="#1f77b4")
-    axes.bar(months, cadence["prereleases"], bottom=cadence["releases"], label="prereleases", color="#aec7e8")
+    edges = [index - 0.5 for index in range(len(months) + 1)]  # month i spans i - 0.5 .. i + 0.5
+    # Two filled step outlines rather than a bar per month: one artist each, drawn several times faster.
+    axes.stairs(cadence["releases"] + cadence["prereleases"], edges, fill=True, label="prereleases",
+                color="#aec7e8")
+    axes.stairs(cadence["releases"], edges, fill=True, label="stable", color="#1f77b4")
+    step = max(1, -(-len(months) // labels))
+    shown = sorted(set(range(0, len(months), step)) | ({len(months) - 1} if months else set()))
+    axes.set_xticks(shown, labels=[months[i] for i in shown], rotation=90, fontsize=7)
+    axes.set_xlim(-0.6, len(months) - 0.4)
     axes.set_ylabel("releases")
     axes.set_title("Releases per month", fontsize=9)
-    axes.tick_params(axis="x", labelrotation=90, labelsize=7)
-    axes.legend(fontsize=7)
+    handles, labels = axes.get_legend_handles_labels()
+    axes.legend(handles[::-1], labels[::-1], fontsize=7)  # stable first, as stacked
     return _save(plt, figure, path)
 
 
