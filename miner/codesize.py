@@ -8,6 +8,7 @@ most directories are unchanged, and an unchanged directory costs one look-up.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections import Counter
 from typing import Iterable
@@ -37,6 +38,9 @@ LANGUAGES = {
 FILE_NAMES = {"Dockerfile": "Dockerfile", "Makefile": "Makefile", "BUILD.bazel": "Starlark"}
 
 _MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
+_LINK = pygit2.GIT_FILEMODE_LINK
+_SIZES: dict[pygit2.Oid, int] = {}
+_SIZES_KEPT = 1 << 18  # about 40 MB at most
 
 
 def rust_lines(
@@ -71,8 +75,9 @@ def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) -> 
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def language_of(name: str) -> str | None:
-    """The language of a file name, None for prose, data and the unknown."""
+    """The language of a file name, None for prose, data and the unknown (memoised: names recur at every release)."""
     if name in FILE_NAMES:
         return FILE_NAMES[name]
     return LANGUAGES.get(posixpath.splitext(name)[1].lower())
@@ -120,15 +125,15 @@ def _language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) ->
     totals: Counter[str] = Counter()
     complete = True
     for entry in tree:
-        if entry.type_str == "tree":
+        kind = entry.type_str
+        if kind == "tree":
             subtree = _load(repo, entry.id)
             complete &= subtree is not None
             totals.update(_language_bytes(repo, subtree, cache) if subtree is not None else {})
-        elif entry.type_str == "blob" and entry.filemode != pygit2.GIT_FILEMODE_LINK:
-            language = language_of(entry.name)
-            size = _size(repo, entry.id) if language else 0
+        elif kind == "blob" and (language := language_of(entry.name)) and entry.filemode != _LINK:
+            size = _size(repo, entry.id)
             complete &= size is not None
-            if language and size:
+            if size:
                 totals[language] += size
     if complete:
         cache.put(LANGUAGE_BYTES_KIND, str(tree.id), dict(totals))
@@ -136,10 +141,21 @@ def _language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) ->
 
 
 def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:
-    try:
-        return repo.odb.read_header(oid)[1]
-    except _MISSING_OBJECT:
-        return None
+    """A blob's size from its header, memoised: a changed directory re-lists its unchanged files.
+
+    Keyed by id alone, since a blob id names its content in every repository;
+    a missing blob is not remembered.
+    """
+    size = _SIZES.get(oid)
+    if size is None:
+        try:
+            size = repo.odb.read_header(oid)[1]
+        except _MISSING_OBJECT:
+            return None
+        if len(_SIZES) >= _SIZES_KEPT:
+            _SIZES.clear()
+        _SIZES[oid] = size
+    return size
 
 
 def _load(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Object | None:

@@ -57,6 +57,9 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise MinerError(f"{self.path}: not a usable miner store ({error})") from None
         self._pending: dict[tuple[str, str], str] = {}
+        self._decoded: dict[tuple[str, str], Any] = {}
+        # A first analysis finds the persistent cache empty: no need to ask it about each object.
+        self._cache_rows = self.db.execute("SELECT 1 FROM object_cache LIMIT 1").fetchone() is not None
 
     def close(self) -> None:
         self.db.close()
@@ -134,15 +137,24 @@ class Store:
     # Object cache (the miner.cache.Cache protocol) ------------------------
 
     def get(self, kind: str, key: str) -> Any | None:
-        pending = self._pending.get((kind, key))
-        if pending is not None:
-            return json.loads(pending)
-        row = self.db.execute("SELECT value FROM object_cache WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-        return json.loads(row[0]) if row else None
+        """The value under (kind, key), decoded once per run: callers treat it as read-only."""
+        found = self._decoded.get((kind, key))
+        if found is None and self._cache_rows:
+            row = self.db.execute("SELECT value FROM object_cache WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            if row is None:
+                return None
+            found = self._decoded[(kind, key)] = json.loads(row[0])
+        return found
 
     def put(self, kind: str, key: str, value: Any) -> None:
-        """Held in memory until `flush`, so a run's cache lands with its results."""
-        self._pending[(kind, key)] = json.dumps(value)
+        """Held in memory until `flush`, so a run's cache lands with its results.
+
+        What `get` returns is the value after a JSON round trip (lists for
+        tuples, text keys), whether it comes from this run or an earlier one.
+        """
+        text = json.dumps(value)
+        self._pending[(kind, key)] = text
+        self._decoded[(kind, key)] = json.loads(text)
 
     def flush(self) -> None:
         """Write the pending cache entries; call inside the run's closing transaction."""
@@ -150,6 +162,7 @@ class Store:
             "INSERT OR REPLACE INTO object_cache VALUES (?, ?, ?)",
             ((kind, key, value) for (kind, key), value in self._pending.items()),
         )
+        self._cache_rows = self._cache_rows or bool(self._pending)
         self._pending.clear()
 
     # Result tables --------------------------------------------------------
