@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable
@@ -49,6 +49,7 @@ class Analysis:
     tables: dict[str, pd.DataFrame]
     warnings: list[Warning] = field(default_factory=list)
     walked: int = 0
+    inputs: str = ""  # the fingerprint of what the tables were computed from (see `fingerprint`)
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,10 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
         inputs = fingerprint(repo, chosen_options)
         if store.fingerprint(repo_id) == inputs:
             say(f"{repo_name}: unchanged since the last analysis")
-            return _stored(store, repo_id, repo_name, chosen.line)
+            return replace(_stored(store, repo_id, repo_name, chosen.line), inputs=inputs)
         result = _mine(store, repo_id, repo, repo_name, chosen, chosen_options, say)
         store.save_tables(repo_id, result.tables, inputs)
-        return result
+        return replace(result, inputs=inputs)
     finally:
         store.close()
 
@@ -116,6 +117,9 @@ def fingerprint(repo: Repository, options: Options) -> str:
     of miner invalidates it.
     """
     digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode())
+    # "3 weeks ago" names another window tomorrow: the day it resolves to is an input too.
+    window = [None if value is None else moment(value) // 86400 for value in (options.since, options.until)]
+    digest.update(f"window={window}".encode())
     for named in (options.layers, options.capabilities, options.hosted):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())

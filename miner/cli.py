@@ -22,7 +22,7 @@ from miner.errors import MinerError
 from miner.compare import agent_tables, compare_markdown, compare_table, load_config
 from miner.layers import load_layers, purposes
 from miner.notes import DEFAULT_ORDER
-from miner.outputs import FORMATS, publish
+from miner.outputs import FORMATS, Published, publish
 from miner.paths import default_db
 from miner.regenerate import regenerate_file, store_renderer
 from miner.report import HEADINGS, render_section
@@ -137,7 +137,7 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
     if unknown:
         raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_ORDER)})")
     result = run_analysis(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
-    folder = publish(result.repo, result.tables, out, graphs, options["layers"], fmt)
+    published = publish(result.repo, result.tables, out, graphs, options["layers"], fmt, inputs=result.inputs)
     _print_json(result.tables, fmt)
     if not quiet:
         for warning in result.warnings:
@@ -145,7 +145,7 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
         if verbose:
             for row in result.tables["skipped"].itertuples():
                 _stderr.print(f"[dim]skipped {row.tag}: {row.reason}[/dim]")
-        _stderr.print(_summary_line(result, folder))
+        _stderr.print(_summary_line(result, published))
 
 
 @cli.command()
@@ -163,7 +163,7 @@ def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
         tables = store.load_tables(store.find_repo(repo))
     finally:
         store.close()
-    folder = publish(repo, tables, out, graphs, layers, fmt)
+    folder = publish(repo, tables, out, graphs, layers, fmt).folder
     _print_json(tables, fmt)
     if not quiet:
         _stderr.print(f"{repo}: wrote {folder}/")
@@ -234,12 +234,13 @@ def _print_json(tables, fmt: str) -> None:
         click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()}, indent=2))
 
 
-def _summary_line(result, folder: Path) -> str:
+def _summary_line(result, published: Published) -> str:
     releases = result.tables["releases"]
     stable = int(releases["stable"].sum())
     return (f"{result.repo}: {len(releases)} releases on line '{result.line}' ({stable} stable), "
             f"{len(result.tables['skipped'])} tags skipped, {result.walked} commits walked; "
-            f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}; wrote {folder}/")
+            f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}; "
+            + (f"wrote {published.folder}/" if published.written else f"{published.folder}/ was up to date"))
 
 
 def _fail(message: str, code: int) -> None:

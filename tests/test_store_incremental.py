@@ -1,12 +1,14 @@
 """The store: a second run re-mines nothing, new commits are walked alone, interrupted runs change nothing."""
 import shutil
+import time
 
 import pytest
 
 import miner.analysis
 from fixtures.agent_repo import GRACE
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import analyze
+from miner.analysis import Options, analyze, fingerprint
+from miner.repository import open_repository
 from miner.store import Store
 from tests.conftest import git
 
@@ -97,3 +99,14 @@ def test_name_option_renames_and_paths_find_the_repository(repo, tmp_path):
     store = Store(db)
     assert store.repos()["name"].tolist() == ["codex"]
     assert store.find_repo("codex") == store.find_repo(str(repo))
+
+
+def test_a_relative_window_is_another_input_each_day(repo, monkeypatch):
+    opened = open_repository(str(repo))
+    relative, fixed = Options(since="30 days ago"), Options(since="2025-01-01", until="2025-12-31")
+    today = fingerprint(opened, relative), fingerprint(opened, fixed)
+    assert (fingerprint(opened, relative), fingerprint(opened, fixed)) == today
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 86400)
+    assert fingerprint(opened, relative) != today[0]
+    assert fingerprint(opened, fixed) == today[1]

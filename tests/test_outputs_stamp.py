@@ -1,0 +1,53 @@
+"""An unchanged analysis leaves its published files alone; any change to them, the inputs or the options rewrites."""
+import os
+
+from miner.analysis import analyze
+from miner.outputs import STAMP, publish
+from tests.test_cli_analyze import mine
+
+
+def _times(folder):
+    return {path.name: path.stat().st_mtime_ns for path in folder.iterdir() if path.name != STAMP}
+
+
+def test_second_publish_of_the_same_inputs_writes_nothing(agent_repo, tmp_path):
+    result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
+    out, graphs = tmp_path / "out", tmp_path / "graphs"
+    assert publish(result.repo, result.tables, out, graphs, inputs=result.inputs).written
+    before = _times(out), _times(graphs)
+    again = publish(result.repo, result.tables, out, graphs, inputs=result.inputs)
+    assert not again.written and again.folder == out
+    assert (_times(out), _times(graphs)) == before
+
+
+def test_a_deleted_or_edited_file_is_written_again(agent_repo, tmp_path):
+    result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
+    out, graphs = tmp_path / "out", tmp_path / "graphs"
+    publish(result.repo, result.tables, out, graphs, inputs=result.inputs)
+    (graphs / "authors.gexf").unlink()
+    assert publish(result.repo, result.tables, out, graphs, inputs=result.inputs).written
+    assert (graphs / "authors.gexf").exists()
+    report = out / "report.md"
+    report.write_text(report.read_text() + "my note\n")
+    assert publish(result.repo, result.tables, out, graphs, inputs=result.inputs).written
+    assert "my note" not in report.read_text()
+
+
+def test_other_inputs_or_options_write_again(agent_repo, tmp_path):
+    result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
+    out, graphs = tmp_path / "out", tmp_path / "graphs"
+    publish(result.repo, result.tables, out, graphs, inputs=result.inputs)
+    assert publish(result.repo, result.tables, out, graphs, inputs="other").written
+    assert publish(result.repo, result.tables, out, graphs, fmt="json", inputs="other").written
+    assert (out / "releases.json").exists()
+    assert publish(result.repo, result.tables, out, graphs).written  # no inputs: nothing to compare with
+
+
+def test_cli_says_when_the_files_were_up_to_date(agent_repo, tmp_path):
+    args = ["analyze", agent_repo, "--out", tmp_path / "out", "--graphs", tmp_path / "g", "--db", tmp_path / "s.sqlite"]
+    first, second = mine(*args), mine(*args)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert f"wrote {tmp_path / 'out'}/" in first.stderr
+    assert f"{tmp_path / 'out'}/ was up to date" in second.stderr
+    os.remove(tmp_path / "out" / "cadence.png")
+    assert "wrote" in mine(*args).stderr and (tmp_path / "out" / "cadence.png").exists()
