@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from miner.capabilities import SUMMARY_COLUMNS, ReleaseText, evolution, load_catalog, mentions
+from miner.cache import MemoryCache
+from miner.capabilities import SUMMARY_COLUMNS, ReleaseText, cached_mentions, evolution, load_catalog, mentions
 from miner.errors import MinerError
 
 # (capability, a realistic line that mentions it, a realistic line that must not count)
@@ -204,3 +205,25 @@ def test_evolution_can_count_prereleases_too(catalog):
     assert rows.loc["App-server", "first_release"] == "rust-v0.44.0-alpha.1"
     assert rows.loc["App-server", "releases_mentioning"] == 3
     assert len(matrix) == 5
+
+
+class CountingCache(MemoryCache):
+    def __init__(self):
+        super().__init__()
+        self.puts = 0
+
+    def put(self, kind, key, value):
+        self.puts += 1
+        super().put(kind, key, value)
+
+
+def test_cached_mentions_equal_mentions_and_are_computed_once_per_text_and_catalog(catalog):
+    texts = [example[1] for example in EXAMPLES] + [None, "", EXAMPLES[0][1]]
+    cache = CountingCache()
+    assert cached_mentions(catalog, texts, cache) == [mentions(catalog, text) for text in texts]
+    assert cache.puts == len(EXAMPLES) + 1  # None and "" are one text; the repeated line is a hit
+    cached_mentions(catalog, texts, cache)
+    assert cache.puts == len(EXAMPLES) + 1
+    fewer = [c for c in catalog if c.name != "MCP"]
+    assert cached_mentions(fewer, texts[:1], cache) == [mentions(fewer, texts[0])]
+    assert cache.puts == len(EXAMPLES) + 2
