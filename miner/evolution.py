@@ -22,13 +22,12 @@ import pygit2
 
 from miner import notes as sources
 from miner.cache import Cache
-from miner.capabilities import Capability, ReleaseText, evolution, mentions
+from miner.capabilities import Capability, ReleaseText, cached_mentions, evolution
 from miner.errors import Warning
 from miner.history import SAFE_GIT, Commit
 from miner.releases import Release
 from miner.versions import parse_version
 
-HEADING_VERSIONS_KIND = "changelog-heading-versions-v1"
 _HEADING_VERSION = re.compile(rf"^#{{1,6}}\s*\[?(?:[^\s\d\[]*?[-_/ ])?[vV]?({sources.VERSION})\b", re.MULTILINE)
 NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "out_of_order", "source", "prs", "range_prs",
                  "text"]
@@ -62,12 +61,12 @@ def evolution_tables(git: pygit2.Repository, repo_name: str, releases: tuple[Rel
     rows = [_release_notes(git, release, ranges, commits, sections, hosted, options, warnings, is_bot)
             for release in releases]
     if options.untagged:
-        rows += _untagged(sections, {str(r.version) for r in releases}, git, cache)
+        rows += _untagged(sections, {str(r.version) for r in releases}, git)
     notes = pd.DataFrame(sorted(rows, key=lambda row: parse_version(row["version"]).sort_key), columns=NOTES_COLUMNS)
     # A release tagged out of version order (an old version tagged months late) would claim in
     # version order what its notes only said much later: it is not counted.
     counted = notes[~notes["out_of_order"] & (notes["stable"] | options.count_all)]
-    found = [mentions(options.catalog, text) for text in counted["text"]]
+    found = cached_mentions(options.catalog, counted["text"], cache)
     texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in counted.itertuples()]
     summary, matrix = evolution(options.catalog, texts, count_all=True, found=found)
     warnings = list(dict.fromkeys(replace(w, repo=repo_name) for w in warnings))
@@ -147,14 +146,14 @@ def _release_notes(git, release: Release, ranges, commits, sections, hosted, opt
             "prs": _prs(chosen.prs) if chosen else "", "range_prs": _prs(range_prs), "text": chosen.text if chosen else ""}
 
 
-def _untagged(sections: dict[str, sources.Section], tagged: set[str], git: pygit2.Repository, cache: Cache) -> list[dict]:
+def _untagged(sections: dict[str, sources.Section], tagged: set[str], git: pygit2.Repository) -> list[dict]:
     """Changelog versions without a tag, kept as releases of their own (published, just not tagged here).
 
     A section without a date in its heading is dated by the commit that first
     wrote its heading into the changelog: the nearest the history knows.
     """
     untagged = {v: s for v, s in sections.items() if parse_version(v) is not None and v not in tagged}
-    written = {path: _first_written(git, path, cache) for path in {s.path for s in untagged.values() if not s.date}}
+    written = {path: _first_written(git, path) for path in {s.path for s in untagged.values() if not s.date}}
     rows = []
     for version, section in untagged.items():
         date = section.date or written.get(section.path, {}).get(version, "")
@@ -164,37 +163,26 @@ def _untagged(sections: dict[str, sources.Section], tagged: set[str], git: pygit
     return rows
 
 
-def _first_written(git: pygit2.Repository, path: str, cache: Cache) -> dict[str, str]:
-    """Version -> committer date (ISO) of the first commit on HEAD whose `path` has a heading for it.
+def _first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
+    """Version -> committer date (ISO) of the first commit on HEAD that added a heading for it to `path`.
 
-    Each revision of the file is scanned for headings only (cached by blob
-    id), not split into sections: a changelog rewritten at every release has
-    hundreds of revisions.
+    One `git log -p -m` of the file, oldest first, whose added heading lines
+    are read: the first commit adding a heading is the first revision holding
+    it (`-m`: a merge that resolved the changelog by hand adds lines too).
+    Measured on claude-code's changelog (414 revisions), that is 0.2 s against
+    1.5 s for scanning every revision's whole text.
     """
-    log = subprocess.run(["git", *SAFE_GIT, "--git-dir", git.path, "log", "--reverse", "--no-renames",
-                          "--format=%H %cI", "HEAD", "--", path], capture_output=True, text=True)
+    log = subprocess.run(["git", *SAFE_GIT, "--git-dir", git.path, "log", "--reverse", "--no-renames", "--patch", "-m",
+                          "--unified=0", "--no-ext-diff", "--no-textconv", "--format=%x1e%H %cI", "HEAD", "--", path],
+                         capture_output=True)
     first: dict[str, str] = {}
-    for line in log.stdout.splitlines():
-        sha, date = line.split(" ", 1)
-        for version in _heading_versions(git, sha, path, cache):
-            first.setdefault(version, date)
+    for record in log.stdout.decode("utf-8", errors="replace").split("\x1e")[1:]:
+        header, _, diff = record.partition("\n")
+        date = header.partition(" ")[2]
+        added = "\n".join(line[1:] for line in diff.splitlines() if line.startswith("+#"))
+        for match in _HEADING_VERSION.finditer(added):
+            first.setdefault(match.group(1), date)
     return first
-
-
-def _heading_versions(git: pygit2.Repository, sha: str, path: str, cache: Cache) -> list[str]:
-    try:
-        blob_id = str(git[sha].tree[path].id)
-    except (KeyError, ValueError, pygit2.GitError):
-        return []
-    versions = cache.get(HEADING_VERSIONS_KIND, blob_id)
-    if versions is None:
-        try:
-            text = git[blob_id].data.decode("utf-8", errors="replace")
-        except (KeyError, ValueError, pygit2.GitError):
-            return []
-        versions = list(dict.fromkeys(m.group(1) for m in _HEADING_VERSION.finditer(text)))
-        cache.put(HEADING_VERSIONS_KIND, blob_id, versions)
-    return versions
 
 
 def _coverage(notes: pd.DataFrame, order) -> pd.DataFrame:

@@ -1,8 +1,11 @@
 """Notes, capabilities and inflections as `mine analyze` computes them on the agent fixture."""
+import pygit2
 import pytest
 
 from fixtures.agent_repo import CHANGES
+from fixtures.gitbuilder import RepoBuilder
 from miner.analysis import analyze
+from miner.evolution import _first_written
 from tests.conftest import git
 
 
@@ -66,3 +69,26 @@ def test_an_untagged_changelog_version_is_dated_by_the_commit_that_wrote_its_hea
     written = git(agent_repo, "log", "--reverse", "-S## 0.3.0", "--format=%cI", "HEAD", "--", "CHANGELOG.md")
     row = tables["notes"].set_index("version").loc["0.3.0"]
     assert row["date"] == written.splitlines()[0]
+
+
+def test_heading_first_written_by_a_merge_is_dated_by_the_merge(tmp_path):
+    """The oracle is the definition: the first revision of the file on HEAD, in git's order, that holds the heading."""
+    builder = RepoBuilder(tmp_path / "repo.git", bare=True)
+    base = builder.commit("start", {"CHANGELOG.md": "# Changelog\n\n## 1.0.0\n- first\n"}, when="2025-01-01T10:00:00+00:00")
+    side = builder.commit("side", {"CHANGELOG.md": "# Changelog\n\n## 1.0.1\n- fix\n\n## 1.0.0\n- first\n"},
+                          when="2025-01-02T10:00:00+00:00", parents=[base], branch="side")
+    main = builder.commit("main", {"CHANGELOG.md": "# Changelog\n\n## 1.1.0\n- feature\n\n## 1.0.0\n- first\n"},
+                          when="2025-01-03T10:00:00+00:00", parents=[base])
+    builder.commit("merge, changelog resolved by hand",
+                   {"CHANGELOG.md": "# Changelog\n\n## 1.1.1\n- both\n\n## 1.1.0\n- feature\n\n## 1.0.1\n- fix\n"
+                                    "\n## 1.0.0\n- first\n"},
+                   when="2025-01-04T10:00:00+00:00", parents=[main, side])
+    repo = tmp_path / "repo.git"
+    expected = {}
+    for line in git(repo, "log", "--reverse", "--format=%H %cI", "HEAD", "--", "CHANGELOG.md").splitlines():
+        sha, date = line.split()
+        for version in ("1.0.0", "1.0.1", "1.1.0", "1.1.1"):
+            if f"## {version}\n" in git(repo, "show", f"{sha}:CHANGELOG.md"):
+                expected.setdefault(version, date)
+    assert _first_written(pygit2.Repository(str(repo)), "CHANGELOG.md") == expected
+    assert expected["1.1.1"] == "2025-01-04T10:00:00+00:00"
