@@ -92,12 +92,13 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
     saves recomputing the release ranges when the caller has them: on 600
     releases they cost more than the rest.
     """
-    parents, seen = {}, []
+    parents: dict[str, tuple[str, ...]] = {}
+    seen: Counter = Counter()  # counted as they come: memory grows with identities, not commits
     for commit in store.commits(repo_id):
         parents[commit.sha] = commit.parents
         if resolver is None:
-            seen.append((commit.author_name, commit.author_email))
-            seen += coauthor_pairs(commit) if commit.coauthors else ()
+            seen[(commit.author_name, commit.author_email)] += 1
+            seen.update(coauthor_pairs(commit) if commit.coauthors else ())
     resolver = resolver or IdentityResolver(git, seen=seen)
     release_of = releases_of_commits(tables["releases"], parents, ranges)
     del parents, seen
@@ -107,10 +108,10 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
 
 def resolver_for(git: pygit2.Repository, commits: Iterable[Commit]) -> IdentityResolver:
     """An identity resolver that knows every author and co-author of `commits`."""
-    seen = []
+    seen: Counter = Counter()
     for commit in commits:
-        seen.append((commit.author_name, commit.author_email))
-        seen += coauthor_pairs(commit)
+        seen[(commit.author_name, commit.author_email)] += 1
+        seen.update(coauthor_pairs(commit) if commit.coauthors else ())
     return IdentityResolver(git, seen=seen)
 
 

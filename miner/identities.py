@@ -180,9 +180,10 @@ class Mailmap:
 class IdentityResolver:
     """Resolves raw (name, e-mail) pairs of one repository to canonical identities.
 
-    `seen` is every (name, e-mail) the history shows, one per appearance (the
-    counts pick each identity's display name and e-mail); by default the
-    resolver collects authors and co-authors from all refs of `repo` itself.
+    `seen` is every (name, e-mail) the history shows, one per appearance, or
+    a Counter of them (the counts pick each identity's display name and
+    e-mail); by default the resolver collects authors and co-authors from all
+    refs of `repo` itself.
     Pairs not in `seen` still resolve: to the identity they share an e-mail,
     login or name with, or to a new one.
     """
