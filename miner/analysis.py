@@ -27,7 +27,7 @@ from miner.graphs import graph_facts, release_graph
 from miner.history import Commit, HistoryError, walk, walk_objects
 from miner.contributors import (contributor_tables, history_boundaries, moment, releases_of_commits,
                                resolver_for)
-from miner.identities import IdentityResolver
+from miner.identities import Catalog, IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
 from miner.paths import default_db
@@ -63,7 +63,9 @@ class Options:
     ranks the notes sources; `count_all` counts prereleases in the capability
     table; `untagged` keeps changelog versions that have no tag; `arc` is the
     number of stable releases in the latest arc; `since`/`until` bound the
-    contributor tables in time (dates, as `git log --since/--until` takes them).
+    contributor tables in time (dates, as `git log --since/--until` takes them);
+    `bots` names a bot and agent catalog replacing miner's own, and
+    `join_names=False` stops joining one name's several e-mails into one person.
     """
 
     line: str | None = None
@@ -81,6 +83,8 @@ class Options:
     arc: int = 4
     since: str | None = None
     until: str | None = None
+    bots: str | None = None
+    join_names: bool = True
 
 
 def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
@@ -120,7 +124,7 @@ def fingerprint(repo: Repository, options: Options) -> str:
     # "3 weeks ago" names another window tomorrow: the day it resolves to is an input too.
     window = [None if value is None else moment(value) // 86400 for value in (options.since, options.until)]
     digest.update(f"window={window}".encode())
-    for named in (options.layers, options.capabilities, options.hosted):
+    for named in (options.layers, options.capabilities, options.hosted, options.bots):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
     package = resources.files("miner")
@@ -157,7 +161,7 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     ranges = commit_ranges(chosen.releases, parents, incomplete)
     warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
                          tag=tag) for tag in sorted(incomplete)]
-    resolver = resolver_for(repo.git, commits.values())
+    resolver = resolver_for(repo.git, commits.values(), Catalog.load(options.bots), options.join_names)
     tables = _timeline_tables(chosen, ranges, commits, resolver, incomplete)
     say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
     crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store,
@@ -206,6 +210,8 @@ def _stored(store: Store, repo_id: int, repo_name: str, line: str) -> Analysis:
 
 def _check_options(options: Options) -> None:
     """Bad option values as one-line errors before any mining starts."""
+    if options.bots is not None:
+        Catalog.load(options.bots)
     if options.tags is not None:
         try:
             re.compile(options.tags)

@@ -125,6 +125,10 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--all-releases", "count_all", is_flag=True, help="Count prereleases in the capability table too.")
 @click.option("--tagged-only", is_flag=True, help="Ignore changelog versions that have no tag.")
 @click.option("--arc", default=4, show_default=True, type=click.IntRange(min=1), help="Stable releases in the latest arc.")
+@click.option("--bots", type=click.Path(dir_okay=False, exists=True),
+              help="Bot and agent catalog TOML (default: miner's own, miner/data/bots.toml).")
+@click.option("--no-join-names", "join_names", flag_value=False, default=True,
+              help="Keep one name under several e-mails as several people (joined by default).")
 @click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
 @click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since).")
 @QUIET

@@ -44,7 +44,7 @@ import pygit2
 
 from miner.errors import MinerError
 from miner.history import Commit
-from miner.identities import AGENT, BOT, PERSON, Identity, IdentityResolver, co_authors
+from miner.identities import AGENT, BOT, PERSON, Catalog, Identity, IdentityResolver, co_authors
 from miner.releases import commit_ranges
 from miner.store import Store
 
@@ -106,13 +106,18 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
                               since=since, until=until, boundaries=history_boundaries(git.path))
 
 
-def resolver_for(git: pygit2.Repository, commits: Iterable[Commit]) -> IdentityResolver:
-    """An identity resolver that knows every author and co-author of `commits`."""
+def resolver_for(git: pygit2.Repository, commits: Iterable[Commit], catalog: Catalog | None = None,
+                 join_names: bool = True) -> IdentityResolver:
+    """An identity resolver that knows every author and co-author of `commits`.
+
+    `catalog` lists bots and agents (default: miner's own); `join_names=False`
+    keeps one name under several e-mails as several people.
+    """
     seen: Counter = Counter()
     for commit in commits:
         seen[(commit.author_name, commit.author_email)] += 1
         seen.update(coauthor_pairs(commit) if commit.coauthors else ())
-    return IdentityResolver(git, seen=seen)
+    return IdentityResolver(git, seen=seen, catalog=catalog, join_names=join_names)
 
 
 def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]],

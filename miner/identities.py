@@ -27,6 +27,7 @@ import pygit2
 
 from miner.cache import Cache
 from miner.catalog import read_toml
+from miner.errors import MinerError
 
 PERSON, BOT, AGENT = "person", "bot", "agent"
 
@@ -93,13 +94,13 @@ class Catalog:
     """Bots, agents and generic names, as listed in a bots.toml file."""
 
     def __init__(self, data: dict):
-        generic = data.get("generic", {})
-        self.generic_names = frozenset(normal_name(n) for n in generic.get("names", []))
-        self.generic_emails = frozenset(e.lower() for e in generic.get("emails", []))
+        generic = _table(data, "generic")
+        self.generic_names = frozenset(normal_name(n) for n in _strings(generic, "names", "[generic]"))
+        self.generic_emails = frozenset(e.lower() for e in _strings(generic, "emails", "[generic]"))
         self.entries = tuple(
             _entry(entry_id, fields, kind)
             for kind, table in ((AGENT, "agents"), (BOT, "bots"))
-            for entry_id, fields in data.get(table, {}).items()
+            for entry_id, fields in _table(data, table).items()
         )
         self._by_email = _index(self.entries, "emails")
         self._by_name = _index(self.entries, "names")
@@ -111,7 +112,11 @@ class Catalog:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Catalog:
         """The catalog at `path`, or the one shipped with miner."""
-        return cls(read_toml(path, "bots.toml", "bot and agent catalog")[2])
+        origin, _, data = read_toml(path, "bots.toml", "bot and agent catalog")
+        try:
+            return cls(data)
+        except ValueError as error:
+            raise MinerError(f"{origin}: {error}") from None
 
     def match(self, name: str, email: str, login: str) -> CatalogEntry | None:
         """The bot or agent a pair belongs to; agents win over bots."""
@@ -459,15 +464,37 @@ def _most_common(counts: Counter) -> str:
 
 
 def _entry(entry_id: str, fields: dict, kind: str) -> CatalogEntry:
+    """One catalog entry; a ValueError naming it when a field has the wrong shape or a pattern does not compile."""
+    where = f"[{'agents' if kind == AGENT else 'bots'}.{entry_id}]"
+    if not isinstance(fields, dict):
+        raise ValueError(f"{where} is not a table")
+    try:
+        patterns = tuple(re.compile(p, re.IGNORECASE) for p in _strings(fields, "name_patterns", where))
+    except re.error as error:
+        raise ValueError(f"{where} bad regular expression {error.pattern!r}: {error}") from None
     return CatalogEntry(
         id=entry_id,
-        name=fields.get("name", entry_id),
+        name=str(fields.get("name", entry_id)),
         kind=kind,
-        emails=frozenset(e.lower() for e in fields.get("emails", [])),
-        names=frozenset(normal_name(n) for n in fields.get("names", [])),
-        logins=frozenset(login.lower() for login in fields.get("logins", [])),
-        name_patterns=tuple(re.compile(p, re.IGNORECASE) for p in fields.get("name_patterns", [])),
+        emails=frozenset(e.lower() for e in _strings(fields, "emails", where)),
+        names=frozenset(normal_name(n) for n in _strings(fields, "names", where)),
+        logins=frozenset(login.lower() for login in _strings(fields, "logins", where)),
+        name_patterns=patterns,
     )
+
+
+def _table(data: dict, name: str) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ValueError(f"[{name}] must be a table")
+    return value
+
+
+def _strings(fields: dict, key: str, where: str) -> list[str]:
+    value = fields.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{where} {key} must be a list of strings")
+    return value
 
 
 def _index(entries: tuple[CatalogEntry, ...], attribute: str) -> dict[str, CatalogEntry]:
