@@ -25,8 +25,8 @@ from miner.errors import MinerError, Warning
 from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
 from miner.graphs import graph_facts, release_graph
 from miner.history import Commit, HistoryError, walk, walk_objects
-from miner.contributors import (contributor_tables, history_boundaries, moment, releases_of_commits,
-                               resolver_for)
+from miner.contributors import (contributor_tables, history_boundaries, moment, previous_releases,
+                               releases_of_commits, resolver_for)
 from miner.identities import Catalog, IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
@@ -182,7 +182,8 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     release_of = releases_of_commits(tables["releases"], parents, ranges)
     tables |= contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
                                  since=options.since, until=options.until,
-                                 boundaries=history_boundaries(repo.git.path))
+                                 boundaries=history_boundaries(repo.git.path),
+                                 previous=previous_releases(tables["releases"]))
     warnings += problems + notes_problems
     tables["warnings"] = _warnings_table(warnings)
     return Analysis(repo_name, chosen.line, tables, warnings, walked)

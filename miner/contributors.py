@@ -84,7 +84,7 @@ class Place(NamedTuple):
 def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
                             since=None, until=None, ranges: dict[str, set[str]] | None = None,
                             resolver: IdentityResolver | None = None) -> dict[str, pd.DataFrame]:
-    """The contributor tables of an analysed repository: the call `miner.analysis` makes.
+    """The contributor tables of an analysed repository, from the store alone (`miner.analysis` makes the same).
 
     Two passes over the stored commits: one without file lists for the release
     of each commit (and the identity resolver, unless `resolver` is given),
@@ -103,7 +103,8 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
     release_of = releases_of_commits(tables["releases"], parents, ranges)
     del parents, seen
     return contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
-                              since=since, until=until, boundaries=history_boundaries(git.path))
+                              since=since, until=until, boundaries=history_boundaries(git.path),
+                              previous=previous_releases(tables["releases"]))
 
 
 def resolver_for(git: pygit2.Repository, commits: Iterable[Commit], catalog: Catalog | None = None,
@@ -157,6 +158,7 @@ def contributor_tables(
     until=None,
     boundaries: frozenset[str] | set[str] = frozenset(),
     huge: int = HUGE_COMMIT,
+    previous: dict[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Attribute a stream of commits and return the contributor tables.
 
@@ -164,14 +166,22 @@ def contributor_tables(
     inclusive) select commits by committer date, as `git log --since/--until`
     does.  `boundaries` are shallow or grafted commits (`history_boundaries`):
     their file lists are the whole tree, not their work, so they are not
-    attributed.  Tables: contributors, author_layers, specialization,
-    crate_ownership, release_contributors, release_layers, agent_work,
-    attribution_issues.
+    attributed.  `previous` (`previous_releases`) names the release before
+    each, whose layout places paths the release's own crates no longer hold.
+    Tables: contributors, author_layers, specialization, crate_ownership,
+    release_contributors, release_layers, agent_work, attribution_issues.
     """
-    tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until), set(boundaries), huge)
+    tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until), set(boundaries), huge,
+                   previous or {})
     for commit in commits:
         tally.add(commit)
     return tally.tables()
+
+
+def previous_releases(releases: pd.DataFrame) -> dict[str, str]:
+    """Release -> the release before it (the releases table's `previous`), for `contributor_tables`."""
+    return {str(tag): before for tag, before in zip(releases["tag"], releases["previous"])
+            if isinstance(before, str) and before}
 
 
 def history_boundaries(git_dir: str | Path) -> frozenset[str]:
@@ -231,24 +241,50 @@ class CrateMap:
         self._layout = {release: layouts.setdefault(self._layout_key(release), release)
                         for release in set(self._crates) | set(self._workspaces)}
         self._memo: dict[tuple[str, str, str], Place] = {}
-        self._by_path: dict[str, dict[str, Place]] = {}
+        self._by_path: dict[tuple[str, str], dict[str, Place]] = {}
 
     def place(self, release: str, path: str) -> Place:
         """The crate holding `path` at `release`, else its bucket."""
         (found,) = self.count(release, (path,))
         return found
 
-    def count(self, release: str, paths: Iterable[str]) -> dict[Place, int]:
-        """How many of `paths` each place holds at `release`: one look-up per path the layout has not seen."""
+    def count(self, release: str, paths: Iterable[str], before: str | None = None) -> dict[Place, int]:
+        """How many of `paths` each place holds at `release`: one look-up per path the layouts have not seen.
+
+        `before` is the release whose layout held when the commit's range
+        began: a path no member crate holds at `release` goes to the member
+        crate that held it then, so work done before a crate moved (ripgrep's
+        `globset/` to `crates/globset/` within 12.0.0), or on a crate the
+        release removed, stays with that crate instead of the root.
+        """
         layout = self._layout.get(release, "")  # a release with no crates has the empty layout
-        known = self._by_path.setdefault(layout, {})
+        earlier = self._layout.get(before, "") if before else layout
+        known = self._by_path.setdefault((layout, earlier), {})
         counts: dict[Place, int] = {}
         for path in paths:
             found = known.get(path)
             if found is None:
-                found = known[path] = self._place(layout, path)
+                found = known[path] = self._place_between(layout, earlier, path)
             counts[found] = counts.get(found, 0) + 1
         return counts
+
+    def _place_between(self, layout: str, earlier: str, path: str) -> Place:
+        directory = path.rpartition("/")[0]
+        if earlier != layout and self._member(layout, directory) is None:
+            moved = self._member(earlier, directory)
+            if moved is not None:
+                return moved
+        return self._place(layout, path)
+
+    def _member(self, layout: str, directory: str) -> Place | None:
+        """The deepest crate other than a root package whose directory holds `directory`."""
+        crates = self._crates.get(layout, {})
+        parts = directory.split("/") if directory else []
+        for depth in range(len(parts), 0, -1):
+            found = crates.get("/".join(parts[:depth]))
+            if found is not None:
+                return found
+        return None
 
     def _place(self, layout: str, path: str) -> Place:
         directory, _, name = path.rpartition("/")
@@ -263,12 +299,11 @@ class CrateMap:
         return (tuple(sorted(self._crates.get(release, {}).items())), tuple(sorted(self._workspaces.get(release, ()))))
 
     def _lookup(self, release: str, directory: str, file_bucket: str) -> Place:
+        member = self._member(release, directory)
+        if member is not None:
+            return member
         crates = self._crates.get(release, {})
         parts = directory.split("/") if directory else []
-        for depth in range(len(parts), 0, -1):
-            found = crates.get("/".join(parts[:depth]))
-            if found is not None:
-                return found
         bucket = _bucket(parts, file_bucket)
         if bucket is not None:
             return bucket
@@ -307,8 +342,8 @@ class _Tally:
     """Counters filled commit by commit; `tables()` turns them into DataFrames."""
 
     def __init__(self, places: CrateMap, release_of: dict[str, str], resolver: IdentityResolver,
-                 since: int | None, until: int | None, boundaries: set[str], huge: int):
-        self.places, self.release_of, self.resolver = places, release_of, resolver
+                 since: int | None, until: int | None, boundaries: set[str], huge: int, previous: dict[str, str]):
+        self.places, self.release_of, self.resolver, self.previous = places, release_of, resolver, previous
         self.since, self.until, self.boundaries, self.huge = since, until, boundaries, huge
         self.who: dict[str, Identity] = {}
         self.crates: dict[tuple, list[int]] = {}
@@ -362,7 +397,7 @@ class _Tally:
             return {}
         if len(commit.files) >= self.huge:
             self._issue(f"huge commit ({self.huge}+ files)", commit)
-        return self.places.count(release, commit.files)
+        return self.places.count(release, commit.files, self.previous.get(release))
 
     def _credit(self, release: str, who: Identity, co: bool, touched: dict[Place, int],
                 per_layer: dict[str, int]) -> None:

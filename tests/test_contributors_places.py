@@ -1,7 +1,12 @@
 """Paths go to the crate holding them at the commit's release, else to a named bucket."""
+from collections import Counter
+
 import pandas as pd
 import pytest
 
+from fixtures.gitbuilder import RepoBuilder
+from fixtures.people import GRACE
+from miner.analysis import analyze
 from miner.contributors import CrateMap, Place, releases_of_commits
 from tests.conftest import git
 
@@ -38,6 +43,42 @@ CRATES = pd.DataFrame(
 ])
 def test_place_of_path(release, path, crate, layer):
     assert CrateMap(CRATES).place(release, path) == Place(crate, layer)
+
+
+@pytest.mark.parametrize("path, crate", [
+    ("rs/sandbox/src/lib.rs", "fx-sandbox"),        # worked on before the crate moved within v2's cycle
+    ("rs/linux-sandbox/src/lib.rs", "fx-sandbox"),  # and after
+    ("rs/core/src/lib.rs", "fx-core"),
+    ("rs/Cargo.lock", "(workspace)"),               # held by no crate at either release: v2's buckets
+])
+def test_a_path_no_crate_holds_at_the_release_goes_to_the_crate_that_held_it_before(path, crate):
+    [(place, files)] = CrateMap(CRATES).count("v2", [path], before="v1").items()
+    assert (place.crate, files) == (crate, 1)
+
+
+def test_a_move_within_a_release_cycle_keeps_the_work_in_its_crate(tmp_path):
+    """ripgrep moved `globset/` to `crates/globset/` within 12.0.0: earlier commits stay with globset (git as oracle)."""
+    builder = RepoBuilder(tmp_path / "repo.git", bare=True)
+    manifest = '[package]\nname = "{}"\nversion = "0.1.0"\n'
+    builder.commit("start", {"Cargo.toml": manifest.format("tool") + '[workspace]\nmembers = ["globset"]\n',
+                             "src/main.rs": "fn main() {}\n", "globset/Cargo.toml": manifest.format("globset"),
+                             "globset/src/lib.rs": "// v1\n"}, when="2025-01-01T10:00:00+00:00")
+    builder.tag("1.0.0", builder.repo.head.target)
+    builder.commit("globset: faster", {"globset/src/lib.rs": "// v2\n"}, when="2025-01-02T10:00:00+00:00",
+                   author=GRACE)
+    builder.commit("move crates under crates/", {
+        "Cargo.toml": manifest.format("tool") + '[workspace]\nmembers = ["crates/globset"]\n',
+        "globset/Cargo.toml": None, "globset/src/lib.rs": None, "crates/globset/Cargo.toml": manifest.format("globset"),
+        "crates/globset/src/lib.rs": "// v2\n"}, when="2025-01-03T10:00:00+00:00")
+    builder.commit("globset: fix", {"crates/globset/src/lib.rs": "// v3\n"}, when="2025-01-04T10:00:00+00:00",
+                   author=GRACE)
+    builder.tag("2.0.0", builder.repo.head.target)
+    tables = analyze(str(tmp_path / "repo.git"), db=tmp_path / "s.sqlite").tables
+    rows = tables["contributors"]
+    credited = dict(zip(rows[rows["crate"] == "globset"]["name"], rows[rows["crate"] == "globset"]["commits"]))
+    expected = Counter(git(tmp_path / "repo.git", "log", "--no-merges", "--format=%aN", "2.0.0", "--",
+                           "globset", "crates/globset").splitlines())
+    assert credited == dict(expected) == {"Grace Hopper": 2, "Ada Lovelace": 2}
 
 
 def test_commits_belong_to_the_earliest_release_whose_range_holds_them(agent_repo):
