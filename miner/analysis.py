@@ -218,8 +218,9 @@ def _check_options(options: Options) -> None:
             re.compile(options.tags)
         except re.error as error:
             raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
-    for value in (options.since, options.until):
-        moment(value)
+    since, until = moment(options.since), moment(options.until, end_of_day=True)
+    if since is not None and until is not None and since > until:
+        raise MinerError(f"--since {options.since} is after --until {options.until}: the window holds no commit")
     if options.arc < 1:
         raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
 

@@ -130,7 +130,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--no-join-names", "join_names", flag_value=False, default=True,
               help="Keep one name under several e-mails as several people (joined by default).")
 @click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
-@click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since).")
+@click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since; a bare day counts whole).")
 @QUIET
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:

@@ -171,8 +171,8 @@ def contributor_tables(
     Tables: contributors, author_layers, specialization, crate_ownership,
     release_contributors, release_layers, agent_work, attribution_issues.
     """
-    tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until), set(boundaries), huge,
-                   previous or {})
+    tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until, end_of_day=True),
+                   set(boundaries), huge, previous or {})
     for commit in commits:
         tally.add(commit)
     return tally.tables()
@@ -543,11 +543,13 @@ def _bump(counters: dict[tuple, list[int]], key: tuple, co: bool, files: int) ->
         counts[2] += files
 
 
-def moment(value, now: float | None = None) -> int | None:
+def moment(value, now: float | None = None, end_of_day: bool = False) -> int | None:
     """Unix seconds from None, a number, a date, a datetime (naive = UTC), ISO 8601 text or "N days ago".
 
     Relative text takes days, weeks, months (30 days) or years (365 days);
-    anything else is a one-line MinerError, never a silent "now".
+    anything else is a one-line MinerError, never a silent "now".  A bare
+    day (`2023-11-26` or a `date`) is its first second, or with `end_of_day`
+    its last: `--until 2023-11-26` includes the 26th.
     """
     if value is None or isinstance(value, (int, float)):
         return None if value is None else int(value)
@@ -560,15 +562,17 @@ def moment(value, now: float | None = None) -> int | None:
             days = int(relative["count"]) * _UNIT_DAYS[relative["unit"]]
             return int((time.time() if now is None else now) - days * 86400)
         try:
-            value = datetime.fromisoformat(text)
+            value = date.fromisoformat(text) if _DAY.fullmatch(text) else datetime.fromisoformat(text)
         except ValueError:
             raise MinerError(f"{value!r}: not a date (give YYYY-MM-DD, an ISO 8601 time, or 'N days ago')") from None
     if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
+        day = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return int(day.timestamp()) + (86399 if end_of_day else 0)
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return int(value.timestamp())
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AGO = re.compile(r"(?P<count>\d+)\s+(?P<unit>day|week|month|year)s?\s+ago")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

@@ -1,13 +1,16 @@
 """Attribution against git itself: per-crate commits, files, co-authors and ownership from `git log`."""
 from __future__ import annotations
 
+import calendar
 import subprocess
+import time
 from collections import Counter
 
 import pytest
 
 from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo_for, mined, tables_for
 from tests.conftest import git
+from tests.test_cli_analyze import mine
 
 
 repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
@@ -119,3 +122,24 @@ def test_per_release_layers_sum_to_the_window(tables):
     assert per_release.sort_index().to_dict() == window.sort_index().to_dict()
     shares = tables["release_layers"].groupby(["release", "layer"])["share"].sum()
     assert shares.round(2).eq(1.0).all()
+
+
+def test_a_window_of_bare_days_includes_both_days_whole(repo, tmp_path):
+    days = sorted({time.strftime("%Y-%m-%d", time.gmtime(int(t)))
+                   for t in git(repo, "log", "--all", "--no-merges", "--format=%ct").split()})
+    since, until = days[1], days[-2]
+    start = calendar.timegm(time.strptime(since, "%Y-%m-%d"))
+    end = calendar.timegm(time.strptime(until, "%Y-%m-%d")) + 86399
+    window = mined(repo, tmp_path / "w.sqlite", since=since, until=until)
+    expected = Counter(who for credited, _ in git_credits(repo, f"--since=@{start}", f"--until=@{end}")
+                       for who in credited)
+    people = window["specialization"][window["specialization"]["kind"] == "person"]
+    assert dict(zip(people["name"], people["commits"])) == dict(expected)
+    last_day = git(repo, "log", "--all", "--no-merges", f"--since=@{end - 86399}", f"--until=@{end}", "--format=%H")
+    assert last_day.strip(), "the fixture has commits on the last day of the window"
+
+
+def test_a_window_that_ends_before_it_starts_is_an_error(repo, tmp_path):
+    result = mine("analyze", repo, "--since", "2025-03-02", "--until", "2025-03-01", "--db", tmp_path / "s.sqlite", "-q")
+    assert result.returncode != 0 and result.stderr.count("\n") == 1
+    assert "--since 2025-03-02 is after --until 2025-03-01" in result.stderr
