@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -50,6 +51,7 @@ class Analysis:
     warnings: list[Warning] = field(default_factory=list)
     walked: int = 0
     inputs: str = ""  # the fingerprint of what the tables were computed from (see `fingerprint`)
+    complete: bool = True  # False when part of the history was unreadable: such tables are not reused
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
             say(f"{repo_name}: unchanged since the last analysis")
             return replace(_stored(store, repo_id, repo_name, chosen.line), inputs=inputs)
         result = _mine(store, repo_id, repo, repo_name, chosen, chosen_options, say)
-        store.save_tables(repo_id, result.tables, inputs)
+        # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
+        store.save_tables(repo_id, result.tables, inputs if result.complete else "")
         return replace(result, inputs=inputs)
     finally:
         store.close()
@@ -161,6 +164,7 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     ranges = commit_ranges(chosen.releases, parents, incomplete)
     warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
                          tag=tag) for tag in sorted(incomplete)]
+    complete = not warnings  # so far only an unreadable history warns
     resolver = resolver_for(repo.git, commits.values(), Catalog.load(options.bots), options.join_names)
     tables = _timeline_tables(chosen, ranges, commits, resolver, incomplete)
     say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
@@ -186,7 +190,7 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
                                  previous=previous_releases(tables["releases"]))
     warnings += problems + notes_problems
     tables["warnings"] = _warnings_table(warnings)
-    return Analysis(repo_name, chosen.line, tables, warnings, walked)
+    return Analysis(repo_name, chosen.line, tables, warnings, walked, complete=complete)
 
 
 def _notes_options(options: Options) -> NotesOptions:
@@ -255,21 +259,26 @@ def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, wa
 
 
 def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, warnings: list[Warning]) -> int:
-    """Walk one tip alone (excluding what is stored), without file lists if its trees are damaged."""
+    """Walk one tip alone (excluding what is stored); if git cannot, read its history object by object.
+
+    A tip read object by object is not recorded as walked, so a later run
+    reads it again: a repaired repository is then mined whole.
+    """
     known = store.walked_tips(repo_id)
     try:
         return store.add_commits(repo_id, walk(repo.git_dir, [tip], known), [tip])
     except HistoryError as error:
         first = error
-    try:
-        added = store.add_commits(repo_id, walk(repo.git_dir, [tip], known, files=False), [])
-        warnings.append(Warning(repo.name, f"changed files unavailable ({first})", tag=tag))
-        return added
-    except HistoryError as error:
-        stored = {c.sha for c in store.commits(repo_id)}
-        warnings.append(Warning(repo.name, f"history partly unreadable ({error}); the readable commits are kept",
+    damage: Counter = Counter()
+    stored = {c.sha for c in store.commits(repo_id)}
+    added = store.add_commits(repo_id, walk_objects(repo.git, [tip], stored, damage), [])
+    if damage["unreadable tree"]:
+        warnings.append(Warning(repo.name, f"changed files unavailable for {damage['unreadable tree']} "
+                                           f"commit{'s' * (damage['unreadable tree'] != 1)} ({first})", tag=tag))
+    if damage["missing commit"]:
+        warnings.append(Warning(repo.name, f"history partly unreadable ({first}); the readable commits are kept",
                                 tag=tag))
-        return store.add_commits(repo_id, walk_objects(repo.git, [tip], stored), [])
+    return added
 
 
 def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit],

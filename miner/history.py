@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -80,14 +81,19 @@ def walk(git_dir: str | Path, tips: Iterable[str], exclude: Iterable[str] = (), 
         raise HistoryError(error.splitlines()[0] if error else f"git log failed in {git_dir}")
 
 
-def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str]) -> Iterator[Commit]:
+def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str],
+                 damage: Counter | None = None) -> Iterator[Commit]:
     """The readable commits reachable from `tips` and not in `stored`, read object by object.
 
-    The fallback for a history git refuses to walk because a commit object is
-    missing: every commit that can be read is yielded (without changed files),
-    and a missing one simply ends its path, its children keeping its id as a
-    parent so that the ranges that reach it are known to be incomplete.
+    The fallback for a history git refuses to walk because an object is
+    missing.  Every commit that can be read is yielded, with the paths it
+    changed, found by diffing its tree with its first parent's as git log
+    does; a commit whose trees cannot be read gets none, and only that
+    commit.  A missing commit simply ends its path, its children keeping its
+    id as a parent so that the ranges that reach it are known to be
+    incomplete.  `damage` counts "missing commit" and "unreadable tree".
     """
+    damage = Counter() if damage is None else damage
     seen, todo = set(stored), list(tips)
     while todo:
         sha = todo.pop()
@@ -97,13 +103,29 @@ def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str])
         try:
             commit = repo[sha]
         except (KeyError, ValueError, pygit2.GitError):
+            damage["missing commit"] += 1
             continue
         parents = tuple(str(p) for p in commit.parent_ids)
         todo.extend(parents)
+        files = _changed_paths(repo, commit) if len(parents) < 2 else ()
+        if files is None:
+            damage["unreadable tree"] += 1
         message = commit.message
         yield Commit(sha, parents, commit.author.name, commit.author.email, commit.author.time,
                      _offset(commit.author.offset), commit.committer.time, message.split("\n", 1)[0],
-                     tuple(_COAUTHOR.findall(message)), ())
+                     tuple(_COAUTHOR.findall(message)), files or ())
+
+
+def _changed_paths(repo: pygit2.Repository, commit: pygit2.Commit) -> tuple[str, ...] | None:
+    """Paths `commit` changed against its first parent (all of them for a root); None if a tree is unreadable."""
+    try:
+        if commit.parent_ids:
+            diff = repo.diff(repo[commit.parent_ids[0]].tree, commit.tree)
+        else:
+            diff = commit.tree.diff_to_tree(swap=True)
+        return tuple(dict.fromkeys(delta.new_file.raw_path.decode("utf-8", errors="replace") for delta in diff.deltas))
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
 
 
 def _offset(minutes: int) -> str:

@@ -37,10 +37,30 @@ def test_missing_tree_costs_a_warning_on_the_releases_that_reach_it(repo, tmp_pa
     warned = {w.tag for w in result.warnings}
     assert "rust-v0.5.0-alpha.1" in warned
     messages = {w.message.split(" (")[0] for w in result.warnings if w.tag == "rust-v0.5.0-alpha.1"}
-    assert messages == {"changed files unavailable", "tree unreadable, architecture skipped"}
+    assert messages == {"changed files unavailable for 1 commit", "tree unreadable, architecture skipped"}
     releases = result.tables["releases"].set_index("tag")
     assert releases.loc["rust-v0.5.0-alpha.1", "commits"] == int(
         git(repo, "rev-list", "--no-merges", "--count", "rust-v0.2.0..rust-v0.5.0-alpha.1"))
+
+
+def test_a_missing_tree_costs_the_file_lists_of_its_commit_only_and_a_repair_is_read(repo, agent_repo, tmp_path):
+    whole = analyze(str(agent_repo), db=tmp_path / "intact.sqlite")
+    intact = whole.tables
+    tree = git(repo, "rev-parse", "rust-v0.5.0-alpha.1^{tree}").strip()
+    saved = (repo / "objects" / tree[:2] / tree[2:]).read_bytes()
+    remove_object(repo, tree)
+    db = tmp_path / "s.sqlite"
+    damaged = analyze(str(repo), db=db).tables
+    issues = dict(zip(damaged["attribution_issues"]["issue"], damaged["attribution_issues"]["commits"]))
+    before = dict(zip(intact["attribution_issues"]["issue"], intact["attribution_issues"]["commits"]))
+    empty = "no changed files (empty commit or unreadable tree)"
+    assert issues.get(empty, 0) == before.get(empty, 0) + 1
+    assert damaged["contributors"]["commits"].sum() >= intact["contributors"]["commits"].sum() - 1
+    (repo / "objects" / tree[:2] / tree[2:]).write_bytes(saved)
+    repaired = analyze(str(repo), db=db)
+    assert repaired.warnings == whole.warnings and repaired.walked > 0
+    for name in ("contributors", "releases", "crates"):
+        assert repaired.tables[name].to_csv(index=False) == intact[name].to_csv(index=False), name
 
 
 def test_missing_commit_breaks_only_the_releases_that_contain_it(repo, tmp_path):
