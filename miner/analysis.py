@@ -139,6 +139,7 @@ def fingerprint(repo: Repository, options: Options) -> str:
         if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
             digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())
     digest.update(f"mailmap={_mailmap_id(repo)}".encode())
+    digest.update(f"boundaries={sorted(history_boundaries(repo.git.path))}".encode())  # unshallowing moves no ref
     return digest.hexdigest()
 
 
@@ -165,6 +166,10 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
                          tag=tag) for tag in sorted(incomplete)]
     complete = not warnings  # so far only an unreadable history warns
+    boundaries = history_boundaries(repo.git.path)
+    warnings += [Warning(repo_name, "range reaches a shallow or grafted boundary: its counts cover only the "
+                                    "history this repository holds", tag=release.tag)
+                 for release in chosen.releases if ranges[release.tag] & boundaries]
     resolver = resolver_for(repo.git, commits.values(), Catalog.load(options.bots), options.join_names)
     tables = _timeline_tables(chosen, ranges, commits, resolver, incomplete)
     say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
@@ -186,7 +191,7 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     release_of = releases_of_commits(tables["releases"], parents, ranges)
     tables |= contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
                                  since=options.since, until=options.until,
-                                 boundaries=history_boundaries(repo.git.path),
+                                 boundaries=boundaries,
                                  previous=previous_releases(tables["releases"]))
     warnings += problems + notes_problems
     tables["warnings"] = _warnings_table(warnings)
@@ -244,7 +249,12 @@ def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | N
 
 
 def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, warnings: list[Warning]) -> int:
-    """Walk the commits the store lacks; a tip whose history is unreadable costs a warning."""
+    """Walk the commits the store lacks; a tip whose history is unreadable costs a warning.
+
+    In a shallow or grafted repository no tip counts as walked: the history
+    behind a boundary may arrive later (`git fetch --unshallow`) under the
+    same tips, and the next run must then read it.
+    """
     known = store.walked_tips(repo_id)
     head = [str(repo.git.head.target)] if not repo.git.head_is_unborn else []
     tips = list(dict.fromkeys([r.commit for r in chosen.releases] + head))
@@ -252,7 +262,8 @@ def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, wa
     if not new:
         return 0
     try:
-        return store.add_commits(repo_id, walk(repo.git_dir, new, known), new)
+        return store.add_commits(repo_id, walk(repo.git_dir, new, known),
+                                 [] if history_boundaries(repo.git.path) else new)
     except HistoryError:
         tags = {r.commit: r.tag for r in chosen.releases}
         return sum(_walk_one(store, repo_id, repo, tip, tags.get(tip, "HEAD"), warnings) for tip in new)

@@ -49,7 +49,9 @@ def render_section(name: str, tables: dict[str, pd.DataFrame], purposes: dict[st
     """The Markdown body of one section from an analysis's tables; KeyError for an unknown name."""
     releases = tables["releases"]
     renderers = {
-        "summary": lambda: summary(releases["line"].iloc[0], releases, tables["cadence"], tables["bursts"]),
+        "summary": lambda: "\n\n".join(filter(None, [
+            summary(releases["line"].iloc[0], releases, tables["cadence"], tables["bursts"]),
+            caveats(tables.get("warnings"))])),
         "architecture": lambda: architecture(_snapshot(tables), tables, _facts(tables), purposes),
         "evolution": lambda: evolution(tables),
         "cadence": lambda: cadence_chart(tables["cadence"], today or date.today()),
@@ -113,6 +115,17 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     return "\n\n".join(lines)
 
 
+def caveats(warnings: pd.DataFrame | None, shown: int = 3) -> str:
+    """What mining met that makes some figures partial, in one paragraph (all of it is in warnings.csv)."""
+    if warnings is None or warnings.empty:
+        return ""
+    counts = warnings["message"].value_counts(sort=False)
+    ordered = sorted(counts.items(), key=lambda item: -item[1])
+    listed = "; ".join(message + (f" (x{count})" if count > 1 else "") for message, count in ordered[:shown])
+    more = f"; and {_count(len(ordered) - shown, 'other kind')}" if len(ordered) > shown else ""
+    return f"Caveats: {_count(len(warnings), 'warning')} while mining (each in warnings.csv): {listed}{more}."
+
+
 def architecture(release: str | None, tables: dict[str, pd.DataFrame], facts: dict[str, pd.DataFrame],
                  purposes: dict[str, str]) -> str:
     """Workspace, crate count, language mix, the Layer | Crates | Purpose table and graph facts at `release`."""
@@ -125,7 +138,7 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], facts: di
     workspace = at["workspace"].value_counts().index[0]
     main = at[at["workspace"] == workspace]
     counts = tables["workspaces"][tables["workspaces"]["workspace"] == workspace]
-    parts = [f"`{workspace or '(repository root)'}` is a {len(main)}-crate Rust workspace at `{release}` "
+    parts = [f"`{workspace or '(repository root)'}` is {_article(len(main))} {len(main)}-crate Rust workspace at `{release}` "
              f"({int(main['rust_lines'].sum()):,} lines of Rust); "
              f"{_growth(counts)}. Language mix: {_languages(tables['languages'], release)}.",
              markdown_table(layer_table(main, purposes))]
@@ -234,6 +247,12 @@ def _inside(path: str, root: str) -> str:
     if path == root:
         return "(root)"
     return path[len(root) + 1:] if root and path.startswith(root + "/") else path
+
+
+def _article(number: int) -> str:
+    """"a" or "an" before a number said aloud: an 8, an 11, an 18, an 80; a 1, a 100."""
+    said = str(number)
+    return "an" if said.startswith("8") or (said[:2] in ("11", "18") and len(said) % 3 == 2) else "a"
 
 
 def _count(number: int, noun: str) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from miner.analysis import analyze
+from miner.report import render_section
 from tests.conftest import git
 
 
@@ -89,3 +90,23 @@ def test_missing_commit_on_main_empties_only_the_counts_git_cannot_give(repo, tm
         else:
             assert pd.isna(row.commits) and pd.isna(row.contributors), row.tag
     assert any("unreadable" in w.message for w in result.warnings)
+
+
+def test_a_shallow_clone_warns_on_the_releases_it_cuts_and_unshallowing_is_read(agent_repo, tmp_path):
+    shallow = tmp_path / "shallow.git"
+    subprocess.run(["git", "clone", "-q", "--bare", "--no-single-branch", "--depth", "4", f"file://{agent_repo}",
+                    str(shallow)], check=True)
+    db = tmp_path / "s.sqlite"
+    result = analyze(str(shallow), db=db)
+    cut = {w.tag for w in result.warnings if "shallow or grafted boundary" in w.message}
+    boundary = set((shallow / "shallow").read_text().split())
+    expected = {row.tag for row in result.tables["releases"].itertuples()
+                if boundary & set(git(shallow, "rev-list", row.tag, *([f"^{row.previous}"] if row.previous else []))
+                                  .split())}
+    assert cut == expected and cut
+    assert "Caveats:" in render_section("summary", result.tables, {})
+    subprocess.run(["git", "--git-dir", str(shallow), "fetch", "-q", "--unshallow", "--tags", "origin"], check=True)
+    again = analyze(str(shallow), db=db)
+    assert again.walked > 0 and not any("shallow" in w.message for w in again.warnings)
+    whole = analyze(str(agent_repo), db=tmp_path / "whole.sqlite").tables["releases"]
+    assert again.tables["releases"][["tag", "commits", "contributors"]].equals(whole[["tag", "commits", "contributors"]])
