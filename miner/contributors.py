@@ -62,6 +62,7 @@ RELEASE_CONTRIBUTOR_COLUMNS = ["release", "author", "name", "kind", "crate", "la
 RELEASE_LAYER_COLUMNS = ["release", "layer", "author", "name", "commits", "share"]
 AGENT_COLUMNS = ["release", "layer", "commits", "by_people", "by_bots", "by_agents", "with_agent"]
 ISSUE_COLUMNS = ["issue", "commits", "example"]
+WINDOW_COLUMNS = ["since", "until", "commits", "first", "last"]
 
 _CI_DIRS = {".github", ".circleci", ".buildkite", ".gitlab", "ci", ".ci", ".azure-pipelines"}
 _CI_FILES = {".travis.yml", ".gitlab-ci.yml", "appveyor.yml", ".appveyor.yml", "azure-pipelines.yml",
@@ -169,7 +170,8 @@ def contributor_tables(
     attributed.  `previous` (`previous_releases`) names the release before
     each, whose layout places paths the release's own crates no longer hold.
     Tables: contributors, author_layers, specialization, crate_ownership,
-    release_contributors, release_layers, agent_work, attribution_issues.
+    release_contributors, release_layers, agent_work, attribution_issues,
+    attribution_window.
     """
     tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until, end_of_day=True),
                    set(boundaries), huge, previous or {})
@@ -352,15 +354,16 @@ class _Tally:
         self.kinds: dict[tuple, list[int]] = {}
         self.issues: Counter = Counter()
         self.examples: dict[str, str] = {}
+        self.span = (math.inf, -math.inf, 0)  # first and last committer time of the attributed commits, their count
 
     def add(self, commit: Commit) -> None:
+        if (self.since is not None and commit.commit_time < self.since) or \
+                (self.until is not None and commit.commit_time > self.until):
+            return
         if len(commit.parents) > 1:
             self._issue("merge (not attributed)", commit)
             if len(commit.parents) > 2:
                 self._issue("octopus merge (not attributed)", commit)
-            return
-        if (self.since is not None and commit.commit_time < self.since) or \
-                (self.until is not None and commit.commit_time > self.until):
             return
         release = self.release_of.get(commit.sha)
         if release is None:
@@ -369,6 +372,7 @@ class _Tally:
         touched = self._touched(commit, release)
         if not touched:
             return
+        self.span = (min(self.span[0], commit.commit_time), max(self.span[1], commit.commit_time), self.span[2] + 1)
         per_layer: dict[str, int] = {}
         for place, files in touched.items():
             per_layer[place.layer] = per_layer.get(place.layer, 0) + files
@@ -439,7 +443,19 @@ class _Tally:
             "attribution_issues": pd.DataFrame(
                 [[issue, count, self.examples[issue]] for issue, count in sorted(self.issues.items())],
                 columns=ISSUE_COLUMNS),
+            "attribution_window": self._window(),
         }
+
+    def _window(self) -> pd.DataFrame:
+        """The window asked for (`since`, `until`, empty when open) and what the attributed commits span."""
+        first, last, commits = self.span
+
+        def day(seconds) -> str:
+            return "" if seconds in (None, math.inf, -math.inf) else \
+                datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
+
+        return pd.DataFrame([[day(self.since), day(self.until), commits, day(first), day(last)]],
+                            columns=WINDOW_COLUMNS)
 
     def _release_contributors(self) -> pd.DataFrame:
         rows = sorted(([release, key, self.who[key].name, self.who[key].kind, crate, layer, *counts]
@@ -497,7 +513,7 @@ class _Tally:
             who = self.who[key]
             rows.append([key, who.name, who.kind, totals[key], top_layer, round(top / totals[key], 4),
                          _entropy(list(counts.values()), width), len(counts), len(crates[key])])
-        rows.sort(key=lambda row: (-row[3], row[0]))
+        rows.sort(key=lambda row: (-row[3], row[1].casefold(), row[0]))
         return pd.DataFrame(rows, columns=SPECIALIZATION_COLUMNS)
 
 

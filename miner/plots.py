@@ -46,7 +46,7 @@ def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFra
             if value > 0:
                 axes.text(x, y, f"{value:.0%}", ha="center", va="center", fontsize=7,
                           color="white" if value > 0.6 else "black")
-    axes.set_title("Share of commits per layer", fontsize=9)
+    axes.set_title("Share of each person's commits that touch each layer (one commit can touch several)", fontsize=9)
     figure.colorbar(image, ax=axes, fraction=0.03)
     return _save(plt, figure, path)
 

@@ -64,23 +64,43 @@ def render_section(name: str, tables: dict[str, pd.DataFrame], purposes: dict[st
 def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
     """The body of the report's "Team specializations (from commit authors)" section.
 
-    Per layer, its core contributors: the fewest people who made at least half
-    of the layer's commits (at most five), with their shares.  Then the focus
+    What was attributed (the window), then per layer its core contributors:
+    the fewest people who made at least half of the layer's credited commits
+    (at most five named, the rest summed), with their shares.  Then the focus
     of the `prolific` people with the most commits, and what agents co-wrote.
     """
     layers = tables["author_layers"]
     people = layers[layers["kind"] == PERSON]
     if people.empty:
         return "No commits by people in the analysed range."
-    parts = ["Core contributors per layer (the fewest people who made half of its commits, share of its "
-             "commits by people):", markdown_table(_core_rows(people)),
+    names = _display_names(tables["specialization"])
+    parts = [_window_sentence(tables.get("attribution_window")),
+             "Core contributors per layer: the fewest people who made half of its commits, with their shares "
+             "(a commit co-written by two people counts for both):", markdown_table(_core_rows(people, names)),
              f"Focus of the {min(prolific, int((tables['specialization']['kind'] == PERSON).sum()))} "
-             "people with the most commits (spread: normalised entropy over layers, 0 = one layer only):",
-             markdown_table(_focus_rows(tables["specialization"], prolific))]
+             "people with the most commits: the layer most of their commits touch and the share that do "
+             "(a commit touching several layers counts in each); spread is the normalised entropy over "
+             "layers, 0 = one layer only:", markdown_table(_focus_rows(tables["specialization"], prolific, names))]
     agents = _agent_sentence(tables)
     if agents:
         parts.append(agents)
-    return "\n\n".join(parts)
+    return "\n\n".join(filter(None, parts))
+
+
+def _window_sentence(window: pd.DataFrame | None) -> str:
+    if window is None or window.empty or not window["commits"].iloc[0]:
+        return ""
+    row = window.iloc[0]
+    asked = ", ".join(f"{name} {row[name]}" for name in ("since", "until") if row[name])
+    return (f"From {int(row['commits']):,} non-merge commits, {row['first']} to {row['last']}"
+            + (f" (window: {asked})." if asked else "."))
+
+
+def _display_names(specialization: pd.DataFrame) -> dict[str, str]:
+    """Author key -> name for the report; a name two people share gets the key (an e-mail) too."""
+    shared = specialization["name"].value_counts()
+    return {key: name if shared[name] == 1 else f"{name} <{key}>"
+            for key, name in zip(specialization["author"], specialization["name"])}
 
 
 def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd.DataFrame) -> str:
@@ -319,7 +339,7 @@ def _day(iso: str) -> str:
     return iso[:10]
 
 
-def _core_rows(people: pd.DataFrame) -> pd.DataFrame:
+def _core_rows(people: pd.DataFrame, names: dict[str, str], named: int = 5) -> pd.DataFrame:
     rows = []
     totals = people.groupby("layer")["commits"].sum()
     order = sorted(totals.index, key=lambda layer: (layer in BUCKETS, -totals[layer], layer))
@@ -327,18 +347,21 @@ def _core_rows(people: pd.DataFrame) -> pd.DataFrame:
         group = people[people["layer"] == layer].sort_values(["commits", "author"], ascending=[False, True])
         total, covered, core = int(totals[layer]), 0, []
         for row in group.itertuples():
-            if covered * 2 >= total or len(core) == 5:
+            if covered * 2 >= total or len(core) == named:
                 break
             covered += row.commits
-            core.append(f"{row.name} {row.commits / total:.0%}")
+            core.append(f"{names.get(row.author, row.name)} {row.commits / total:.0%}")
+        if covered * 2 < total:
+            core.append(f"{len(group) - len(core)} others {(total - covered) / total:.0%}")
         rows.append({"Layer": layer, "Commits": total, "People": len(group), "Core contributors": ", ".join(core)})
     return pd.DataFrame(rows, columns=["Layer", "Commits", "People", "Core contributors"])
 
 
-def _focus_rows(specialization: pd.DataFrame, prolific: int) -> pd.DataFrame:
+def _focus_rows(specialization: pd.DataFrame, prolific: int, names: dict[str, str]) -> pd.DataFrame:
     people = specialization[specialization["kind"] == PERSON].head(prolific)
-    rows = [{"Author": r.name, "Commits": r.commits, "Focus": r.top_layer, "Share": f"{r.top_share:.0%}",
-             "Spread": f"{r.entropy:.2f}", "Layers": r.layers} for r in people.itertuples()]
+    rows = [{"Author": names.get(r.author, r.name), "Commits": r.commits, "Focus": r.top_layer,
+             "Share": f"{r.top_share:.0%}", "Spread": f"{r.entropy:.2f}", "Layers": r.layers}
+            for r in people.itertuples()]
     return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
 
 

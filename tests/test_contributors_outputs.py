@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from fixtures.contributors import contributors_repo, mined
 from miner.analysis import analyze
+from miner.contributors import AGENT_COLUMNS, AUTHOR_LAYER_COLUMNS, SPECIALIZATION_COLUMNS
 from miner.graphs import write_author_crate_gexf
 from miner.report import team as team_markdown
 
@@ -54,3 +56,33 @@ def test_team_markdown_without_people(mined_repo):
     tables, _, _ = mined_repo
     empty = {name: frame.iloc[0:0] for name, frame in tables.items()}
     assert team_markdown(empty) == "No commits by people in the analysed range."
+
+
+def _layer_tables(counts: dict[str, int], names: dict[str, str] | None = None) -> dict:
+    """Minimal contributor tables: one layer, people with the given commits (key -> commits)."""
+    names = names or {key: key.title() for key in counts}
+    layers = pd.DataFrame([[key, names[key], "person", "Core", n, 0, n, 1.0] for key, n in counts.items()],
+                          columns=AUTHOR_LAYER_COLUMNS)
+    special = pd.DataFrame([[key, names[key], "person", n, "Core", 1.0, 0.0, 1, 1] for key, n in counts.items()],
+                           columns=SPECIALIZATION_COLUMNS)
+    return {"author_layers": layers, "specialization": special,
+            "agent_work": pd.DataFrame(columns=AGENT_COLUMNS)}
+
+
+def test_core_contributors_beyond_five_are_summed_not_dropped():
+    text = team_markdown(_layer_tables({f"p{i:02d}": 1 for i in range(12)}))
+    core = next(line for line in text.splitlines() if line.startswith("| Core |"))
+    assert core.endswith("| P00 8%, P01 8%, P02 8%, P03 8%, P04 8%, 7 others 58% |")
+
+
+def test_two_people_with_one_name_are_told_apart():
+    text = team_markdown(_layer_tables({"email:a@x": 3, "email:b@y": 2}, {"email:a@x": "Alice", "email:b@y": "Alice"}))
+    assert "Alice <email:a@x>" in text and "Alice <email:b@y>" in text
+
+
+def test_the_window_is_stated(mined_repo, tmp_path):
+    tables, releases, folder = mined_repo
+    window = mined(folder / "fx.git", tmp_path / "w.sqlite", since="2025-01-01", until="2030-12-31")
+    assert "(window: since 2025-01-01, until 2030-12-31)." in team_markdown(window)
+    row = tables["attribution_window"].iloc[0]
+    assert f"From {row['commits']:,} non-merge commits, {row['first']} to {row['last']}." in team_markdown(tables)
