@@ -101,39 +101,55 @@ def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFr
     """A bipartite author-crate graph, dynamic over releases, as GEXF for Gephi's timeline.
 
     Authors (`bipartite=0`, with their kind) link to the crates and buckets
-    (`bipartite=1`, coloured by layer) they changed; each edge lives in the
-    releases whose range has such commits and carries the commit count per
-    release.  Releases tagged out of version order are left out, as in the
-    crate evolution graph.
+    (`bipartite=1`, coloured by layer) they changed; each edge lives on the
+    release days whose ranges have such commits and carries the commit count
+    per day, and its weight is the total, as in contributors.csv.  The
+    timeline steps by release day: releases of one day are one step, and a
+    release tagged out of version order (a backport) counts in the latest
+    in-order release of its day or before, so that its work is neither lost
+    nor replayed out of order.
     """
     rows = tables["release_contributors"]
-    order = list(releases[~releases["out_of_order"].astype(bool)]["tag"])
-    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
-    kept = set(order)
+    day_of = _release_days(releases)
+    order = sorted(set(day_of.values()))
+    steps = {day: day for day in order}
     authors: dict[tuple, set[str]] = defaultdict(set)
     crates: dict[tuple, set[str]] = defaultdict(set)
     edges: dict[tuple, Counter] = defaultdict(Counter)
     columns = [rows[c].tolist() for c in ("release", "author", "name", "kind", "crate", "layer", "commits")]
     for release, key, name, kind, crate, layer, commits in zip(*columns):
-        if release in kept:
-            authors[(key, name, kind)].add(release)
-            crates[(crate, layer)].add(release)
-            edges[(key, crate)][release] += int(commits)
+        day = day_of.get(release)
+        if day is not None:
+            authors[(key, name, kind)].add(day)
+            crates[(crate, layer)].add(day)
+            edges[(key, crate)][day] += int(commits)
     colors = layer_colors(layer for _, layer in crates)
     graph = nx.Graph(mode="dynamic")
     for (key, name, kind), present in sorted(authors.items()):
-        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0, spells=spells(present, order, days))
+        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0, spells=spells(present, order, steps))
     for (crate, layer), present in sorted(crates.items()):
         graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
-                       spells=spells(present, order, days), viz={"color": colors[layer]})
-    for (key, crate), per_release in sorted(edges.items()):
-        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=sum(per_release.values()),
-                       spells=spells(set(per_release), order, days),
-                       commits=dynamic_values(per_release, order, days))
+                       spells=spells(present, order, steps), viz={"color": colors[layer]})
+    for (key, crate), per_day in sorted(edges.items()):
+        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=sum(per_day.values()),
+                       spells=spells(set(per_day), order, steps), commits=dynamic_values(per_day, order, steps))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_gexf(graph, path)
     return path
+
+
+def _release_days(releases: pd.DataFrame) -> dict[str, str]:
+    """Release -> the day (YYYY-MM-DD) it counts on: its own, or for one tagged out of order, its home release's."""
+    moments = pd.to_datetime(releases["date"], utc=True, format="ISO8601")
+    late = releases["out_of_order"].astype(bool)
+    in_order = sorted(zip(moments[~late], releases["tag"][~late], releases["date"][~late].str.slice(0, 10)))
+    days = {tag: day for _, tag, day in in_order}
+    for moment, tag in zip(moments[late], releases["tag"][late]):
+        before = [day for when, _, day in in_order if when <= moment]
+        if in_order:
+            days[tag] = before[-1] if before else in_order[0][2]
+    return days
 
 
 def to_dot(graph: nx.DiGraph, name: str) -> str:

@@ -1,6 +1,8 @@
 """The dynamic author-crate GEXF and the "Team specializations" Markdown."""
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -86,3 +88,15 @@ def test_the_window_is_stated(mined_repo, tmp_path):
     assert "(window: since 2025-01-01, until 2030-12-31)." in team_markdown(window)
     row = tables["attribution_window"].iloc[0]
     assert f"From {row['commits']:,} non-merge commits, {row['first']} to {row['last']}." in team_markdown(tables)
+
+
+def test_gexf_keeps_the_work_of_late_tags_and_steps_by_day(agent_repo, tmp_path):
+    tables = analyze(str(agent_repo), db=tmp_path / "s.sqlite").tables
+    assert tables["releases"]["out_of_order"].any()
+    late = set(tables["releases"][tables["releases"]["out_of_order"]]["tag"])
+    assert late & set(tables["release_contributors"]["release"]), "the fixture credits work to a late tag"
+    graph = nx.read_gexf(write_author_crate_gexf(tables, tables["releases"], tmp_path / "authors.gexf"))
+    assert sum(weight for _, _, weight in graph.edges(data="weight")) == tables["contributors"]["commits"].sum()
+    text = (tmp_path / "authors.gexf").read_text()
+    spans = [(m[0], m[1]) for m in re.findall(r'<spell start="([^"]+)" end="([^"]+)"', text)]
+    assert spans and all(start < end for start, end in spans)
