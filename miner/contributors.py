@@ -170,8 +170,8 @@ def contributor_tables(
     attributed.  `previous` (`previous_releases`) names the release before
     each, whose layout places paths the release's own crates no longer hold.
     Tables: contributors, author_layers, specialization, crate_ownership,
-    release_contributors, release_layers, agent_work, attribution_issues,
-    attribution_window.
+    release_contributors, release_layers, release_specialization,
+    release_ownership, agent_work, attribution_issues, attribution_window.
     """
     tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until, end_of_day=True),
                    set(boundaries), huge, previous or {})
@@ -212,6 +212,10 @@ def crate_ownership(contributors: Iterable[list]) -> pd.DataFrame:
     fragmentation 1 - sum of squared shares (0: one author; towards 1: many
     equal ones).
     """
+    return pd.DataFrame(_ownership_rows(contributors), columns=OWNERSHIP_COLUMNS)
+
+
+def _ownership_rows(contributors: Iterable[list]) -> list[list]:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for author, name, kind, crate, layer, commits, *_ in contributors:
         groups[(crate, layer)].append((author, name, kind, int(commits)))
@@ -225,7 +229,7 @@ def crate_ownership(contributors: Iterable[list]) -> pd.DataFrame:
                      round(1 - sum(share * share for share in shares), 4) if total else 0.0,
                      sum(r[3] for r in group if r[2] == BOT), sum(r[3] for r in group if r[2] == AGENT)])
     rows.sort(key=lambda row: (-row[2], row[0], row[1]))
-    return pd.DataFrame(rows, columns=OWNERSHIP_COLUMNS)
+    return rows
 
 
 class CrateMap:
@@ -438,6 +442,8 @@ class _Tally:
             "crate_ownership": crate_ownership(contributors),
             "release_contributors": self._release_contributors(),
             "release_layers": self._release_layers(),
+            "release_specialization": self._specialization(per_release=True),
+            "release_ownership": self._release_ownership(),
             "agent_work": pd.DataFrame([[r, layer, *counts] for (r, layer), counts in sorted(self.kinds.items())],
                                        columns=AGENT_COLUMNS),
             "attribution_issues": pd.DataFrame(
@@ -497,24 +503,46 @@ class _Tally:
             totals[key] += count
         return totals
 
-    def _specialization(self) -> pd.DataFrame:
-        """One row per contributor, from the counters (a groupby per author costs more than the walk)."""
-        totals = self._author_totals()
-        layers: dict[str, Counter] = defaultdict(Counter)
-        for (_, key, layer), (commits, _, _) in self.layers.items():
-            layers[key][layer] += commits
-        crates: dict[str, set] = defaultdict(set)
-        for _, key, crate, _ in self.crates:
-            crates[key].add(crate)
-        width = len({layer for key, counts in layers.items() if self.who[key].kind == PERSON for layer in counts})
+    def _specialization(self, per_release: bool = False) -> pd.DataFrame:
+        """One row per contributor, or per release and contributor, from the counters.
+
+        Summed in plain Python: a groupby per author costs more than the walk.
+        The entropy is normalised by the layers people touched in the whole
+        window, so that a release's figures compare with the window's.
+        """
+        def group(release: str, key: str):
+            return (release, key) if per_release else key
+
+        totals: Counter = Counter()
+        for (release, key), count in self.totals.items():
+            totals[group(release, key)] += count
+        layers: dict = defaultdict(Counter)
+        for (release, key, layer), (commits, _, _) in self.layers.items():
+            layers[group(release, key)][layer] += commits
+        crates: dict = defaultdict(set)
+        for release, key, crate, _ in self.crates:
+            crates[group(release, key)].add(crate)
+        width = len({layer for _, key, layer in self.layers if self.who[key].kind == PERSON})
         rows = []
-        for key, counts in layers.items():
+        for at, counts in layers.items():
+            release, key = at if per_release else ("", at)
             top_layer, top = min(counts.items(), key=lambda item: (-item[1], item[0]))
             who = self.who[key]
-            rows.append([key, who.name, who.kind, totals[key], top_layer, round(top / totals[key], 4),
-                         _entropy(list(counts.values()), width), len(counts), len(crates[key])])
-        rows.sort(key=lambda row: (-row[3], row[1].casefold(), row[0]))
-        return pd.DataFrame(rows, columns=SPECIALIZATION_COLUMNS)
+            rows.append([release, key, who.name, who.kind, totals[at], top_layer, round(top / totals[at], 4),
+                         _entropy(list(counts.values()), width), len(counts), len(crates[at])])
+        rows.sort(key=lambda row: (row[0], -row[4], row[2].casefold(), row[1]))
+        if per_release:
+            return pd.DataFrame(rows, columns=["release", *SPECIALIZATION_COLUMNS])
+        return pd.DataFrame([row[1:] for row in rows], columns=SPECIALIZATION_COLUMNS)
+
+    def _release_ownership(self) -> pd.DataFrame:
+        """`crate_ownership` of each release's range."""
+        by_release: dict[str, list] = defaultdict(list)
+        for (release, key, crate, layer), counts in self.crates.items():
+            who = self.who[key]
+            by_release[release].append([key, who.name, who.kind, crate, layer, counts[0]])
+        rows = [[release, *row] for release in sorted(by_release) for row in _ownership_rows(by_release[release])]
+        return pd.DataFrame(rows, columns=["release", *OWNERSHIP_COLUMNS])
 
 
 def _sum_over_releases(items) -> dict[tuple, list[int]]:

@@ -25,11 +25,11 @@ def person(name: str, email: str) -> str | None:
     return PEOPLE.get(email, name)
 
 
-def git_credits(repo, *args: str) -> list[tuple[set[str], int]]:
-    """(people credited, files changed) per non-merge commit of `git log --all ARGS`, mailmap applied."""
+def git_credits(repo, *args: str, revisions: tuple[str, ...] = ("--all",)) -> list[tuple[set[str], int]]:
+    """(people credited, files changed) per non-merge commit of `git log REVISIONS ARGS`, mailmap applied."""
     fmt = "%x1e%aN%x00%aE%x00%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x00"
     # Decoded as miner decodes it, not by conftest's strict `git`: the fixture has a Latin-1 author.
-    out = subprocess.run(["git", "--git-dir", str(repo), "log", "--all", "--no-merges", "--no-renames", "--name-only",
+    out = subprocess.run(["git", "--git-dir", str(repo), "log", *revisions, "--no-merges", "--no-renames", "--name-only",
                           f"--format={fmt}", *args], check=True, capture_output=True).stdout.decode(errors="replace")
     commits = []
     for record in out.split("\x1e")[1:]:
@@ -143,3 +143,25 @@ def test_a_window_that_ends_before_it_starts_is_an_error(repo, tmp_path):
     result = mine("analyze", repo, "--since", "2025-03-02", "--until", "2025-03-01", "--db", tmp_path / "s.sqlite", "-q")
     assert result.returncode != 0 and result.stderr.count("\n") == 1
     assert "--since 2025-03-02 is after --until 2025-03-01" in result.stderr
+
+
+@pytest.mark.parametrize("directory", sorted(STABLE_CRATES))
+def test_ownership_of_the_latest_release_matches_git_log(repo, tables, directory):
+    # The latest release holds its range and the work after it (on HEAD): what no earlier release holds.
+    earlier = ["^rust-v0.1.0", "^rust-v0.2.0-alpha.1", "^rust-v0.2.0"]
+    expected = Counter(who for credited, _ in git_credits(repo, *pathspec(directory),
+                                                          revisions=("rust-v0.3.0", "HEAD", *earlier))
+                       for who in credited)
+    owned = tables["release_ownership"]
+    row = owned[(owned["release"] == "rust-v0.3.0") & (owned["crate"] == STABLE_CRATES[directory])]
+    if not expected:
+        assert row.empty
+        return
+    total = sum(expected.values())
+    assert (int(row["people_commits"].iloc[0]), int(row["authors"].iloc[0])) == (total, len(expected))
+    assert row["ownership"].iloc[0] == pytest.approx(max(expected.values()) / total, abs=1e-4)
+
+
+def test_release_specialization_sums_to_the_window(tables):
+    per_release = tables["release_specialization"].groupby("author")["commits"].sum().to_dict()
+    assert per_release == dict(zip(tables["specialization"]["author"], tables["specialization"]["commits"]))
