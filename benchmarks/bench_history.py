@@ -11,7 +11,7 @@ Per repository, over the same tips (the analysed release tags and HEAD, as
              first N non-merge commits (default 2500: the whole of most histories), extrapolated per
              commit to the whole history when it is longer; skipped when pydriller is not installed
              (`pip install 'miner[bench]'`)
-git log, walk and attribute each run three times, interleaved, and the best
+git log, walk and attribute each run five times, interleaved, and the best
 time of each is kept (as `timeit` does): the ratios then compare the two
 programs, not the noise of a shared machine.
 `--memory` also runs the walk and attribution in child processes over the
@@ -47,8 +47,8 @@ DEFAULT_REPOS = [
     "/work/.mirror/anthropics+claude-code/repo",
 ]
 GIT_LOG_ARGS = ["--no-merges", "--no-renames", "--name-only", "--format=%x1e%H"]
-# The command `miner.history.walk` runs: merges too, and its format with the Co-authored-by trailers.
-REPEATS = 3
+# The command `miner.history.walk` runs: merges too, and its format with the message bodies (Co-authored-by lines).
+REPEATS = 5
 WALK_ARGS = [f"--format={LOG_FORMAT}", "--date=format:%z", "--name-only", "--no-renames", "-z",
              "--no-ext-diff", "--no-textconv"]
 

@@ -31,6 +31,7 @@ crates x releases, plus the sha -> release map the ranges need.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import time
@@ -95,11 +96,11 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
     """
     parents: dict[str, tuple[str, ...]] = {}
     seen: Counter = Counter()  # counted as they come: memory grows with identities, not commits
-    for commit in store.commits(repo_id):
-        parents[commit.sha] = commit.parents
+    for sha, its_parents, name, email, coauthors in store.lineage(repo_id):
+        parents[sha] = its_parents
         if resolver is None:
-            seen[(commit.author_name, commit.author_email)] += 1
-            seen.update(coauthor_pairs(commit) if commit.coauthors else ())
+            seen[(name, email)] += 1
+            seen.update(coauthor_pairs(coauthors) if coauthors else ())
     resolver = resolver or IdentityResolver(git, seen=seen)
     release_of = releases_of_commits(tables["releases"], parents, ranges)
     del parents, seen
@@ -118,7 +119,7 @@ def resolver_for(git: pygit2.Repository, commits: Iterable[Commit], catalog: Cat
     seen: Counter = Counter()
     for commit in commits:
         seen[(commit.author_name, commit.author_email)] += 1
-        seen.update(coauthor_pairs(commit) if commit.coauthors else ())
+        seen.update(coauthor_pairs(commit.coauthors) if commit.coauthors else ())
     return IdentityResolver(git, seen=seen, catalog=catalog, join_names=join_names)
 
 
@@ -221,13 +222,20 @@ def _ownership_rows(contributors: Iterable[list]) -> list[list]:
         groups[(crate, layer)].append((author, name, kind, int(commits)))
     rows = []
     for (crate, layer), group in groups.items():
-        people = sorted((r for r in group if r[2] == PERSON), key=lambda r: (-r[3], r[0]))
-        total = sum(r[3] for r in people)
-        shares = [r[3] / total for r in people] if total else []
-        rows.append([crate, layer, total, len(people), people[0][0] if total else "", people[0][1] if total else "",
-                     round(shares[0], 4) if total else 0.0,
-                     round(1 - sum(share * share for share in shares), 4) if total else 0.0,
-                     sum(r[3] for r in group if r[2] == BOT), sum(r[3] for r in group if r[2] == AGENT)])
+        total = squares = people = bots = agents = 0
+        main = None  # (commits, author, name) of the busiest person, ties to the first key
+        for author, name, kind, commits in group:
+            if kind == PERSON:
+                total, squares, people = total + commits, squares + commits * commits, people + 1
+                if main is None or (commits, main[1]) > (main[0], author):
+                    main = (commits, author, name)
+            elif kind == BOT:
+                bots += commits
+            elif kind == AGENT:
+                agents += commits
+        rows.append([crate, layer, total, people, main[1] if total else "", main[2] if total else "",
+                     round(main[0] / total, 4) if total else 0.0,
+                     round(1 - squares / (total * total), 4) if total else 0.0, bots, agents])
     rows.sort(key=lambda row: (-row[2], row[0], row[1]))
     return rows
 
@@ -358,11 +366,12 @@ class _Tally:
         self.kinds: dict[tuple, list[int]] = {}
         self.issues: Counter = Counter()
         self.examples: dict[str, str] = {}
-        self.span = (math.inf, -math.inf, 0)  # first and last committer time of the attributed commits, their count
+        # First and last committer time of the attributed commits, and their count.
+        self.first, self.last, self.attributed = math.inf, -math.inf, 0
 
     def add(self, commit: Commit) -> None:
-        if (self.since is not None and commit.commit_time < self.since) or \
-                (self.until is not None and commit.commit_time > self.until):
+        when = commit.commit_time
+        if (self.since is not None and when < self.since) or (self.until is not None and when > self.until):
             return
         if len(commit.parents) > 1:
             self._issue("merge (not attributed)", commit)
@@ -376,14 +385,14 @@ class _Tally:
         touched = self._touched(commit, release)
         if not touched:
             return
-        self.span = (min(self.span[0], commit.commit_time), max(self.span[1], commit.commit_time), self.span[2] + 1)
+        self.first, self.last, self.attributed = min(self.first, when), max(self.last, when), self.attributed + 1
         per_layer: dict[str, int] = {}
         for place, files in touched.items():
             per_layer[place.layer] = per_layer.get(place.layer, 0) + files
         author = self.resolver.resolve(commit.author_name, commit.author_email)
         credited = [author]
         if commit.coauthors:
-            credited = _distinct(credited + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit)])
+            credited = _distinct(credited + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit.coauthors)])
         for who in credited:
             self._credit(release, who, who is not author, touched, per_layer)
         self._count_kinds(release, author, credited, per_layer)
@@ -392,10 +401,10 @@ class _Tally:
         """Files changed per place, after noting what is odd about the commit."""
         if not commit.author_email.strip():
             self._issue("empty author e-mail", commit)
-        if "\ufffd" in commit.author_name or "\ufffd" in commit.author_email or \
-                any("\ufffd" in coauthor for coauthor in commit.coauthors):
+        # The walk decodes with replacement characters; one joined string is searched in one call.
+        if "\ufffd" in "\x00".join((commit.author_name, commit.author_email, *commit.coauthors)):
             self._issue("author or co-author not valid UTF-8", commit)
-        if any("\ufffd" in path for path in commit.files):
+        if "\ufffd" in "\x00".join(commit.files):
             self._issue("path not valid UTF-8", commit)
         if commit.sha in self.boundaries:
             self._issue("shallow or grafted boundary (files not attributed)", commit)
@@ -412,13 +421,14 @@ class _Tally:
         key = who.key
         self.who[key] = who
         self.totals[(release, key)] += 1
-        for place, files in touched.items():
-            _bump(self.crates, (release, key, place.crate, place.layer), co, files)
+        crates, layers = self.crates, self.layers
+        for (crate, layer), files in touched.items():
+            _bump(crates, (release, key, crate, layer), co, files)
         for layer, files in per_layer.items():
-            _bump(self.layers, (release, key, layer), co, files)
+            _bump(layers, (release, key, layer), co, files)
 
     def _count_kinds(self, release: str, author: Identity, credited: list[Identity], per_layer) -> None:
-        with_agent = any(who.kind == AGENT for who in credited)
+        with_agent = author.kind == AGENT if len(credited) == 1 else any(who.kind == AGENT for who in credited)
         column = _KIND_COLUMN[author.kind]
         for layer in (*per_layer, ALL_LAYERS):
             counts = self.kinds.get((release, layer))
@@ -435,14 +445,15 @@ class _Tally:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The counters as tables, summed and sorted in plain Python: pandas per group costs more than the walk."""
         contributors = self._contributors()
+        specialization, release_specialization = self._specializations()
         return {
             "contributors": pd.DataFrame(contributors, columns=CONTRIBUTOR_COLUMNS),
             "author_layers": self._author_layers(),
-            "specialization": self._specialization(),
+            "specialization": specialization,
             "crate_ownership": crate_ownership(contributors),
             "release_contributors": self._release_contributors(),
             "release_layers": self._release_layers(),
-            "release_specialization": self._specialization(per_release=True),
+            "release_specialization": release_specialization,
             "release_ownership": self._release_ownership(),
             "agent_work": pd.DataFrame([[r, layer, *counts] for (r, layer), counts in sorted(self.kinds.items())],
                                        columns=AGENT_COLUMNS),
@@ -454,7 +465,7 @@ class _Tally:
 
     def _window(self) -> pd.DataFrame:
         """The window asked for (`since`, `until`, empty when open) and what the attributed commits span."""
-        first, last, commits = self.span
+        first, last, commits = self.first, self.last, self.attributed
 
         def day(seconds) -> str:
             return "" if seconds in (None, math.inf, -math.inf) else \
@@ -503,37 +514,44 @@ class _Tally:
             totals[key] += count
         return totals
 
-    def _specialization(self, per_release: bool = False) -> pd.DataFrame:
-        """One row per contributor, or per release and contributor, from the counters.
+    def _specializations(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Specialization over the window and per release, from one pass over the counters.
 
         Summed in plain Python: a groupby per author costs more than the walk.
-        The entropy is normalised by the layers people touched in the whole
+        Entropies are normalised by the layers people touched in the whole
         window, so that a release's figures compare with the window's.
         """
-        def group(release: str, key: str):
-            return (release, key) if per_release else key
-
-        totals: Counter = Counter()
-        for (release, key), count in self.totals.items():
-            totals[group(release, key)] += count
-        layers: dict = defaultdict(Counter)
+        window_layers: dict[str, Counter] = defaultdict(Counter)
+        release_layers: dict[tuple, dict] = defaultdict(dict)
         for (release, key, layer), (commits, _, _) in self.layers.items():
-            layers[group(release, key)][layer] += commits
-        crates: dict = defaultdict(set)
+            window_layers[key][layer] += commits
+            release_layers[(release, key)][layer] = commits
+        window_crates: dict[str, set] = defaultdict(set)
+        release_crates: dict[tuple, set] = defaultdict(set)
         for release, key, crate, _ in self.crates:
-            crates[group(release, key)].add(crate)
-        width = len({layer for _, key, layer in self.layers if self.who[key].kind == PERSON})
-        rows = []
-        for at, counts in layers.items():
-            release, key = at if per_release else ("", at)
-            top_layer, top = min(counts.items(), key=lambda item: (-item[1], item[0]))
-            who = self.who[key]
-            rows.append([release, key, who.name, who.kind, totals[at], top_layer, round(top / totals[at], 4),
-                         _entropy(list(counts.values()), width), len(counts), len(crates[at])])
-        rows.sort(key=lambda row: (row[0], -row[4], row[2].casefold(), row[1]))
-        if per_release:
-            return pd.DataFrame(rows, columns=["release", *SPECIALIZATION_COLUMNS])
-        return pd.DataFrame([row[1:] for row in rows], columns=SPECIALIZATION_COLUMNS)
+            window_crates[key].add(crate)
+            release_crates[(release, key)].add(crate)
+        width = len({layer for key, counts in window_layers.items() if self.who[key].kind == PERSON
+                     for layer in counts})
+        window_totals = self._author_totals()
+        window = [self._specialization_row(key, window_totals[key], counts, window_crates[key], width)
+                  for key, counts in window_layers.items()]
+        window.sort(key=lambda row: (-row[3], row[1].casefold(), row[0]))
+        per_release = [[release, *self._specialization_row(key, self.totals[(release, key)], counts,
+                                                            release_crates[(release, key)], width)]
+                       for (release, key), counts in release_layers.items()]
+        per_release.sort(key=lambda row: (row[0], -row[4], row[2].casefold(), row[1]))
+        return (pd.DataFrame(window, columns=SPECIALIZATION_COLUMNS),
+                pd.DataFrame(per_release, columns=["release", *SPECIALIZATION_COLUMNS]))
+
+    def _specialization_row(self, key: str, total: int, layers: dict[str, int], crates: set, width: int) -> list:
+        who = self.who[key]
+        if len(layers) == 1:  # most rows of a release: one layer, no spread
+            [(top_layer, top)] = layers.items()
+            return [key, who.name, who.kind, total, top_layer, round(top / total, 4), 0.0, 1, len(crates)]
+        top_layer, top = min(layers.items(), key=lambda item: (-item[1], item[0]))
+        return [key, who.name, who.kind, total, top_layer, round(top / total, 4), _entropy(list(layers.values()), width),
+                len(layers), len(crates)]
 
     def _release_ownership(self) -> pd.DataFrame:
         """`crate_ownership` of each release's range."""
@@ -564,9 +582,13 @@ def _entropy(counts: list[int], width: int) -> float:
     return round(value / math.log(width), 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def coauthor_pairs(commit: Commit) -> list[tuple[str, str]]:
-    """(name, e-mail) of each co-author the walk found in the commit's trailers."""
-    return co_authors("\n".join(f"Co-authored-by: {value}" for value in commit.coauthors))
+@functools.lru_cache(maxsize=1 << 12)
+def coauthor_pairs(coauthors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, e-mail) of each co-author line the walk found in a commit message (a `Commit.coauthors`).
+
+    Memoised: the same lines ("Claude <noreply@anthropic.com>") recur in thousands of commits.
+    """
+    return tuple(co_authors("\n".join(f"Co-authored-by: {value}" for value in coauthors)))
 
 
 def _distinct(identities: list[Identity]) -> list[Identity]:

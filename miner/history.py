@@ -24,10 +24,13 @@ import pygit2
 
 from miner.errors import MinerError
 
-_RECORD = b"\x1e"
-_COAUTHOR = re.compile(r"^co-authored-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-_FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"]
+# Every `Co-authored-by:` line of a message, not only git's final trailer block: a GitHub squash merge keeps
+# the trailers of each squashed commit in its body (helix 4dcf1fe66b credits a co-author only there).
+_COAUTHOR = re.compile(r"^[ \t]*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
 LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
+# A record starts with \x1e and an object id then NUL: a message may hold \x1e, never NUL.
+_RECORD = re.compile(rb"\x1e(?=[0-9a-f]{40,64}\x00)")
 _CHUNK = 1 << 20
 # Settings a repository's own config could use to make git run a program.
 SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]
@@ -113,7 +116,7 @@ def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str],
         message = commit.message
         yield Commit(sha, parents, commit.author.name, commit.author.email, commit.author.time,
                      _offset(commit.author.offset), commit.committer.time, message.split("\n", 1)[0],
-                     tuple(_COAUTHOR.findall(message)), files or ())
+                     tuple(filter(None, _COAUTHOR.findall(message))), files or ())
 
 
 def _changed_paths(repo: pygit2.Repository, commit: pygit2.Commit) -> tuple[str, ...] | None:
@@ -143,7 +146,7 @@ def _parse_stream(stream) -> Iterator[Commit]:
     _widen(stream)
     pending = b""
     while chunk := stream.read1(_CHUNK):
-        records = (pending + chunk).split(_RECORD)
+        records = _RECORD.split(pending + chunk)
         pending = records.pop()
         for record in records:
             if record:
@@ -165,9 +168,11 @@ def _widen(stream) -> None:
 def _parse_record(record: bytes) -> Commit:
     """One commit from its NUL-separated fields; decoded once, bytes that are not UTF-8 replaced."""
     fields = record.decode("utf-8", errors="replace").split("\x00")
-    sha, parents, name, email, author_when, committed, subject, trailers = fields[:8]
+    sha, parents, name, email, author_when, committed, subject, body = fields[:8]
     author_time, _, offset = author_when.partition(" ")
-    paths = tuple(path for path in (field.lstrip("\n") for field in fields[8:]) if path)
-    coauthors = tuple(t.strip() for t in trailers.split("\x1f") if t.strip()) if trailers else ()
+    paths = tuple(filter(None, fields[8:]))
+    if paths and paths[0].startswith("\n"):  # git puts a newline between the message's NUL and the first path
+        paths = tuple(filter(None, (paths[0].lstrip("\n"), *paths[1:])))
+    coauthors = tuple(filter(None, _COAUTHOR.findall(body))) if body else ()
     return Commit(sha, tuple(parents.split()), name, email, int(author_time), offset, int(committed), subject,
                   coauthors, paths)

@@ -134,6 +134,13 @@ class Store:
             yield Commit(row[0], tuple(row[1].split()), row[2], row[3], row[4], row[5], row[6], row[7],
                          _split(row[8]), _split(row[9]))
 
+    def lineage(self, repo_id: int) -> Iterator[tuple[str, tuple[str, ...], str, str, tuple[str, ...]]]:
+        """(sha, parents, author name, author e-mail, co-author lines) of every stored commit: what the release
+        ranges and the identities need, read without building whole commits."""
+        query = "SELECT sha, parents, author_name, author_email, coauthors FROM commits WHERE repo_id = ?"
+        for sha, parents, name, email, coauthors in self.db.execute(query, (repo_id,)):
+            yield sha, tuple(parents.split()), name, email, _split(coauthors)
+
     # Object cache (the miner.cache.Cache protocol) ------------------------
 
     def get(self, kind: str, key: str) -> Any | None:

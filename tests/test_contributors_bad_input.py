@@ -64,7 +64,7 @@ def test_shallow_history_boundaries_are_not_attributed(repo, tmp_path):
     assert history_boundaries(shallow) == boundaries
     tables = mined(shallow, tmp_path / "s.sqlite")
     found = tables["attribution_issues"].set_index("issue")
-    assert found.loc["shallow or grafted boundary (files not attributed)", "commits"] == len(boundaries) == 2
+    assert found.loc["shallow or grafted boundary (files not attributed)", "commits"] == len(boundaries) == 3
     assert "huge commit (1000+ files)" not in found.index  # the boundary was the huge commit: its tree is not its work
     assert tables["agent_work"][tables["agent_work"]["layer"] == "(all)"]["commits"].sum() == int(
         git(shallow, "rev-list", "--all", "--no-merges", "--count")) - len(boundaries)

@@ -27,17 +27,20 @@ def person(name: str, email: str) -> str | None:
 
 def git_credits(repo, *args: str, revisions: tuple[str, ...] = ("--all",)) -> list[tuple[set[str], int]]:
     """(people credited, files changed) per non-merge commit of `git log REVISIONS ARGS`, mailmap applied."""
-    fmt = "%x1e%aN%x00%aE%x00%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x00"
+    fmt = "%x1d%aN%x00%aE%x00%B%x00"
     # Decoded as miner decodes it, not by conftest's strict `git`: the fixture has a Latin-1 author.
     out = subprocess.run(["git", "--git-dir", str(repo), "log", *revisions, "--no-merges", "--no-renames", "--name-only",
                           f"--format={fmt}", *args], check=True, capture_output=True).stdout.decode(errors="replace")
     commits = []
-    for record in out.split("\x1e")[1:]:
-        name, email, trailers, files = record.split("\x00")
+    for record in out.split("\x1d")[1:]:
+        name, email, message, files = record.split("\x00")
         credited = {person(name, email)}
-        for value in filter(None, trailers.split("\x1f")):
-            co_name, _, co_email = value.strip().partition(" <")
-            credited.add(person(co_name, co_email.rstrip(">")))
+        # Every Co-authored-by line of the message, wherever it stands (a squash merge keeps them mid-body).
+        for line in message.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "co-authored-by" and value.strip():
+                co_name, _, co_email = value.strip().partition(" <")
+                credited.add(person(co_name, co_email.rstrip(">")))
         commits.append(({who for who in credited if who}, len([f for f in files.split("\n") if f])))
     return commits
 
