@@ -81,6 +81,11 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
              "people with the most commits: the layer most of their commits touch and the share that do "
              "(a commit touching several layers counts in each); spread is the normalised entropy over "
              "layers, 0 = one layer only:", markdown_table(_focus_rows(tables["specialization"], prolific, names))]
+    owners = _ownership_rows(tables.get("crate_ownership"), names)
+    if not owners.empty:
+        parts += [f"Who owns the {_count(len(owners), 'busiest crate')} (code-maat's measures over people's commits: "
+                  "ownership is the main developer's share, fragmentation 0 when one person wrote it all):",
+                  markdown_table(owners)]
     agents = _agent_sentence(tables)
     if agents:
         parts.append(agents)
@@ -97,9 +102,9 @@ def _window_sentence(window: pd.DataFrame | None) -> str:
 
 
 def _display_names(specialization: pd.DataFrame) -> dict[str, str]:
-    """Author key -> name for the report; a name two people share gets the key (an e-mail) too."""
+    """Author key -> name for the report; a name two people share gets the key's e-mail or login too."""
     shared = specialization["name"].value_counts()
-    return {key: name if shared[name] == 1 else f"{name} <{key}>"
+    return {key: name if shared[name] == 1 else f"{name} <{key.split(':', 1)[-1]}>"
             for key, name in zip(specialization["author"], specialization["name"])}
 
 
@@ -363,6 +368,18 @@ def _focus_rows(specialization: pd.DataFrame, prolific: int, names: dict[str, st
              "Share": f"{r.top_share:.0%}", "Spread": f"{r.entropy:.2f}", "Layers": r.layers}
             for r in people.itertuples()]
     return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
+
+
+def _ownership_rows(ownership: pd.DataFrame | None, names: dict[str, str], shown: int = 12) -> pd.DataFrame:
+    columns = ["Crate", "Layer", "Commits", "Authors", "Main developer", "Ownership", "Fragmentation"]
+    if ownership is None:
+        return pd.DataFrame(columns=columns)
+    crates = ownership[~ownership["crate"].isin(BUCKETS) & ~ownership["crate"].str.endswith("/")
+                       & (ownership["people_commits"] > 0)].head(shown)
+    rows = [{"Crate": r.crate, "Layer": r.layer, "Commits": r.people_commits, "Authors": r.authors,
+             "Main developer": names.get(r.main_developer, r.main_developer_name), "Ownership": f"{r.ownership:.0%}",
+             "Fragmentation": f"{r.fragmentation:.2f}"} for r in crates.itertuples()]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:

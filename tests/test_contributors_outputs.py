@@ -79,7 +79,7 @@ def test_core_contributors_beyond_five_are_summed_not_dropped():
 
 def test_two_people_with_one_name_are_told_apart():
     text = team_markdown(_layer_tables({"email:a@x": 3, "email:b@y": 2}, {"email:a@x": "Alice", "email:b@y": "Alice"}))
-    assert "Alice <email:a@x>" in text and "Alice <email:b@y>" in text
+    assert "Alice <a@x>" in text and "Alice <b@y>" in text
 
 
 def test_the_window_is_stated(mined_repo, tmp_path):
@@ -100,3 +100,13 @@ def test_gexf_keeps_the_work_of_late_tags_and_steps_by_day(agent_repo, tmp_path)
     text = (tmp_path / "authors.gexf").read_text()
     spans = [(m[0], m[1]) for m in re.findall(r'<spell start="([^"]+)" end="([^"]+)"', text)]
     assert spans and all(start < end for start, end in spans)
+
+
+def test_team_markdown_says_who_owns_the_busiest_crates(mined_repo):
+    tables, _, _ = mined_repo
+    text = team_markdown(tables)
+    owned = tables["crate_ownership"].set_index("crate").loc["fx-core"]
+    row = next(line for line in text.splitlines() if line.startswith("| fx-core |"))
+    assert row == (f"| fx-core | {owned['layer']} | {owned['people_commits']} | {owned['authors']} | "
+                   f"{owned['main_developer_name']} | {owned['ownership']:.0%} | {owned['fragmentation']:.2f} |")
+    assert "| (ci) |" not in text.split("Who owns")[1]
