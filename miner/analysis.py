@@ -50,7 +50,7 @@ class Analysis:
     tables: dict[str, pd.DataFrame]
     warnings: list[Warning] = field(default_factory=list)
     walked: int = 0
-    inputs: str = ""  # the fingerprint of what the tables were computed from (see `fingerprint`)
+    inputs: str = ""  # the fingerprint of what the tables were computed from (see `fingerprint`); "" if incomplete
     complete: bool = True  # False when part of the history was unreadable: such tables are not reused
 
 
@@ -111,7 +111,7 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
         result = _mine(store, repo_id, repo, repo_name, chosen, chosen_options, say)
         # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
         store.save_tables(repo_id, result.tables, inputs if result.complete else "")
-        return replace(result, inputs=inputs)
+        return replace(result, inputs=inputs if result.complete else "")
     finally:
         store.close()
 

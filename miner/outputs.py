@@ -67,6 +67,8 @@ def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None =
             _write_graphs(building, tables)
     if key:
         _write_stamp(folder, key, written)
+    else:  # files from unknown or incomplete inputs: no later run may take them as current
+        (folder / STAMP).unlink(missing_ok=True)
     return Published(folder, True)
 
 

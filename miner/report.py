@@ -66,7 +66,7 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
 
     What was attributed (the window), then per layer its core contributors:
     the fewest people who made at least half of the layer's credited commits
-    (at most five named, the rest summed), with their shares.  Then the focus
+    (five named, the rest of them summed), with their shares.  Then the focus
     of the `prolific` people with the most commits, and what agents co-wrote.
     """
     layers = tables["author_layers"]
@@ -350,14 +350,17 @@ def _core_rows(people: pd.DataFrame, names: dict[str, str], named: int = 5) -> p
     order = sorted(totals.index, key=lambda layer: (layer in BUCKETS, -totals[layer], layer))
     for layer in order:
         group = people[people["layer"] == layer].sort_values(["commits", "author"], ascending=[False, True])
-        total, covered, core = int(totals[layer]), 0, []
+        total, covered, core, unnamed, unnamed_commits = int(totals[layer]), 0, [], 0, 0
         for row in group.itertuples():
-            if covered * 2 >= total or len(core) == named:
+            if covered * 2 >= total:
                 break
             covered += row.commits
-            core.append(f"{names.get(row.author, row.name)} {row.commits / total:.0%}")
-        if covered * 2 < total:
-            core.append(f"{len(group) - len(core)} others {(total - covered) / total:.0%}")
+            if len(core) < named:
+                core.append(f"{names.get(row.author, row.name)} {row.commits / total:.0%}")
+            else:
+                unnamed, unnamed_commits = unnamed + 1, unnamed_commits + row.commits
+        if unnamed:
+            core.append(f"{unnamed} more {unnamed_commits / total:.0%}")
         rows.append({"Layer": layer, "Commits": total, "People": len(group), "Core contributors": ", ".join(core)})
     return pd.DataFrame(rows, columns=["Layer", "Commits", "People", "Core contributors"])
 
@@ -390,6 +393,12 @@ def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
         return ""
     agents = tables["specialization"][tables["specialization"]["kind"] == AGENT]
     named = ", ".join(f"{r.name} {r.commits}" for r in agents.itertuples())
-    sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({with_agent / commits:.1%})"
+    sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({_share(with_agent, commits)})"
     sentence += f": {named}." if named else "."
-    return sentence + (f" Bots authored {bots} ({bots / commits:.1%})." if bots else "")
+    return sentence + (f" Bots authored {bots} ({_share(bots, commits)})." if bots else "")
+
+
+def _share(part: int, whole: int) -> str:
+    """A percentage with one decimal, never a "0.0%" that hides a real commit."""
+    share = part / whole
+    return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"

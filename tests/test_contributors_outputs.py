@@ -71,10 +71,10 @@ def _layer_tables(counts: dict[str, int], names: dict[str, str] | None = None) -
             "agent_work": pd.DataFrame(columns=AGENT_COLUMNS)}
 
 
-def test_core_contributors_beyond_five_are_summed_not_dropped():
+def test_core_contributors_beyond_five_are_summed_up_to_half():
     text = team_markdown(_layer_tables({f"p{i:02d}": 1 for i in range(12)}))
     core = next(line for line in text.splitlines() if line.startswith("| Core |"))
-    assert core.endswith("| P00 8%, P01 8%, P02 8%, P03 8%, P04 8%, 7 others 58% |")
+    assert core.endswith("| P00 8%, P01 8%, P02 8%, P03 8%, P04 8%, 1 more 8% |")  # six of twelve make half
 
 
 def test_two_people_with_one_name_are_told_apart():

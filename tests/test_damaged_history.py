@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from miner.analysis import analyze
+from miner.outputs import publish
 from miner.report import render_section
 from tests.conftest import git
 
@@ -51,7 +52,10 @@ def test_a_missing_tree_costs_the_file_lists_of_its_commit_only_and_a_repair_is_
     saved = (repo / "objects" / tree[:2] / tree[2:]).read_bytes()
     remove_object(repo, tree)
     db = tmp_path / "s.sqlite"
-    damaged = analyze(str(repo), db=db).tables
+    first = analyze(str(repo), db=db)
+    damaged = first.tables
+    out, graphs = tmp_path / "out", tmp_path / "graphs"
+    publish(first.repo, damaged, out, graphs, inputs=first.inputs)
     issues = dict(zip(damaged["attribution_issues"]["issue"], damaged["attribution_issues"]["commits"]))
     before = dict(zip(intact["attribution_issues"]["issue"], intact["attribution_issues"]["commits"]))
     empty = "no changed files (empty commit or unreadable tree)"
@@ -60,6 +64,8 @@ def test_a_missing_tree_costs_the_file_lists_of_its_commit_only_and_a_repair_is_
     (repo / "objects" / tree[:2] / tree[2:]).write_bytes(saved)
     repaired = analyze(str(repo), db=db)
     assert repaired.warnings == whole.warnings and repaired.walked > 0
+    assert publish(repaired.repo, repaired.tables, out, graphs, inputs=repaired.inputs).written
+    assert (out / "contributors.csv").read_text() == intact["contributors"].to_csv(index=False)
     for name in ("contributors", "releases", "crates"):
         assert repaired.tables[name].to_csv(index=False) == intact[name].to_csv(index=False), name
 
