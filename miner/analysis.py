@@ -170,6 +170,7 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     warnings += [Warning(repo_name, "range reaches a shallow or grafted boundary: its counts cover only the "
                                     "history this repository holds", tag=release.tag)
                  for release in chosen.releases if ranges[release.tag] & boundaries]
+    warnings += _after_last_release(repo_name, chosen, ranges, commits)
     resolver = resolver_for(repo.git, commits.values(), Catalog.load(options.bots), options.join_names)
     tables = _timeline_tables(chosen, ranges, commits, resolver, incomplete)
     say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
@@ -196,6 +197,24 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     warnings += problems + notes_problems
     tables["warnings"] = _warnings_table(warnings)
     return Analysis(repo_name, chosen.line, tables, warnings, walked, complete=complete)
+
+
+def _after_last_release(repo_name: str, chosen: Timeline, ranges: dict[str, set[str]],
+                        commits: dict[str, Commit]) -> list[Warning]:
+    """A warning when most of the history comes after the line's last release: another line may be current.
+
+    Those commits are attributed with the last release's crate layout, and the
+    release tables say nothing of them, so a reader should know.
+    """
+    released = set().union(*ranges.values())
+    later = sum(1 for sha, commit in commits.items() if sha not in released and not commit.is_merge)
+    every = sum(1 for commit in commits.values() if not commit.is_merge)
+    if later < 100 or later * 4 < every:
+        return []
+    last = chosen.releases[-1]
+    return [Warning(repo_name, f"{later} of {every} non-merge commits come after the last release of line "
+                               f"'{chosen.line}' ({last.tag}, {last.date:%Y-%m-%d}): they are attributed with its "
+                               "crate layout; choose another line with --line or --tags", tag=last.tag)]
 
 
 def _notes_options(options: Options) -> NotesOptions:

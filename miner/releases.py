@@ -72,6 +72,10 @@ class Timeline:
     lines: dict[str, int]
 
 
+# A line whose newest tag is this much older than the repository's newest version tag is no longer current.
+CURRENT = timedelta(days=365)
+
+
 def read_tags(repo: pygit2.Repository) -> list[TagRef]:
     """Every tag with its peeled commit, kind of target and creation date."""
     return [_read_tag(repo, name) for name in sorted(repo.references) if name.startswith("refs/tags/")]
@@ -81,15 +85,19 @@ def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | 
     """Select one release line from the tags and order its releases.
 
     `line` names the prefix to keep; `pattern` a regular expression tag names
-    must match; with neither, the line with the most version tags is chosen.
+    must match; with neither, the current line with the most version tags is
+    chosen (`_current_line`).
     """
     skipped, versioned = _classify(tags)
     lines = Counter(tv.prefix for tv, _ in versioned)
-    chosen = _choose(versioned, lines, line, pattern)
+    if pattern is not None:
+        name, chosen = pattern, {tv for tv, _ in versioned if re.search(pattern, tv.tag)}
+    else:
+        name = line if line is not None else _current_line(versioned, lines)
+        chosen = {tv for tv, _ in versioned if tv.prefix == name}
     kept = [(tv, ref) for tv, ref in versioned if tv in chosen]
     skipped += [Skipped(tv.tag, f"release line '{tv.prefix}' is not the analysed line") for tv, _ in versioned if tv not in chosen]
     releases = _order(kept)
-    name = line if line is not None else (pattern or (lines.most_common(1)[0][0] if lines else ""))
     return Timeline(name, tuple(releases), tuple(sorted(skipped, key=lambda s: s.tag)), dict(lines))
 
 
@@ -214,14 +222,22 @@ def _classify(tags: list[TagRef]):
     return skipped, versioned
 
 
-def _choose(versioned, lines: Counter, line: str | None, pattern: str | None):
-    if pattern is not None:
-        regex = re.compile(pattern)
-        return {tv for tv, _ in versioned if regex.search(tv.tag)}
-    if line is None and lines:
-        stable = Counter(tv.prefix for tv, _ in versioned if tv.version.stable)
-        line = max(lines, key=lambda prefix: (lines[prefix], stable[prefix], prefix == "v", prefix == ""))
-    return {tv for tv, _ in versioned if tv.prefix == line}
+def _current_line(versioned, lines: Counter) -> str:
+    """The line with the most version tags among those still tagged within a year of the newest tag.
+
+    A project that changed its scheme (helix: v0.6.0 in 2022, then 22.03 to
+    25.07) is analysed on the scheme it uses now, not on the longer old one.
+    """
+    if not lines:
+        return ""
+    newest: dict[str, datetime] = {}
+    for tv, ref in versioned:
+        if ref.date is not None:
+            newest[tv.prefix] = max(newest.get(tv.prefix, ref.date), ref.date)
+    latest = max(newest.values(), default=None)
+    current = [prefix for prefix in lines if latest is None or latest - newest.get(prefix, latest) <= CURRENT]
+    stable = Counter(tv.prefix for tv, _ in versioned if tv.version.stable)
+    return max(current, key=lambda prefix: (lines[prefix], stable[prefix], prefix == "v", prefix == ""))
 
 
 def _order(kept) -> list[Release]:

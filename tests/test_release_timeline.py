@@ -1,8 +1,9 @@
 """The release timeline against git itself: tags, dates, ranges, commit and contributor counts."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
+from fixtures.gitbuilder import RepoBuilder
 from miner.analysis import analyze
 from tests.conftest import git
 
@@ -96,3 +97,35 @@ def test_contributors_follow_git_and_people_join_further(tmp_path):
     expected = {email.lower() for name, email in (line.split("|") for line in shown) if not name.endswith("[bot]")}
     assert row["contributors"] == len(expected) == 4
     assert row["people"] == 2
+
+
+def _scheme_change(path, calver_work: int = 5):
+    """helix's shape: four v-tags in 2021, then calendar-versioned tags with `calver_work` commits between."""
+    builder = RepoBuilder(path, bare=True)
+    day = datetime(2021, 1, 1, 10)
+    for number in range(4):
+        builder.tag(f"v0.{number}.0", builder.commit(f"work {number}", {"a.txt": f"{number}\n"},
+                                                      when=(day + timedelta(days=30 * number)).isoformat() + "+00:00"))
+    for number, version in enumerate(["22.03", "22.12", "23.10"]):
+        if version == "23.10":
+            for step in range(calver_work):
+                builder.commit(f"calver work {step}", {"c.txt": f"{step}\n"},
+                               when=(datetime(2023, 1, 1, 10) + timedelta(hours=step)).isoformat() + "+00:00")
+        builder.tag(version, builder.commit(f"calver {version}", {"b.txt": version},
+                                            when=datetime(2022 + number // 2, 3 + 9 * (number % 2), 1, 10).isoformat()
+                                            + "+00:00"))
+    return path
+
+
+def test_the_current_line_wins_over_a_longer_abandoned_one(tmp_path):
+    result = analyze(str(_scheme_change(tmp_path / "repo.git")), db=tmp_path / "s.sqlite")
+    assert result.line == "" and list(result.tables["releases"]["tag"]) == ["22.03", "22.12", "23.10"]
+
+
+def test_most_history_after_the_last_release_is_a_warning(tmp_path):
+    repo = _scheme_change(tmp_path / "repo.git", calver_work=150)
+    result = analyze(str(repo), db=tmp_path / "s.sqlite", line="v")
+    after = int(git(repo, "rev-list", "--no-merges", "--count", "v0.3.0..HEAD"))
+    [warning] = [w for w in result.warnings if "after the last release" in w.message]
+    assert warning.tag == "v0.3.0" and warning.message.startswith(f"{after} of ")
+    assert not [w for w in analyze(str(repo), db=tmp_path / "t.sqlite").warnings if "after the last" in w.message]
