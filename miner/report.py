@@ -131,7 +131,8 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
                  f"non-merge commits per release: {_spread(releases['commits'])}.")
     bots, agents = int(releases["bot_commits"].sum()), int(releases["agent_commits"].sum())
     if bots or agents:
-        lines.append(f"Commits by bots: {bots}; by coding agents: {agents} (not counted as contributors).")
+        lines.append(f"Commits by bots in the releases' ranges: {bots}; by coding agents: {agents} "
+                     "(not counted as contributors).")
     late = releases[releases["out_of_order"]]["tag"].tolist()
     if late:
         shown = ", ".join(f"`{t}`" for t in late[:8]) + (f" and {len(late) - 8} more" if len(late) > 8 else "")
