@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from fixtures.agent_repo import build_agent_repo, build_crate_repo
+from miner.cache import MemoryCache
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,18 @@ def miner_home(tmp_path, monkeypatch):
     home = tmp_path / "miner-home"
     monkeypatch.setenv("MINER_HOME", str(home))
     return home
+
+
+class CountingCache(MemoryCache):
+    """A MemoryCache that counts its puts: what a test sees computed rather than read back."""
+
+    def __init__(self):
+        super().__init__()
+        self.puts = 0
+
+    def put(self, kind, key, value):
+        self.puts += 1
+        super().put(kind, key, value)
 
 
 def git(repo, *args: str) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from miner.cache import MemoryCache
 from miner.capabilities import SUMMARY_COLUMNS, ReleaseText, cached_mentions, evolution, load_catalog, mentions
 from miner.errors import MinerError
+from tests.conftest import CountingCache
 
 # (capability, a realistic line that mentions it, a realistic line that must not count)
 EXAMPLES = [
@@ -205,16 +205,6 @@ def test_evolution_can_count_prereleases_too(catalog):
     assert rows.loc["App-server", "first_release"] == "rust-v0.44.0-alpha.1"
     assert rows.loc["App-server", "releases_mentioning"] == 3
     assert len(matrix) == 5
-
-
-class CountingCache(MemoryCache):
-    def __init__(self):
-        super().__init__()
-        self.puts = 0
-
-    def put(self, kind, key, value):
-        self.puts += 1
-        super().put(kind, key, value)
 
 
 def test_cached_mentions_equal_mentions_and_are_computed_once_per_text_and_catalog(catalog):

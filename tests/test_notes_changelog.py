@@ -8,6 +8,7 @@ from fixtures.notes import CLAUDE_CHANGELOG, HEADING_STYLES, W1, W2, changelog_r
 from miner.cache import MemoryCache
 from miner.notes import (candidates, find_changelogs, normalise_version, read_changelogs, sections_by_version,
                          split_sections)
+from tests.conftest import CountingCache
 
 
 def head_tree(builder: RepoBuilder):
@@ -90,16 +91,6 @@ def test_a_file_rewritten_per_release_is_read_from_every_tree(tmp_path):
     trees = [builder.repo[first].tree, builder.repo[second].tree, builder.repo[second].tree]
     sections = read_changelogs(builder.repo, trees, MemoryCache())
     assert [s.version for s in sections] == ["0.1.0", "0.2.0"]
-
-
-class CountingCache(MemoryCache):
-    def __init__(self):
-        super().__init__()
-        self.puts = 0
-
-    def put(self, kind, key, value):
-        self.puts += 1
-        super().put(kind, key, value)
 
 
 def test_sections_are_cached_by_blob_id(tmp_path):
