@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import MutableMapping
 from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
@@ -195,10 +196,9 @@ class Store:
         row = self.db.execute("SELECT fingerprint FROM result_input WHERE repo_id = ?", (repo_id,)).fetchone()
         return row[0] if row else None
 
-    def load_tables(self, repo_id: int) -> dict[str, pd.DataFrame]:
-        """The tables of the repository's last analysis."""
-        rows = self.db.execute("SELECT name, data FROM result_table WHERE repo_id = ?", (repo_id,))
-        return {name: pd.read_json(StringIO(data), orient="table", precise_float=True) for name, data in rows}
+    def load_tables(self, repo_id: int) -> StoredTables:
+        """The tables of the repository's last analysis, each parsed when first used."""
+        return StoredTables(dict(self.db.execute("SELECT name, data FROM result_table WHERE repo_id = ?", (repo_id,))))
 
     def _migrate(self) -> None:
         """Create the schema; a store from an older miner is emptied, since all it holds can be mined again."""
@@ -211,6 +211,39 @@ class Store:
             tables = [name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             self.db.executescript("".join(f"DROP TABLE {name};" for name in tables) + _SCHEMA)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+class StoredTables(MutableMapping):
+    """Result tables as the store holds them, each parsed from its JSON on first use.
+
+    A run whose inputs are unchanged and whose files are current reads the two
+    or three tables its summary line needs, not all thirty: parsing them all
+    costs 0.2 to 0.6 s on real repositories.
+    """
+
+    def __init__(self, texts: dict[str, str]):
+        self._texts = texts
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is None:
+            frame = self._frames[name] = pd.read_json(StringIO(self._texts[name]), orient="table", precise_float=True)
+        return frame
+
+    def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
+        self._texts.setdefault(name, "")
+        self._frames[name] = frame
+
+    def __delitem__(self, name: str) -> None:
+        del self._texts[name]
+        self._frames.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def _split(joined: str) -> tuple[str, ...]:

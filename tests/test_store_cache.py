@@ -1,4 +1,6 @@
 """The store's object cache: values come back as JSON gives them, within a run and in the next one."""
+import pandas as pd
+
 from miner.store import Store
 
 
@@ -21,3 +23,18 @@ def test_flushed_values_reach_the_next_run_and_unflushed_ones_do_not(tmp_path):
     assert again.get("kind", "lost") is None
     again.put("kind", "new", 5)
     assert again.get("kind", "new") == 5
+
+
+def test_stored_tables_are_parsed_when_first_used(tmp_path, monkeypatch):
+    store = Store(tmp_path / "s.sqlite")
+    repo_id = store.repo_id("r", "/somewhere")
+    tables = {name: pd.DataFrame({"n": [1, 2], "text": ["a", "b"]}) for name in ("one", "two", "three")}
+    store.save_tables(repo_id, tables, "inputs")
+    parsed = []
+    read_json = pd.read_json
+    monkeypatch.setattr(pd, "read_json", lambda *args, **kwargs: parsed.append(1) or read_json(*args, **kwargs))
+    loaded = store.load_tables(repo_id)
+    assert sorted(loaded) == ["one", "three", "two"] and parsed == []
+    assert loaded["two"].equals(tables["two"]) and len(parsed) == 1
+    loaded["two"], loaded["four"] = loaded["two"], tables["one"]
+    assert len(parsed) == 1 and dict(loaded.items())["four"] is tables["one"] and len(parsed) == 3
