@@ -23,10 +23,8 @@ except ImportError:  # Windows: pipes keep their default size
 import pygit2
 
 from miner.errors import MinerError
+from miner.identities import CO_AUTHOR_LINE
 
-# Every `Co-authored-by:` line of a message, not only git's final trailer block: a GitHub squash merge keeps
-# the trailers of each squashed commit in its body (helix 4dcf1fe66b credits a co-author only there).
-_COAUTHOR = re.compile(r"^[ \t]*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
 LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
 # A record starts with \x1e and an object id then NUL: a message may hold \x1e, never NUL.
@@ -116,7 +114,7 @@ def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str],
         message = commit.message
         yield Commit(sha, parents, commit.author.name, commit.author.email, commit.author.time,
                      _offset(commit.author.offset), commit.committer.time, message.split("\n", 1)[0],
-                     tuple(filter(None, _COAUTHOR.findall(message))), files or ())
+                     _coauthors(message), files or ())
 
 
 def _changed_paths(repo: pygit2.Repository, commit: pygit2.Commit) -> tuple[str, ...] | None:
@@ -173,6 +171,11 @@ def _parse_record(record: bytes) -> Commit:
     paths = tuple(filter(None, fields[8:]))
     if paths and paths[0].startswith("\n"):  # git puts a newline between the message's NUL and the first path
         paths = tuple(filter(None, (paths[0].lstrip("\n"), *paths[1:])))
-    coauthors = tuple(filter(None, _COAUTHOR.findall(body))) if body else ()
     return Commit(sha, tuple(parents.split()), name, email, int(author_time), offset, int(committed), subject,
-                  coauthors, paths)
+                  _coauthors(body) if body else (), paths)
+
+
+def _coauthors(message: str) -> tuple[str, ...]:
+    """Every `Co-authored-by:` value of a message, not only git's final trailer block: a GitHub squash merge
+    keeps the trailers of each squashed commit in its body (helix 4dcf1fe66b credits a co-author only there)."""
+    return tuple(value for value in map(str.strip, CO_AUTHOR_LINE.findall(message)) if value)

@@ -331,7 +331,7 @@ def co_authors(message: str) -> list[tuple[str, str]]:
     brackets give an empty e-mail (or an empty name when they look like one).
     """
     found = []
-    for line in _CO_AUTHOR_LINE.findall(message):
+    for line in CO_AUTHOR_LINE.findall(message):
         for value in _CO_AUTHOR_KEY.split(line):
             pair = _name_and_email(value.strip())
             if pair != ("", ""):
@@ -409,7 +409,8 @@ def normal_name(name: str) -> str:
 
 _NOREPLY = re.compile(r"^\s*(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com\s*$", re.IGNORECASE)
 _BOT_WORD = re.compile(r"(?:^|[\s_-])bot$", re.IGNORECASE)
-_CO_AUTHOR_LINE = re.compile(r"^[ \t]*co-authored-by[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+# The value of each `Co-authored-by:` line of a message, wherever it stands (the history walk reads them too).
+CO_AUTHOR_LINE = re.compile(r"^[ \t]*co-authored-by[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _CO_AUTHOR_KEY = re.compile(r"\s+co-authored-by\s*:", re.IGNORECASE)
 _NAME_AND_EMAIL = re.compile(r"^(.*?)\s*<([^>]*)>?")
 
