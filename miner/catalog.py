@@ -29,3 +29,14 @@ def read_toml(path: str | Path | None, default: str, what: str) -> tuple[str, st
         raise MinerError(f"{source}: {what} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise MinerError(f"{source}: {what} is not valid TOML: {error}") from None
+
+
+def string_list(table: dict, key: str, label: str) -> list[str]:
+    """`table[key]` as a list of strings, [] when absent; a ValueError saying `label` must be one otherwise.
+
+    A ValueError, not a MinerError: the caller knows the file and prefixes it.
+    """
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{label} must be a list of strings")
+    return values

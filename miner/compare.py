@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from miner.clone import parse_source
-from miner.catalog import read_toml
+from miner.catalog import read_toml, string_list
 from miner.errors import MinerError, Warning
 from miner.markdown import markdown_table
 from miner.store import Store
@@ -238,10 +238,7 @@ def _list(data: dict, key: str) -> list[dict]:
 
 
 def _strings(entry: dict, key: str) -> tuple[str, ...]:
-    values = entry.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValueError(f"'{key}' must be a list of strings")
-    return tuple(values)
+    return tuple(string_list(entry, key, f"'{key}'"))
 
 
 def _any(globs: tuple[str, ...], text: str) -> bool:

@@ -26,7 +26,7 @@ from typing import Iterable
 import pygit2
 
 from miner.cache import Cache
-from miner.catalog import read_toml
+from miner.catalog import read_toml, string_list
 from miner.errors import MinerError
 
 PERSON, BOT, AGENT = "person", "bot", "agent"
@@ -492,10 +492,7 @@ def _table(data: dict, name: str) -> dict:
 
 
 def _strings(fields: dict, key: str, where: str) -> list[str]:
-    value = fields.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError(f"{where} {key} must be a list of strings")
-    return value
+    return string_list(fields, key, f"{where} {key}")
 
 
 def _index(entries: tuple[CatalogEntry, ...], attribute: str) -> dict[str, CatalogEntry]:
