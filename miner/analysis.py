@@ -110,8 +110,9 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
             return replace(_stored(store, repo_id, repo_name, chosen.line), inputs=inputs)
         result = _mine(store, repo_id, repo, repo_name, chosen, chosen_options, say)
         # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
-        store.save_tables(repo_id, result.tables, inputs if result.complete else "")
-        return replace(result, inputs=inputs if result.complete else "")
+        kept = inputs if result.complete else ""
+        store.save_tables(repo_id, result.tables, kept)
+        return replace(result, inputs=kept)
     finally:
         store.close()
 
@@ -158,7 +159,8 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     """Every stage of the analysis, from the history walk to the graph facts."""
     warnings: list[Warning] = []
     say(f"{repo_name}: walking history")
-    walked = _walk_new(store, repo_id, repo, chosen, warnings)
+    boundaries = history_boundaries(repo.git.path)
+    walked = _walk_new(store, repo_id, repo, chosen, boundaries, warnings)
     commits = {c.sha: c for c in store.commits(repo_id)}
     parents = {sha: c.parents for sha, c in commits.items()}
     incomplete: set[str] = set()
@@ -166,7 +168,6 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
                          tag=tag) for tag in sorted(incomplete)]
     complete = not warnings  # so far only an unreadable history warns
-    boundaries = history_boundaries(repo.git.path)
     warnings += [Warning(repo_name, "range reaches a shallow or grafted boundary: its counts cover only the "
                                     "history this repository holds", tag=release.tag)
                  for release in chosen.releases if ranges[release.tag] & boundaries]
@@ -267,7 +268,8 @@ def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | N
     return f"{repo}: no version tags ({len(chosen.skipped)} tags, none parse as a version)"
 
 
-def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, warnings: list[Warning]) -> int:
+def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, boundaries: frozenset[str],
+              warnings: list[Warning]) -> int:
     """Walk the commits the store lacks; a tip whose history is unreadable costs a warning.
 
     In a shallow or grafted repository no tip counts as walked: the history
@@ -282,7 +284,7 @@ def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, wa
         return 0
     try:
         return store.add_commits(repo_id, walk(repo.git_dir, new, known),
-                                 [] if history_boundaries(repo.git.path) else new)
+                                 [] if boundaries else new)
     except HistoryError:
         tags = {r.commit: r.tag for r in chosen.releases}
         return sum(_walk_one(store, repo_id, repo, tip, tags.get(tip, "HEAD"), warnings) for tip in new)
