@@ -95,12 +95,11 @@ def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, 
     releases they cost more than the rest.
     """
     parents: dict[str, tuple[str, ...]] = {}
-    seen: Counter = Counter()  # counted as they come: memory grows with identities, not commits
+    seen: Counter = Counter()
     for sha, its_parents, name, email, coauthors in store.lineage(repo_id):
         parents[sha] = its_parents
         if resolver is None:
-            seen[(name, email)] += 1
-            seen.update(coauthor_pairs(coauthors) if coauthors else ())
+            _count_signature(seen, name, email, coauthors)
     resolver = resolver or IdentityResolver(git, seen=seen)
     release_of = releases_of_commits(tables["releases"], parents, ranges)
     del parents, seen
@@ -118,9 +117,15 @@ def resolver_for(git: pygit2.Repository, commits: Iterable[Commit], catalog: Cat
     """
     seen: Counter = Counter()
     for commit in commits:
-        seen[(commit.author_name, commit.author_email)] += 1
-        seen.update(coauthor_pairs(commit.coauthors) if commit.coauthors else ())
+        _count_signature(seen, commit.author_name, commit.author_email, commit.coauthors)
     return IdentityResolver(git, seen=seen, catalog=catalog, join_names=join_names)
+
+
+def _count_signature(seen: Counter, name: str, email: str, coauthors: tuple[str, ...]) -> None:
+    """Count a commit's author and co-authors: counted, not listed, memory grows with identities, not commits."""
+    seen[(name, email)] += 1
+    if coauthors:
+        seen.update(coauthor_pairs(coauthors))
 
 
 def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]],
@@ -373,7 +378,7 @@ class _Tally:
         when = commit.commit_time
         if (self.since is not None and when < self.since) or (self.until is not None and when > self.until):
             return
-        if len(commit.parents) > 1:
+        if commit.is_merge:
             self._issue("merge (not attributed)", commit)
             if len(commit.parents) > 2:
                 self._issue("octopus merge (not attributed)", commit)
