@@ -1,0 +1,1 @@
+"""Value types shared by every stage: plain frozen data, no I/O."""

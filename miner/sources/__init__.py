@@ -1,0 +1,1 @@
+"""Reading the outside world: git objects, history, tags, clones and release notes."""

@@ -1,0 +1,162 @@
+"""One release's files, read straight from a git tree: no checkout, nothing executed.
+
+Every ecosystem finds its manifests the same way, so the tree is walked here
+once per release for all of them: `TreeView.find` lists the files with the
+given names, caching each directory's answer by its tree id, so a release that
+changes one directory re-walks only that directory and its ancestors.  The walk
+is iterative (a tree nested thousands of levels deep is data, not a crash), and
+a subtree missing from a damaged repository is reported by its full path, never
+raised: the rest of the tree is still read.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+
+import pygit2
+
+from miner.cache import Cache
+
+# What pygit2 raises for an object the repository does not have (or cannot read).
+MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
+FOUND_KIND = "tree-files-v1"
+_LINK = pygit2.GIT_FILEMODE_LINK
+
+
+class MissingObject(Exception):
+    """An object the tree names is missing from the repository; `path` says which."""
+
+    def __init__(self, path: str):
+        super().__init__(f"{path}: missing from the repository")
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Found:
+    """Files found by name: `files` maps each path to whether it is a symbolic link; `missing` lists
+    the directories that could not be read, from the root."""
+
+    files: dict[str, bool] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+
+    def paths(self, name: str) -> list[str]:
+        """Sorted paths of the regular files called `name` (symbolic links left out)."""
+        return sorted(path for path, link in self.files.items() if not link and posixpath.basename(path) == name)
+
+    def links(self, name: str) -> list[str]:
+        """Sorted paths of the symbolic links called `name`: a manifest must be a file, never followed."""
+        return sorted(path for path, link in self.files.items() if link and posixpath.basename(path) == name)
+
+
+class TreeView:
+    """Read access to one tree: entries, blobs and directory listings by path."""
+
+    def __init__(self, repo: pygit2.Repository, tree: pygit2.Tree):
+        self.repo, self.tree = repo, tree
+
+    def entry(self, path: str) -> pygit2.Object | None:
+        """The object at `path` ("" is the tree itself), None when there is none or it is missing."""
+        if path in ("", "."):
+            return self.tree
+        try:
+            return self.tree[path]
+        except MISSING_OBJECT:
+            return None
+
+    def is_link(self, path: str) -> bool:
+        """Whether `path` is a symbolic link (whose blob holds the target's name, not a file's text)."""
+        parent, _, name = path.rpartition("/")
+        directory = self.entry(parent)
+        if not isinstance(directory, pygit2.Tree):
+            return False
+        try:
+            return directory[name].filemode == _LINK
+        except MISSING_OBJECT:
+            return False
+
+    def blob_id(self, path: str) -> str | None:
+        """The id of the blob at `path`, None when `path` is not a file."""
+        found = self.entry(path)
+        return str(found.id) if isinstance(found, pygit2.Blob) else None
+
+    def size(self, path: str) -> int | None:
+        """The size of the file at `path` from its object header (no decompression), None if it is no file."""
+        found = self.entry(path)
+        if not isinstance(found, pygit2.Blob):
+            return None
+        try:
+            return self.repo.odb.read_header(found.id)[1]
+        except MISSING_OBJECT:
+            raise MissingObject(path) from None
+
+    def read(self, path: str) -> bytes | None:
+        """The bytes of the regular file at `path`; None when there is none; MissingObject if its blob is absent."""
+        found = self.entry(path)
+        if not isinstance(found, pygit2.Blob):
+            return None
+        try:
+            return found.data
+        except MISSING_OBJECT:
+            raise MissingObject(path) from None
+
+    def subdirs(self, path: str) -> list[str] | None:
+        """Names of the directories inside `path`, None if `path` is not a directory."""
+        found = self.entry(path)
+        if not isinstance(found, pygit2.Tree):
+            return None
+        return [entry.name for entry in found if entry.type_str == "tree"]
+
+    def find(self, names: frozenset[str] | set[str], cache: Cache) -> Found:
+        """Every file in the tree whose name is in `names`, each directory's answer cached by tree id."""
+        kind = f"{FOUND_KIND}:{hashlib.sha1(chr(0).join(sorted(names)).encode()).hexdigest()[:16]}"
+        return _find(self.repo, self.tree, frozenset(names), kind, cache)
+
+
+def _find(repo: pygit2.Repository, root: pygit2.Tree, names: frozenset[str], kind: str, cache: Cache) -> Found:
+    """Post-order over the directories, iteratively; complete answers are cached, partial ones recomputed."""
+    done: dict[str, tuple[dict[str, bool], list[str]]] = {}
+    stack: list[tuple[pygit2.Tree, bool]] = [(root, False)]
+    while stack:
+        tree, expanded = stack.pop()
+        key = str(tree.id)
+        if key in done:
+            continue
+        if not expanded:
+            cached = cache.get(kind, key)
+            if cached is not None:
+                done[key] = (dict(cached), [])
+                continue
+            stack.append((tree, True))
+            stack += [(child, False) for child in _subtrees(repo, tree).values()
+                      if child is not None and str(child.id) not in done]
+            continue
+        files: dict[str, bool] = {}
+        missing: list[str] = []
+        for name, child in _subtrees(repo, tree).items():
+            if child is None:
+                missing.append(name)
+                continue
+            child_files, child_missing = done[str(child.id)]
+            files.update((f"{name}/{path}", link) for path, link in child_files.items())
+            missing += [f"{name}/{path}" for path in child_missing]
+        for entry in tree:
+            if entry.name in names and entry.type_str == "blob":
+                files[entry.name] = entry.filemode == _LINK
+        if not missing:
+            cache.put(kind, key, files)
+        done[key] = (files, missing)
+    files, missing = done[str(root.id)]
+    return Found(files, tuple(sorted(missing)))
+
+
+def _subtrees(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, pygit2.Tree | None]:
+    """The directories of `tree` by name; None for one whose object is missing."""
+    found: dict[str, pygit2.Tree | None] = {}
+    for entry in tree:
+        if entry.type_str == "tree":
+            try:
+                found[entry.name] = repo[entry.id]
+            except MISSING_OBJECT:
+                found[entry.name] = None
+    return found
