@@ -23,7 +23,7 @@ from miner.compare import agent_tables, compare_markdown, compare_table, load_co
 from miner.layers import load_layers, purposes
 from miner.notes import DEFAULT_ORDER
 from miner.outputs import FORMATS, Published, publish
-from miner.paths import default_db
+from miner.paths import default_db, make_folder
 from miner.regenerate import regenerate_file, store_renderer
 from miner.report import HEADINGS, render_section
 from miner.store import Store
@@ -228,7 +228,7 @@ def compare(config, db, strict, out, fmt, quiet) -> None:
     text = {"md": lambda: compare_markdown(table) + "\n", "csv": lambda: table.to_csv(index=False),
             "json": lambda: table.to_json(orient="records", indent=2) + "\n"}[fmt]()
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        make_folder(Path(out).parent, Path(out)).joinpath(Path(out).name).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
 
