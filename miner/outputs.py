@@ -7,10 +7,11 @@ put them in place is written, atomically, and the moves are made; then the
 journal is deleted.  The journal is the switch: a run killed before it leaves
 the previous files as they were, and a run killed after it is completed by the
 next publish to the same folder, which makes the remaining moves before
-anything else.  So the report folder and the graphs folder never keep a new
-report beside old graphs.  Only the files a run writes are replaced, and
-nothing is deleted but miner's own scratch entries and journal, so `--out .`
-never loses a file of the user's.
+anything else.  So the report folder and the graphs folder hold one analysis,
+never a new report beside old graphs, except between a run killed mid-switch
+and the next publish.  Only the files a run writes are replaced, and nothing
+is deleted but miner's own scratch entries and journal, so `--out .` never
+loses a file of the user's.
 """
 from __future__ import annotations
 
@@ -158,6 +159,7 @@ def _exclusive(folders: list[Path]) -> Iterator[None]:
 
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself, so no lock file is left among the user's."""
     if fcntl is None:
         yield
         return
@@ -170,6 +172,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _recover(folder: Path) -> None:
+    """Finish the switch a killed run made in `folder`, then remove the scratch entries killed runs left."""
     journal = folder / JOURNAL
     if journal.is_file():
         _apply(journal)
@@ -204,10 +207,10 @@ def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
                      encoding="utf-8")  # a rename keeps a file's size and time, so they can be taken now
     moves.append((stamp, folder.resolve() / STAMP))
     journal = folder / JOURNAL
-    written = folder / f"{JOURNAL}{SCRATCH_SUFFIX}"
-    written.write_text(json.dumps([[str(path), str(destination)] for path, destination in moves]),
+    pending = folder / f"{JOURNAL}{SCRATCH_SUFFIX}"
+    pending.write_text(json.dumps([[str(path), str(destination)] for path, destination in moves]),
                        encoding="utf-8")
-    os.replace(written, journal)  # the switch: from here on, the new files are the published ones
+    os.replace(pending, journal)  # the switch: from here on, the new files are the published ones
     _apply(journal)
 
 
