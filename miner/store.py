@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import MutableMapping
 from contextlib import contextmanager
 from io import StringIO
@@ -103,8 +104,8 @@ class Store:
 
     def repo_id(self, name: str, path: str) -> int:
         """The id of the repository at `path`, registered or renamed to `name` (the latest name wins)."""
-        row = self.db.execute("SELECT id, name FROM repo WHERE path = ?", (path,)).fetchone()
-        with self.transaction():
+        with self.transaction():  # read inside it too: two runs may register one new repository at once
+            row = self.db.execute("SELECT id, name FROM repo WHERE path = ?", (path,)).fetchone()
             if row is None:
                 return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
             if row[1] != name:
@@ -230,7 +231,9 @@ class Store:
         stores of schemas 1 and 2) is ever changed: any other database is
         refused before anything is written to it.
         """
+        self.db.execute("BEGIN")  # one snapshot: another run may be making the file a store meanwhile
         version = self._schema()
+        self.db.execute("COMMIT")
         if version > SCHEMA_VERSION:
             raise MinerError(f"{self.path}: written by a newer miner (store schema {version}, this one reads "
                              f"{SCHEMA_VERSION}); upgrade miner or use another --db")
@@ -239,7 +242,7 @@ class Store:
             raise MinerError(f"{self.path}: {state}; `mine analyze` rebuilds it as a store")
         if readonly:
             return
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._use_wal()
         self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: still atomic, one fsync fewer per commit
         if version == SCHEMA_VERSION:
             return
@@ -253,6 +256,18 @@ class Store:
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.execute("COMMIT")
+
+    def _use_wal(self) -> None:
+        """Put the database in WAL mode (a store is in it already).  While another connection reads the file,
+        SQLite refuses the switch at once instead of waiting, so it is tried again until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as error:
+                if not getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY") or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _schema(self) -> int:
         """The schema version of the store, 0 for an empty database; a one-line error for another program's file."""

@@ -1,6 +1,7 @@
 """A store another writer holds is waited for, and named when the wait runs out; a read-only store still
 serves the verbs that only read; a missing one is reported, not created."""
 import ctypes
+import multiprocessing
 import os
 import sqlite3
 import stat
@@ -74,6 +75,35 @@ def test_a_store_locked_at_start_is_reported_as_locked(tmp_path, monkeypatch):
         Store(db)
     assert str(db) in str(error.value) and "not a usable" not in str(error.value)
     other.rollback()
+
+
+def _open_together(path, barrier, errors):
+    barrier.wait()
+    try:
+        store = Store(path)
+        store.repo_id("repo", "/the/same/repo")
+        store.close()
+    except Exception as error:
+        errors.put(f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the runs are forked children")
+def test_runs_starting_together_on_a_new_store_all_open_it(tmp_path):
+    context = multiprocessing.get_context("fork")
+    errors = context.Queue()
+    for round in range(20):
+        barrier = context.Barrier(4)
+        runs = [context.Process(target=_open_together, args=(tmp_path / f"{round}.sqlite", barrier, errors))
+                for _ in range(4)]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join()
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []
+    assert len(Store(tmp_path / "0.sqlite").repos()) == 1
 
 
 def test_report_of_a_missing_store_says_so_and_creates_nothing(tmp_path):
