@@ -265,7 +265,7 @@ class Store:
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError as error:
-                if not getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY") or time.monotonic() > deadline:
+                if not _code(error).startswith("SQLITE_BUSY") or time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
 
@@ -298,7 +298,7 @@ class Store:
 
     def _failure(self, error: sqlite3.Error) -> MinerError:
         """The one line that says what stopped SQLite, naming the store."""
-        code = getattr(error, "sqlite_errorname", "") or ""
+        code = _code(error)
         if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
             return MinerError(f"{self.path}: the store is locked by another program writing to it (waited "
                               f"{BUSY_TIMEOUT:g} s); try again when it has finished")
@@ -355,12 +355,16 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     try:
         db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.OperationalError as error:
-        if not getattr(error, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or \
-                Path(f"{path}-wal").exists():
+        if not _code(error).startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or Path(f"{path}-wal").exists():
             raise
         db.close()
         db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
     return db
+
+
+def _code(error: sqlite3.Error) -> str:
+    """SQLite's name for what went wrong (`SQLITE_BUSY`, `SQLITE_READONLY_DIRECTORY`...), "" if it gave none."""
+    return getattr(error, "sqlite_errorname", None) or ""
 
 
 def _split(joined: str) -> tuple[str, ...]:
