@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -160,8 +161,8 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     warnings: list[Warning] = []
     say(f"{repo_name}: walking history")
     boundaries = history_boundaries(repo.git.path)
-    walked = _walk_new(store, repo_id, repo, chosen, boundaries, warnings)
-    commits = {c.sha: c for c in store.commits(repo_id)}
+    walked, salvaged = _walk_new(store, repo_id, repo, chosen, boundaries, warnings)
+    commits = {c.sha: c for c in chain(store.commits(repo_id), salvaged)}
     parents = {sha: c.parents for sha, c in commits.items()}
     incomplete: set[str] = set()
     ranges = commit_ranges(chosen.releases, parents, incomplete)
@@ -191,7 +192,7 @@ def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: 
     tables |= crate_graph_facts(tables, options.snapshot or timeline.latest_stable(tables["releases"]))
     say(f"{repo_name}: attributing commits to crates and layers")
     release_of = releases_of_commits(tables["releases"], parents, ranges)
-    tables |= contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
+    tables |= contributor_tables(chain(store.commits(repo_id, files=True), salvaged), release_of, tables["crates"], resolver,
                                  since=options.since, until=options.until,
                                  boundaries=boundaries,
                                  previous=previous_releases(tables["releases"]))
@@ -269,32 +270,39 @@ def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | N
 
 
 def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, boundaries: frozenset[str],
-              warnings: list[Warning]) -> int:
-    """Walk the commits the store lacks; a tip whose history is unreadable costs a warning.
+              warnings: list[Warning]) -> tuple[int, list[Commit]]:
+    """Walk the commits the store lacks; return how many, and the commits of damaged history, which are not stored.
 
-    In a shallow or grafted repository no tip counts as walked: the history
-    behind a boundary may arrive later (`git fetch --unshallow`) under the
-    same tips, and the next run must then read it.
+    A tip whose history git cannot walk costs a warning, and its commits are
+    read object by object for this run only: the store keeps only histories
+    git walked whole, so every later run meets the same damage and warns as
+    this one did, and a repaired repository is then read whole.  In a shallow
+    or grafted repository no tip counts as walked: the history behind a
+    boundary may arrive later (`git fetch --unshallow`) under the same tips,
+    and the next run must then read it.
     """
     known = store.walked_tips(repo_id)
     head = [str(repo.git.head.target)] if not repo.git.head_is_unborn else []
     tips = list(dict.fromkeys([r.commit for r in chosen.releases] + head))
     new = [tip for tip in tips if tip not in known]
     if not new:
-        return 0
+        return 0, []
     try:
-        return store.add_commits(repo_id, walk(repo.git_dir, new, known),
-                                 [] if boundaries else new)
+        return store.add_commits(repo_id, walk(repo.git_dir, new, known), [] if boundaries else new), []
     except HistoryError:
         tags = {r.commit: r.tag for r in chosen.releases}
-        return sum(_walk_one(store, repo_id, repo, tip, tags.get(tip, "HEAD"), warnings) for tip in new)
+        salvaged: list[Commit] = []
+        walked = sum(_walk_one(store, repo_id, repo, tip, tags.get(tip, "HEAD"), salvaged, warnings) for tip in new)
+        stored = {c.sha for c in store.commits(repo_id)}  # a later tip's walk may have stored some of them
+        return walked, [c for c in salvaged if c.sha not in stored]
 
 
-def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, warnings: list[Warning]) -> int:
+def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, salvaged: list[Commit],
+              warnings: list[Warning]) -> int:
     """Walk one tip alone (excluding what is stored); if git cannot, read its history object by object.
 
-    A tip read object by object is not recorded as walked, so a later run
-    reads it again: a repaired repository is then mined whole.
+    What is read object by object is added to `salvaged`, not to the store,
+    and the tip is not recorded as walked (see `_walk_new`).
     """
     known = store.walked_tips(repo_id)
     try:
@@ -302,15 +310,16 @@ def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, 
     except HistoryError as error:
         first = error
     damage: Counter = Counter()
-    stored = {c.sha for c in store.commits(repo_id)}
-    added = store.add_commits(repo_id, walk_objects(repo.git, [tip], stored, damage), [])
+    seen = {c.sha for c in chain(store.commits(repo_id), salvaged)}
+    read = list(walk_objects(repo.git, [tip], seen, damage))
+    salvaged += read
     if damage["unreadable tree"]:
         warnings.append(Warning(repo.name, f"changed files unavailable for {damage['unreadable tree']} "
                                            f"commit{'s' * (damage['unreadable tree'] != 1)} ({first})", tag=tag))
     if damage["missing commit"]:
         warnings.append(Warning(repo.name, f"history partly unreadable ({first}); the readable commits are kept",
                                 tag=tag))
-    return added
+    return len(read)
 
 
 def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit],

@@ -23,7 +23,7 @@ from miner.compare import agent_tables, compare_markdown, compare_table, load_co
 from miner.layers import load_layers, purposes
 from miner.notes import DEFAULT_ORDER
 from miner.outputs import FORMATS, Published, publish
-from miner.paths import default_db
+from miner.paths import default_db, make_folder
 from miner.regenerate import regenerate_file, store_renderer
 from miner.report import HEADINGS, render_section
 from miner.store import Store
@@ -162,7 +162,7 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
 @QUIET
 def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
-    store = Store(db or default_db())
+    store = Store(db or default_db(), readonly=True)
     try:
         tables = store.load_tables(store.find_repo(repo))
     finally:
@@ -183,7 +183,7 @@ def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
 @QUIET
 def regenerate(report_file, db, check, show_diff, config, layers, quiet) -> None:
     """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
-    store = Store(db or default_db())
+    store = Store(db or default_db(), readonly=True)
     try:
         rules = purposes(load_layers(layers))
         base = store_renderer(store, {name: (lambda repo, t, name=name: render_section(name, t, rules))
@@ -217,7 +217,7 @@ def regenerate(report_file, db, check, show_diff, config, layers, quiet) -> None
 def compare(config, db, strict, out, fmt, quiet) -> None:
     """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
     agents = load_config(config)
-    store = Store(db or default_db())
+    store = Store(db or default_db(), readonly=True)
     try:
         found, warnings = agent_tables(agents, store, strict=strict)
     finally:
@@ -228,7 +228,7 @@ def compare(config, db, strict, out, fmt, quiet) -> None:
     text = {"md": lambda: compare_markdown(table) + "\n", "csv": lambda: table.to_csv(index=False),
             "json": lambda: table.to_json(orient="records", indent=2) + "\n"}[fmt]()
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        make_folder(Path(out).parent, Path(out)).joinpath(Path(out).name).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
 

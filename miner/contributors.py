@@ -86,7 +86,8 @@ class Place(NamedTuple):
 def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
                             since=None, until=None, ranges: dict[str, set[str]] | None = None,
                             resolver: IdentityResolver | None = None) -> dict[str, pd.DataFrame]:
-    """The contributor tables of an analysed repository, from the store alone (`miner.analysis` makes the same).
+    """The contributor tables of an analysed repository, from the store alone (`miner.analysis` makes the same
+    wherever git could walk the history: commits of damaged history are not stored, see `analysis._walk_new`).
 
     Two passes over the stored commits: one without file lists for the release
     of each commit (and the identity resolver, unless `resolver` is given),

@@ -1,9 +1,17 @@
-"""Writing an analysis to disk: tables, report, plots and graphs, each folder replaced whole.
+"""Writing an analysis to disk: tables, report, plots and graphs, published as one switch.
 
 The command line and the Python API write the same files through `publish`.
-Files are written to a scratch folder first and moved into place at the end,
-so an interrupted run leaves the previous files as they were rather than half
-rewritten.
+Every file is first written into a scratch folder beside its destination
+(`.mine-*.partial`).  Once all are complete, a journal listing the moves that
+put them in place is written, atomically, and the moves are made; then the
+journal is deleted.  The journal is the switch: a run killed before it leaves
+the previous files as they were, and a run killed after it is completed by the
+next publish to the same folder, which makes the remaining moves before
+anything else.  So the report folder and the graphs folder hold one analysis,
+never a new report beside old graphs, except between a run killed mid-switch
+and the next publish.  Only the files a run writes are replaced, and nothing
+is deleted but miner's own scratch entries and journal, so `--out .` never
+loses a file of the user's.
 """
 from __future__ import annotations
 
@@ -12,21 +20,32 @@ import json
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+try:
+    import fcntl
+except ImportError:  # Windows: no folder locks, so two publishes to one folder must not overlap
+    fcntl = None
+
 import pandas as pd
 
+from miner.errors import MinerError
 from miner.graphs import evolution_graph, release_graph, write_author_crate_gexf, write_exports
 from miner.layers import load_layers, purposes
+from miner.paths import make_folder
 from miner.plots import author_layer_heatmap, cadence_plot, crate_count_plot
 from miner.report import full_report
 
 FORMATS = ("md", "csv", "json")
 # Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.
 STAMP = ".mine-outputs.json"
+# The moves that put a run's files in place, written once they are all complete (see the module docstring).
+JOURNAL = ".mine-publish.json"
+# What miner names the entries it writes aside; one found under a folder's lock is left by a killed run.
+SCRATCH_PREFIX, SCRATCH_SUFFIX = ".mine-", ".partial"
 
 
 class Published(NamedTuple):
@@ -51,24 +70,28 @@ def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None =
     folder = Path(out) if out else Path("reports") / repo
     graph_folder = Path(graphs) if graphs else Path("graphs") / repo
     key = _stamp_key(inputs, repo, fmt, graph_folder, layers) if inputs else ""
-    if key and _up_to_date(folder, key):
-        return Published(folder, False)
-    written: list[Path] = []
-    with _replaced(folder, written) as building:
-        for name, frame in tables.items():
-            frame.to_csv(building / f"{name}.csv", index=False)
-            if fmt == "json":
-                frame.to_json(building / f"{name}.json", orient="records", indent=1)
-        if fmt != "csv":
-            report = full_report(repo, tables, purposes(load_layers(layers)), extra=_plots(building, tables))
-            (building / "report.md").write_text(report, encoding="utf-8")
-    if fmt != "csv" and not tables["crates"].empty:
-        with _replaced(graph_folder, written) as building:
-            _write_graphs(building, tables)
-    if key:
-        _write_stamp(folder, key, written)
-    else:  # files from unknown or incomplete inputs: no later run may take them as current
-        (folder / STAMP).unlink(missing_ok=True)
+    targets = [folder, graph_folder] if fmt != "csv" and not tables["crates"].empty else [folder]
+    with _exclusive(targets):
+        if key and _up_to_date(folder, key):
+            return Published(folder, False)
+        aside = _aside(targets)
+        try:
+            building = aside[0]
+            for name, frame in tables.items():
+                frame.to_csv(building / f"{name}.csv", index=False)
+                if fmt == "json":
+                    frame.to_json(building / f"{name}.json", orient="records", indent=1)
+            if fmt != "csv":
+                report = full_report(repo, tables, purposes(load_layers(layers)), extra=_plots(building, tables))
+                (building / "report.md").write_text(report, encoding="utf-8")
+            if len(targets) > 1:
+                _write_graphs(aside[1], tables)
+        except BaseException:
+            for scratch in aside:
+                shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        # From here on an interruption is finished by the next publish, so the scratch folders must stay.
+        _switch(folder, list(zip(aside, targets)), key)
     return Published(folder, True)
 
 
@@ -91,13 +114,6 @@ def _up_to_date(folder: Path, key: str) -> bool:
                                             for path, signature in stamp["files"].items())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
-
-
-def _write_stamp(folder: Path, key: str, written: list[Path]) -> None:
-    stamp = {"key": key, "files": {str(path.resolve()): _signature(path) for path in written}}
-    scratch = folder / f"{STAMP}.partial"
-    scratch.write_text(json.dumps(stamp, indent=1), encoding="utf-8")
-    os.replace(scratch, folder / STAMP)
 
 
 def _signature(path: Path) -> list[int]:
@@ -126,20 +142,98 @@ def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 
 @contextmanager
-def _replaced(folder: Path, written: list[Path]) -> Iterator[Path]:
-    """A scratch folder to write into; its files replace those of `folder` only if the block completes.
+def _exclusive(folders: list[Path]) -> Iterator[None]:
+    """Hold the folders' locks, one publish at a time in each, and finish or clear what a killed one left.
 
-    Files are moved in one by one with `os.replace` (each atomic), after all
-    were written, and appended to `written`: an interruption while writing
-    leaves `folder` untouched, and files of `folder` that this run does not
-    write are left alone, so `--out .` never deletes anything.
+    Under a folder's lock its journal and scratch entries can only be a dead
+    run's: the journal's moves are completed (the switch had been made), and
+    the scratch entries are removed.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".mine-", suffix=".partial", dir=folder))
+    with ExitStack() as stack:
+        for real in sorted({make_folder(folder).resolve() for folder in folders}):
+            stack.enter_context(_locked(real))
+        for folder in folders:
+            _recover(folder)
+        yield
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself, so no lock file is left among the user's."""
+    if fcntl is None:
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
     try:
-        yield building
-        for path in sorted(building.iterdir()):
-            os.replace(path, folder / path.name)
-            written.append(folder / path.name)
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the system when the process dies, however it dies
+        yield
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        os.close(handle)
+
+
+def _recover(folder: Path) -> None:
+    """Finish the switch a killed run made in `folder`, then remove the scratch entries killed runs left."""
+    journal = folder / JOURNAL
+    if journal.is_file():
+        _apply(journal)
+    for entry in folder.iterdir():
+        if _is_scratch(entry.name) and not entry.is_symlink():
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _aside(folders: list[Path]) -> list[Path]:
+    """A new scratch folder in each folder, one for folders that are the same; absolute paths, for the journal."""
+    made: dict[Path, Path] = {}
+    for folder in folders:
+        real = folder.resolve()
+        if real not in made:
+            made[real] = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, suffix=SCRATCH_SUFFIX, dir=real))
+    return [made[folder.resolve()] for folder in folders]
+
+
+def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
+    """Move every file written aside into its folder as one switch, the stamp last; the journal goes in `folder`."""
+    moves = [(path, target.resolve() / path.name)
+             for scratch, target in dict(aside).items() for path in sorted(scratch.iterdir())]
+    for _, destination in moves:
+        if destination.is_dir() and not destination.is_symlink():
+            raise MinerError(f"{destination}: a folder stands where miner writes this file; move it away")
+    stamp = aside[0][0] / STAMP
+    stamp.write_text(json.dumps({"key": key, "files": {str(destination): _signature(path)
+                                                       for path, destination in moves}}, indent=1),
+                     encoding="utf-8")  # a rename keeps a file's size and time, so they can be taken now
+    moves.append((stamp, folder.resolve() / STAMP))
+    journal = folder / JOURNAL
+    pending = folder / f"{JOURNAL}{SCRATCH_SUFFIX}"
+    pending.write_text(json.dumps([[str(path), str(destination)] for path, destination in moves]),
+                       encoding="utf-8")
+    os.replace(pending, journal)  # the switch: from here on, the new files are the published ones
+    _apply(journal)
+
+
+def _apply(journal: Path) -> None:
+    """Make the moves `journal` lists that are not made yet, remove their scratch folders, then the journal.
+
+    A move is made only from a scratch folder into the folder holding it,
+    under the same name: whatever the journal says, nothing else is moved.
+    """
+    try:
+        moves = [(Path(path), Path(destination)) for path, destination in json.loads(journal.read_text("utf-8"))]
+    except (OSError, ValueError, TypeError):  # not one of miner's journals: nothing to finish
+        moves = []
+    moves = [(path, destination) for path, destination in moves
+             if _is_scratch(path.parent.name) and path.parent.parent == destination.parent
+             and path.name == destination.name and not path.parent.is_symlink()]
+    for path, destination in moves:
+        if path.is_file() and not path.is_symlink():
+            os.replace(path, destination)
+    for scratch in {path.parent for path, _ in moves}:
+        shutil.rmtree(scratch, ignore_errors=True)
+    journal.unlink()
+
+
+def _is_scratch(name: str) -> bool:
+    return name.startswith(SCRATCH_PREFIX) and name.endswith(SCRATCH_SUFFIX)

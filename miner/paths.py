@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from miner.errors import MinerError
+
 
 def miner_home() -> Path:
     """The root of miner's state: `$MINER_HOME` or the user cache dir."""
@@ -26,3 +28,18 @@ def repos_dir() -> Path:
 def default_db() -> Path:
     """The SQLite store used when `--db` is not given."""
     return miner_home() / "miner.sqlite"
+
+
+def make_folder(folder: Path, named: Path | None = None) -> Path:
+    """Create `folder` with its parents, or fail with one line naming `named` (default: the folder itself).
+
+    A file where a folder must be (`--out notes.txt/x`, a `MINER_HOME` under a
+    file) is the usual cause; the message names that file.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        blocking = next((path for path in (folder, *folder.parents) if path.exists() and not path.is_dir()), None)
+        reason = f"{blocking} is a file, not a folder" if blocking else f"cannot create {folder} ({error.strerror})"
+        raise MinerError(f"{named or folder}: {reason}") from None
+    return folder

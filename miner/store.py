@@ -6,12 +6,14 @@ Values derived from git objects, keyed by object id (the `Cache` protocol), so
 nothing derived from an unchanged blob or tree is computed twice.  And the
 tables of the last analysis of each repository, so `mine report` renders
 without re-mining.  Every write happens in a transaction: a run killed half-way
-leaves the store as it was before the run.
+leaves the store as it was before the run.  The file carries miner's mark in its
+header, and miner writes to no SQLite file without it but a new or empty one.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import MutableMapping
 from contextlib import contextmanager
 from io import StringIO
@@ -22,41 +24,59 @@ import pandas as pd
 
 from miner.errors import MinerError
 from miner.history import Commit
+from miner.paths import make_folder
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# `PRAGMA application_id` of a miner store ("mine" in ASCII), with the schema in `PRAGMA user_version`: how
+# miner tells its own file from another program's database, which it must neither change nor empty.
+APPLICATION_ID = 0x6D696E65
+# Seconds a write waits for another writer (a concurrent `mine analyze` saving) before giving up.
+BUSY_TIMEOUT = 60.0
+# Every table a miner store has had.  Stores of schemas 1 and 2, from before the marker, are known by having
+# these alone, with their version in `meta`; rebuilding an older store drops these and nothing else.
+_MINER_TABLES = {"meta", "repo", "commits", "walked_tip", "object_cache", "result_input", "result_table"}
 # Joins a commit's paths and co-authors in one column: git allows no control characters like it in
 # an identity, and in a path it is as good as unheard of (JSON would double the insert time).
 _SEPARATOR = "\x1f"
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS repo (id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS commits (
+CREATE TABLE repo (id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL UNIQUE);
+CREATE TABLE commits (
     repo_id INTEGER NOT NULL, sha TEXT NOT NULL, parents TEXT NOT NULL,
     author_name TEXT NOT NULL, author_email TEXT NOT NULL,
     author_time INTEGER NOT NULL, author_offset TEXT NOT NULL, commit_time INTEGER NOT NULL,
     subject TEXT NOT NULL, coauthors TEXT NOT NULL, files TEXT NOT NULL,
     PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS walked_tip (repo_id INTEGER NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS object_cache (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS result_input (repo_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS result_table (repo_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (repo_id, name)) WITHOUT ROWID;
+CREATE TABLE walked_tip (repo_id INTEGER NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
+CREATE TABLE object_cache (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+CREATE TABLE result_input (repo_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE result_table (repo_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (repo_id, name)) WITHOUT ROWID;
 """
 
 
 class Store:
-    """A connection to the store file, created with its schema on first use."""
+    """A connection to the store file, created with its schema on first use.
 
-    def __init__(self, path: str | Path):
+    `readonly` opens an existing store without writing to it (`mine report`,
+    `regenerate`, `compare`): a missing file is an error rather than a new
+    store, and a store in a read-only file or folder can still be read.
+    """
+
+    def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if readonly and not self.path.is_file():
+            raise MinerError(f"{self.path}: no miner store there (`mine analyze` creates it)")
+        if not readonly:
+            make_folder(self.path.parent, self.path)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: still atomic, one fsync fewer per commit
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise MinerError(f"{self.path}: not a usable miner store ({error})") from None
+            self.db = _connect_readonly(self.path) if readonly else _connect(self.path)
+        except sqlite3.Error as error:
+            raise self._failure(error) from None
+        try:
+            self._open(readonly)
+        except (sqlite3.Error, MinerError) as error:
+            self.db.close()  # and with it any transaction `_open` began
+            raise self._failure(error) if isinstance(error, sqlite3.Error) else error from None
         self._pending: dict[tuple[str, str], str] = {}
         self._decoded: dict[tuple[str, str], Any] = {}
         # A first analysis finds the persistent cache empty: no need to ask it about each object.
@@ -67,21 +87,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """All writes inside commit together or not at all; a busy or read-only store is a one-line error."""
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise self._failure(error) from None
 
     # Repositories -------------------------------------------------------
 
     def repo_id(self, name: str, path: str) -> int:
         """The id of the repository at `path`, registered or renamed to `name` (the latest name wins)."""
-        row = self.db.execute("SELECT id, name FROM repo WHERE path = ?", (path,)).fetchone()
-        with self.transaction():
+        with self.transaction():  # read inside it too: two runs may register one new repository at once
+            row = self.db.execute("SELECT id, name FROM repo WHERE path = ?", (path,)).fetchone()
             if row is None:
                 return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
             if row[1] != name:
@@ -200,17 +224,89 @@ class Store:
         """The tables of the repository's last analysis, each parsed when first used."""
         return StoredTables(dict(self.db.execute("SELECT name, data FROM result_table WHERE repo_id = ?", (repo_id,))))
 
-    def _migrate(self) -> None:
-        """Create the schema; a store from an older miner is emptied, since all it holds can be mined again."""
-        self.db.executescript(_SCHEMA)
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is not None and int(row[0]) > SCHEMA_VERSION:
-            raise MinerError(f"{self.path}: written by a newer miner (store schema {row[0]}, this one reads "
+    def _open(self, readonly: bool) -> None:
+        """Check that the file is a store of this miner's schema; make an empty database one, rebuild an older one.
+
+        Only a file marked as miner's (or laid out exactly as the unmarked
+        stores of schemas 1 and 2) is ever changed: any other database is
+        refused before anything is written to it.
+        """
+        self.db.execute("BEGIN")  # one snapshot: another run may be making the file a store meanwhile
+        version = self._schema()
+        self.db.execute("COMMIT")
+        if version > SCHEMA_VERSION:
+            raise MinerError(f"{self.path}: written by a newer miner (store schema {version}, this one reads "
                              f"{SCHEMA_VERSION}); upgrade miner or use another --db")
-        if row is not None and int(row[0]) < SCHEMA_VERSION:
-            tables = [name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            self.db.executescript("".join(f"DROP TABLE {name};" for name in tables) + _SCHEMA)
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if readonly and version < SCHEMA_VERSION:
+            state = f"written by an older miner (store schema {version})" if version else "an empty database"
+            raise MinerError(f"{self.path}: {state}; `mine analyze` rebuilds it as a store")
+        if readonly:
+            return
+        self._use_wal()
+        self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: still atomic, one fsync fewer per commit
+        if version == SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        version = self._schema()  # another run may have made it a store meanwhile
+        if version < SCHEMA_VERSION:  # all an older store holds can be mined again
+            for name in self._tables() & _MINER_TABLES:
+                self.db.execute(f'DROP TABLE "{name}"')
+            for statement in filter(str.strip, _SCHEMA.split(";")):  # executescript would commit here
+                self.db.execute(statement)
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.execute("COMMIT")
+
+    def _use_wal(self) -> None:
+        """Put the database in WAL mode (a store is in it already).  While another connection reads the file,
+        SQLite refuses the switch at once instead of waiting, so it is tried again until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as error:
+                if not _code(error).startswith("SQLITE_BUSY") or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _schema(self) -> int:
+        """The schema version of the store, 0 for an empty database; a one-line error for another program's file."""
+        marker = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if marker == APPLICATION_ID:
+            return self.db.execute("PRAGMA user_version").fetchone()[0]
+        objects = self._tables(kinds="'table', 'index', 'view', 'trigger'")
+        if marker == 0 and not objects and self.db.execute("PRAGMA user_version").fetchone()[0] == 0:
+            return 0
+        unmarked = self._unmarked_version() if marker == 0 and "meta" in objects and objects <= _MINER_TABLES else None
+        if unmarked is None:
+            raise MinerError(f"{self.path}: an SQLite database of another program, not a miner store; "
+                             "miner leaves it alone: give --db a new file")
+        return unmarked
+
+    def _unmarked_version(self) -> int | None:
+        """The schema version a store from before the marker wrote in its `meta` table (1 or 2), if it did."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return int(row[0]) if row is not None and str(row[0]) in ("1", "2") else None
+
+    def _tables(self, kinds: str = "'table'") -> set[str]:
+        """Names of the database's own objects of `kinds` (SQLite's internal `sqlite_*` ones left out)."""
+        query = f"SELECT name FROM sqlite_master WHERE type IN ({kinds})"
+        return {name for (name,) in self.db.execute(query) if not name.startswith("sqlite_")}
+
+    def _failure(self, error: sqlite3.Error) -> MinerError:
+        """The one line that says what stopped SQLite, naming the store."""
+        code = _code(error)
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return MinerError(f"{self.path}: the store is locked by another program writing to it (waited "
+                              f"{BUSY_TIMEOUT:g} s); try again when it has finished")
+        if code.startswith("SQLITE_READONLY"):
+            return MinerError(f"{self.path}: the store is read-only ({error}); `mine analyze` must write to it")
+        if code.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+            return MinerError(f"{self.path}: cannot write the store ({error})")
+        return MinerError(f"{self.path}: not a usable miner store ({error})")
 
 
 class StoredTables(MutableMapping):
@@ -244,6 +340,31 @@ class StoredTables(MutableMapping):
 
     def __len__(self) -> int:
         return len(self._texts)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that never writes.  In a read-only folder SQLite cannot make the WAL index it reads a
+    WAL store through; with no WAL file left there, nobody can be writing (a writer would need one), and
+    the file is read as it stands."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+    try:
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as error:
+        if not _code(error).startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or Path(f"{path}-wal").exists():
+            raise
+        db.close()
+        db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+    return db
+
+
+def _code(error: sqlite3.Error) -> str:
+    """SQLite's name for what went wrong (`SQLITE_BUSY`, `SQLITE_READONLY_DIRECTORY`...), "" if it gave none."""
+    return getattr(error, "sqlite_errorname", None) or ""
 
 
 def _split(joined: str) -> tuple[str, ...]:

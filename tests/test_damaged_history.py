@@ -116,3 +116,15 @@ def test_a_shallow_clone_warns_on_the_releases_it_cuts_and_unshallowing_is_read(
     assert again.walked > 0 and not any("shallow" in w.message for w in again.warnings)
     whole = analyze(str(agent_repo), db=tmp_path / "whole.sqlite").tables["releases"]
     assert again.tables["releases"][["tag", "commits", "contributors"]].equals(whole[["tag", "commits", "contributors"]])
+
+
+@pytest.mark.parametrize("damaged", ["rust-v0.6.0~2", "rust-v0.5.0-alpha.1^{tree}"], ids=["commit", "tree"])
+def test_every_later_run_over_the_same_damage_warns_and_counts_as_the_first(repo, tmp_path, damaged):
+    remove_object(repo, git(repo, "rev-parse", damaged).strip())
+    db = tmp_path / "s.sqlite"
+    first, second, third = (analyze(str(repo), db=db) for _ in range(3))
+    assert any("changed files unavailable" in w.message for w in first.warnings)
+    assert first.warnings == second.warnings == third.warnings
+    assert first.inputs == second.inputs == third.inputs == ""  # never taken as complete, so never reused
+    for name, table in first.tables.items():
+        assert table.to_csv(index=False) == third.tables[name].to_csv(index=False), name
