@@ -9,7 +9,7 @@ need their parents) but git lists no files for them.
 """
 from __future__ import annotations
 
-import re
+import secrets
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -26,9 +26,12 @@ from miner.errors import MinerError
 from miner.identities import CO_AUTHOR_LINE
 
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
-LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
-# A record starts with \x1e and an object id then NUL: a message may hold \x1e, never NUL.
-_RECORD = re.compile(rb"\x1e(?=[0-9a-f]{40,64}\x00)")
+# A message or a path may hold any text but NUL, so any fixed record separator can be forged by a
+# repository (a message ending in \x1e and 40 hex digits, a file so named); a marker drawn when miner
+# starts cannot be.
+_MARKER = secrets.token_hex(16)
+LOG_FORMAT = f"%x1e{_MARKER}%x00" + "%x00".join(_FIELDS) + "%x00"
+_RECORD = f"\x1e{_MARKER}\x00".encode()
 _CHUNK = 1 << 20
 # Settings a repository's own config could use to make git run a program.
 SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]
@@ -144,7 +147,7 @@ def _parse_stream(stream) -> Iterator[Commit]:
     _widen(stream)
     pending = b""
     while chunk := stream.read1(_CHUNK):
-        records = _RECORD.split(pending + chunk)
+        records = (pending + chunk).split(_RECORD)
         pending = records.pop()
         for record in records:
             if record:
@@ -171,8 +174,18 @@ def _parse_record(record: bytes) -> Commit:
     paths = tuple(filter(None, fields[8:]))
     if paths and paths[0].startswith("\n"):  # git puts a newline between the message's NUL and the first path
         paths = tuple(filter(None, (paths[0].lstrip("\n"), *paths[1:])))
-    return Commit(sha, tuple(parents.split()), name, email, int(author_time), offset, int(committed), subject,
-                  _coauthors(body) if body else (), paths)
+    return Commit(sha, tuple(parents.split()), name, email, _seconds(author_time), offset, _seconds(committed),
+                  subject, _coauthors(body) if body else (), paths)
+
+
+def _seconds(text: str) -> int:
+    """A time git printed, taken as git takes it: 0 when it printed none (an author or committer line it
+    cannot parse) or one no time_t holds (git shows it as 1970-01-01)."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        return 0
+    return seconds if seconds < 1 << 63 else 0
 
 
 def _coauthors(message: str) -> tuple[str, ...]:
