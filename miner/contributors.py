@@ -46,7 +46,7 @@ import pygit2
 from miner.errors import MinerError
 from miner.history import Commit
 from miner.identities import AGENT, BOT, PERSON, Catalog, Identity, IdentityResolver, co_authors
-from miner.releases import commit_ranges
+from miner.releases import commit_ranges, iso_day
 from miner.store import Store
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
@@ -473,8 +473,7 @@ class _Tally:
         first, last, commits = self.first, self.last, self.attributed
 
         def day(seconds) -> str:
-            return "" if seconds in (None, math.inf, -math.inf) else \
-                datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
+            return "" if seconds in (None, math.inf, -math.inf) else iso_day(seconds)
 
         return pd.DataFrame([[day(self.since), day(self.until), commits, day(first), day(last)]],
                             columns=WINDOW_COLUMNS)

@@ -514,8 +514,8 @@ def _tag_object(repo: pygit2.Repository, tag: str) -> pygit2.Object | None:
     if reference is None:
         return None
     try:
-        return repo[reference.target]
-    except KeyError:
+        return repo[reference.resolve().target]  # through a symbolic tag ref, as git does
+    except (KeyError, ValueError, pygit2.GitError):
         return None
 
 

@@ -2,7 +2,9 @@
 date, a time past year 9999) are read as git reads them: the rest of the history is analysed."""
 from __future__ import annotations
 
-from fixtures.hostile import workspace_repo
+import pytest
+
+from fixtures.hostile import WHEN, raw_commit, workspace_repo
 from miner.analysis import analyze
 from miner.history import walk
 from tests.conftest import git
@@ -22,3 +24,41 @@ def test_a_message_ending_like_a_record_separator_does_not_split_the_walk(tmp_pa
     assert walked[str(third)].files == ("b/src/y.rs",)
     result = analyze(builder.repo.path, db=tmp_path / "s.sqlite")
     assert result.tables["releases"]["commits"].tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("line", ["Nobody", "A <a@example.com> 9999999999999999999 +0000"])
+def test_an_author_line_git_cannot_parse(tmp_path, line):
+    """No e-mail or date, or a time no time_t holds: pygit2 cannot read the commit, git shows it undated."""
+    builder, first = workspace_repo(tmp_path / "repo.git")
+    repo = builder.repo
+    tree = repo[first].tree.id
+    broken = raw_commit(repo, tree, first, line, line)
+    repo.references.create("refs/tags/v0.2.0", broken)
+    after = raw_commit(repo, tree, broken, "A <a@example.com> 1735862400 +0000", "A <a@example.com> 1735862400 +0000")
+    repo.references.create("refs/heads/main", after, force=True)
+    repo.references.create("refs/tags/v0.3.0", after)
+    result = analyze(repo.path, db=tmp_path / "s.sqlite")
+    skipped = dict(zip(result.tables["skipped"]["tag"], result.tables["skipped"]["reason"]))
+    assert skipped["v0.2.0"].startswith(f"points at an object that cannot be read ({broken}: failed to parse")
+    releases = result.tables["releases"].set_index("tag")
+    assert list(releases.index) == ["v0.1.0", "v0.3.0"]
+    assert releases.loc["v0.3.0", "commits"] == int(git(repo.path, "rev-list", "--count", "v0.1.0..v0.3.0")) == 2
+    walked = {commit.sha: commit for commit in walk(repo.path, [str(after)])}
+    assert (walked[str(broken)].author_time, walked[str(broken)].commit_time) == (0, 0)  # as git dates it
+
+
+def test_a_commit_time_past_year_9999(tmp_path):
+    builder, first = workspace_repo(tmp_path / "repo.git")
+    repo = builder.repo
+    changed = builder.commit("only its tree is used", {"a/src/y.rs": "fn y() {}\n"}, when=WHEN, branch="")
+    far = raw_commit(repo, repo[changed].tree.id, first, "A <a@example.com> 99999999999999 +0000",
+                     "A <a@example.com> 99999999999999 +0000")
+    repo.references.create("refs/heads/main", far, force=True)
+    repo.references.create("refs/tags/v0.2.0", far)
+    result = analyze(repo.path, db=tmp_path / "s.sqlite")
+    skipped = dict(zip(result.tables["skipped"]["tag"], result.tables["skipped"]["reason"]))
+    assert skipped["v0.2.0"] == "dated 3170843-11-07, past the years 1 to 9999 that Python's dates hold"
+    assert result.tables["releases"]["tag"].tolist() == ["v0.1.0"]
+    window = result.tables["attribution_window"].iloc[0]
+    assert (window["first"], window["last"]) == ("2025-01-01", "3170843-11-07")  # as git log --date=short says
+    assert git(repo.path, "log", "-1", "--format=%cd", "--date=short", str(far)).strip() == "3170843-11-07"
