@@ -249,11 +249,18 @@ def _check_options(options: Options) -> None:
             re.compile(options.tags)
         except re.error as error:
             raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
-    since, until = moment(options.since), moment(options.until, end_of_day=True)
+    since, until = _moment("--since", options.since), _moment("--until", options.until, end_of_day=True)
     if since is not None and until is not None and since > until:
         raise MinerError(f"--since {options.since} is after --until {options.until}: the window holds no commit")
     if options.arc < 1:
         raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
+
+
+def _moment(option: str, value: str | None, end_of_day: bool = False) -> int | None:
+    try:
+        return moment(value, end_of_day=end_of_day)
+    except MinerError as error:
+        raise MinerError(f"{option} {error}") from None
 
 
 def _check_snapshot(repo: str, chosen: Timeline, snapshot: str | None) -> None:

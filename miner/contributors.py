@@ -619,8 +619,17 @@ def moment(value, now: float | None = None, end_of_day: bool = False) -> int | N
     Relative text takes days, weeks, months (30 days) or years (365 days);
     anything else is a one-line MinerError, never a silent "now".  A bare
     day (`2023-11-26` or a `date`) is its first second, or with `end_of_day`
-    its last: `--until 2023-11-26` includes the 26th.
+    its last: `--until 2023-11-26` includes the 26th.  A moment outside the
+    years 1 to 9999 is an error too: no date holds it, and it is likely
+    milliseconds given for seconds.
     """
+    seconds = _unix_seconds(value, now, end_of_day)
+    if seconds is not None and not _FIRST_SECOND <= seconds <= _LAST_SECOND:
+        raise MinerError(f"{value!r}: outside the years 1 to 9999 (unix times count seconds, not milliseconds)")
+    return seconds
+
+
+def _unix_seconds(value, now: float | None, end_of_day: bool) -> int | None:
     if value is None or isinstance(value, (int, float)):
         return None if value is None else int(value)
     if isinstance(value, str):
@@ -630,7 +639,7 @@ def moment(value, now: float | None = None, end_of_day: bool = False) -> int | N
         relative = _AGO.fullmatch(text.lower())
         if relative:
             days = int(relative["count"]) * _UNIT_DAYS[relative["unit"]]
-            return int((time.time() if now is None else now) - days * 86400)
+            return int(time.time() if now is None else now) - days * 86400  # in integers: any count is a number
         try:
             value = date.fromisoformat(text) if _DAY.fullmatch(text) else datetime.fromisoformat(text)
         except ValueError:
@@ -644,5 +653,7 @@ def moment(value, now: float | None = None, end_of_day: bool = False) -> int | N
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIRST_SECOND = int(datetime(1, 1, 1, tzinfo=timezone.utc).timestamp())
+_LAST_SECOND = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
 _AGO = re.compile(r"(?P<count>\d+)\s+(?P<unit>day|week|month|year)s?\s+ago")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
