@@ -24,7 +24,7 @@ from miner import notes as sources
 from miner.cache import Cache
 from miner.capabilities import Capability, ReleaseText, cached_mentions, evolution
 from miner.errors import Warning
-from miner.history import SAFE_GIT, Commit
+from miner.history import RECORD, RECORD_FORMAT, SAFE_GIT, Commit
 from miner.releases import Release
 from miner.versions import parse_version
 
@@ -184,10 +184,10 @@ def _first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
     1.5 s for scanning every revision's whole text.
     """
     log = subprocess.run(["git", *SAFE_GIT, "--git-dir", git.path, "log", "--reverse", "--no-renames", "--patch", "-m",
-                          "--unified=0", "--no-ext-diff", "--no-textconv", "--format=%x1e%H %cI", "HEAD", "--", path],
+                          "--unified=0", "--no-ext-diff", "--no-textconv", f"--format={RECORD_FORMAT}%H %cI", "HEAD", "--", path],
                          capture_output=True)
     first: dict[str, str] = {}
-    for record in log.stdout.decode("utf-8", errors="replace").split("\x1e")[1:]:
+    for record in log.stdout.decode("utf-8", errors="replace").split(RECORD)[1:]:
         header, _, diff = record.partition("\n")
         date = header.partition(" ")[2]
         added = "\n".join(line[1:] for line in diff.splitlines() if line.startswith("+#"))

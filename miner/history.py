@@ -26,12 +26,15 @@ from miner.errors import MinerError
 from miner.identities import CO_AUTHOR_LINE
 
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
-# A message or a path may hold any text but NUL, so any fixed record separator can be forged by a
-# repository (a message ending in \x1e and 40 hex digits, a file so named); a marker drawn when miner
-# starts cannot be.
+# A message, a path or a diff line may hold any text but NUL, so any fixed record separator can be
+# forged by a repository (a message ending in \x1e and 40 hex digits, a file so named); a marker drawn
+# when miner starts cannot be.  RECORD_FORMAT is how a `git log --format` starts each record, RECORD
+# what git then prints.
 _MARKER = secrets.token_hex(16)
-LOG_FORMAT = f"%x1e{_MARKER}%x00" + "%x00".join(_FIELDS) + "%x00"
-_RECORD = f"\x1e{_MARKER}\x00".encode()
+RECORD_FORMAT = f"%x1e{_MARKER}%x00"
+RECORD = f"\x1e{_MARKER}\x00"
+LOG_FORMAT = RECORD_FORMAT + "%x00".join(_FIELDS) + "%x00"
+_RECORD = RECORD.encode()
 _CHUNK = 1 << 20
 # Settings a repository's own config could use to make git run a program.
 SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]

@@ -62,3 +62,12 @@ def test_a_commit_time_past_year_9999(tmp_path):
     window = result.tables["attribution_window"].iloc[0]
     assert (window["first"], window["last"]) == ("2025-01-01", "3170843-11-07")  # as git log --date=short says
     assert git(repo.path, "log", "-1", "--format=%cd", "--date=short", str(far)).strip() == "3170843-11-07"
+
+
+def test_a_changelog_line_holding_the_separator_does_not_split_its_history(tmp_path):
+    builder, _ = workspace_repo(tmp_path / "repo.git", {"CHANGELOG.md": "# Changelog\n\n## 0.1.0\n- first\n"})
+    text = "# Changelog\n\n## 0.3.0 \x1eforged header\n- x\n\n## 0.2.0\n- y\n\n## 0.1.0\n- first\n"
+    added = builder.commit("changelog", {"CHANGELOG.md": text}, when="2025-02-01T00:00:00+00:00")
+    notes = analyze(builder.repo.path, db=tmp_path / "s.sqlite").tables["notes"].set_index("version")
+    written = git(builder.repo.path, "log", "-1", "--format=%cI", str(added)).strip()
+    assert notes.loc["0.2.0", "date"] == notes.loc["0.3.0", "date"] == written
