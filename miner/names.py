@@ -5,9 +5,12 @@ so that the `str` still finds the object it names; such a `str` cannot be
 written to a table, the store or a terminal.  Lookups keep the name as pygit2
 gave it; whatever is written out goes through `as_text`, which replaces those
 bytes as the history walk replaces them in the paths `git log` prints, so a
-crate's path and the paths of its commits still agree.
+crate's path and the paths of its commits still agree.  Text read as JSON can
+hold lone surrogates too; `as_text` replaces those as well.
 """
 from __future__ import annotations
+
+import re
 
 
 def is_text(name: str) -> bool:
@@ -25,5 +28,8 @@ def as_text(name: str) -> str:
         return name
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a surrogate that stands for no byte (JSON text can hold one): "?"
-        return name.encode("utf-8", "replace").decode("utf-8")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte (JSON's "\ud800" escapes one)
+        return _SURROGATE.sub("\ufffd", name)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

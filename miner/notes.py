@@ -27,6 +27,7 @@ import pygit2
 
 from miner.cache import Cache
 from miner.errors import MinerError, Warning
+from miner.names import as_text
 
 HOSTED = "hosted"
 CHANGELOG = "changelog"
@@ -501,9 +502,9 @@ def _hosted_release(entry: dict) -> HostedRelease | None:
     tag = entry.get("tagName") or entry.get("tag_name")
     if not isinstance(tag, str) or not tag.strip():
         return None
-    text = {key: value for key, value in entry.items() if key in _TEXT_FIELDS and isinstance(value, str)}
+    text = {key: as_text(value) for key, value in entry.items() if key in _TEXT_FIELDS and isinstance(value, str)}
     return HostedRelease(
-        tag=tag,
+        tag=as_text(tag),
         name=text.get("name") or "",
         body=text.get("body") or "",
         published_at=text.get("publishedAt") or text.get("published_at") or None,

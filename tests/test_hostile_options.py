@@ -53,3 +53,13 @@ def test_a_catalog_nested_deeper_than_tomllib_reads_is_a_one_line_error(agent_re
     layers.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
     result = mine("analyze", agent_repo, "--layers", layers, "--db", tmp_path / "s.sqlite", "--out", tmp_path / "o")
     assert_one_line_error(result, "layers.toml: layer rules nests arrays or tables deeper than")
+
+
+def test_lone_surrogates_in_an_export_become_replacement_characters(agent_repo, tmp_path):
+    export = tmp_path / "releases.json"
+    export.write_text('[{"tagName": "rust-v0.1.0", "body": "notes \\ud800 here", "name": "n\\udcff"}]')
+    assert parse_hosted_releases(export.read_text()) == [
+        HostedRelease("rust-v0.1.0", "n\ufffd", "notes \ufffd here", None, False)]
+    result = analyze(str(agent_repo), db=tmp_path / "s.sqlite", hosted=str(export))  # saved: the store takes it
+    notes = result.tables["notes"].set_index("release")
+    assert notes.loc["rust-v0.1.0", "text"] == "notes \ufffd here"
