@@ -117,10 +117,11 @@ def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str],
         files = _changed_paths(repo, commit) if len(parents) < 2 else ()
         if files is None:
             damage["unreadable tree"] += 1
-        message = commit.message
-        yield Commit(sha, parents, commit.author.name, commit.author.email, commit.author.time,
-                     _offset(commit.author.offset), commit.committer.time, message.split("\n", 1)[0],
-                     _coauthors(message), files or ())
+        # Bytes decoded as the stream's are: pygit2's .message and .name fail on a bogus `encoding` header.
+        message, author = commit.raw_message.decode("utf-8", errors="replace"), commit.author
+        yield Commit(sha, parents, author.raw_name.decode("utf-8", errors="replace"),
+                     author.raw_email.decode("utf-8", errors="replace"), author.time, _offset(author.offset),
+                     commit.committer.time, message.split("\n", 1)[0], _coauthors(message), files or ())
 
 
 def _changed_paths(repo: pygit2.Repository, commit: pygit2.Commit) -> tuple[str, ...] | None:

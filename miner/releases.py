@@ -218,7 +218,7 @@ def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:
         obj = repo[ref_target(repo, ref_name)]
         annotated = isinstance(obj, pygit2.Tag)
         tagger = obj.tagger if annotated else None
-        message = obj.message if annotated else ""
+        message = (obj.raw_message or b"").decode("utf-8", "replace") if annotated else ""  # any encoding, as git
         while isinstance(obj, pygit2.Tag):
             obj = repo[obj.target]
     except KeyError:

@@ -2,11 +2,12 @@
 date, a time past year 9999) are read as git reads them: the rest of the history is analysed."""
 from __future__ import annotations
 
+import pygit2
 import pytest
 
 from fixtures.hostile import WHEN, raw_commit, workspace_repo
 from miner.analysis import analyze
-from miner.history import walk
+from miner.history import walk, walk_objects
 from tests.conftest import git
 
 
@@ -71,3 +72,24 @@ def test_a_changelog_line_holding_the_separator_does_not_split_its_history(tmp_p
     notes = analyze(builder.repo.path, db=tmp_path / "s.sqlite").tables["notes"].set_index("version")
     written = git(builder.repo.path, "log", "-1", "--format=%cI", str(added)).strip()
     assert notes.loc["0.2.0", "date"] == notes.loc["0.3.0", "date"] == written
+
+
+def test_a_message_in_an_unknown_encoding_is_read_object_by_object_too(tmp_path):
+    """The walk's fallback (for histories git cannot walk) reads messages as bytes, as the stream does."""
+    builder, first = workspace_repo(tmp_path / "repo.git")
+    repo = builder.repo
+    text = (f"tree {repo[first].tree.id}\nparent {first}\nauthor A <a@example.com> 1735862400 +0000\n"
+            "committer A <a@example.com> 1735862400 +0000\nencoding no-such-encoding\n\nsubject \xff\n")
+    odd = repo.odb.write(pygit2.enums.ObjectType.COMMIT, text.encode("latin-1"))
+    (commit, _) = walk_objects(repo, [str(odd)], set())
+    assert commit.subject == "subject \ufffd" == next(walk(repo.path, [str(odd)])).subject
+
+
+def test_an_annotated_tag_whose_message_is_not_utf8_is_a_release(tmp_path):
+    builder, first = workspace_repo(tmp_path / "repo.git")
+    repo = builder.repo
+    text = f"object {first}\ntype commit\ntag v0.2.0\ntagger A <a@example.com> 1735862400 +0000\n\nnotes \xff\n"
+    repo.references.create("refs/tags/v0.2.0", repo.odb.write(pygit2.enums.ObjectType.TAG, text.encode("latin-1")))
+    result = analyze(repo.path, db=tmp_path / "s.sqlite")
+    assert result.tables["releases"]["tag"].tolist() == ["v0.1.0", "v0.2.0"]
+    assert result.tables["releases"]["annotated"].tolist() == [False, True]
