@@ -4,8 +4,6 @@ Each is analysed whole, with a warning naming release and path where something c
 """
 from __future__ import annotations
 
-import os
-
 import pygit2
 
 from fixtures import workspaces as fx
@@ -15,13 +13,9 @@ from miner.cache import MemoryCache
 from miner.cargo import workspaces_at
 from miner.codesize import rust_lines
 from tests.conftest import git
+from tests.test_cargo_bad_input import delete_object
 
 DEPTH = 1500  # Python's recursion limit is 1000
-
-
-def delete_object(repo_path: str, oid) -> None:
-    text = str(oid)
-    os.remove(os.path.join(repo_path, "objects", text[:2], text[2:]))
 
 
 def test_a_tree_nested_1500_levels_is_walked_whole(tmp_path):
@@ -59,7 +53,7 @@ def test_a_missing_tree_is_named_by_its_whole_path(tmp_path):
     builder, _ = workspace_repo(tmp_path / "repo.git", {"crates/core/src/lib.rs": "fn core() {}\n",
                                                         "crates/core/Cargo.toml": fx.package("core")})
     tree = builder.repo.revparse_single("v0.1.0^{tree}")
-    delete_object(builder.repo.path, tree["crates/core/src"].id)
+    delete_object(builder.repo, tree["crates/core/src"].id)
     result = analyze(builder.repo.path, db=tmp_path / "s.sqlite")
     located = [(w.tag, w.path, w.message) for w in result.warnings if w.path]  # the walk warns about the commit too
     assert located == [("v0.1.0", "crates/core/src", "directory missing from the repository")]
@@ -71,7 +65,7 @@ def test_a_missing_blob_shared_by_two_releases_warns_at_each(tmp_path):
     builder.tag("v0.2.0", second)
     shared = builder.repo.revparse_single("v0.1.0:a/src/lib.rs").id
     assert builder.repo.revparse_single("v0.2.0:a/src/lib.rs").id == shared
-    delete_object(builder.repo.path, shared)
+    delete_object(builder.repo, shared)
     result = analyze(builder.repo.path, db=tmp_path / "s.sqlite")
     assert [(w.tag, w.path, w.message) for w in result.warnings] == [
         (tag, "a/src/lib.rs", "missing from the repository: not counted in lines of code or language bytes")
