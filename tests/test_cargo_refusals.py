@@ -12,7 +12,7 @@ import pygit2
 import pytest
 
 from fixtures import workspaces as fx
-from fixtures.hostile import tree_with
+from fixtures.forged import tree_with
 from miner.cache import MemoryCache
 from miner.cargo import workspaces_at
 

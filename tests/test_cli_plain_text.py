@@ -2,7 +2,7 @@
 neither errors nor eaten."""
 from __future__ import annotations
 
-from fixtures.hostile import workspace_repo
+from fixtures.forged import workspace_repo
 from tests.test_cli_analyze import mine
 
 BROKEN = "[package\n"

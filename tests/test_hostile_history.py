@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygit2
 import pytest
 
-from fixtures.hostile import WHEN, raw_commit, workspace_repo
+from fixtures.forged import WHEN, raw_commit, workspace_repo
 from miner.analysis import analyze
 from miner.history import walk, walk_objects
 from tests.conftest import git

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from fixtures.hostile import workspace_repo
+from fixtures.forged import workspace_repo
 from miner.identities import IdentityResolver
 
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from fixtures.hostile import loose_ref, workspace_repo
+from fixtures.forged import loose_ref, workspace_repo
 from miner.analysis import analyze
 from miner.errors import MinerError
 from tests.conftest import git

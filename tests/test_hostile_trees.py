@@ -7,7 +7,7 @@ from __future__ import annotations
 import pygit2
 
 from fixtures import workspaces as fx
-from fixtures.hostile import commit_tree, directory, nested_tree, tree_with, workspace_repo
+from fixtures.forged import commit_tree, directory, nested_tree, tree_with, workspace_repo
 from miner.analysis import analyze
 from miner.cache import MemoryCache
 from miner.cargo import workspaces_at
