@@ -33,9 +33,10 @@ from miner.identities import Catalog, IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
 from miner.paths import default_db
-from miner.releases import Timeline, commit_ranges, read_tags, select_releases
+from miner.releases import TagRef, Timeline, commit_ranges, read_tags, ref_target, select_releases
 from miner.repository import Repository, open_repository
 from miner.store import Store
+from miner.versions import parse_tag
 
 Progress = Callable[[str], None]
 # The shipped catalogs an analysis reads (agents.toml is read by `mine compare` only).
@@ -100,9 +101,10 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
     try:
         say(f"{repo_name}: reading tags")
         _check_options(chosen_options)
-        chosen = select_releases(read_tags(repo.git), line=chosen_options.line, pattern=chosen_options.tags)
+        tags = read_tags(repo.git)
+        chosen = select_releases(tags, line=chosen_options.line, pattern=chosen_options.tags)
         if not chosen.releases:
-            raise MinerError(_no_releases(repo_name, chosen, chosen_options.line, chosen_options.tags))
+            raise MinerError(_no_releases(repo_name, chosen, tags, chosen_options.line, chosen_options.tags))
         _check_snapshot(repo_name, chosen, chosen_options.snapshot)
         repo_id = store.repo_id(repo_name, str(repo.git_dir))
         inputs = fingerprint(repo, chosen_options)
@@ -139,7 +141,7 @@ def fingerprint(repo: Repository, options: Options) -> str:
         digest.update(package.joinpath("data", catalog).read_bytes())
     for name in sorted(repo.git.references):
         if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
-            digest.update(f"{name}={repo.git.references[name].resolve().target}\n".encode())
+            digest.update(f"{name}={ref_target(repo.git, name)}\n".encode("utf-8", "surrogateescape"))
     digest.update(f"mailmap={_mailmap_id(repo)}".encode())
     digest.update(f"boundaries={sorted(history_boundaries(repo.git.path))}".encode())  # unshallowing moves no ref
     return digest.hexdigest()
@@ -248,11 +250,18 @@ def _check_options(options: Options) -> None:
             re.compile(options.tags)
         except re.error as error:
             raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
-    since, until = moment(options.since), moment(options.until, end_of_day=True)
+    since, until = _moment("--since", options.since), _moment("--until", options.until, end_of_day=True)
     if since is not None and until is not None and since > until:
         raise MinerError(f"--since {options.since} is after --until {options.until}: the window holds no commit")
     if options.arc < 1:
         raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
+
+
+def _moment(option: str, value: str | None, end_of_day: bool = False) -> int | None:
+    try:
+        return moment(value, end_of_day=end_of_day)
+    except MinerError as error:
+        raise MinerError(f"{option} {error}") from None
 
 
 def _check_snapshot(repo: str, chosen: Timeline, snapshot: str | None) -> None:
@@ -262,7 +271,11 @@ def _check_snapshot(repo: str, chosen: Timeline, snapshot: str | None) -> None:
                          f"(latest: {', '.join(tags[-5:])})")
 
 
-def _no_releases(repo: str, chosen: Timeline, line: str | None, pattern: str | None) -> str:
+def _no_releases(repo: str, chosen: Timeline, tags: list[TagRef], line: str | None, pattern: str | None) -> str:
+    unreadable = [ref for ref in tags if ref.kind in ("missing", "unreadable") and parse_tag(ref.name)]
+    if unreadable:  # a truncated pack, say: the names parse, the objects behind them do not
+        return (f"{repo}: no readable release: {len(unreadable)} version tag{'s' * (len(unreadable) != 1)} "
+                f"point{'s' * (len(unreadable) == 1)} at objects the repository cannot read ({unreadable[0].name} {unreadable[0].problem})")
     if line is not None or pattern is not None:
         wanted = f"line '{line}'" if line is not None else f"tags matching '{pattern}'"
         return f"{repo}: no release tags for {wanted} (lines found: {', '.join(map(repr, chosen.lines)) or 'none'})"

@@ -29,6 +29,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple
 
+import networkx as nx
 import pygit2
 
 from miner.cache import Cache
@@ -36,8 +37,8 @@ from miner.errors import Warning
 
 MANIFEST = "Cargo.toml"
 # Bump a version when the cached value's shape or meaning changes.
-MANIFEST_KIND = "cargo-manifest-v1"
-WORKSPACES_KIND = "cargo-workspaces-v1"
+MANIFEST_KIND = "cargo-manifest-v2"
+WORKSPACES_KIND = "cargo-workspaces-v2"
 MANIFEST_DIRS_KIND = "cargo-manifest-dirs-v1"
 
 _DEPENDENCY_TABLES = (
@@ -188,10 +189,13 @@ def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
         if directory in built or directory in members or _manifest_path(directory) in reported:
             continue
         facts = reader.manifest(directory)
+        root = reader.find_root(directory)
         if facts is None or "error" in facts:
             problems.append((_manifest_path(directory), facts["error"] if facts else "manifest unreadable"))
-        elif reader.find_root(directory) is None:
+        elif root is None:
             built[directory] = _Builder(reader, directory).build()
+        elif reader.refusal(root):
+            problems.append((_manifest_path(directory), reader.refusal(root)))
     return _with_problems(built, problems)
 
 
@@ -203,9 +207,9 @@ def _pinned(reader: _TreeReader, pin: str) -> list[Workspace]:
     if "error" in facts:
         return [Workspace(pin, (), (Warning("", facts["error"], "", _manifest_path(pin)),))]
     root = reader.find_root(pin)
-    if root is None or (reader.manifest(root) or {}).get("workspace") is None:
-        root = pin
-    return [_Builder(reader, root).build()]
+    if root is not None and reader.refusal(root):
+        return [Workspace(pin, (), (Warning("", reader.refusal(root), "", _manifest_path(pin)),))]
+    return [_Builder(reader, pin if root is None else root).build()]
 
 
 def _with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]]) -> list[Workspace]:
@@ -241,9 +245,43 @@ class _TreeReader:
         return [entry.name for entry in tree if entry.type_str == "tree"]
 
     def manifest_dirs(self) -> tuple[list[str], list[tuple[str, str]]]:
-        """Every directory holding a `Cargo.toml`, and (path, message) for trees that could not be read."""
+        """Every directory holding a `Cargo.toml`, and (path, message) for trees that could not be read.
+
+        Each directory's list is cached by its tree id, so a release that
+        changed one crate re-lists only the directories on the way to it.
+        The walk keeps its own stack: a tree may nest deeper than Python's
+        recursion limit.
+        """
+        cached = self.cache.get(MANIFEST_DIRS_KIND, str(self.tree.id))
+        if cached is not None:
+            return sorted(cached), []
         problems: list[tuple[str, str]] = []
-        return sorted(self._manifest_dirs(self.tree, "", problems)), problems
+        stack = [_Listing(self.tree, "")]
+        while True:
+            listing = stack[-1]
+            entry = next(listing.entries, None)
+            if entry is None:
+                stack.pop()
+                if listing.complete:
+                    self.cache.put(MANIFEST_DIRS_KIND, str(listing.tree.id), listing.found)
+                if not stack:
+                    return sorted(listing.found), problems
+                stack[-1].add(listing)
+            elif entry.name == MANIFEST and entry.type_str == "blob":
+                listing.found.append("")
+            elif entry.type_str == "tree":
+                path = _join(listing.path, entry.name)
+                try:
+                    subtree = self.repo[entry.id]
+                except _MISSING_OBJECT:
+                    problems.append((path, "directory missing from the repository"))
+                    listing.complete = False
+                    continue
+                cached = self.cache.get(MANIFEST_DIRS_KIND, str(subtree.id))
+                if cached is None:
+                    stack.append(_Listing(subtree, path, entry.name))
+                else:
+                    listing.found += [_join(entry.name, directory) for directory in cached]
 
     def member_dirs(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
         """The directories `root`'s `members` patterns name, and (path, message) for patterns matching nothing."""
@@ -260,6 +298,18 @@ class _TreeReader:
         workspace = self.manifest(root)["workspace"]
         excluded = any(_under(directory, _join(root, path)) for path in workspace["exclude"])
         return excluded and not any(_under(directory, _join(root, member)) for member in workspace["members"])
+
+    def refusal(self, root: str) -> str:
+        """Why Cargo refuses a package that `find_root` leads to `root` (through a `package.workspace`, its own
+        or an ancestor's, that names no workspace, or a loop of them); "" when `root` has a `[workspace]`."""
+        facts = self.manifest(root)
+        if facts is not None and facts.get("workspace") is not None:
+            return ""
+        if facts is None:
+            return (f"package.workspace leads to {_manifest_path(root)!r}, which does not exist: Cargo refuses "
+                    "this package (failed to read it)")
+        return (f"package.workspace leads to {_manifest_path(root)!r}, which has no [workspace]: Cargo refuses "
+                "this package (root of a workspace inferred but wasn't a root)")
 
     def find_root(self, directory: str) -> str | None:
         """The root of the workspace the package in `directory` belongs to, None if it stands alone.
@@ -287,6 +337,8 @@ class _TreeReader:
             return None
         if not isinstance(blob, pygit2.Blob):
             return {"error": "Cargo.toml is not a file"}
+        if blob.filemode == pygit2.GIT_FILEMODE_LINK:  # its blob holds the link's target, not a manifest
+            return {"error": "Cargo.toml is a symbolic link, not read: miner reads git objects and follows no link"}
         facts = self.cache.get(MANIFEST_KIND, str(blob.id))
         if facts is None:
             facts = _parse_manifest(blob)
@@ -301,26 +353,6 @@ class _TreeReader:
         except _MISSING_OBJECT:
             return None
 
-    def _manifest_dirs(self, tree: pygit2.Tree, prefix: str, problems: list) -> list[str]:
-        cached = self.cache.get(MANIFEST_DIRS_KIND, str(tree.id))
-        if cached is not None:
-            return [_join(prefix, directory) for directory in cached]
-        found, complete = [], True
-        for entry in tree:
-            if entry.name == MANIFEST and entry.type_str == "blob":
-                found.append("")
-            elif entry.type_str == "tree":
-                try:
-                    subtree = self.repo[entry.id]
-                except _MISSING_OBJECT:
-                    problems.append((_join(prefix, entry.name), "directory missing from the repository"))
-                    complete = False
-                    continue
-                found += [_join(entry.name, d) for d in self._manifest_dirs(subtree, "", problems)]
-        if complete:
-            self.cache.put(MANIFEST_DIRS_KIND, str(tree.id), found)
-        return [_join(prefix, directory) for directory in found]
-
     def _expand_members(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
         dirs, problems = [], []
         for pattern in self.manifest(root)["workspace"]["members"]:
@@ -331,6 +363,21 @@ class _TreeReader:
                 problems.append((_manifest_path(root), f"member {pattern!r} matches no directory"))
             dirs += [directory for directory in matched or () if directory not in dirs]
         return dirs, problems
+
+
+class _Listing:
+    """One directory on the manifest walk's stack: its entries still to read, and the manifest directories found."""
+
+    def __init__(self, tree: pygit2.Tree, path: str, name: str = ""):
+        self.tree, self.path, self.name = tree, path, name
+        self.entries = iter(tree)
+        self.found: list[str] = []
+        self.complete = True
+
+    def add(self, child: _Listing) -> None:
+        """Take in what a subdirectory found, relative to this directory."""
+        self.found += [_join(child.name, directory) for directory in child.found]
+        self.complete &= child.complete
 
 
 def _root_pointer(directory: str, facts: dict) -> str | None:
@@ -357,6 +404,7 @@ class _Builder:
         if self.workspace is None:
             self._add(self.root, path_dep=False)
         else:
+            self.problems += [(_manifest_path(self.root), refusal) for refusal in self.workspace["refusals"]]
             explicit, problems = self.reader.member_dirs(self.root)
             self.problems += problems
             for directory in explicit:
@@ -364,26 +412,37 @@ class _Builder:
             self._add(self.root, path_dep=False)
         self._drop_foreign_members()
         crates = self._crates()
+        self.problems += _cycles(crates)
         warnings = tuple(Warning("", message, "", path) for path, message in self.problems)
         return Workspace(self.root, crates, warnings)
 
-    def _add(self, directory: str | None, path_dep: bool) -> None:
+    def _add(self, start: str | None, path_dep: bool) -> None:
+        """Add a member and, depth first, the path dependencies it brings in (a chain of them may be
+        longer than Python's recursion limit, so the walk keeps its own stack)."""
+        stack = [(start, path_dep)]
+        while stack:
+            directory, path_dep = stack.pop()
+            if not self._admits(directory, path_dep):
+                continue
+            self.members.append(directory)
+            if self.workspace is None and directory == self.root:
+                continue
+            stack += [(dependency["dir"], True) for dependency in reversed(self._path_dependencies(directory))]
+
+    def _admits(self, directory: str | None, path_dep: bool) -> bool:
+        """Whether `directory` joins the members: not yet one, in this workspace, not excluded, and readable."""
         if directory is None or directory in self.members:
-            return
+            return False
         if path_dep and not _under(directory, self.root) and self.reader.find_root(directory) != self.root:
-            return
+            return False
         if self.workspace is not None and self.reader.is_excluded(self.root, directory):
-            return
+            return False
         facts = self.reader.manifest(directory)
         if facts is None or "error" in facts:
             message = facts["error"] if facts else "no Cargo.toml for a workspace member or path dependency"
             self.problems.append((_manifest_path(directory), message))
-            return
-        self.members.append(directory)
-        if self.workspace is None and directory == self.root:
-            return
-        for dependency in self._path_dependencies(directory):
-            self._add(dependency["dir"], path_dep=True)
+            return False
+        return True
 
     def _path_dependencies(self, directory: str) -> list[dict]:
         """Declared path dependencies of a member, inherited ones resolved against the root."""
@@ -470,6 +529,28 @@ class _Builder:
             seen[crate.name] = crate.manifest
 
 
+def _cycles(crates: list[Crate]) -> list[tuple[str, str]]:
+    """(manifest, message) for each cycle of path dependencies Cargo refuses: any kind but dev-dependencies,
+    optional and platform-specific ones included ("cyclic package dependency").  `cargo metadata --no-deps`
+    still lists such a workspace; a build or a resolve does not.  One example cycle per strongly connected
+    set of crates, named from its first crate."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(crate.name for crate in crates)
+    graph.add_edges_from((crate.name, dep.name) for crate in crates for dep in crate.dependencies if dep.kind != "dev")
+    manifests = {crate.name: crate.manifest for crate in crates}
+    problems = []
+    for members in nx.strongly_connected_components(graph):
+        first = min(members)
+        if len(members) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = [edge[0] for edge in nx.find_cycle(graph.subgraph(members), source=first)]
+        start = cycle.index(min(cycle))
+        chain = " -> ".join(cycle[start:] + cycle[:start] + [min(cycle)])
+        problems.append((manifests[min(cycle)], f"path dependencies form a cycle ({chain}): Cargo refuses to "
+                                                "resolve this workspace (cyclic package dependency)"))
+    return sorted(problems)
+
+
 def _dependency_order(dependency: Dependency) -> tuple:
     return (dependency.name, dependency.kind, dependency.target or "", dependency.alias or "", dependency.optional)
 
@@ -487,6 +568,9 @@ def _parse_manifest(blob: pygit2.Blob) -> dict:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return {"error": f"Cargo.toml does not parse: {error}"}
+    except RecursionError:  # raised inside tomllib, which reads nested arrays and tables by recursion
+        return {"error": "Cargo.toml nests arrays or tables deeper than Python's TOML reader follows "
+                         "(Cargo stops at 80 levels)"}
     package = _table(document.get("package")) or _table(document.get("project"))
     workspace = document.get("workspace")
     return {
@@ -507,9 +591,11 @@ def _package_facts(package: dict) -> dict:
 
 def _workspace_facts(workspace: dict) -> dict:
     shared = _table(workspace.get("package"))
+    refusals: list[str] = []
     return {
-        "members": _strings(workspace.get("members")),
-        "exclude": _strings(workspace.get("exclude")),
+        "members": _paths(workspace.get("members"), "workspace.members", refusals),
+        "exclude": _paths(workspace.get("exclude"), "workspace.exclude", refusals),
+        "refusals": refusals,
         "package": {"version": _string(shared.get("version")), "description": _string(shared.get("description"))},
         "dependencies": {
             key: _source(value) for key, value in _table(workspace.get("dependencies")).items()
@@ -559,8 +645,27 @@ def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _strings(value: Any) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+def _paths(value: Any, key: str, refusals: list[str]) -> list[str]:
+    """The strings of a list of paths; what Cargo refuses to read as one (`exclude = "x"`, `members = ["a", 3]`)
+    is added to `refusals`, and the paths that are strings still serve."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        refusals.append(f"{key} is {_toml_type(value)}, not an array of paths: Cargo refuses this manifest")
+        return []
+    wrong = next((item for item in value if not isinstance(item, str)), None)
+    if wrong is not None:
+        refusals.append(f"{key} holds {_toml_type(wrong)} ({wrong!r}), not a path: Cargo refuses this manifest")
+    return [item for item in value if isinstance(item, str)]
+
+
+def _toml_type(value: Any) -> str:
+    """A TOML value's type as Cargo names it in its errors."""
+    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
+                       (list, "an array"), (dict, "a table")):
+        if isinstance(value, kind):
+            return name
+    return "a date or time"
 
 
 # Paths -----------------------------------------------------------------------

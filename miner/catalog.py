@@ -29,6 +29,8 @@ def read_toml(path: str | Path | None, default: str, what: str) -> tuple[str, st
         raise MinerError(f"{source}: {what} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise MinerError(f"{source}: {what} is not valid TOML: {error}") from None
+    except RecursionError:  # raised inside tomllib, which reads nested arrays and tables by recursion
+        raise MinerError(f"{source}: {what} nests arrays or tables deeper than Python's TOML reader follows") from None
 
 
 def string_list(table: dict, key: str, label: str) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from miner import clone as cloning
 from miner.analysis import analyze as run_analysis
@@ -39,7 +40,9 @@ GRAPHS = click.option("--graphs", type=click.Path(file_okay=False),
 QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
 LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
                       help="Layer rules TOML (default: miner's own).")
-_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Every text printed holds names from a repository (paths, tags, messages): `_say` prints it as plain Text,
+# never as markup, so `x[/b]/Cargo.toml` is neither an error nor eaten, and `:smile:` stays as written.
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 INTERRUPTED = ("interrupted; nothing is half-written: the store and each output file hold "
@@ -135,7 +138,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
     """Analyse REPO (a path, or the name of a clone): releases, crate graph, capabilities, team."""
-    say = None if quiet else (lambda message: _stderr.print(f"[dim]{message}[/dim]"))
+    say = None if quiet else (lambda message: _say(message, "dim"))
     order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
     unknown = set(order) - set(DEFAULT_ORDER)
     if unknown:
@@ -145,11 +148,11 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
     _print_json(result.tables, fmt)
     if not quiet:
         for warning in result.warnings:
-            _stderr.print(f"[yellow]warning[/yellow] {warning}")
+            _warn(warning)
         if verbose:
             for row in result.tables["skipped"].itertuples():
-                _stderr.print(f"[dim]skipped {row.tag}: {row.reason}[/dim]")
-        _stderr.print(_summary_line(result, published))
+                _say(f"skipped {row.tag}: {row.reason}", "dim")
+        _say(_summary_line(result, published))
 
 
 @cli.command()
@@ -170,7 +173,7 @@ def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
     folder = publish(repo, tables, out, graphs, layers, fmt).folder
     _print_json(tables, fmt)
     if not quiet:
-        _stderr.print(f"{repo}: wrote {folder}/")
+        _say(f"{repo}: wrote {folder}/")
 
 
 @cli.command()
@@ -204,7 +207,7 @@ def regenerate(report_file, db, check, show_diff, config, layers, quiet) -> None
         _fail(f"{report_file}: out of date; run `mine regenerate {report_file}`", 1)
     if not quiet:
         state = "rewritten" if outcome.written else "up to date" if not outcome.changed else "not written"
-        _stderr.print(f"{report_file}: {outcome.sections} section{'s' * (outcome.sections != 1)}, {state}")
+        _say(f"{report_file}: {outcome.sections} section{'s' * (outcome.sections != 1)}, {state}")
 
 
 @cli.command()
@@ -223,7 +226,7 @@ def compare(config, db, strict, out, fmt, quiet) -> None:
     finally:
         store.close()
     for warning in [] if quiet else warnings:
-        _stderr.print(f"[yellow]warning[/yellow] {warning}")
+        _warn(warning)
     table = compare_table(agents, found)
     text = {"md": lambda: compare_markdown(table) + "\n", "csv": lambda: table.to_csv(index=False),
             "json": lambda: table.to_json(orient="records", indent=2) + "\n"}[fmt]()
@@ -245,6 +248,14 @@ def _summary_line(result, published: Published) -> str:
             f"{len(result.tables['skipped'])} tags skipped, {result.walked} commits walked; "
             f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}; "
             + (f"wrote {published.folder}/" if published.written else f"{published.folder}/ was up to date"))
+
+
+def _say(text: str, style: str = "") -> None:
+    _stderr.print(Text(text, style=style))
+
+
+def _warn(warning) -> None:
+    _stderr.print(Text.assemble(("warning", "yellow"), " ", str(warning)))
 
 
 def _fail(message: str, code: int) -> None:

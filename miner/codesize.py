@@ -5,20 +5,24 @@ carry the weight) and the repository's language mix (to say "primary language:
 Rust").  Both are sums over a tree, so both are cached by object id: a blob's
 line count by blob id, a directory's total by tree id.  Between two releases
 most directories are unchanged, and an unchanged directory costs one look-up.
+Symbolic links count as nothing (their blob is a path, not code), and the
+paths of files and directories that cannot be read are handed back, so that
+a count short of them is reported rather than taken for the truth.
 """
 from __future__ import annotations
 
 import functools
 import posixpath
 from collections import Counter
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
 import pygit2
 
 from miner.cache import Cache
 
 RUST_LINES_BLOB_KIND = "rust-lines-blob-v1"
-RUST_LINES_TREE_KIND = "rust-lines-tree-v1"
+RUST_LINES_TREE_KIND = "rust-lines-tree-v2"
 LANGUAGE_BYTES_KIND = "language-bytes-tree-v1"
 
 # Programming and markup languages by extension, named as GitHub names them.
@@ -49,29 +53,33 @@ def rust_lines(
     crate_path: str,
     exclude_paths: Iterable[str],
     cache: Cache,
+    unreadable: set[str] | None = None,
 ) -> int:
     """Non-blank lines in `.rs` files under directory `crate_path` ("" for the root).
 
     `exclude_paths` are directories (from the repository root) not to count,
     typically the crates nested inside this one; paths outside `crate_path`
-    are ignored.  Files that cannot be read count as nothing.
+    are ignored.  Files and directories that cannot be read count as nothing,
+    and their paths are added to `unreadable`.
     """
     start = _subtree(repo, tree, crate_path)
     if start is None:
         return 0
     inside = [path for path in exclude_paths if _strictly_under(path, crate_path)]
-    return _rust_lines(repo, start, crate_path, inside, cache)
+    return _tree_total(repo, start, crate_path, cache, _RUST_LINES, set() if unreadable is None else unreadable, inside)
 
 
-def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache) -> dict[str, int]:
-    """Lines of Rust for each crate directory, not counting crates nested inside it."""
+def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache,
+                     unreadable: set[str] | None = None) -> dict[str, int]:
+    """Lines of Rust for each crate directory, not counting crates nested inside it (see `rust_lines`)."""
     paths = list(crate_paths)
-    return {path: rust_lines(repo, tree, path, paths, cache) for path in paths}
+    return {path: rust_lines(repo, tree, path, paths, cache, unreadable) for path in paths}
 
 
-def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) -> dict[str, int]:
-    """Bytes of each language in the whole tree, largest first."""
-    totals = _language_bytes(repo, tree, cache)
+def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache,
+                   unreadable: set[str] | None = None) -> dict[str, int]:
+    """Bytes of each language in the whole tree, largest first; what cannot be read is added to `unreadable`."""
+    totals = _tree_total(repo, tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -83,27 +91,95 @@ def language_of(name: str) -> str | None:
     return LANGUAGES.get(posixpath.splitext(name)[1].lower())
 
 
-def _rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, path: str, excluded: list[str], cache: Cache) -> int:
-    """Lines in `tree` (at `path`); whole-tree totals are cached only where nothing inside is excluded."""
-    cacheable = not any(_strictly_under(item, path) for item in excluded)
-    if cacheable:
-        cached = cache.get(RUST_LINES_TREE_KIND, str(tree.id))
-        if cached is not None:
-            return cached
-    total, complete = 0, True
-    for entry in tree:
-        child = posixpath.join(path, entry.name) if path else entry.name
+@dataclass(frozen=True)
+class _Measure:
+    """What a tree walk sums: the cache kind of directory totals, an empty total, how to add to one, and a
+    file's value (None when it cannot be read)."""
+
+    kind: str
+    zero: Callable[[], Any]
+    add: Callable[[Any, Any], Any]
+    file: Callable[[pygit2.Repository, pygit2.Object, Cache], Any]
+
+
+def _tree_total(repo: pygit2.Repository, tree: pygit2.Tree, path: str, cache: Cache, measure: _Measure,
+                unreadable: set[str], excluded: list[str] = ()) -> Any:
+    """`measure` summed over the files under `tree` (found at `path`), skipping the `excluded` directories.
+
+    A directory's total is cached by tree id where it was read whole and
+    nothing inside it is excluded.  The walk keeps its own stack, since a tree
+    may nest deeper than Python's recursion limit.
+    """
+    cacheable = _holds_none(excluded, path)
+    known = cache.get(measure.kind, str(tree.id)) if cacheable else None
+    if known is not None:
+        return known
+    stack = [_Frame(tree, path, measure.zero(), cacheable)]
+    while True:
+        frame = stack[-1]
+        entry = next(frame.entries, None)
+        if entry is None:
+            stack.pop()
+            if frame.cacheable and frame.complete:
+                cache.put(measure.kind, str(frame.tree.id), frame.total)
+            if not stack:
+                return frame.total
+            stack[-1].total = measure.add(stack[-1].total, frame.total)
+            stack[-1].complete &= frame.complete
+            continue
+        child = posixpath.join(frame.path, entry.name) if frame.path else entry.name
         if entry.type_str == "tree" and child not in excluded:
             subtree = _load(repo, entry.id)
-            complete &= subtree is not None
-            total += _rust_lines(repo, subtree, child, excluded, cache) if subtree is not None else 0
-        elif entry.type_str == "blob" and entry.name.endswith(".rs"):
-            lines = _blob_lines(repo, entry.id, cache)
-            complete &= lines is not None
-            total += lines or 0
-    if cacheable and complete:
-        cache.put(RUST_LINES_TREE_KIND, str(tree.id), total)
+            cacheable = _holds_none(excluded, child)
+            known = cache.get(measure.kind, str(entry.id)) if cacheable and subtree is not None else None
+            if subtree is None:
+                unreadable.add(child)
+                frame.complete = False
+            elif known is not None:
+                frame.total = measure.add(frame.total, known)
+            else:
+                stack.append(_Frame(subtree, child, measure.zero(), cacheable))
+        elif entry.type_str == "blob" and entry.filemode != _LINK:
+            value = measure.file(repo, entry, cache)
+            if value is None:
+                unreadable.add(child)
+                frame.complete = False
+            else:
+                frame.total = measure.add(frame.total, value)
+
+
+class _Frame:
+    """A directory on the walk's stack: its entries still to read and its total so far."""
+
+    def __init__(self, tree: pygit2.Tree, path: str, total: Any, cacheable: bool):
+        self.tree, self.path, self.total, self.cacheable = tree, path, total, cacheable
+        self.entries = iter(tree)
+        self.complete = True
+
+
+def _holds_none(excluded: list[str], path: str) -> bool:
+    return not any(_strictly_under(item, path) for item in excluded)
+
+
+def _file_lines(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> int | None:
+    return _blob_lines(repo, entry.id, cache) if entry.name.endswith(".rs") else 0
+
+
+def _file_bytes(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> dict[str, int] | None:
+    language = language_of(entry.name)
+    if not language:
+        return {}
+    size = _size(repo, entry.id)
+    return None if size is None else {language: size} if size else {}
+
+
+def _counted(total: Counter, more: dict[str, int]) -> Counter:
+    total.update(more)
     return total
+
+
+_RUST_LINES = _Measure(RUST_LINES_TREE_KIND, int, int.__add__, _file_lines)
+_LANGUAGE_BYTES = _Measure(LANGUAGE_BYTES_KIND, Counter, _counted, _file_bytes)
 
 
 def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int | None:
@@ -116,28 +192,6 @@ def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int |
     lines = sum(1 for line in blob.data.splitlines() if line.strip())
     cache.put(RUST_LINES_BLOB_KIND, str(oid), lines)
     return lines
-
-
-def _language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) -> dict[str, int]:
-    cached = cache.get(LANGUAGE_BYTES_KIND, str(tree.id))
-    if cached is not None:
-        return cached
-    totals: Counter[str] = Counter()
-    complete = True
-    for entry in tree:
-        kind = entry.type_str
-        if kind == "tree":
-            subtree = _load(repo, entry.id)
-            complete &= subtree is not None
-            totals.update(_language_bytes(repo, subtree, cache) if subtree is not None else {})
-        elif kind == "blob" and (language := language_of(entry.name)) and entry.filemode != _LINK:
-            size = _size(repo, entry.id)
-            complete &= size is not None
-            if size:
-                totals[language] += size
-    if complete:
-        cache.put(LANGUAGE_BYTES_KIND, str(tree.id), dict(totals))
-    return dict(totals)
 
 
 def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:

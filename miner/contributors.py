@@ -46,7 +46,7 @@ import pygit2
 from miner.errors import MinerError
 from miner.history import Commit
 from miner.identities import AGENT, BOT, PERSON, Catalog, Identity, IdentityResolver, co_authors
-from miner.releases import commit_ranges
+from miner.releases import commit_ranges, iso_day
 from miner.store import Store
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
@@ -474,8 +474,7 @@ class _Tally:
         first, last, commits = self.first, self.last, self.attributed
 
         def day(seconds) -> str:
-            return "" if seconds in (None, math.inf, -math.inf) else \
-                datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
+            return "" if seconds in (None, math.inf, -math.inf) else iso_day(seconds)
 
         return pd.DataFrame([[day(self.since), day(self.until), commits, day(first), day(last)]],
                             columns=WINDOW_COLUMNS)
@@ -621,8 +620,17 @@ def moment(value, now: float | None = None, end_of_day: bool = False) -> int | N
     Relative text takes days, weeks, months (30 days) or years (365 days);
     anything else is a one-line MinerError, never a silent "now".  A bare
     day (`2023-11-26` or a `date`) is its first second, or with `end_of_day`
-    its last: `--until 2023-11-26` includes the 26th.
+    its last: `--until 2023-11-26` includes the 26th.  A moment outside the
+    years 1 to 9999 is an error too: no date holds it, and it is likely
+    milliseconds given for seconds.
     """
+    seconds = _unix_seconds(value, now, end_of_day)
+    if seconds is not None and not _FIRST_SECOND <= seconds <= _LAST_SECOND:
+        raise MinerError(f"{value!r}: outside the years 1 to 9999 (unix times count seconds, not milliseconds)")
+    return seconds
+
+
+def _unix_seconds(value, now: float | None, end_of_day: bool) -> int | None:
     if value is None or isinstance(value, (int, float)):
         return None if value is None else int(value)
     if isinstance(value, str):
@@ -632,7 +640,7 @@ def moment(value, now: float | None = None, end_of_day: bool = False) -> int | N
         relative = _AGO.fullmatch(text.lower())
         if relative:
             days = int(relative["count"]) * _UNIT_DAYS[relative["unit"]]
-            return int((time.time() if now is None else now) - days * 86400)
+            return int(time.time() if now is None else now) - days * 86400  # in integers: any count is a number
         try:
             value = date.fromisoformat(text) if _DAY.fullmatch(text) else datetime.fromisoformat(text)
         except ValueError:
@@ -646,5 +654,7 @@ def moment(value, now: float | None = None, end_of_day: bool = False) -> int | N
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIRST_SECOND = int(datetime(1, 1, 1, tzinfo=timezone.utc).timestamp())
+_LAST_SECOND = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
 _AGO = re.compile(r"(?P<count>\d+)\s+(?P<unit>day|week|month|year)s?\s+ago")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

@@ -7,7 +7,9 @@ one broken tag never stops the analysis of the others.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+from miner.names import as_text
 
 
 class MinerError(Exception):
@@ -22,6 +24,13 @@ class Warning:
     message: str
     tag: str = ""
     path: str = ""
+
+    def __post_init__(self) -> None:
+        # A path or tag name from git may hold bytes that are not UTF-8: a warning is written and printed as text.
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                object.__setattr__(self, field.name, as_text(value))
 
     def __str__(self) -> str:
         where = ":".join(part for part in (self.repo, self.tag, self.path) if part)

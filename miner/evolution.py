@@ -24,7 +24,7 @@ from miner import notes as sources
 from miner.cache import Cache
 from miner.capabilities import Capability, ReleaseText, cached_mentions, evolution
 from miner.errors import Warning
-from miner.history import SAFE_GIT, Commit
+from miner.history import RECORD, RECORD_FORMAT, SAFE_GIT, Commit
 from miner.releases import Release
 from miner.versions import parse_version
 
@@ -114,7 +114,7 @@ def _sections(git, releases, cache, options: NotesOptions, warnings) -> dict[str
     rewritten per release (Gemini CLI's `latest.md`) are read at the releases
     whose versions they alone describe.
     """
-    head = [] if git.head_is_unborn else [git.head.peel(pygit2.Commit).tree]
+    head = _head_tree(git, warnings)
     found = sources.sections_by_version(
         sources.read_changelogs(git, head, cache, options.changelogs, warnings, tags=["HEAD"] * len(head)))
     uncovered = [r for r in releases if str(r.version) not in found and _readable(git, r.commit)]
@@ -122,6 +122,17 @@ def _sections(git, releases, cache, options: NotesOptions, warnings) -> dict[str
         git, [git[r.commit].tree for r in uncovered], cache, options.changelogs, warnings,
         tags=[r.tag for r in uncovered]))
     return older | found
+
+
+def _head_tree(git: pygit2.Repository, warnings: list[Warning]) -> list[pygit2.Tree]:
+    """HEAD's tree, or none when HEAD is unborn or its commit cannot be read (the releases' trees still serve)."""
+    if git.head_is_unborn:
+        return []
+    try:
+        return [git.head.peel(pygit2.Commit).tree]
+    except (KeyError, ValueError, pygit2.GitError) as error:
+        warnings.append(Warning("", f"HEAD cannot be read ({error}): changelogs read at the releases only", tag="HEAD"))
+        return []
 
 
 def _hosted(path, releases, warnings) -> dict[str, sources.HostedRelease]:
@@ -173,10 +184,10 @@ def _first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
     1.5 s for scanning every revision's whole text.
     """
     log = subprocess.run(["git", *SAFE_GIT, "--git-dir", git.path, "log", "--reverse", "--no-renames", "--patch", "-m",
-                          "--unified=0", "--no-ext-diff", "--no-textconv", "--format=%x1e%H %cI", "HEAD", "--", path],
+                          "--unified=0", "--no-ext-diff", "--no-textconv", f"--format={RECORD_FORMAT}%H %cI", "HEAD", "--", path],
                          capture_output=True)
     first: dict[str, str] = {}
-    for record in log.stdout.decode("utf-8", errors="replace").split("\x1e")[1:]:
+    for record in log.stdout.decode("utf-8", errors="replace").split(RECORD)[1:]:
         header, _, diff = record.partition("\n")
         date = header.partition(" ")[2]
         added = "\n".join(line[1:] for line in diff.splitlines() if line.startswith("+#"))

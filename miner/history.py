@@ -9,7 +9,7 @@ need their parents) but git lists no files for them.
 """
 from __future__ import annotations
 
-import re
+import secrets
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -26,9 +26,15 @@ from miner.errors import MinerError
 from miner.identities import CO_AUTHOR_LINE
 
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
-LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS) + "%x00"
-# A record starts with \x1e and an object id then NUL: a message may hold \x1e, never NUL.
-_RECORD = re.compile(rb"\x1e(?=[0-9a-f]{40,64}\x00)")
+# A message, a path or a diff line may hold any text but NUL, so any fixed record separator can be
+# forged by a repository (a message ending in \x1e and 40 hex digits, a file so named); a marker drawn
+# when miner starts cannot be.  RECORD_FORMAT is how a `git log --format` starts each record, RECORD
+# what git then prints.
+_MARKER = secrets.token_hex(16)
+RECORD_FORMAT = f"%x1e{_MARKER}%x00"
+RECORD = f"\x1e{_MARKER}\x00"
+LOG_FORMAT = RECORD_FORMAT + "%x00".join(_FIELDS) + "%x00"
+_RECORD = RECORD.encode()
 _CHUNK = 1 << 20
 # Settings a repository's own config could use to make git run a program.
 SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]
@@ -111,10 +117,11 @@ def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str],
         files = _changed_paths(repo, commit) if len(parents) < 2 else ()
         if files is None:
             damage["unreadable tree"] += 1
-        message = commit.message
-        yield Commit(sha, parents, commit.author.name, commit.author.email, commit.author.time,
-                     _offset(commit.author.offset), commit.committer.time, message.split("\n", 1)[0],
-                     _coauthors(message), files or ())
+        # Bytes decoded as the stream's are: pygit2's .message and .name fail on a bogus `encoding` header.
+        message, author = commit.raw_message.decode("utf-8", errors="replace"), commit.author
+        yield Commit(sha, parents, author.raw_name.decode("utf-8", errors="replace"),
+                     author.raw_email.decode("utf-8", errors="replace"), author.time, _offset(author.offset),
+                     commit.committer.time, message.split("\n", 1)[0], _coauthors(message), files or ())
 
 
 def _changed_paths(repo: pygit2.Repository, commit: pygit2.Commit) -> tuple[str, ...] | None:
@@ -144,7 +151,7 @@ def _parse_stream(stream) -> Iterator[Commit]:
     _widen(stream)
     pending = b""
     while chunk := stream.read1(_CHUNK):
-        records = _RECORD.split(pending + chunk)
+        records = (pending + chunk).split(_RECORD)
         pending = records.pop()
         for record in records:
             if record:
@@ -171,8 +178,18 @@ def _parse_record(record: bytes) -> Commit:
     paths = tuple(filter(None, fields[8:]))
     if paths and paths[0].startswith("\n"):  # git puts a newline between the message's NUL and the first path
         paths = tuple(filter(None, (paths[0].lstrip("\n"), *paths[1:])))
-    return Commit(sha, tuple(parents.split()), name, email, int(author_time), offset, int(committed), subject,
-                  _coauthors(body) if body else (), paths)
+    return Commit(sha, tuple(parents.split()), name, email, _seconds(author_time), offset, _seconds(committed),
+                  subject, _coauthors(body) if body else (), paths)
+
+
+def _seconds(text: str) -> int:
+    """A time git printed, taken as git takes it: 0 when it printed none (an author or committer line it
+    cannot parse) or one no time_t holds (git shows it as 1970-01-01)."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        return 0
+    return seconds if seconds < 1 << 63 else 0
 
 
 def _coauthors(message: str) -> tuple[str, ...]:

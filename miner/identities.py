@@ -550,10 +550,14 @@ class _DisjointSets:
         self.parent: dict[str, str] = {}
 
     def find(self, node: str) -> str:
-        parent = self.parent.setdefault(node, node)
-        if parent != node:
-            parent = self.parent[node] = self.find(parent)
-        return parent
+        """The root of `node`'s set; the path to it is compressed.  A loop, not recursion: a history can chain
+        thousands of identities (each e-mail shared with the next name) before the first `find` of one."""
+        root = self.parent.setdefault(node, node)
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while node != root:
+            self.parent[node], node = root, self.parent[node]
+        return root
 
     def union(self, nodes: list[str]) -> None:
         roots = [self.find(node) for node in nodes]

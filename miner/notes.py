@@ -27,6 +27,7 @@ import pygit2
 
 from miner.cache import Cache
 from miner.errors import MinerError, Warning
+from miner.names import as_text
 
 HOSTED = "hosted"
 CHANGELOG = "changelog"
@@ -200,6 +201,10 @@ def parse_hosted_releases(text: str, origin: str = "", warnings: list[Warning] |
         sink.append(Warning("", f"releases export is not valid JSON (line {error.lineno}, column {error.colno}: "
                                 f"{error.msg}); hosted release notes not used", path=origin))
         return []
+    except RecursionError:  # raised inside the json module, which reads nesting by recursion
+        sink.append(Warning("", "releases export nests arrays or objects deeper than Python's JSON reader "
+                                "follows; hosted release notes not used", path=origin))
+        return []
     if not entries:
         sink.append(Warning("", "releases export holds no releases", path=origin))
     releases = []
@@ -211,7 +216,13 @@ def parse_hosted_releases(text: str, origin: str = "", warnings: list[Warning] |
         release = _hosted_release(entry)
         if release is None:
             sink.append(Warning("", f"releases export entry {position} has no tag; skipped", path=origin))
-        elif not entry.get("draft", entry.get("isDraft", False)):
+            continue
+        wrong = [key for key in _TEXT_FIELDS if entry.get(key) is not None and not isinstance(entry[key], str)]
+        if wrong:
+            kinds = ", ".join(f"{key} is {type(entry[key]).__name__}" for key in wrong)
+            sink.append(Warning("", f"releases export entry {position}: {kinds}, not text; left out",
+                                tag=release.tag, path=origin))
+        if not entry.get("draft", entry.get("isDraft", False)):
             releases.append(release)
     return releases
 
@@ -482,16 +493,21 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
+# The fields of an export entry that must be text; one that is not (a number, an object) is left out.
+_TEXT_FIELDS = ("name", "body", "publishedAt", "published_at")
+
+
 def _hosted_release(entry: dict) -> HostedRelease | None:
     """A release from either export shape, or None when it names no tag."""
     tag = entry.get("tagName") or entry.get("tag_name")
     if not isinstance(tag, str) or not tag.strip():
         return None
+    text = {key: as_text(value) for key, value in entry.items() if key in _TEXT_FIELDS and isinstance(value, str)}
     return HostedRelease(
-        tag=tag,
-        name=entry.get("name") or "",
-        body=entry.get("body") or "",
-        published_at=entry.get("publishedAt") or entry.get("published_at") or None,
+        tag=as_text(tag),
+        name=text.get("name") or "",
+        body=text.get("body") or "",
+        published_at=text.get("publishedAt") or text.get("published_at") or None,
         prerelease=bool(entry.get("isPrerelease", entry.get("prerelease", False))),
     )
 
@@ -514,8 +530,8 @@ def _tag_object(repo: pygit2.Repository, tag: str) -> pygit2.Object | None:
     if reference is None:
         return None
     try:
-        return repo[reference.target]
-    except KeyError:
+        return repo[reference.resolve().target]  # through a symbolic tag ref, as git does
+    except (KeyError, ValueError, pygit2.GitError):
         return None
 
 

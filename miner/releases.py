@@ -19,14 +19,21 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pygit2
 
+from miner.names import as_text, is_text
 from miner.versions import COMMIT_ID, Version, parse_tag
 
 
 @dataclass(frozen=True)
 class TagRef:
-    """A tag as stored in git: what it points at and when it was made."""
+    """A tag as stored in git: what it points at and when it was made.
+
+    `commit` is None when the tag cannot be a release, and `problem` says why;
+    `kind` is "ignored" for a ref git itself ignores (or whose name is no
+    text), which is no release whatever its name says.
+    """
 
     name: str
     commit: str | None
@@ -34,6 +41,7 @@ class TagRef:
     annotated: bool
     date: datetime | None
     message: str = ""
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,8 +85,23 @@ CURRENT = timedelta(days=365)
 
 
 def read_tags(repo: pygit2.Repository) -> list[TagRef]:
-    """Every tag with its peeled commit, kind of target and creation date."""
+    """Every tag with its peeled commit, kind of target and creation date, and every ref under `refs/tags/`
+    git ignores (an invalid name, a dangling symbolic ref), so that skipped.csv can say why it is left out."""
     return [_read_tag(repo, name) for name in sorted(repo.references) if name.startswith("refs/tags/")]
+
+
+def ref_target(repo: pygit2.Repository, ref_name: str) -> str:
+    """The id of the object `ref_name` resolves to, through symbolic refs; "" for a ref git ignores."""
+    try:
+        return str(repo.references[ref_name].resolve().target)
+    except (KeyError, ValueError, pygit2.GitError):  # a dangling or looping symbolic ref, an invalid name
+        return ""
+
+
+def iso_day(seconds: int) -> str:
+    """The UTC day of unix time `seconds` as `git log --date=short` prints it, in any year git can store
+    (Python's dates end with year 9999; a forged commit can be dated 3170843)."""
+    return str(np.datetime64(seconds, "s").astype("datetime64[D]"))
 
 
 def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | None = None) -> Timeline:
@@ -187,36 +210,59 @@ def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]],
 
 
 def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:
-    name = ref_name[len("refs/tags/"):]
+    name = as_text(ref_name[len("refs/tags/"):])
+    ignored = _ignored(repo, ref_name)
+    if ignored:
+        return TagRef(name, None, "ignored", False, None, problem=ignored)
     try:
-        obj = repo[repo.references[ref_name].target]
+        obj = repo[ref_target(repo, ref_name)]
         annotated = isinstance(obj, pygit2.Tag)
         tagger = obj.tagger if annotated else None
-        message = obj.message if annotated else ""
+        message = (obj.raw_message or b"").decode("utf-8", "replace") if annotated else ""  # any encoding, as git
         while isinstance(obj, pygit2.Tag):
             obj = repo[obj.target]
-    except (KeyError, ValueError, pygit2.GitError):
-        return TagRef(name, None, "missing", False, None)
+    except KeyError:
+        return TagRef(name, None, "missing", False, None, problem="points at a missing object")
+    except (ValueError, pygit2.GitError) as error:  # a damaged pack, a commit libgit2 cannot parse
+        return TagRef(name, None, "unreadable", False, None, problem=f"points at an object that cannot be read ({error})")
     if not isinstance(obj, pygit2.Commit):
-        return TagRef(name, None, obj.type_str, annotated, None, message)
+        return TagRef(name, None, obj.type_str, annotated, None, message, f"points at a {obj.type_str}, not a commit")
     signature = tagger if tagger is not None else obj.committer
-    return TagRef(name, str(obj.id), "commit", annotated, _when(signature), message)
+    date = _when(signature)
+    if date is None:
+        return TagRef(name, None, "commit", annotated, None, message,
+                      f"dated {iso_day(signature.time)}, past the years 1 to 9999 that Python's dates hold")
+    return TagRef(name, str(obj.id), "commit", annotated, date, message)
 
 
-def _when(signature: pygit2.Signature) -> datetime:
-    return datetime.fromtimestamp(signature.time, timezone(timedelta(minutes=signature.offset)))
+def _ignored(repo: pygit2.Repository, ref_name: str) -> str:
+    """Why a ref is no tag to analyse whatever it points at, "" if it is one: git ignores it, or its name is no text."""
+    if not is_text(ref_name):
+        return "its name is not UTF-8 text"
+    if not pygit2.reference_is_valid_name(ref_name):
+        return "not a valid ref name: git ignores it"
+    if not ref_target(repo, ref_name):
+        return f"a symbolic ref to {repo.references[ref_name].target!r}, which resolves to nothing: git ignores it"
+    return ""
+
+
+def _when(signature: pygit2.Signature) -> datetime | None:
+    """The signature's time in its own offset; None past what a `datetime` holds."""
+    try:
+        return datetime.fromtimestamp(signature.time, timezone(timedelta(minutes=signature.offset)))
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _classify(tags: list[TagRef]):
     skipped, versioned = [], []
     for ref in tags:
         parsed = parse_tag(ref.name)
-        if parsed is None:
+        if ref.kind == "ignored" or (parsed is not None and ref.commit is None):
+            skipped.append(Skipped(ref.name, ref.problem))
+        elif parsed is None:
             built = COMMIT_ID.search(ref.name)
             skipped.append(Skipped(ref.name, "a build tag (its name embeds a commit id)" if built else "no version in the tag name"))
-        elif ref.commit is None:
-            what = "a missing object" if ref.kind == "missing" else f"a {ref.kind}, not a commit"
-            skipped.append(Skipped(ref.name, f"points at {what}"))
         else:
             versioned.append((parsed, ref))
     return skipped, versioned

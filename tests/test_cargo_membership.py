@@ -35,10 +35,14 @@ def test_package_without_workspace_does_not_claim_its_path_dependencies(tmp_path
 
 def test_member_outside_the_workspace_directory_points_back(tmp_path):
     found = read(fx.POINTER, tmp_path)
-    assert list(found) == ["ws"]
+    assert [root for root, workspace in found.items() if workspace.crates] == ["ws"]
     assert [(crate.name, crate.path) for crate in found["ws"].crates] == [("shared", "shared"), ("app", "ws/app")]
     assert found["ws"].crate("app").dependencies == (Dependency("shared"),)
-    assert [crate.name for crate in read(fx.POINTER, tmp_path / "pin", pin="lost")["lost"].crates] == ["lost"]
+    refused = [("lost/Cargo.toml", "package.workspace leads to 'nowhere/Cargo.toml', which does not exist: "
+                                   "Cargo refuses this package (failed to read it)")]
+    assert [(w.path, w.message) for w in found["lost"].warnings] == refused
+    pinned = read(fx.POINTER, tmp_path / "pin", pin="lost")["lost"]
+    assert (pinned.crates, [(w.path, w.message) for w in pinned.warnings]) == ((), refused)
 
 
 def test_globs_match_directories_and_exclude_wins_over_globs(tmp_path):
