@@ -200,8 +200,12 @@ def _split_identifiers(line: str) -> str:
 
 
 def _logical_lines(text: str) -> list[str]:
-    """Lines of `text` with wrapped list items and paragraphs joined into one line each."""
-    lines: list[str] = []
+    """Lines of `text` with wrapped list items and paragraphs joined into one line each.
+
+    The pieces of a line are gathered and joined once: appending to the joined
+    text line by line would copy it each time, quadratic in a long item.
+    """
+    pieces: list[list[str]] = []
     open_item = False
     for raw in text.splitlines():
         stripped = raw.strip()
@@ -210,11 +214,11 @@ def _logical_lines(text: str) -> list[str]:
             continue
         starts_block = _LIST_ITEM.match(raw) or _BLOCK_START.match(raw)
         if open_item and not starts_block:
-            lines[-1] = f"{lines[-1]} {stripped}"
+            pieces[-1].append(stripped)
             continue
-        lines.append(stripped)
+        pieces.append([stripped])
         open_item = not _BLOCK_START.match(raw)
-    return lines
+    return [" ".join(line) for line in pieces]
 
 
 def _summary_row(name: str, releases: list[ReleaseText], found: list[dict[str, str]]) -> list:
