@@ -33,6 +33,7 @@ import pygit2
 
 from miner.cache import Cache
 from miner.errors import Warning
+from miner.trees import Subtrees
 
 MANIFEST = "Cargo.toml"
 # Bump a version when the cached value's shape or meaning changes.
@@ -155,8 +156,9 @@ def crate_changes(before: Workspace | Iterable[Crate], after: Workspace | Iterab
     for same in (lambda crate: crate.name, lambda crate: crate.path):
         pairs = _pairs_by(old, new, same)
         renamed += pairs
-        old = [crate for crate in old if all(crate is not pair[0] for pair in pairs)]
-        new = [crate for crate in new if all(crate is not pair[1] for pair in pairs)]
+        paired = {id(crate) for pair in pairs for crate in pair}
+        old = [crate for crate in old if id(crate) not in paired]
+        new = [crate for crate in new if id(crate) not in paired]
     return CrateChanges(tuple(new), tuple(old), tuple(renamed))
 
 
@@ -211,8 +213,7 @@ def _pinned(reader: _TreeReader, pin: str) -> list[Workspace]:
 def _with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]]) -> list[Workspace]:
     """Attach each problem to the innermost workspace whose directory holds it, or to a crate-less one."""
     for path, message in problems:
-        holders = [root for root in built if _under(path, root)]
-        root = max(holders, key=len) if holders else posixpath.dirname(path)
+        root = next((holder for holder in _ancestors(path) if holder in built), posixpath.dirname(path))
         workspace = built.get(root, Workspace(root, ()))
         warnings = workspace.warnings + (Warning("", message, "", path),)
         built[root] = Workspace(workspace.root, workspace.crates, warnings)
@@ -226,6 +227,8 @@ class _TreeReader:
         self.repo, self.tree, self.cache = repo, tree, cache
         self._manifests: dict[str, dict | None] = {}
         self._members: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+        self._paths = Subtrees(tree)
+        self._exclusions: dict[str, tuple[set[str], set[str]]] = {}
 
     def manifest(self, directory: str) -> dict | None:
         """The manifest facts of `directory`, None when it has no `Cargo.toml`."""
@@ -255,11 +258,17 @@ class _TreeReader:
         """Cargo's rule: under an `exclude` path and under no `members` entry taken literally.
 
         A glob such as `crates/*` is compared as written, so it never
-        overrides an exclusion; `crates/old` written out does.
+        overrides an exclusion; `crates/old` written out does.  The
+        directory's ancestors are looked up, so the cost does not grow with
+        the number of entries.
         """
-        workspace = self.manifest(root)["workspace"]
-        excluded = any(_under(directory, _join(root, path)) for path in workspace["exclude"])
-        return excluded and not any(_under(directory, _join(root, member)) for member in workspace["members"])
+        if root not in self._exclusions:
+            workspace = self.manifest(root)["workspace"]
+            self._exclusions[root] = tuple({_join(root, path) for path in workspace[field]} - {None}
+                                           for field in ("exclude", "members"))
+        excluded, members = self._exclusions[root]
+        ancestors = _ancestors(directory)
+        return not excluded.isdisjoint(ancestors) and members.isdisjoint(ancestors)
 
     def find_root(self, directory: str) -> str | None:
         """The root of the workspace the package in `directory` belongs to, None if it stands alone.
@@ -294,12 +303,7 @@ class _TreeReader:
         return facts
 
     def _object(self, path: str) -> pygit2.Object | None:
-        if path == "":
-            return self.tree
-        try:
-            return self.tree[path]
-        except _MISSING_OBJECT:
-            return None
+        return self._paths.entry(path)
 
     def _manifest_dirs(self, tree: pygit2.Tree, prefix: str, problems: list) -> list[str]:
         cached = self.cache.get(MANIFEST_DIRS_KIND, str(tree.id))
@@ -322,15 +326,16 @@ class _TreeReader:
         return [_join(prefix, directory) for directory in found]
 
     def _expand_members(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
-        dirs, problems = [], []
+        dirs: dict[str, None] = {}
+        problems = []
         for pattern in self.manifest(root)["workspace"]["members"]:
             matched = _glob(self, _join(root, pattern))
             if matched is None:
                 problems.append((_manifest_path(root), f"member {pattern!r} leaves the repository"))
             elif not matched:
                 problems.append((_manifest_path(root), f"member {pattern!r} matches no directory"))
-            dirs += [directory for directory in matched or () if directory not in dirs]
-        return dirs, problems
+            dirs.update(dict.fromkeys(matched or ()))
+        return list(dirs), problems
 
 
 def _root_pointer(directory: str, facts: dict) -> str | None:
@@ -348,7 +353,7 @@ class _Builder:
         self.reader, self.root = reader, root
         self.facts = reader.manifest(root)
         self.workspace = self.facts.get("workspace")
-        self.members: list[str] = []
+        self.members: dict[str, None] = {}  # ordered, and looked up per path dependency
         self.problems: list[tuple[str, str]] = []
         self._resolved: dict[str, list[dict]] = {}
 
@@ -379,7 +384,7 @@ class _Builder:
             message = facts["error"] if facts else "no Cargo.toml for a workspace member or path dependency"
             self.problems.append((_manifest_path(directory), message))
             return
-        self.members.append(directory)
+        self.members[directory] = None
         if self.workspace is None and directory == self.root:
             return
         for dependency in self._path_dependencies(directory):
@@ -418,7 +423,7 @@ class _Builder:
                 continue
             owner = self.reader.find_root(directory)
             if owner != self.root:
-                self.members.remove(directory)
+                del self.members[directory]
                 self.problems.append((_manifest_path(directory), f"member of this workspace, but belongs to workspace at {owner!r}"))
 
     def _crates(self) -> tuple[Crate, ...]:
@@ -615,18 +620,28 @@ def _under(path: str | None, directory: str | None) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
 
 
+def _ancestors(path: str) -> list[str]:
+    """`path` and every directory above it, innermost first, ending with "" (the root)."""
+    parts = path.split("/") if path else []
+    return ["/".join(parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
 def _manifest_path(directory: str) -> str:
     return _join(directory, MANIFEST) or MANIFEST
 
 
 def _pairs_by(old: list[Crate], new: list[Crate], same) -> list[tuple[Crate, Crate]]:
-    """Pairs (old, new) that agree on `same` and are the only such crate on each side."""
-    pairs = []
-    for crate in old:
-        matches = [other for other in new if same(other) == same(crate)]
-        if len(matches) == 1 and [c for c in old if same(c) == same(crate)] == [crate]:
-            pairs.append((crate, matches[0]))
-    return pairs
+    """Pairs (old, new) that agree on `same` and are the only such crate on each side, in `old`'s order."""
+    olds, news = _group_by(old, same), _group_by(new, same)
+    return [(crate, news[same(crate)][0]) for crate in old
+            if len(olds[same(crate)]) == 1 and len(news.get(same(crate), ())) == 1]
+
+
+def _group_by(crates: list[Crate], same) -> dict[Any, list[Crate]]:
+    groups: dict[Any, list[Crate]] = {}
+    for crate in crates:
+        groups.setdefault(same(crate), []).append(crate)
+    return groups
 
 
 # JSON ------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from bisect import bisect_left
 from collections import Counter
 from typing import Iterable
 
 import pygit2
 
 from miner.cache import Cache
+from miner.trees import Subtrees
 
 RUST_LINES_BLOB_KIND = "rust-lines-blob-v1"
 RUST_LINES_TREE_KIND = "rust-lines-tree-v1"
@@ -56,17 +58,24 @@ def rust_lines(
     typically the crates nested inside this one; paths outside `crate_path`
     are ignored.  Files that cannot be read count as nothing.
     """
-    start = _subtree(repo, tree, crate_path)
-    if start is None:
-        return 0
-    inside = [path for path in exclude_paths if _strictly_under(path, crate_path)]
-    return _rust_lines(repo, start, crate_path, inside, cache)
+    return crate_rust_lines(repo, tree, [crate_path], cache, exclude_paths)[crate_path]
 
 
-def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache) -> dict[str, int]:
-    """Lines of Rust for each crate directory, not counting crates nested inside it."""
+def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache,
+                     exclude_paths: Iterable[str] | None = None) -> dict[str, int]:
+    """Lines of Rust for each crate directory, not counting the crates (or `exclude_paths`) nested inside it.
+
+    Linear in the crates, however many share a directory: the nested ones
+    are found by bisection in name order, and directory trees are held.
+    """
     paths = list(crate_paths)
-    return {path: rust_lines(repo, tree, path, paths, cache) for path in paths}
+    nested = _Nested(paths if exclude_paths is None else exclude_paths)
+    subtrees = Subtrees(tree)
+    lines = {}
+    for path in paths:
+        start = subtrees.directory(_normal(path))
+        lines[path] = _rust_lines(repo, start, path, nested.under(path), cache) if start is not None else 0
+    return lines
 
 
 def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache) -> dict[str, int]:
@@ -83,9 +92,9 @@ def language_of(name: str) -> str | None:
     return LANGUAGES.get(posixpath.splitext(name)[1].lower())
 
 
-def _rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, path: str, excluded: list[str], cache: Cache) -> int:
+def _rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, path: str, excluded: _Nested, cache: Cache) -> int:
     """Lines in `tree` (at `path`); whole-tree totals are cached only where nothing inside is excluded."""
-    cacheable = not any(_strictly_under(item, path) for item in excluded)
+    cacheable = not excluded.holds_under(path)
     if cacheable:
         cached = cache.get(RUST_LINES_TREE_KIND, str(tree.id))
         if cached is not None:
@@ -165,15 +174,36 @@ def _load(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Object | None:
         return None
 
 
-def _subtree(repo: pygit2.Repository, tree: pygit2.Tree, path: str) -> pygit2.Tree | None:
-    if path in ("", "."):
-        return tree
-    try:
-        found = tree[path]
-    except _MISSING_OBJECT:
-        return None
-    return found if isinstance(found, pygit2.Tree) else None
+class _Nested:
+    """Directories in name order, where those strictly under one directory are one slice.
+
+    Every path that starts with `a/b/` sorts between `a/b/` and `a/b0`
+    (`0` follows `/`), so finding them is two bisections, not a scan.
+    """
+
+    def __init__(self, paths: Iterable[str]):
+        self._sorted = sorted(set(paths))
+        self._set = set(self._sorted)
+
+    def under(self, directory: str) -> _Nested:
+        """The paths strictly under `directory` ("" holds every other path)."""
+        low, high = self._slice(directory)
+        return _Nested(self._sorted[low:high])
+
+    def holds_under(self, directory: str) -> bool:
+        low, high = self._slice(directory)
+        return low < high
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._set
+
+    def _slice(self, directory: str) -> tuple[int, int]:
+        directory = _normal(directory)
+        if not directory:
+            return int(self._sorted[:1] == [""]), len(self._sorted)
+        return bisect_left(self._sorted, directory + "/"), bisect_left(self._sorted, directory + "0")
 
 
-def _strictly_under(path: str, directory: str) -> bool:
-    return path != directory and (directory == "" or path.startswith(directory.rstrip("/") + "/"))
+def _normal(directory: str) -> str:
+    """A crate directory as the tree names it: "" for the root (also written "."), no trailing slash."""
+    return "" if directory in ("", ".") else directory.rstrip("/")
