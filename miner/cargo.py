@@ -47,6 +47,14 @@ _DEPENDENCY_TABLES = (
     ("build", ("build-dependencies", "build_dependencies")),
 )
 _MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
+# Manifests beyond these are not parsed: tomllib's memory grows with the square of a dotted
+# key's parts (one key of 20,000 parts in 40 KB took 2.4 GB).  Real manifests stay far below:
+# 17 KB at most (uv's root), keys of 8 parts at most (`target.'cfg(unix)'.dependencies.x.features`).
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_KEY_PARTS = 64
+_PART = rb"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+# The key opening a line, or a [table] or [[array]] header: where tomllib reads dotted keys.
+_LINE_KEY = re.compile(rb"^[ \t]*\[{0,2}[ \t]*(" + _PART + rb"(?:[ \t]*\.[ \t]*" + _PART + rb")*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -488,6 +496,9 @@ def _parse_manifest(blob: pygit2.Blob) -> dict:
         data = blob.data
     except _MISSING_OBJECT:
         return {"error": "Cargo.toml missing from the repository"}
+    beyond = _beyond_limits(data)
+    if beyond is not None:
+        return {"error": f"Cargo.toml not parsed: {beyond}"}
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -499,6 +510,21 @@ def _parse_manifest(blob: pygit2.Blob) -> dict:
         "workspace": _workspace_facts(_table(workspace)) if workspace is not None else None,
         "dependencies": _dependency_facts(document),
     }
+
+
+def _beyond_limits(data: bytes) -> str | None:
+    """What puts a manifest beyond MAX_MANIFEST_BYTES or MAX_KEY_PARTS, None when nothing does.
+
+    A pre-scan in one linear pass of a regular expression: the parts of a
+    key are counted by its dots, quoted parts' own dots included, so the
+    count errs only on the high side.
+    """
+    if len(data) > MAX_MANIFEST_BYTES:
+        return f"{len(data):,} bytes, over the limit of {MAX_MANIFEST_BYTES:,}"
+    parts = max((key.count(b".") + 1 for key in _LINE_KEY.findall(data)), default=0)
+    if parts > MAX_KEY_PARTS:
+        return f"a key of {parts:,} dotted parts, over the limit of {MAX_KEY_PARTS}"
+    return None
 
 
 def _package_facts(package: dict) -> dict:
