@@ -21,6 +21,7 @@ import pandas as pd
 from miner.cache import Cache
 from miner.catalog import read_toml
 from miner.errors import MinerError
+from miner.patterns import Pattern, compile_pattern, digest_key
 
 MENTIONS_KIND = "capability-mentions-v1"
 SUMMARY_COLUMNS = ["capability", "first_release", "first_date", "releases_mentioning", "source", "evidence"]
@@ -37,8 +38,8 @@ class Capability:
     """
 
     name: str
-    patterns: tuple[re.Pattern, ...]
-    exclude: tuple[re.Pattern, ...] = ()
+    patterns: tuple[Pattern, ...]
+    exclude: tuple[Pattern, ...] = ()
 
     def matches(self, line: str) -> bool:
         return self.matches_readings(_readings(line))
@@ -113,8 +114,7 @@ def cached_mentions(catalog: Sequence[Capability], texts: Iterable[str | None], 
 
 
 def _catalog_digest(catalog: Sequence[Capability]) -> str:
-    parts = [[c.name, [[p.pattern, p.flags] for p in c.patterns], [[p.pattern, p.flags] for p in c.exclude]]
-             for c in catalog]
+    parts = [[c.name, [digest_key(p) for p in c.patterns], [digest_key(p) for p in c.exclude]] for c in catalog]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -177,13 +177,17 @@ def _capability(entry: object, origin: str) -> Capability:
     return Capability(name, patterns, _compile(entry.get("exclude", []), name, "exclude", origin))
 
 
-def _compile(values: object, name: str, field: str, origin: str) -> tuple[re.Pattern, ...]:
+def _compile(values: object, name: str, field: str, origin: str) -> tuple[Pattern, ...]:
+    """The patterns compiled for RE2 (see `miner.patterns`: matching never backtracks)."""
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise MinerError(f"{origin}: capability {name!r}: {field} must be a list of strings")
-    try:
-        return tuple(re.compile(value, re.IGNORECASE) for value in values)
-    except re.error as error:
-        raise MinerError(f"{origin}: capability {name!r}: bad regular expression {error.pattern!r}: {error}") from None
+    compiled = []
+    for value in values:
+        try:
+            compiled.append(compile_pattern(value, ignore_case=True))
+        except ValueError as error:
+            raise MinerError(f"{origin}: capability {name!r}: bad regular expression {value!r}: {error}") from None
+    return tuple(compiled)
 
 
 def _check_unique(catalog: list[Capability], origin: str) -> None:
