@@ -135,7 +135,10 @@ def _hosted(path, releases, warnings) -> dict[str, sources.HostedRelease]:
 
 def _release_notes(git, release: Release, ranges, commits, sections, hosted, options: NotesOptions, warnings,
                    is_bot) -> dict:
-    in_range = sorted((commits[s] for s in ranges.get(release.tag, ())), key=lambda c: c.commit_time)
+    # A range is a set, iterated in an order that changes with the hash seed: equal commit times
+    # (a merge queue lands several in one second) are ordered by author time, then id.
+    in_range = sorted((commits[s] for s in ranges.get(release.tag, ())),
+                      key=lambda c: (c.commit_time, c.author_time, c.sha))
     authored = [c for c in in_range if not c.is_merge and not is_bot(c)]
     found = sources.candidates(release.tag, str(release.version), sections=sections, hosted=hosted, repo=git,
                                subjects=[c.subject for c in authored], warnings=warnings)
