@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from itertools import chain
 from dataclasses import asdict, dataclass, field, replace
@@ -33,6 +32,7 @@ from miner.identities import Catalog, IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
 from miner.paths import default_db
+from miner.patterns import compile_pattern
 from miner.releases import TagRef, Timeline, commit_ranges, read_tags, ref_target, select_releases
 from miner.repository import Repository, open_repository
 from miner.store import Store
@@ -247,8 +247,8 @@ def _check_options(options: Options) -> None:
         Catalog.load(options.bots)
     if options.tags is not None:
         try:
-            re.compile(options.tags)
-        except re.error as error:
+            compile_pattern(options.tags)
+        except ValueError as error:
             raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
     since, until = _moment("--since", options.since), _moment("--until", options.until, end_of_day=True)
     if since is not None and until is not None and since > until:

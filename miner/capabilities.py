@@ -21,6 +21,7 @@ import pandas as pd
 from miner.cache import Cache
 from miner.catalog import read_toml
 from miner.errors import MinerError
+from miner.patterns import Pattern, compile_pattern, digest_key
 
 MENTIONS_KIND = "capability-mentions-v1"
 SUMMARY_COLUMNS = ["capability", "first_release", "first_date", "releases_mentioning", "source", "evidence"]
@@ -37,8 +38,8 @@ class Capability:
     """
 
     name: str
-    patterns: tuple[re.Pattern, ...]
-    exclude: tuple[re.Pattern, ...] = ()
+    patterns: tuple[Pattern, ...]
+    exclude: tuple[Pattern, ...] = ()
 
     def matches(self, line: str) -> bool:
         return self.matches_readings(_readings(line))
@@ -113,8 +114,7 @@ def cached_mentions(catalog: Sequence[Capability], texts: Iterable[str | None], 
 
 
 def _catalog_digest(catalog: Sequence[Capability]) -> str:
-    parts = [[c.name, [[p.pattern, p.flags] for p in c.patterns], [[p.pattern, p.flags] for p in c.exclude]]
-             for c in catalog]
+    parts = [[c.name, [digest_key(p) for p in c.patterns], [digest_key(p) for p in c.exclude]] for c in catalog]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -177,13 +177,17 @@ def _capability(entry: object, origin: str) -> Capability:
     return Capability(name, patterns, _compile(entry.get("exclude", []), name, "exclude", origin))
 
 
-def _compile(values: object, name: str, field: str, origin: str) -> tuple[re.Pattern, ...]:
+def _compile(values: object, name: str, field: str, origin: str) -> tuple[Pattern, ...]:
+    """The patterns compiled for RE2 (see `miner.patterns`: matching never backtracks)."""
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise MinerError(f"{origin}: capability {name!r}: {field} must be a list of strings")
-    try:
-        return tuple(re.compile(value, re.IGNORECASE) for value in values)
-    except re.error as error:
-        raise MinerError(f"{origin}: capability {name!r}: bad regular expression {error.pattern!r}: {error}") from None
+    compiled = []
+    for value in values:
+        try:
+            compiled.append(compile_pattern(value, ignore_case=True))
+        except ValueError as error:
+            raise MinerError(f"{origin}: capability {name!r}: bad regular expression {value!r}: {error}") from None
+    return tuple(compiled)
 
 
 def _check_unique(catalog: list[Capability], origin: str) -> None:
@@ -200,8 +204,12 @@ def _split_identifiers(line: str) -> str:
 
 
 def _logical_lines(text: str) -> list[str]:
-    """Lines of `text` with wrapped list items and paragraphs joined into one line each."""
-    lines: list[str] = []
+    """Lines of `text` with wrapped list items and paragraphs joined into one line each.
+
+    The pieces of a line are gathered and joined once: appending to the joined
+    text line by line would copy it each time, quadratic in a long item.
+    """
+    pieces: list[list[str]] = []
     open_item = False
     for raw in text.splitlines():
         stripped = raw.strip()
@@ -210,11 +218,11 @@ def _logical_lines(text: str) -> list[str]:
             continue
         starts_block = _LIST_ITEM.match(raw) or _BLOCK_START.match(raw)
         if open_item and not starts_block:
-            lines[-1] = f"{lines[-1]} {stripped}"
+            pieces[-1].append(stripped)
             continue
-        lines.append(stripped)
+        pieces.append([stripped])
         open_item = not _BLOCK_START.match(raw)
-    return lines
+    return [" ".join(line) for line in pieces]
 
 
 def _summary_row(name: str, releases: list[ReleaseText], found: list[dict[str, str]]) -> list:

@@ -34,6 +34,7 @@ import pygit2
 
 from miner.cache import Cache
 from miner.errors import Warning
+from miner.trees import Subtrees
 
 MANIFEST = "Cargo.toml"
 # Bump a version when the cached value's shape or meaning changes.
@@ -47,6 +48,14 @@ _DEPENDENCY_TABLES = (
     ("build", ("build-dependencies", "build_dependencies")),
 )
 _MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
+# Manifests beyond these are not parsed: tomllib's memory grows with the square of a dotted
+# key's parts (one key of 20,000 parts in 40 KB took 2.4 GB).  Real manifests stay far below:
+# 17 KB at most (uv's root), keys of 8 parts at most (`target.'cfg(unix)'.dependencies.x.features`).
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_KEY_PARTS = 64
+_PART = rb"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+# The key opening a line, or a [table] or [[array]] header: where tomllib reads dotted keys.
+_LINE_KEY = re.compile(rb"^[ \t]*\[{0,2}[ \t]*(" + _PART + rb"(?:[ \t]*\.[ \t]*" + _PART + rb")*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -156,8 +165,9 @@ def crate_changes(before: Workspace | Iterable[Crate], after: Workspace | Iterab
     for same in (lambda crate: crate.name, lambda crate: crate.path):
         pairs = _pairs_by(old, new, same)
         renamed += pairs
-        old = [crate for crate in old if all(crate is not pair[0] for pair in pairs)]
-        new = [crate for crate in new if all(crate is not pair[1] for pair in pairs)]
+        paired = {id(crate) for pair in pairs for crate in pair}
+        old = [crate for crate in old if id(crate) not in paired]
+        new = [crate for crate in new if id(crate) not in paired]
     return CrateChanges(tuple(new), tuple(old), tuple(renamed))
 
 
@@ -215,8 +225,7 @@ def _pinned(reader: _TreeReader, pin: str) -> list[Workspace]:
 def _with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]]) -> list[Workspace]:
     """Attach each problem to the innermost workspace whose directory holds it, or to a crate-less one."""
     for path, message in problems:
-        holders = [root for root in built if _under(path, root)]
-        root = max(holders, key=len) if holders else posixpath.dirname(path)
+        root = next((holder for holder in _ancestors(path) if holder in built), posixpath.dirname(path))
         workspace = built.get(root, Workspace(root, ()))
         warnings = workspace.warnings + (Warning("", message, "", path),)
         built[root] = Workspace(workspace.root, workspace.crates, warnings)
@@ -230,6 +239,8 @@ class _TreeReader:
         self.repo, self.tree, self.cache = repo, tree, cache
         self._manifests: dict[str, dict | None] = {}
         self._members: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+        self._paths = Subtrees(tree)
+        self._exclusions: dict[str, tuple[set[str], set[str]]] = {}
 
     def manifest(self, directory: str) -> dict | None:
         """The manifest facts of `directory`, None when it has no `Cargo.toml`."""
@@ -293,11 +304,17 @@ class _TreeReader:
         """Cargo's rule: under an `exclude` path and under no `members` entry taken literally.
 
         A glob such as `crates/*` is compared as written, so it never
-        overrides an exclusion; `crates/old` written out does.
+        overrides an exclusion; `crates/old` written out does.  The
+        directory's ancestors are looked up, so the cost does not grow with
+        the number of entries.
         """
-        workspace = self.manifest(root)["workspace"]
-        excluded = any(_under(directory, _join(root, path)) for path in workspace["exclude"])
-        return excluded and not any(_under(directory, _join(root, member)) for member in workspace["members"])
+        if root not in self._exclusions:
+            workspace = self.manifest(root)["workspace"]
+            self._exclusions[root] = tuple({_join(root, path) for path in workspace[field]} - {None}
+                                           for field in ("exclude", "members"))
+        excluded, members = self._exclusions[root]
+        ancestors = _ancestors(directory)
+        return not excluded.isdisjoint(ancestors) and members.isdisjoint(ancestors)
 
     def refusal(self, root: str) -> str:
         """Why Cargo refuses a package that `find_root` leads to `root` (through a `package.workspace`, its own
@@ -346,23 +363,19 @@ class _TreeReader:
         return facts
 
     def _object(self, path: str) -> pygit2.Object | None:
-        if path == "":
-            return self.tree
-        try:
-            return self.tree[path]
-        except _MISSING_OBJECT:
-            return None
+        return self._paths.entry(path)
 
     def _expand_members(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
-        dirs, problems = [], []
+        dirs: dict[str, None] = {}
+        problems = []
         for pattern in self.manifest(root)["workspace"]["members"]:
             matched = _glob(self, _join(root, pattern))
             if matched is None:
                 problems.append((_manifest_path(root), f"member {pattern!r} leaves the repository"))
             elif not matched:
                 problems.append((_manifest_path(root), f"member {pattern!r} matches no directory"))
-            dirs += [directory for directory in matched or () if directory not in dirs]
-        return dirs, problems
+            dirs.update(dict.fromkeys(matched or ()))
+        return list(dirs), problems
 
 
 class _Listing:
@@ -395,7 +408,7 @@ class _Builder:
         self.reader, self.root = reader, root
         self.facts = reader.manifest(root)
         self.workspace = self.facts.get("workspace")
-        self.members: list[str] = []
+        self.members: dict[str, None] = {}  # ordered, and looked up per path dependency
         self.problems: list[tuple[str, str]] = []
         self._resolved: dict[str, list[dict]] = {}
 
@@ -424,7 +437,7 @@ class _Builder:
             directory, path_dep = stack.pop()
             if not self._admits(directory, path_dep):
                 continue
-            self.members.append(directory)
+            self.members[directory] = None
             if self.workspace is None and directory == self.root:
                 continue
             stack += [(dependency["dir"], True) for dependency in reversed(self._path_dependencies(directory))]
@@ -477,7 +490,7 @@ class _Builder:
                 continue
             owner = self.reader.find_root(directory)
             if owner != self.root:
-                self.members.remove(directory)
+                del self.members[directory]
                 self.problems.append((_manifest_path(directory), f"member of this workspace, but belongs to workspace at {owner!r}"))
 
     def _crates(self) -> tuple[Crate, ...]:
@@ -564,6 +577,9 @@ def _parse_manifest(blob: pygit2.Blob) -> dict:
         data = blob.data
     except _MISSING_OBJECT:
         return {"error": "Cargo.toml missing from the repository"}
+    beyond = _beyond_limits(data)
+    if beyond is not None:
+        return {"error": f"Cargo.toml not parsed: {beyond}"}
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -578,6 +594,21 @@ def _parse_manifest(blob: pygit2.Blob) -> dict:
         "workspace": _workspace_facts(_table(workspace)) if workspace is not None else None,
         "dependencies": _dependency_facts(document),
     }
+
+
+def _beyond_limits(data: bytes) -> str | None:
+    """What puts a manifest beyond MAX_MANIFEST_BYTES or MAX_KEY_PARTS, None when nothing does.
+
+    A pre-scan in one linear pass of a regular expression: the parts of a
+    key are counted by its dots, quoted parts' own dots included, so the
+    count errs only on the high side.
+    """
+    if len(data) > MAX_MANIFEST_BYTES:
+        return f"{len(data):,} bytes, over the limit of {MAX_MANIFEST_BYTES:,}"
+    parts = max((key.count(b".") + 1 for key in _LINE_KEY.findall(data)), default=0)
+    if parts > MAX_KEY_PARTS:
+        return f"a key of {parts:,} dotted parts, over the limit of {MAX_KEY_PARTS}"
+    return None
 
 
 def _package_facts(package: dict) -> dict:
@@ -720,18 +751,28 @@ def _under(path: str | None, directory: str | None) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
 
 
+def _ancestors(path: str) -> list[str]:
+    """`path` and every directory above it, innermost first, ending with "" (the root)."""
+    parts = path.split("/") if path else []
+    return ["/".join(parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
 def _manifest_path(directory: str) -> str:
     return _join(directory, MANIFEST) or MANIFEST
 
 
 def _pairs_by(old: list[Crate], new: list[Crate], same) -> list[tuple[Crate, Crate]]:
-    """Pairs (old, new) that agree on `same` and are the only such crate on each side."""
-    pairs = []
-    for crate in old:
-        matches = [other for other in new if same(other) == same(crate)]
-        if len(matches) == 1 and [c for c in old if same(c) == same(crate)] == [crate]:
-            pairs.append((crate, matches[0]))
-    return pairs
+    """Pairs (old, new) that agree on `same` and are the only such crate on each side, in `old`'s order."""
+    olds, news = _group_by(old, same), _group_by(new, same)
+    return [(crate, news[same(crate)][0]) for crate in old
+            if len(olds[same(crate)]) == 1 and len(news.get(same(crate), ())) == 1]
+
+
+def _group_by(crates: list[Crate], same) -> dict[Any, list[Crate]]:
+    groups: dict[Any, list[Crate]] = {}
+    for crate in crates:
+        groups.setdefault(same(crate), []).append(crate)
+    return groups
 
 
 # JSON ------------------------------------------------------------------------

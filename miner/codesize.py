@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -20,6 +21,7 @@ from typing import Any, Callable, Iterable
 import pygit2
 
 from miner.cache import Cache
+from miner.trees import Subtrees
 
 RUST_LINES_BLOB_KIND = "rust-lines-blob-v1"
 RUST_LINES_TREE_KIND = "rust-lines-tree-v2"
@@ -62,18 +64,27 @@ def rust_lines(
     are ignored.  Files and directories that cannot be read count as nothing,
     and their paths are added to `unreadable`.
     """
-    start = _subtree(repo, tree, crate_path)
-    if start is None:
-        return 0
-    inside = [path for path in exclude_paths if _strictly_under(path, crate_path)]
-    return _tree_total(repo, start, crate_path, cache, _RUST_LINES, set() if unreadable is None else unreadable, inside)
+    return crate_rust_lines(repo, tree, [crate_path], cache, unreadable, exclude_paths)[crate_path]
 
 
 def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache,
-                     unreadable: set[str] | None = None) -> dict[str, int]:
-    """Lines of Rust for each crate directory, not counting crates nested inside it (see `rust_lines`)."""
+                     unreadable: set[str] | None = None,
+                     exclude_paths: Iterable[str] | None = None) -> dict[str, int]:
+    """Lines of Rust for each crate directory, not counting the crates (or `exclude_paths`) nested inside it.
+
+    Linear in the crates, however many share a directory: the nested ones
+    are found by bisection in name order, and directory trees are held.
+    """
     paths = list(crate_paths)
-    return {path: rust_lines(repo, tree, path, paths, cache, unreadable) for path in paths}
+    nested = _Nested(paths if exclude_paths is None else exclude_paths)
+    subtrees = Subtrees(tree)
+    sink = set() if unreadable is None else unreadable
+    lines = {}
+    for path in paths:
+        start = subtrees.directory(_normal(path))
+        lines[path] = (_tree_total(repo, start, _normal(path), cache, _RUST_LINES, sink, nested.under(path))
+                       if start is not None else 0)
+    return lines
 
 
 def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache,
@@ -103,14 +114,15 @@ class _Measure:
 
 
 def _tree_total(repo: pygit2.Repository, tree: pygit2.Tree, path: str, cache: Cache, measure: _Measure,
-                unreadable: set[str], excluded: list[str] = ()) -> Any:
+                unreadable: set[str], excluded: _Nested | None = None) -> Any:
     """`measure` summed over the files under `tree` (found at `path`), skipping the `excluded` directories.
 
     A directory's total is cached by tree id where it was read whole and
     nothing inside it is excluded.  The walk keeps its own stack, since a tree
     may nest deeper than Python's recursion limit.
     """
-    cacheable = _holds_none(excluded, path)
+    excluded = excluded if excluded is not None else _Nested(())
+    cacheable = not excluded.holds_under(path)
     known = cache.get(measure.kind, str(tree.id)) if cacheable else None
     if known is not None:
         return known
@@ -130,7 +142,7 @@ def _tree_total(repo: pygit2.Repository, tree: pygit2.Tree, path: str, cache: Ca
         child = posixpath.join(frame.path, entry.name) if frame.path else entry.name
         if entry.type_str == "tree" and child not in excluded:
             subtree = _load(repo, entry.id)
-            cacheable = _holds_none(excluded, child)
+            cacheable = not excluded.holds_under(child)
             known = cache.get(measure.kind, str(entry.id)) if cacheable and subtree is not None else None
             if subtree is None:
                 unreadable.add(child)
@@ -155,10 +167,6 @@ class _Frame:
         self.tree, self.path, self.total, self.cacheable = tree, path, total, cacheable
         self.entries = iter(tree)
         self.complete = True
-
-
-def _holds_none(excluded: list[str], path: str) -> bool:
-    return not any(_strictly_under(item, path) for item in excluded)
 
 
 def _file_lines(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> int | None:
@@ -219,15 +227,36 @@ def _load(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Object | None:
         return None
 
 
-def _subtree(repo: pygit2.Repository, tree: pygit2.Tree, path: str) -> pygit2.Tree | None:
-    if path in ("", "."):
-        return tree
-    try:
-        found = tree[path]
-    except _MISSING_OBJECT:
-        return None
-    return found if isinstance(found, pygit2.Tree) else None
+class _Nested:
+    """Directories in name order, where those strictly under one directory are one slice.
+
+    Every path that starts with `a/b/` sorts between `a/b/` and `a/b0`
+    (`0` follows `/`), so finding them is two bisections, not a scan.
+    """
+
+    def __init__(self, paths: Iterable[str]):
+        self._sorted = sorted(set(paths))
+        self._set = set(self._sorted)
+
+    def under(self, directory: str) -> _Nested:
+        """The paths strictly under `directory` ("" holds every other path)."""
+        low, high = self._slice(directory)
+        return _Nested(self._sorted[low:high])
+
+    def holds_under(self, directory: str) -> bool:
+        low, high = self._slice(directory)
+        return low < high
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._set
+
+    def _slice(self, directory: str) -> tuple[int, int]:
+        directory = _normal(directory)
+        if not directory:
+            return int(self._sorted[:1] == [""]), len(self._sorted)
+        return bisect_left(self._sorted, directory + "/"), bisect_left(self._sorted, directory + "0")
 
 
-def _strictly_under(path: str, directory: str) -> bool:
-    return path != directory and (directory == "" or path.startswith(directory.rstrip("/") + "/"))
+def _normal(directory: str) -> str:
+    """A crate directory as the tree names it: "" for the root (also written "."), no trailing slash."""
+    return "" if directory in ("", ".") else directory.rstrip("/")

@@ -315,6 +315,17 @@ class CrateMap:
             found = self._memo[key] = self._lookup(layout, directory, bucket)
         return found
 
+    def _in_workspace(self, release: str, parts: list[str]) -> bool:
+        """Whether the directory of `parts` is a workspace root or under one other than the root ("" holds only itself).
+
+        Its ancestors are looked up among the roots: a test of every root per
+        directory would cost their product with thousands of standalone crates.
+        """
+        roots = self._workspaces.get(release, set())
+        if not parts:
+            return "" in roots
+        return any("/".join(parts[:depth]) in roots for depth in range(1, len(parts) + 1))
+
     def _layout_key(self, release: str) -> tuple:
         return (tuple(sorted(self._crates.get(release, {}).items())), tuple(sorted(self._workspaces.get(release, ()))))
 
@@ -329,7 +340,7 @@ class CrateMap:
             return bucket
         if "" in crates:
             return crates[""]
-        if any(directory == root or directory.startswith(root + "/") for root in self._workspaces.get(release, ())):
+        if self._in_workspace(release, parts):
             return Place(WORKSPACE, WORKSPACE)
         if not parts:
             return Place(ROOT, ROOT)

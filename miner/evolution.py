@@ -94,7 +94,8 @@ def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.Dat
 def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.DataFrame, count: int) -> pd.DataFrame:
     """The last `count` stable releases (by version), the crates they add and the capabilities they first mention."""
     stable = releases[releases["stable"] & ~releases["out_of_order"]]
-    order = sorted(stable["tag"], key=lambda tag: parse_version(_version_of(stable, tag)).sort_key)
+    versions = dict(zip(stable["tag"], stable["version"]))
+    order = sorted(versions, key=lambda tag: parse_version(versions[tag]).sort_key)
     arc = order[-count:] if count > 0 else []
     crates = changes[changes["release"].isin(arc) & (changes["change"] != "removed")]
     rows = [{"release": tag, "kind": "release", "name": tag, "change": ""} for tag in arc]
@@ -145,7 +146,10 @@ def _hosted(path, releases, warnings) -> dict[str, sources.HostedRelease]:
 
 def _release_notes(git, release: Release, ranges, commits, sections, hosted, options: NotesOptions, warnings,
                    is_bot) -> dict:
-    in_range = sorted((commits[s] for s in ranges.get(release.tag, ())), key=lambda c: c.commit_time)
+    # A range is a set, iterated in an order that changes with the hash seed: equal commit times
+    # (a merge queue lands several in one second) are ordered by author time, then id.
+    in_range = sorted((commits[s] for s in ranges.get(release.tag, ())),
+                      key=lambda c: (c.commit_time, c.author_time, c.sha))
     authored = [c for c in in_range if not c.is_merge and not is_bot(c)]
     found = sources.candidates(release.tag, str(release.version), sections=sections, hosted=hosted, repo=git,
                                subjects=[c.subject for c in authored], warnings=warnings)
@@ -218,7 +222,3 @@ def _readable(git: pygit2.Repository, sha: str) -> bool:
         return True
     except (KeyError, ValueError, pygit2.GitError):
         return False
-
-
-def _version_of(releases: pd.DataFrame, tag: str) -> str:
-    return releases.loc[releases["tag"] == tag, "version"].iloc[0]

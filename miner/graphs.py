@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import islice
 from pathlib import Path
 
 import networkx as nx
@@ -20,6 +21,8 @@ import pandas as pd
 
 # Strongest first: an edge that is both normal and dev counts as normal.
 KIND_ORDER = ["normal", "build", "dev"]
+# Example cycles shown per strongly connected component of the crate graph.
+CYCLE_EXAMPLES = 3
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
 
@@ -70,8 +73,9 @@ def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:
     """Most depended-upon crates, dependency depth and cycles of one release's graph.
 
     Depth is the topological generation over normal and build edges (0: depends on
-    no member).  Cargo allows cycles through dev-dependencies, so a cycle is
-    reported as `dev_only` when it vanishes once dev edges are dropped.
+    no member).  Cycles are reported by strongly connected component (see
+    `_cycles`): Cargo allows cycles through dev-dependencies, so a component is
+    `dev_only` when it holds no cycle once dev edges are dropped.
     """
     runtime = nx.DiGraph([(u, v) for u, v, kind in graph.edges(data="kind") if kind != "dev"])
     runtime.add_nodes_from(graph)
@@ -209,13 +213,65 @@ def _depth(runtime: nx.DiGraph) -> pd.DataFrame:
 
 
 def _cycles(graph: nx.DiGraph, runtime: nx.DiGraph) -> pd.DataFrame:
-    rows = [{"cycle": " -> ".join(cycle + cycle[:1]), "dev_only": not _is_cycle(runtime, cycle)}
-            for cycle in sorted(nx.simple_cycles(graph, length_bound=6))]
-    return pd.DataFrame(rows, columns=["cycle", "dev_only"])
+    """One row per group of crates that depend on each other in a loop, with a few example cycles.
+
+    The groups are the strongly connected components, found in linear time.
+    Listing every elementary cycle instead would be exponential: 20 crates
+    that all dev-depend on each other have billions.  The examples are the
+    shortest cycles through the first edges of the component, at most
+    `CYCLE_EXAMPLES`, a runtime cycle first when there is one, since that is
+    the loop Cargo refuses.
+    """
+    components = [sorted(c) for c in nx.strongly_connected_components(graph)]
+    components = [c for c in components if len(c) > 1 or graph.has_edge(c[0], c[0])]
+    components.sort(key=lambda members: (-len(members), members[0]))
+    rows = []
+    for number, members in enumerate(components, 1):
+        inner_runtime = _induced(runtime, members)
+        dev_only = nx.is_directed_acyclic_graph(inner_runtime)
+        examples = [] if dev_only else [[source for source, _ in nx.find_cycle(inner_runtime)]]
+        examples += [c for c in _example_cycles(_induced(graph, members), members, CYCLE_EXAMPLES)
+                     if not any(_same_cycle(c, other) for other in examples)]
+        rows.append({"component": number, "crates": len(members), "members": " ".join(members), "dev_only": dev_only,
+                     "example_cycles": "; ".join(" -> ".join(cycle + cycle[:1]) for cycle in examples[:CYCLE_EXAMPLES])})
+    return pd.DataFrame(rows, columns=["component", "crates", "members", "dev_only", "example_cycles"])
 
 
-def _is_cycle(graph: nx.DiGraph, cycle: list[str]) -> bool:
-    return all(graph.has_edge(a, b) for a, b in zip(cycle, cycle[1:] + cycle[:1]))
+def _example_cycles(component: nx.DiGraph, members: list[str], count: int) -> list[list[str]]:
+    """Up to `count` distinct shortest cycles of a strongly connected `component`, each through one of its edges.
+
+    Edges are taken in name order and at most a few times `count` are tried,
+    each a breadth-first search, so the cost stays linear in the component.
+    """
+    found: list[list[str]] = []
+    edges = ((source, target) for source in members for target in sorted(component.successors(source)))
+    for source, target in islice(edges, 4 * count):
+        back = nx.shortest_path(component, target, source)
+        cycle = [source] + back[:-1] if source != target else [source]
+        if not any(_same_cycle(cycle, other) for other in found):
+            found.append(cycle)
+        if len(found) == count:
+            break
+    return found
+
+
+def _induced(graph: nx.DiGraph, members: list[str]) -> nx.DiGraph:
+    """The subgraph on `members`, nodes and edges in name order.
+
+    Not `graph.subgraph`: its view iterates a set of the nodes, in an order
+    that changes from run to run with the string hash seed.
+    """
+    inside = set(members)
+    induced = nx.DiGraph()
+    induced.add_nodes_from(members)
+    induced.add_edges_from((source, target) for source in members
+                           for target in sorted(graph.successors(source)) if target in inside)
+    return induced
+
+
+def _same_cycle(one: list[str], other: list[str]) -> bool:
+    """Whether two node lists are the same cycle, whichever node each starts at."""
+    return set(zip(one, one[1:] + one[:1])) == set(zip(other, other[1:] + other[:1]))
 
 
 def _quote(text: str) -> str:

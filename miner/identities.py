@@ -28,6 +28,7 @@ import pygit2
 from miner.cache import Cache
 from miner.catalog import read_toml, string_list
 from miner.errors import MinerError
+from miner.patterns import Pattern, compile_pattern
 
 PERSON, BOT, AGENT = "person", "bot", "agent"
 
@@ -87,7 +88,7 @@ class CatalogEntry:
     emails: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     logins: frozenset[str] = frozenset()
-    name_patterns: tuple[re.Pattern, ...] = ()
+    name_patterns: tuple[Pattern, ...] = ()
 
 
 class Catalog:
@@ -107,7 +108,7 @@ class Catalog:
         self._by_login = _index(self.entries, "logins")
         # One pass over a name finds whether any entry's pattern can match: most names match none.
         patterns = [p.pattern for e in self.entries for p in e.name_patterns]
-        self._name_screen = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+        self._name_screen = compile_pattern("|".join(f"(?:{p})" for p in patterns), ignore_case=True) if patterns else None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Catalog:
@@ -469,10 +470,12 @@ def _entry(entry_id: str, fields: dict, kind: str) -> CatalogEntry:
     where = f"[{'agents' if kind == AGENT else 'bots'}.{entry_id}]"
     if not isinstance(fields, dict):
         raise ValueError(f"{where} is not a table")
-    try:
-        patterns = tuple(re.compile(p, re.IGNORECASE) for p in _strings(fields, "name_patterns", where))
-    except re.error as error:
-        raise ValueError(f"{where} bad regular expression {error.pattern!r}: {error}") from None
+    patterns = []
+    for pattern in _strings(fields, "name_patterns", where):
+        try:  # RE2, as every user-written pattern (miner.patterns): names come from the repository
+            patterns.append(compile_pattern(pattern, ignore_case=True))
+        except ValueError as error:
+            raise ValueError(f"{where} bad regular expression {pattern!r}: {error}") from None
     return CatalogEntry(
         id=entry_id,
         name=str(fields.get("name", entry_id)),
@@ -480,7 +483,7 @@ def _entry(entry_id: str, fields: dict, kind: str) -> CatalogEntry:
         emails=frozenset(e.lower() for e in _strings(fields, "emails", where)),
         names=frozenset(normal_name(n) for n in _strings(fields, "names", where)),
         logins=frozenset(login.lower() for login in _strings(fields, "logins", where)),
-        name_patterns=patterns,
+        name_patterns=tuple(patterns),
     )
 
 

@@ -13,7 +13,6 @@ the right predecessor.
 from __future__ import annotations
 
 import heapq
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import numpy as np
 import pygit2
 
 from miner.names import as_text, is_text
+from miner.patterns import compile_pattern
 from miner.versions import COMMIT_ID, Version, parse_tag
 
 
@@ -107,14 +107,15 @@ def iso_day(seconds: int) -> str:
 def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | None = None) -> Timeline:
     """Select one release line from the tags and order its releases.
 
-    `line` names the prefix to keep; `pattern` a regular expression tag names
-    must match; with neither, the current line with the most version tags is
+    `line` names the prefix to keep; `pattern` a regular expression (RE2
+    syntax, see `miner.patterns`) tag names must match; with neither, the current line with the most version tags is
     chosen (`_current_line`).
     """
     skipped, versioned = _classify(tags)
     lines = Counter(tv.prefix for tv, _ in versioned)
     if pattern is not None:
-        name, chosen = pattern, {tv for tv, _ in versioned if re.search(pattern, tv.tag)}
+        matcher = compile_pattern(pattern)  # RE2: a user's pattern never backtracks over a tag name
+        name, chosen = pattern, {tv for tv, _ in versioned if matcher.search(tv.tag)}
     else:
         name = line if line is not None else _current_line(versioned, lines)
         chosen = {tv for tv, _ in versioned if tv.prefix == name}

@@ -249,7 +249,9 @@ def _graph_lines(facts: dict[str, pd.DataFrame]) -> list[str]:
     cycles = facts.get("cycles", pd.DataFrame())
     if len(cycles):
         dev = int(cycles["dev_only"].sum())
-        lines.append(f"Cycles: {len(cycles)} ({dev} through dev-dependencies only, which Cargo allows).")
+        lines.append(f"Cycles: {_count(len(cycles), 'group')} of crates that depend on each other in a loop "
+                     f"({dev} through dev-dependencies only, which Cargo allows), e.g. "
+                     f"`{cycles['example_cycles'].iloc[0].split('; ')[0]}`.")
     return lines
 
 

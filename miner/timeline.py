@@ -8,6 +8,10 @@ between time zones.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from collections import defaultdict
+
 import pandas as pd
 
 from miner.history import Commit
@@ -15,6 +19,7 @@ from miner.identities import IdentityResolver
 from miner.releases import Timeline
 from miner.versions import parse_version
 
+_PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to
 RELEASE_COLUMNS = [
     "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
     "contributors", "people", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
@@ -88,18 +93,28 @@ def cadence_table(releases: pd.DataFrame) -> pd.DataFrame:
 
 
 def bursts_table(releases: pd.DataFrame) -> pd.DataFrame:
-    """For each stable release, the prereleases that led to it: how many, over how many days."""
-    moments = pd.to_datetime(releases["date"], utc=True, format="ISO8601")
-    base = releases["version"].str.replace(r"[-+].*$", "", regex=True)
+    """For each stable release, the prereleases that led to it: how many, over how many days.
+
+    Those are the prereleases of its line and version made before it; they
+    are grouped by (line, version) and sorted once, so each stable release
+    costs a bisection, not a pass over every release.
+    """
+    moments = pd.to_datetime(releases["date"], utc=True, format="ISO8601").tolist()
+    tags, dates, lines, versions, stable = (releases[c].tolist() for c in ("tag", "date", "line", "version", "stable"))
+    leading: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # (line, version) -> [(moment, position)]
+    for position, is_stable in enumerate(stable):
+        if not is_stable:
+            leading[(lines[position], _PRERELEASE.sub("", versions[position]))].append((moments[position], position))
+    for prereleases in leading.values():
+        prereleases.sort()
     rows = []
-    for index, release in releases[releases["stable"]].iterrows():
-        leading = ((~releases["stable"]) & (base == release["version"]) & (releases["line"] == release["line"])
-                   & (moments < moments[index]))
-        first = moments[leading].idxmin() if leading.any() else None
-        days = (moments[index] - moments[first]).total_seconds() / 86400 if first is not None else 0.0
-        rows.append({"tag": release["tag"], "date": release["date"], "prereleases": int(leading.sum()),
-                     "first_prerelease": releases.loc[first, "tag"] if first is not None else "",
-                     "days": round(days, 1)})
+    for position in (p for p, is_stable in enumerate(stable) if is_stable):
+        prereleases = leading.get((lines[position], versions[position]), [])
+        count = bisect_left(prereleases, (moments[position], -1))  # those made strictly before
+        first = prereleases[0][1] if count else None
+        days = (moments[position] - moments[first]).total_seconds() / 86400 if first is not None else 0.0
+        rows.append({"tag": tags[position], "date": dates[position], "prereleases": count,
+                     "first_prerelease": tags[first] if first is not None else "", "days": round(days, 1)})
     return pd.DataFrame(rows, columns=["tag", "date", "prereleases", "first_prerelease", "days"])
 
 

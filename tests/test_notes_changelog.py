@@ -6,8 +6,8 @@ import pytest
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.notes import CLAUDE_CHANGELOG, HEADING_STYLES, W1, W2, changelog_repo, claude_repo
 from miner.cache import MemoryCache
-from miner.notes import (candidates, find_changelogs, normalise_version, read_changelogs, sections_by_version,
-                         split_sections)
+from miner.notes import (SECTIONS_KIND, candidates, find_changelogs, normalise_version, read_changelogs,
+                         sections_by_version, split_sections)
 from tests.conftest import CountingCache
 
 
@@ -39,6 +39,34 @@ def test_fenced_code_does_not_start_sections_and_subheadings_stay_inside():
     (section,) = split_sections(text)
     assert "# not a heading" in section.body
     assert "## What's Changed" in section.body and "#28116" in section.body
+
+
+HIDDEN_HEADINGS = (
+    "# Changelog\n\n## 2.0.0\n\n````md\n```\n## 9.9.9\n```\n````\n\n~~~\n## 8.8.8\n```\n~~~\n\n"
+    "<!--\n## 7.7.7\n-->\n\n<details>\n## 6.6.6\n</details>\n\n    ## 5.5.5 (indented code)\n\n"
+    "> ## 4.4.4 (quoted)\n\n- ## 3.3.3 (in a list item)\n\n## 1.0.0\n\n- First\n"
+)
+
+
+def test_headings_inside_fences_comments_html_quotes_and_lists_are_no_versions():
+    """Seen as Markdown renders them: the line patterns took 9.9.9 and, fenced ever after, lost 1.0.0."""
+    newest, first = split_sections(HIDDEN_HEADINGS)
+    assert (newest.version, first.version) == ("2.0.0", "1.0.0")
+    assert all(f"## {n}.{n}.{n}" in newest.body for n in range(3, 10)) and first.body == "- First"
+
+
+def test_a_setext_heading_needs_no_blank_line_before_it_and_may_span_lines():
+    text = "Intro text\n\n- item\n\nRelease\n1.2.3 (2025-07-10)\n---\nNotes\n"
+    (section,) = split_sections(text)
+    assert (section.version, section.date, section.heading, section.body) == (
+        "1.2.3", "2025-07-10", "Release 1.2.3 (2025-07-10)", "Notes")
+
+
+def test_line_numbers_follow_markdown_line_ends():
+    """\\r\\n and lone \\r end lines; \\u2028 and \\x1e, which str.splitlines splits at, do not."""
+    text = "## 1.0.0\r\n- a\u2028b\x1ec\r\n## 0.9.0\r- d\n"
+    newer, older = split_sections(text)
+    assert newer.body == "- a\u2028b\x1ec" and older.body == "- d"
 
 
 def test_claude_style_changelog_keeps_versions_without_tags(tmp_path):
@@ -100,7 +128,7 @@ def test_sections_are_cached_by_blob_id(tmp_path):
     second = read_changelogs(builder.repo, [head_tree(builder)], cache)
     blob_id = str(head_tree(builder)["CHANGELOG.md"].id)
     assert first == second and cache.puts == 1
-    assert cache.get("changelog-sections", blob_id)["sections"][0][0] == "2.1.240"
+    assert cache.get(SECTIONS_KIND, blob_id)["sections"][0][0] == "2.1.240"
 
 
 @pytest.mark.parametrize("heading", ["## 0.44.0", "## rust-v0.44.0", "## [v0.44.0] - 2025-10-05"])
