@@ -41,13 +41,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from miner.catalog import read_toml
 from miner.errors import MinerError
-from miner.paths import repos_dir
+from miner.paths import check_name, repos_dir, safe_name
 
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 
 _SHORTHAND = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+)$")
 _SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^/:@]+):(?P<path>[^/].*)$")
-_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 _RECEIVING = re.compile(
     r"^Receiving objects:\s+\d+% \((?P<received>\d+)/(?P<total>\d+)\)"
     r"(?:, (?P<size>[\d.]+) (?P<unit>bytes|KiB|MiB|GiB))?"
@@ -447,23 +446,25 @@ def _local_directory(text: str, relative_to: Path | None) -> Path | None:
 
 
 def _owner_and_name(path: str, host: str) -> tuple[str, str]:
-    """The last two path components; a one-component path is owned by its host.
+    """The last two path components, each made a safe folder name; a one-component path is owned by its host.
 
     A mirror laid out as `owner+name/repo` keeps its slug, so mirroring an
-    existing collection of mirrors does not produce `owner+name+repo`.
+    existing collection of mirrors does not produce `owner+name+repo`.  Both
+    parts name the mirror's directory, so neither may be `..` or hold a `/`
+    (`miner.paths.safe_name`: `evil+..` becomes `evil-..`).
     """
     parts = [p for p in path.strip("/").split("/") if p]
-    if not parts or not _strip_git(parts[-1]):
-        raise MinerError(f"{host}{path}: cannot tell the repository name")
-    if parts[-1] == "repo" and len(parts) > 1 and "+" in parts[-2]:
+    if parts and parts[-1] == "repo" and len(parts) > 1 and "+" in parts[-2]:
         owner, _, name = parts[-2].rpartition("+")
-        return owner, name
-    return (parts[-2] if len(parts) > 1 else host), _strip_git(parts[-1])
+    else:
+        owner, name = (parts[-2] if len(parts) > 1 else host), _strip_git(parts[-1]) if parts else ""
+    if not safe_name(name):
+        raise MinerError(f"{host}{path}: cannot tell the repository name")
+    return safe_name(owner), safe_name(name)
 
 
 def _renamed(source: Source, name: str) -> Source:
-    if not _NAME.match(name):
-        raise MinerError(f"{name!r}: a repository name may hold only letters, digits, '.', '_' and '-'")
+    check_name(name, "name")
     owner = source.slug.rpartition("+")[0]
     return Source(source.url, name, _slug(owner, name), source.credentials)
 

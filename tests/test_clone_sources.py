@@ -62,7 +62,7 @@ def test_mirror_collection_layout_keeps_its_slug(tmp_path):
 def test_explicit_name_renames_the_directory():
     source = parse_source("https://github.com/openai/codex", name="codex-cli")
     assert (source.name, source.slug) == ("codex-cli", "openai+codex-cli")
-    with pytest.raises(MinerError, match="may hold only"):
+    with pytest.raises(MinerError, match="a repository name is one folder name"):
         parse_source("openai/codex", name="../escape")
 
 
