@@ -39,6 +39,7 @@ from rich.filesize import decimal
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from miner import gitprocess
 from miner.catalog import read_toml
 from miner.errors import MinerError
 from miner.paths import check_name, repos_dir, safe_name
@@ -217,9 +218,8 @@ def clone_all(
 def _absolute(dest_dir: Path | None) -> Path:
     """`dest_dir` (default `repos_dir()`) as an absolute path.
 
-    git runs with `-C <mirror>` and is also given the mirror as an argument,
-    which it would then read relative to the mirror itself; an absolute path
-    means the same to both, and to a caller whose working directory changes.
+    git is given the mirror's path; an absolute one means the same to git and
+    to a caller whose working directory changes.
     """
     return Path(dest_dir or repos_dir()).absolute()
 
@@ -268,7 +268,7 @@ def _clone_atomically(source: Source, target: Path, progress: Callable[[Transfer
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{source.slug}.", suffix=".partial", dir=target.parent))
     try:
-        _git_transfer(str(partial), source, ["clone", "--bare", "--progress", source.url, str(partial)], progress)
+        _git_transfer(None, source, ["clone", "--bare", "--progress", source.url, str(partial)], progress)
         repo = pygit2.Repository(str(partial))
         for refspec in REFSPECS:
             repo.remotes.add_fetch("origin", refspec)
@@ -309,26 +309,21 @@ def _fetch(repo: pygit2.Repository, source: Source, progress: Callable[[Transfer
 
 def _remote_head(mirror: str, source: Source) -> str | None:
     """The branch the remote's HEAD names (`refs/heads/main`), if it says."""
-    command, env = _git_command(mirror, source)
-    try:
-        done = subprocess.run([*command, "ls-remote", "--symref", "origin", "HEAD"],
-                              capture_output=True, text=True, env=env)
-    except FileNotFoundError:
-        raise _GitFailed("git is not installed or not on PATH") from None
+    config, env = _transfer_settings(source)
+    done = gitprocess.run(["ls-remote", "--symref", "origin", "HEAD"], mirror, transfer=True, config=config, env=env,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         raise _GitFailed(_git_reason(done.stderr.splitlines()))
     match = re.search(r"^ref: (\S+)\tHEAD$", done.stdout, re.MULTILINE)
     return match[1] if match else None
 
 
-def _git_transfer(mirror: str, source: Source, args: list[str], progress: Callable[[Transfer], None] | None) -> None:
-    """Run a git transfer command, feeding its `--progress` lines to `progress`."""
-    command, env = _git_command(mirror, source)
-    try:
-        proc = subprocess.Popen([*command, *args], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    except FileNotFoundError:
-        raise _GitFailed("git is not installed or not on PATH") from None
+def _git_transfer(mirror: str | None, source: Source, args: list[str],
+                  progress: Callable[[Transfer], None] | None) -> None:
+    """Run a git transfer command on `mirror` (None for a clone), feeding its `--progress` lines to `progress`."""
+    config, env = _transfer_settings(source)
+    proc = gitprocess.start(args, mirror, transfer=True, config=config, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines: list[str] = []
     try:
         if progress is not None:
@@ -348,8 +343,8 @@ def _git_transfer(mirror: str, source: Source, args: list[str], progress: Callab
         proc.stderr.close()
 
 
-def _git_command(mirror: str, source: Source) -> tuple[list[str], dict[str, str]]:
-    """The git command line and environment for one operation on `mirror`.
+def _transfer_settings(source: Source) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The config and environment one transfer of `source` adds to those every git run gets.
 
     Credentials travel in the environment of this one child process and are
     handed to git by a credential helper that only reads them; the user's own
@@ -358,12 +353,12 @@ def _git_command(mirror: str, source: Source) -> tuple[list[str], dict[str, str]
     `fetch.unpackLimit=1` keeps every fetch a pack, which is what makes git
     report "Receiving objects" even for small updates.
     """
-    env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
-    command = ["git", "-c", "fetch.unpackLimit=1", "-C", mirror]
+    env = {"GIT_TERMINAL_PROMPT": "0"}
+    config = [("fetch.unpackLimit", "1")]
     if source.credentials is not None:
         env["MINER_GIT_USERNAME"], env["MINER_GIT_PASSWORD"] = source.credentials
-        command[1:1] = ["-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}"]
-    return command, env
+        config += [("credential.helper", ""), ("credential.helper", _CREDENTIAL_HELPER)]
+    return config, env
 
 
 def _progress_lines(stream: IO[bytes]) -> Iterator[str]:

@@ -12,7 +12,6 @@ last N stable releases).
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -20,11 +19,12 @@ from typing import Callable
 import pandas as pd
 import pygit2
 
+from miner import gitprocess
 from miner import notes as sources
 from miner.cache import Cache
 from miner.capabilities import Capability, ReleaseText, cached_mentions, evolution
 from miner.errors import Warning
-from miner.history import RECORD, RECORD_FORMAT, SAFE_GIT, Commit
+from miner.history import RECORD, RECORD_FORMAT, Commit
 from miner.releases import Release
 from miner.versions import parse_version
 
@@ -181,15 +181,17 @@ def _untagged(sections: dict[str, sources.Section], tagged: set[str], git: pygit
 def _first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
     """Version -> committer date (ISO) of the first commit on HEAD that added a heading for it to `path`.
 
-    One `git log -p -m` of the file, oldest first, whose added heading lines
+    One `git log -p` of the file, oldest first, whose added heading lines
     are read: the first commit adding a heading is the first revision holding
-    it (`-m`: a merge that resolved the changelog by hand adds lines too).
-    Measured on claude-code's changelog (414 revisions), that is 0.2 s against
-    1.5 s for scanning every revision's whole text.
+    it (`--diff-merges=separate`, a diff against each parent: a merge that
+    resolved the changelog by hand adds lines too).  Measured on claude-code's
+    changelog (414 revisions), that is 0.2 s against 1.5 s for scanning every
+    revision's whole text.  The path is read from the top of the tree and
+    literally (`:(top,literal)`), wherever the repository puts its work tree.
     """
-    log = subprocess.run(["git", *SAFE_GIT, "--git-dir", git.path, "log", "--reverse", "--no-renames", "--patch", "-m",
-                          "--unified=0", "--no-ext-diff", "--no-textconv", f"--format={RECORD_FORMAT}%H %cI", "HEAD", "--", path],
-                         capture_output=True)
+    log = gitprocess.run(["log", *gitprocess.LOG_OPTIONS, "--reverse", "--patch", "--diff-merges=separate",
+                          "--unified=0", f"--format={RECORD_FORMAT}%H %cI", "HEAD", "--", f":(top,literal){path}"],
+                         git.path, capture_output=True)
     first: dict[str, str] = {}
     for record in log.stdout.decode("utf-8", errors="replace").split(RECORD)[1:]:
         header, _, diff = record.partition("\n")
