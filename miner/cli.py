@@ -99,7 +99,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
         wanted += cloning.sources_from_config(config)
     if not wanted and not bad:
         raise MinerError("nothing to clone: give SOURCES or --config FILE")
-    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet)
+    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet) if wanted else []
     for result in results:
         if result.status != "failed":
             click.echo(f"{result.status}\t{result.source.name}\t{result.path}")

@@ -18,7 +18,9 @@ renamed into place, so a failure never leaves a half-written mirror behind.
 Credentials in a URL (`https://user:token@host/...`) are split off when the
 source is parsed: the URL stored in the mirror, shown in messages and put on
 git's command line never carries them; they reach git only through the environment of
-the one subprocess that needs them.
+the one subprocess that needs them.  A URL with a query string (`?access_token=…`) is
+refused rather than stored, and every text that may hold a source as the user wrote
+it, or as git echoes it, is shown through `redact`.
 """
 from __future__ import annotations
 
@@ -47,7 +49,14 @@ from miner.paths import check_name, repos_dir, safe_name
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 
 _SHORTHAND = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+)$")
-_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^/:@]+):(?P<path>[^/].*)$")
+# `[user[:password]@]host:path`; a path holding `@` would read `user:secret@host` as host `user`.
+_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/:]+(?::[^@/]*)?)@)?(?P<host>[^/:@]+):(?P<path>[^/@][^@]*)$")
+_SECRETS = (
+    (re.compile(r"((?:https?|ftps?)://)[^/@\s]+@"), r"\1***@"),  # over http the user alone may be a token
+    (re.compile(r"(://[^/@\s:]*):[^/@\s]*@"), r"\1:***@"),  # any URL's password
+    (re.compile(r"(?<![^\s'\"(])([^\s:/@'\"]+):[^\s/'\"]*@"), r"\1:***@"),  # scp-like user:password@host
+    (re.compile(r"([?&][^=&#\s'\"]+)=[^&#\s'\"]*"), r"\1=***"),  # query values: ?access_token=...
+)
 _RECEIVING = re.compile(
     r"^Receiving objects:\s+\d+% \((?P<received>\d+)/(?P<total>\d+)\)"
     r"(?:, (?P<size>[\d.]+) (?P<unit>bytes|KiB|MiB|GiB))?"
@@ -109,6 +118,8 @@ def parse_source(
     `name` overrides the short name (and so the directory name).
     """
     text = source.strip()
+    if not text:
+        raise MinerError("an empty source: give a URL, a path or owner/name")
     if "://" in text:
         parsed = _from_url(text)
     elif (local := _local_directory(text, relative_to)) is not None:
@@ -119,7 +130,7 @@ def parse_source(
         owner, repo = match["owner"], _strip_git(match["name"])
         parsed = Source(f"https://github.com/{owner}/{repo}.git", repo, f"{owner}+{repo}")
     else:
-        raise MinerError(f"{_redact_text(text)}: no such directory, and not a URL or owner/name")
+        raise MinerError(f"{redact(text)}: no such directory, and not a URL, [user@]host:path or owner/name")
     return parsed if name is None else _renamed(parsed, name)
 
 
@@ -187,7 +198,7 @@ def clone_or_update(
         else:
             _clone_atomically(source, target, progress)
     except (pygit2.GitError, OSError, _GitFailed) as err:
-        raise MinerError(f"{source.display}: {_reason(err)}") from None
+        raise MinerError(f"{source.display}: {redact(_reason(err))}") from None
     return target
 
 
@@ -286,7 +297,7 @@ def _open_mirror(target: Path, source: Source) -> pygit2.Repository:
         raise MinerError(f"{target} exists and is not a git repository") from None
     remote = next((r for r in repo.remotes if r.name == "origin"), None)
     if remote is None or _identity(remote.url or "") != _identity(source.url):
-        tracked = remote.url if remote is not None else "no origin"
+        tracked = redact(remote.url) if remote is not None else "no origin"
         raise MinerError(
             f"{target} mirrors {tracked}, not {source.display}; remove it or use another --dest"
         )
@@ -404,7 +415,10 @@ def _from_url(text: str) -> Source:
     """
     parts = urlsplit(text)
     if not parts.hostname and parts.scheme != "file":
-        raise MinerError(f"{_redact_text(text)}: URL has no host")
+        raise MinerError(f"{redact(text)}: URL has no host")
+    if parts.query:
+        raise MinerError(f"{redact(text)}: a URL with a query string is not mirrored (a token there would be "
+                         f"stored and shown); give credentials as {parts.scheme}://USER:TOKEN@host/path")
     host = parts.netloc.rpartition("@")[2]
     keep_user = parts.scheme in ("ssh", "git+ssh", "ssh+git") and parts.username
     credentials = None
@@ -454,7 +468,7 @@ def _owner_and_name(path: str, host: str) -> tuple[str, str]:
     else:
         owner, name = (parts[-2] if len(parts) > 1 else host), _strip_git(parts[-1]) if parts else ""
     if not safe_name(name):
-        raise MinerError(f"{host}{path}: cannot tell the repository name")
+        raise MinerError(f"{redact(host + path)}: cannot tell the repository name")
     return safe_name(owner), safe_name(name)
 
 
@@ -482,9 +496,12 @@ def _identity(url: str) -> str:
     return f"{host}/{_strip_git(path.strip('/'))}".casefold()
 
 
-def _redact_text(text: str) -> str:
-    """`text` with anything between `//` and `@` hidden, for unparseable input."""
-    return re.sub(r"(//)[^/@]*@", r"\1***@", text)
+def redact(text: str) -> str:
+    """`text` with every credential a source may carry hidden: URL passwords, http users, the password of
+    `user:password@host`, query values.  For text as the user wrote it, or as git echoes it."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _reason(err: Exception) -> str:

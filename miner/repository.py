@@ -29,21 +29,28 @@ class Repository:
 
 
 def open_repository(spec: str) -> Repository:
-    """Open `spec` as a path, else as the name of a clone; one-line errors otherwise."""
+    """Open `spec` as a path, else as the name of a clone; one-line errors otherwise.
+
+    An empty `spec` is refused: as a path it would be the working directory.
+    Messages show `spec` with any credentials hidden (a URL given by mistake).
+    """
+    if not spec.strip():
+        raise MinerError("an empty repository name: give a path or the name of a clone")
+    shown = clone.redact(spec)
     path = Path(spec).expanduser()
     if not path.exists():
         found = None if _looks_like_path(spec) else clone.find_clone(spec)
         if found is None:
-            hint = "" if _looks_like_path(spec) else f", and no clone of that name (run `mine clone {spec}` first)"
-            raise MinerError(f"{spec}: no such path{hint}")
+            hint = "" if _looks_like_path(spec) else f", and no clone of that name (run `mine clone {shown}` first)"
+            raise MinerError(f"{shown}: no such path{hint}")
         path = found
     try:
         # No search upwards: a folder inside a repository is not that repository.
         git = pygit2.Repository(str(path), pygit2.enums.RepositoryOpenFlag.NO_SEARCH)
     except pygit2.GitError:
-        raise MinerError(f"{spec}: not a git repository") from None
+        raise MinerError(f"{shown}: not a git repository") from None
     if git.is_empty:
-        raise MinerError(f"{spec}: empty repository (no commits)")
+        raise MinerError(f"{shown}: empty repository (no commits)")
     return Repository(_name(git), Path(git.path).resolve(), git)
 
 
