@@ -1,8 +1,8 @@
 """The one place miner starts git: every subprocess is built here, with the repository's say taken away.
 
 miner reads objects through pygit2 and runs git for three things only: the
-history walk and the changelog's patch log (`git log`, reads) and the mirror
-transfers (`git clone`, `git fetch`, `git ls-remote`).  A mined repository is
+history walk, the changelog's revisions (`git log`, `git cat-file`: reads) and
+the mirror transfers (`git clone`, `git fetch`, `git ls-remote`).  A mined repository is
 not trusted: its own `.git/config` (and any file it includes) may name
 programs for git to run or settings that change what git prints, and whatever
 it says, git reads it.  Options on git's command line outrank every config
@@ -28,9 +28,11 @@ Settings pinned with `-c` on every command:
 Settings answered otherwise, or left with nothing to do:
 
 - `core.pager`, `pager.*`: `--no-pager` (git's stdout is a pipe anyway).
-- `diff.external`, `diff.<driver>.command`, `diff.<driver>.textconv`, `diff.<driver>.binary`,
-  `core.bigFileThreshold`, `-diff`: `--no-ext-diff`, `--no-textconv`, `--text` (`LOG_OPTIONS`).
-  Driver names are the repository's to choose, so no `-c` could name them all.
+- Attributes and what they name (`diff.external`, `diff.<driver>.command/textconv/binary/
+  xfuncname`, `core.bigFileThreshold`, `-diff`, `core.attributesFile`): no command here diffs
+  file content (the walk lists paths, the changelog's log names blobs, `blobs` reads them
+  raw), so none reads attributes, where a FIFO in `info/attributes` would hold git forever.
+  Driver names are the repository's to choose, so no `-c` could name them all anyway.
 - `filter.<driver>.clean/smudge/process`: filters run only between a work tree and the
   index (checkout, add, status); no command here touches either.
 - Transport settings (`core.sshCommand`, `core.gitProxy`, `core.askPass`, `credential.helper`,
@@ -55,9 +57,10 @@ Settings answered otherwise, or left with nothing to do:
 
 Settings that change what `git log` prints are pinned by `LOG_OPTIONS`, given to every
 `git log` here.  `format.pretty`, `log.abbrevCommit`, `log.date`, `log.decorate`,
-`notes.displayRef` and `core.quotePath` have nothing to change: each log names its
-`--format` (full ids, raw names, Unix or strict ISO times, no decorations, no notes) and
-lists paths with `-z` or not at all.
+`notes.displayRef`, `color.*` and `core.quotePath` have nothing to change: each log names
+its `--format` (full ids, raw names, Unix or strict ISO times, no decorations, no notes),
+prints no patch (colour marks only patches and decorations) and reads no path it prints
+but with `-z`.
 
 The environment is the user's and kept, except the variables that say where a repository,
 its objects or its work tree are, or how pathspecs read (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`,
@@ -69,9 +72,11 @@ carry the credentials a transfer needs, and the `-c` options here come after the
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from miner.errors import MinerError
@@ -91,21 +96,16 @@ SETTINGS = (
 )
 # Options of every `git log` miner runs, each answering a setting that would change its output.
 LOG_OPTIONS = (
-    "--no-color",              # color.ui, color.diff=always: escape codes before "+" in patches
     "--encoding=UTF-8",        # i18n.logOutputEncoding: names and messages re-encoded
     "--root",                  # log.showRoot=false: the root commit's files and lines left out
     "--no-follow",             # log.follow: one path's log followed into its old names (even with --no-renames)
     "--no-renames",            # diff.renames
     "--ignore-submodules=none",  # diff.ignoreSubmodules=all: gitlink changes left out
-    "--no-ext-diff",           # diff.external, diff.<driver>.command
-    "--no-textconv",           # diff.<driver>.textconv
-    "--text",                  # diff.<driver>.binary, -diff, core.bigFileThreshold: "Binary files differ"
     "--no-mailmap",            # log.mailmap, mailmap.file: a file of the repository's choosing (a FIFO hangs
                                # git); miner applies .mailmap itself
-    f"-O{os.devnull}",         # diff.orderFile: the same
+    f"-O{os.devnull}",         # diff.orderFile: another file of the repository's choosing
     "--no-relative",           # diff.relative: with core.worktree above the working directory, files elsewhere
                                # left out
-    "--diff-algorithm=myers",  # diff.algorithm: which lines count as added
 )
 # Variables naming a repository, its parts or how paths read: miner names the repository itself.
 LOCATION_VARIABLES = (
@@ -159,3 +159,37 @@ def run(args: Sequence[str], git_dir: str | Path | None = None, *, transfer: boo
         return subprocess.run(command(args, git_dir, config), env=environment(transfer, env), **options)
     except FileNotFoundError:
         raise MinerError("git is not installed or not on PATH") from None
+
+
+def blobs(git_dir: str | Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(id, content) of each blob of `oids`, in order, streamed by one `git cat-file --batch`.
+
+    None for an object that is missing or no blob.  Faster than pygit2 for many
+    revisions of one file (git keeps their delta bases); content is read raw, no
+    filter or attribute applies.  The ids are written from a thread, since git
+    answers while it reads and a pipe holds only so much.
+    """
+    wanted = list(oids)
+    process = start(["cat-file", "--batch"], git_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL)
+
+    def feed() -> None:
+        with contextlib.suppress(OSError), process.stdin:  # git ended early: the reader sees it
+            process.stdin.write("".join(f"{oid}\n" for oid in wanted).encode())
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for oid in wanted:
+            header = process.stdout.readline().split()  # "<id> blob <size>", or "<id> missing"
+            if len(header) != 3:
+                yield oid, None
+                continue
+            data = process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after each object
+            yield oid, data if header[1] == b"blob" else None
+    finally:
+        process.kill()
+        process.wait()
+        writer.join()
+        process.stdout.close()

@@ -175,13 +175,17 @@ class FifoReaders:
         return self.readers
 
 
-@pytest.mark.parametrize("key", ["mailmap.file", "diff.orderFile"])
-def test_a_file_the_repository_names_is_not_read(key, project, clean, tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["mailmap.file", "diff.orderFile", ".git/info/attributes", ".gitattributes"])
+def test_a_file_the_repository_chooses_is_not_read(where, project, clean, tmp_path, monkeypatch):
+    """A FIFO named by a setting, or where git looks for attributes, would hold git forever."""
     worktree = armed(project, tmp_path, [])
-    fifo = FifoReaders(tmp_path / "fifo")
-    section, _, name = key.partition(".")
-    with (worktree / ".git" / "config").open("a") as config:
-        config.write(f"[{section}]\n\t{name} = {fifo.path}\n")
+    if where.startswith("."):
+        fifo = FifoReaders(worktree / where)
+    else:
+        fifo = FifoReaders(tmp_path / "fifo")
+        section, _, name = where.partition(".")
+        with (worktree / ".git" / "config").open("a") as config:
+            config.write(f"[{section}]\n\t{name} = {fifo.path}\n")
     monkeypatch.chdir(worktree)
     try:
         tables = analyze(".", db=tmp_path / "s.sqlite").tables
@@ -246,7 +250,7 @@ def test_every_git_miner_starts_goes_through_gitprocess(project, tmp_path, monke
     analyze(str(mirror), db=tmp_path / "s.sqlite")
     prefix = gitprocess.command([])
     assert [args for args in started if args[:len(prefix)] != prefix] == []
-    assert {subcommand(args[len(prefix):]) for args in started} == {"clone", "fetch", "ls-remote", "log"}
+    assert {subcommand(args[len(prefix):]) for args in started} == {"clone", "fetch", "ls-remote", "log", "cat-file"}
 
 
 def subcommand(args: list[str]) -> str:
