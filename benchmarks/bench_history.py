@@ -38,7 +38,7 @@ import pygit2
 
 from miner.analysis import analyze
 from miner.contributors import CrateMap, contributors_from_store
-from miner.history import LOG_FORMAT, walk
+from miner.history import log_arguments, walk
 from miner.identities import IdentityResolver
 from miner.releases import read_tags, select_releases
 from miner.store import Store
@@ -48,13 +48,12 @@ DEFAULT_REPOS = [
     "/work/.mirror/google-gemini+gemini-cli/repo",
     "/work/.mirror/anthropics+claude-code/repo",
 ]
-GIT_LOG_ARGS = ["--no-merges", "--no-renames", "--name-only", "--format=%x1e%H"]
+GIT_LOG_ARGS = ["log", "--stdin", "--no-merges", "--no-renames", "--name-only", "--format=%x1e%H"]
 # The command `miner.history.walk` runs: merges too, and its format with the message bodies (Co-authored-by lines).
 # Each measurement is repeated at least MIN_REPEATS times, and on small repositories until BUDGET_SECONDS are
 # spent (at most MAX_REPEATS): on a shared virtual machine a run now and then takes 50% longer.
 MIN_REPEATS, MAX_REPEATS, BUDGET_SECONDS = 5, 30, 4.0
-WALK_ARGS = [f"--format={LOG_FORMAT}", "--date=format:%z", "--name-only", "--no-renames", "-z",
-             "--no-ext-diff", "--no-textconv"]
+WALK_ARGS = log_arguments()
 
 
 def main() -> None:
@@ -76,7 +75,7 @@ def main() -> None:
 
 
 def bench(path: Path, scratch: Path, pydriller_commits: int, memory: bool) -> None:
-    analysis = analyze(str(path), db=scratch / "tables.sqlite", name=path.parent.name)
+    analysis = analyze(str(path), db=scratch / "tables.sqlite")
     tips = tips_of(path)
     # The set-up's objects (the analysis tables) are frozen out of the garbage collector's sight: in
     # `mine analyze` the walk runs first, on a small heap, and should be timed so.
@@ -134,7 +133,7 @@ def tips_of(path: Path) -> list[str]:
 
 def timed_git_log(path: Path, tips: list[str], args: list[str] = GIT_LOG_ARGS) -> tuple[float, int]:
     """Seconds for git to stream the log of `tips` through a pipe, and its count of records."""
-    command = ["git", "--git-dir", str(path), "log", "--stdin", *args]
+    command = ["git", "--git-dir", str(path), *args]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     process.stdin.write(("\n".join(tips) + "\n").encode())

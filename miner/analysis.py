@@ -31,7 +31,7 @@ from miner.contributors import (contributor_tables, history_boundaries, moment, 
 from miner.identities import Catalog, IdentityResolver
 from miner.layers import load_layers
 from miner.notes import DEFAULT_ORDER
-from miner.paths import default_db
+from miner.paths import check_name, default_db
 from miner.patterns import compile_pattern
 from miner.releases import TagRef, Timeline, commit_ranges, read_tags, ref_target, select_releases
 from miner.repository import Repository, open_repository
@@ -96,7 +96,7 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
     say = progress or (lambda message: None)
     chosen_options = Options(**options)
     repo = open_repository(spec)
-    repo_name = chosen_options.name or repo.name
+    repo_name = _repository_name(spec, repo, chosen_options.name)
     store = Store(db or default_db())
     try:
         say(f"{repo_name}: reading tags")
@@ -239,6 +239,15 @@ def _stored(store: Store, repo_id: int, repo_name: str, line: str) -> Analysis:
     tables = store.load_tables(repo_id)
     warnings = [Warning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
     return Analysis(repo_name, line, tables, warnings, 0)
+
+
+def _repository_name(spec: str, repo: Repository, name: str | None) -> str:
+    """`--name`, refused unless it is one safe folder name, else the name the repository's directory gives."""
+    if name is not None:
+        return check_name(name, "--name")
+    if not repo.name:
+        raise MinerError(f"{spec}: its directory gives no usable repository name; give --name")
+    return repo.name
 
 
 def _check_options(options: Options) -> None:

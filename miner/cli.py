@@ -99,7 +99,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
         wanted += cloning.sources_from_config(config)
     if not wanted and not bad:
         raise MinerError("nothing to clone: give SOURCES or --config FILE")
-    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet)
+    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet) if wanted else []
     for result in results:
         if result.status != "failed":
             click.echo(f"{result.status}\t{result.source.name}\t{result.path}")
@@ -167,13 +167,15 @@ def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
     store = Store(db or default_db(), readonly=True)
     try:
-        tables = store.load_tables(store.find_repo(repo))
+        repo_id = store.find_repo(repo)
+        name = store.repos().set_index("id").at[repo_id, "name"]  # as analysed, whatever path REPO gave
+        tables = store.load_tables(repo_id)
     finally:
         store.close()
-    folder = publish(repo, tables, out, graphs, layers, fmt).folder
+    folder = publish(name, tables, out, graphs, layers, fmt).folder
     _print_json(tables, fmt)
     if not quiet:
-        _say(f"{repo}: wrote {folder}/")
+        _say(f"{name}: wrote {folder}/")
 
 
 @cli.command()

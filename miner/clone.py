@@ -18,7 +18,9 @@ renamed into place, so a failure never leaves a half-written mirror behind.
 Credentials in a URL (`https://user:token@host/...`) are split off when the
 source is parsed: the URL stored in the mirror, shown in messages and put on
 git's command line never carries them; they reach git only through the environment of
-the one subprocess that needs them.
+the one subprocess that needs them.  A URL with a query string (`?access_token=…`) is
+refused rather than stored, and every text that may hold a source as the user wrote
+it, or as git echoes it, is shown through `redact`.
 """
 from __future__ import annotations
 
@@ -39,15 +41,22 @@ from rich.filesize import decimal
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from miner import gitprocess
 from miner.catalog import read_toml
 from miner.errors import MinerError
-from miner.paths import repos_dir
+from miner.paths import check_name, repos_dir, safe_name
 
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 
 _SHORTHAND = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+)$")
-_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^/:@]+):(?P<path>[^/].*)$")
-_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
+# `[user[:password]@]host:path`; a path holding `@` would read `user:secret@host` as host `user`.
+_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/:]+(?::[^@/]*)?)@)?(?P<host>[^/:@]+):(?P<path>[^/@][^@]*)$")
+_SECRETS = (
+    (re.compile(r"((?:https?|ftps?)://)[^/@\s]+@"), r"\1***@"),  # over http the user alone may be a token
+    (re.compile(r"(://[^/@\s:]*):[^/@\s]*@"), r"\1:***@"),  # any URL's password
+    (re.compile(r"(?<![^\s'\"(])([^\s:/@'\"]+):[^\s/'\"]*@"), r"\1:***@"),  # scp-like user:password@host
+    (re.compile(r"([?&][^=&#\s'\"]+)=[^&#\s'\"]*"), r"\1=***"),  # query values: ?access_token=...
+)
 _RECEIVING = re.compile(
     r"^Receiving objects:\s+\d+% \((?P<received>\d+)/(?P<total>\d+)\)"
     r"(?:, (?P<size>[\d.]+) (?P<unit>bytes|KiB|MiB|GiB))?"
@@ -109,6 +118,8 @@ def parse_source(
     `name` overrides the short name (and so the directory name).
     """
     text = source.strip()
+    if not text:
+        raise MinerError("an empty source: give a URL, a path or owner/name")
     if "://" in text:
         parsed = _from_url(text)
     elif (local := _local_directory(text, relative_to)) is not None:
@@ -119,7 +130,7 @@ def parse_source(
         owner, repo = match["owner"], _strip_git(match["name"])
         parsed = Source(f"https://github.com/{owner}/{repo}.git", repo, f"{owner}+{repo}")
     else:
-        raise MinerError(f"{_redact_text(text)}: no such directory, and not a URL or owner/name")
+        raise MinerError(f"{redact(text)}: no such directory, and not a URL, [user@]host:path or owner/name")
     return parsed if name is None else _renamed(parsed, name)
 
 
@@ -187,7 +198,7 @@ def clone_or_update(
         else:
             _clone_atomically(source, target, progress)
     except (pygit2.GitError, OSError, _GitFailed) as err:
-        raise MinerError(f"{source.display}: {_reason(err)}") from None
+        raise MinerError(f"{source.display}: {redact(_reason(err))}") from None
     return target
 
 
@@ -218,9 +229,8 @@ def clone_all(
 def _absolute(dest_dir: Path | None) -> Path:
     """`dest_dir` (default `repos_dir()`) as an absolute path.
 
-    git runs with `-C <mirror>` and is also given the mirror as an argument,
-    which it would then read relative to the mirror itself; an absolute path
-    means the same to both, and to a caller whose working directory changes.
+    git is given the mirror's path; an absolute one means the same to git and
+    to a caller whose working directory changes.
     """
     return Path(dest_dir or repos_dir()).absolute()
 
@@ -269,7 +279,7 @@ def _clone_atomically(source: Source, target: Path, progress: Callable[[Transfer
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{source.slug}.", suffix=".partial", dir=target.parent))
     try:
-        _git_transfer(str(partial), source, ["clone", "--bare", "--progress", source.url, str(partial)], progress)
+        _git_transfer(None, source, ["clone", "--bare", "--progress", source.url, str(partial)], progress)
         repo = pygit2.Repository(str(partial))
         for refspec in REFSPECS:
             repo.remotes.add_fetch("origin", refspec)
@@ -287,7 +297,7 @@ def _open_mirror(target: Path, source: Source) -> pygit2.Repository:
         raise MinerError(f"{target} exists and is not a git repository") from None
     remote = next((r for r in repo.remotes if r.name == "origin"), None)
     if remote is None or _identity(remote.url or "") != _identity(source.url):
-        tracked = remote.url if remote is not None else "no origin"
+        tracked = redact(remote.url) if remote is not None else "no origin"
         raise MinerError(
             f"{target} mirrors {tracked}, not {source.display}; remove it or use another --dest"
         )
@@ -310,26 +320,21 @@ def _fetch(repo: pygit2.Repository, source: Source, progress: Callable[[Transfer
 
 def _remote_head(mirror: str, source: Source) -> str | None:
     """The branch the remote's HEAD names (`refs/heads/main`), if it says."""
-    command, env = _git_command(mirror, source)
-    try:
-        done = subprocess.run([*command, "ls-remote", "--symref", "origin", "HEAD"],
-                              capture_output=True, text=True, env=env)
-    except FileNotFoundError:
-        raise _GitFailed("git is not installed or not on PATH") from None
+    config, env = _transfer_settings(source)
+    done = gitprocess.run(["ls-remote", "--symref", "origin", "HEAD"], mirror, transfer=True, config=config, env=env,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         raise _GitFailed(_git_reason(done.stderr.splitlines()))
     match = re.search(r"^ref: (\S+)\tHEAD$", done.stdout, re.MULTILINE)
     return match[1] if match else None
 
 
-def _git_transfer(mirror: str, source: Source, args: list[str], progress: Callable[[Transfer], None] | None) -> None:
-    """Run a git transfer command, feeding its `--progress` lines to `progress`."""
-    command, env = _git_command(mirror, source)
-    try:
-        proc = subprocess.Popen([*command, *args], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    except FileNotFoundError:
-        raise _GitFailed("git is not installed or not on PATH") from None
+def _git_transfer(mirror: str | None, source: Source, args: list[str],
+                  progress: Callable[[Transfer], None] | None) -> None:
+    """Run a git transfer command on `mirror` (None for a clone), feeding its `--progress` lines to `progress`."""
+    config, env = _transfer_settings(source)
+    proc = gitprocess.start(args, mirror, transfer=True, config=config, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines: list[str] = []
     try:
         if progress is not None:
@@ -349,8 +354,8 @@ def _git_transfer(mirror: str, source: Source, args: list[str], progress: Callab
         proc.stderr.close()
 
 
-def _git_command(mirror: str, source: Source) -> tuple[list[str], dict[str, str]]:
-    """The git command line and environment for one operation on `mirror`.
+def _transfer_settings(source: Source) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The config and environment one transfer of `source` adds to those every git run gets.
 
     Credentials travel in the environment of this one child process and are
     handed to git by a credential helper that only reads them; the user's own
@@ -359,12 +364,12 @@ def _git_command(mirror: str, source: Source) -> tuple[list[str], dict[str, str]
     `fetch.unpackLimit=1` keeps every fetch a pack, which is what makes git
     report "Receiving objects" even for small updates.
     """
-    env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
-    command = ["git", "-c", "fetch.unpackLimit=1", "-C", mirror]
+    env = {"GIT_TERMINAL_PROMPT": "0"}
+    config = [("fetch.unpackLimit", "1")]
     if source.credentials is not None:
         env["MINER_GIT_USERNAME"], env["MINER_GIT_PASSWORD"] = source.credentials
-        command[1:1] = ["-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}"]
-    return command, env
+        config += [("credential.helper", ""), ("credential.helper", _CREDENTIAL_HELPER)]
+    return config, env
 
 
 def _progress_lines(stream: IO[bytes]) -> Iterator[str]:
@@ -410,7 +415,10 @@ def _from_url(text: str) -> Source:
     """
     parts = urlsplit(text)
     if not parts.hostname and parts.scheme != "file":
-        raise MinerError(f"{_redact_text(text)}: URL has no host")
+        raise MinerError(f"{redact(text)}: URL has no host")
+    if parts.query:
+        raise MinerError(f"{redact(text)}: a URL with a query string is not mirrored (a token there would be "
+                         f"stored and shown); give credentials as {parts.scheme}://USER:TOKEN@host/path")
     host = parts.netloc.rpartition("@")[2]
     keep_user = parts.scheme in ("ssh", "git+ssh", "ssh+git") and parts.username
     credentials = None
@@ -447,23 +455,25 @@ def _local_directory(text: str, relative_to: Path | None) -> Path | None:
 
 
 def _owner_and_name(path: str, host: str) -> tuple[str, str]:
-    """The last two path components; a one-component path is owned by its host.
+    """The last two path components, each made a safe folder name; a one-component path is owned by its host.
 
     A mirror laid out as `owner+name/repo` keeps its slug, so mirroring an
-    existing collection of mirrors does not produce `owner+name+repo`.
+    existing collection of mirrors does not produce `owner+name+repo`.  Both
+    parts name the mirror's directory, so neither may be `..` or hold a `/`
+    (`miner.paths.safe_name`: `evil+..` becomes `evil-..`).
     """
     parts = [p for p in path.strip("/").split("/") if p]
-    if not parts or not _strip_git(parts[-1]):
-        raise MinerError(f"{host}{path}: cannot tell the repository name")
-    if parts[-1] == "repo" and len(parts) > 1 and "+" in parts[-2]:
+    if parts and parts[-1] == "repo" and len(parts) > 1 and "+" in parts[-2]:
         owner, _, name = parts[-2].rpartition("+")
-        return owner, name
-    return (parts[-2] if len(parts) > 1 else host), _strip_git(parts[-1])
+    else:
+        owner, name = (parts[-2] if len(parts) > 1 else host), _strip_git(parts[-1]) if parts else ""
+    if not safe_name(name):
+        raise MinerError(f"{redact(host + path)}: cannot tell the repository name")
+    return safe_name(owner), safe_name(name)
 
 
 def _renamed(source: Source, name: str) -> Source:
-    if not _NAME.match(name):
-        raise MinerError(f"{name!r}: a repository name may hold only letters, digits, '.', '_' and '-'")
+    check_name(name, "name")
     owner = source.slug.rpartition("+")[0]
     return Source(source.url, name, _slug(owner, name), source.credentials)
 
@@ -486,9 +496,12 @@ def _identity(url: str) -> str:
     return f"{host}/{_strip_git(path.strip('/'))}".casefold()
 
 
-def _redact_text(text: str) -> str:
-    """`text` with anything between `//` and `@` hidden, for unparseable input."""
-    return re.sub(r"(//)[^/@]*@", r"\1***@", text)
+def redact(text: str) -> str:
+    """`text` with every credential a source may carry hidden: URL passwords, http users, the password of
+    `user:password@host`, query values.  For text as the user wrote it, or as git echoes it."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _reason(err: Exception) -> str:

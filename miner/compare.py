@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from miner.clone import parse_source
+from miner.clone import parse_source, redact
 from miner.catalog import read_toml, string_list
 from miner.errors import MinerError, Warning
 from miner.markdown import markdown_table
@@ -101,8 +101,8 @@ def agent_tables(config: Config, store: Store, strict: bool = False) -> tuple[di
     for agent in config.agents:
         repo_id = _stored_repo(agent, repos) if agent.repository else None
         if agent.repository and repo_id is None:
-            message = (f"{agent.repository} was never analysed into {store.path} "
-                       f"(run `mine clone {agent.repository}` and `mine analyze`)")
+            shown = redact(agent.repository)
+            message = f"{shown} was never analysed into {store.path} (run `mine clone {shown}` and `mine analyze`)"
             if strict:
                 raise MinerError(f"{config.path}:{agent.line}: agent '{agent.name}': {message}")
             warnings.append(Warning(agent.name, f"{message}; its row says unknown", path=f"{config.path}:{agent.line}"))

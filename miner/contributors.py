@@ -194,20 +194,17 @@ def previous_releases(releases: pd.DataFrame) -> dict[str, str]:
 
 
 def history_boundaries(git_dir: str | Path) -> frozenset[str]:
-    """Commits whose parents git does not show as they are: shallow, grafted or replaced."""
+    """Commits whose parents git does not show as they are: shallow or grafted.
+
+    Replacement objects (`refs/replace/*`) make no boundary: miner's git runs
+    ignore them, as pygit2 does (see `miner.gitprocess`).
+    """
     git_dir = Path(git_dir)
     found: set[str] = set()
     for name in ("shallow", "info/grafts"):
         path = git_dir / name
         if path.is_file():
             found.update(line.split()[0] for line in path.read_text("ascii", "replace").splitlines() if line.strip())
-    replace = git_dir / "refs" / "replace"
-    if replace.is_dir():
-        found.update(p.name for p in replace.iterdir() if len(p.name) == 40)
-    packed = git_dir / "packed-refs"
-    if packed.is_file():
-        found.update(line.rsplit("/", 1)[1] for line in packed.read_text("utf-8", "replace").splitlines()
-                     if " refs/replace/" in line)
     return frozenset(found)
 
 

@@ -12,23 +12,24 @@ last N stable releases).
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pandas as pd
 import pygit2
 
+from miner import gitprocess
 from miner import notes as sources
 from miner.cache import Cache
 from miner.capabilities import Capability, ReleaseText, cached_mentions, evolution
 from miner.errors import Warning
-from miner.history import RECORD, RECORD_FORMAT, SAFE_GIT, Commit
+from miner.history import RECORD, RECORD_FORMAT, Commit
 from miner.releases import Release
 from miner.versions import parse_version
 
 _HEADING_VERSION = re.compile(rf"^#{{1,6}}\s*\[?(?:[^\s\d\[]*?[-_/ ])?[vV]?({sources.VERSION})\b", re.MULTILINE)
+_HEADING_LINE = re.compile(rb"\n(#[^\r\n]*)")  # after a newline: searched for as a literal, several times faster than ^
 NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "out_of_order", "source", "prs", "range_prs",
                  "text"]
 
@@ -181,23 +182,51 @@ def _untagged(sections: dict[str, sources.Section], tagged: set[str], git: pygit
 def _first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
     """Version -> committer date (ISO) of the first commit on HEAD that added a heading for it to `path`.
 
-    One `git log -p -m` of the file, oldest first, whose added heading lines
-    are read: the first commit adding a heading is the first revision holding
-    it (`-m`: a merge that resolved the changelog by hand adds lines too).
-    Measured on claude-code's changelog (414 revisions), that is 0.2 s against
-    1.5 s for scanning every revision's whole text.
+    One `git log --raw` of the file, oldest first, names the blob each
+    revision wrote and the one it replaced (`--diff-merges=separate`, against
+    each parent: a merge that resolved the changelog by hand adds headings
+    too); a heading line the new blob holds and the old one does not is one
+    that revision added, so the first to add it is the first revision holding
+    it.  The blobs come from one `git cat-file --batch`.  Nothing diffs
+    content: git's and libgit2's diffs read the repository's attributes
+    (`info/attributes`, where a FIFO holds either forever) and the diff drivers
+    they name.  Measured on claude-code's changelog (414 revisions), 0.2 s, as
+    fast as reading git's patches was, against 1.5 s for scanning every
+    revision's whole text with pygit2.  The path is read from the top of the
+    tree and literally (`:(top,literal)`), wherever the repository puts its
+    work tree.
     """
-    log = subprocess.run(["git", *SAFE_GIT, "--git-dir", git.path, "log", "--reverse", "--no-renames", "--patch", "-m",
-                          "--unified=0", "--no-ext-diff", "--no-textconv", f"--format={RECORD_FORMAT}%H %cI", "HEAD", "--", path],
-                         capture_output=True)
-    first: dict[str, str] = {}
+    log = gitprocess.run(["log", *gitprocess.LOG_OPTIONS, "--reverse", "--raw", "--no-abbrev", "--diff-merges=separate",
+                          f"--format={RECORD_FORMAT}%cI", "HEAD", "--", f":(top,literal){path}"],
+                         git.path, capture_output=True)
+    changes = []  # (date, old blob, new blob); ":100644 100644 <old> <new> M\t<path>" lines follow each date
     for record in log.stdout.decode("utf-8", errors="replace").split(RECORD)[1:]:
-        header, _, diff = record.partition("\n")
-        date = header.partition(" ")[2]
-        added = "\n".join(line[1:] for line in diff.splitlines() if line.startswith("+#"))
+        date, _, raw = record.partition("\n")
+        changes += [(date, *line.split()[2:4]) for line in raw.splitlines() if line.startswith(":")]
+    headings = _headings(git, dict.fromkeys(oid for _, old, new in changes for oid in (old, new) if oid.strip("0")))
+    first: dict[str, str] = {}
+    for date, old, new in changes:
+        added = "\n".join(sorted(headings.get(new, frozenset()) - headings.get(old, frozenset())))
         for match in _HEADING_VERSION.finditer(added):
             first.setdefault(match.group(1), date)
     return first
+
+
+def _headings(git: pygit2.Repository, oids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Blob id -> its lines that start with `#` (a blob missing from a damaged snapshot has none).
+
+    The blobs are asked for in the order the revisions wrote them, which is how git's cache of delta
+    bases serves them best.
+    """
+    shared: dict[bytes, str] = {}  # one string per distinct line: hundreds of revisions repeat the same headings
+
+    def text(line: bytes) -> str:
+        if line not in shared:
+            shared[line] = line.decode("utf-8", errors="replace")
+        return shared[line]
+
+    return {oid: frozenset(map(text, _HEADING_LINE.findall(b"\n" + data)))
+            for oid, data in gitprocess.blobs(git.path, oids) if data is not None}
 
 
 def _coverage(notes: pd.DataFrame, order) -> pd.DataFrame:

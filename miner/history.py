@@ -5,7 +5,9 @@ here costs 0.34 s, against 1.7 s for a pygit2 tree walk and 6.4 s for pygit2's
 per-commit diffs, so this is the one place where miner runs git instead of
 pygit2.  The stream is read in chunks and parsed record by record, so memory
 stays flat in the number of commits.  Merges are walked too (the release ranges
-need their parents) but git lists no files for them.
+need their parents) but git lists no files for them.  git runs as every git
+miner starts does (`miner.gitprocess`): the repository's own config can neither
+make it run a program nor change what it prints.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ except ImportError:  # Windows: pipes keep their default size
 
 import pygit2
 
+from miner import gitprocess
 from miner.errors import MinerError
 from miner.identities import CO_AUTHOR_LINE
 
@@ -36,8 +39,6 @@ RECORD = f"\x1e{_MARKER}\x00"
 LOG_FORMAT = RECORD_FORMAT + "%x00".join(_FIELDS) + "%x00"
 _RECORD = RECORD.encode()
 _CHUNK = 1 << 20
-# Settings a repository's own config could use to make git run a program.
-SAFE_GIT = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="]
 
 
 class Commit(NamedTuple):
@@ -76,16 +77,21 @@ def walk(git_dir: str | Path, tips: Iterable[str], exclude: Iterable[str] = (), 
     revisions = list(tips) + [f"^{sha}" for sha in exclude]
     if not list(tips):
         return
-    command = ["git", *SAFE_GIT, "--git-dir", str(git_dir), "log", "--stdin", f"--format={LOG_FORMAT}", "--date=format:%z"]
-    if files:
-        command += ["--name-only", "--no-renames", "-z", "--no-ext-diff", "--no-textconv"]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = gitprocess.start(log_arguments(files), git_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
     process.stdin.write(("\n".join(revisions) + "\n").encode())
     process.stdin.close()
     yield from _parse_stream(process.stdout)
     error = process.stderr.read().decode(errors="replace").strip()
     if process.wait() != 0:
         raise HistoryError(error.splitlines()[0] if error else f"git log failed in {git_dir}")
+
+
+def log_arguments(files: bool = True) -> list[str]:
+    """The `git log` arguments of the walk, revisions read from stdin: one record per commit, merges listing no files."""
+    arguments = ["log", *gitprocess.LOG_OPTIONS, "--stdin", f"--format={LOG_FORMAT}", "--date=format:%z",
+                 "--diff-merges=off"]
+    return arguments + (["--name-only", "-z"] if files else [])
 
 
 def walk_objects(repo: pygit2.Repository, tips: Iterable[str], stored: set[str],

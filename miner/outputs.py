@@ -35,7 +35,7 @@ import pandas as pd
 from miner.errors import MinerError
 from miner.graphs import evolution_graph, release_graph, write_author_crate_gexf, write_exports
 from miner.layers import load_layers, purposes
-from miner.paths import make_folder
+from miner.paths import make_folder, output_folder
 from miner.plots import author_layer_heatmap, cadence_plot, crate_count_plot
 from miner.report import full_report
 
@@ -67,8 +67,8 @@ def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None =
     the same inputs and options and every file it lists is still as written,
     the files are already the answer (drawing the plots alone takes seconds).
     """
-    folder = Path(out) if out else Path("reports") / repo
-    graph_folder = Path(graphs) if graphs else Path("graphs") / repo
+    folder = Path(out) if out else output_folder("reports", repo)
+    graph_folder = Path(graphs) if graphs else output_folder("graphs", repo)
     key = _stamp_key(inputs, repo, fmt, graph_folder, layers) if inputs else ""
     targets = [folder, graph_folder] if fmt != "csv" and not tables["crates"].empty else [folder]
     with _exclusive(targets):

@@ -1,12 +1,11 @@
 """Reading sources: URLs, paths, GitHub shorthand, configs, and keeping credentials out of sight."""
 from __future__ import annotations
 
-import subprocess
-
 import pygit2
 import pytest
 
-from miner.clone import _git_command, parse_source, sources_from_config
+from miner import gitprocess
+from miner.clone import _transfer_settings, parse_source, sources_from_config
 from miner.errors import MinerError
 
 
@@ -62,7 +61,7 @@ def test_mirror_collection_layout_keeps_its_slug(tmp_path):
 def test_explicit_name_renames_the_directory():
     source = parse_source("https://github.com/openai/codex", name="codex-cli")
     assert (source.name, source.slug) == ("codex-cli", "openai+codex-cli")
-    with pytest.raises(MinerError, match="may hold only"):
+    with pytest.raises(MinerError, match="a repository name is one folder name"):
         parse_source("openai/codex", name="../escape")
 
 
@@ -100,13 +99,12 @@ def test_unparseable_source_with_credentials_is_redacted():
 
 def test_git_receives_the_credentials_only_through_its_environment(tmp_path):
     source = parse_source("https://alice:s3cr%20t@example.com/o/r.git")
-    command, env = _git_command(str(tmp_path), source)
-    assert not any("s3cr" in part or "alice" in part for part in command)
-    done = subprocess.run(
-        [*command, "credential", "fill"],
-        input="protocol=https\nhost=example.com\npath=o/r.git\n\n",
-        capture_output=True, text=True, env=env, check=True,
-    )
+    config, env = _transfer_settings(source)
+    pygit2.init_repository(str(tmp_path / "mirror"), bare=True)
+    assert not any("s3cr" in part or "alice" in part for part in gitprocess.command([], tmp_path, config))
+    done = gitprocess.run(["credential", "fill"], tmp_path / "mirror", transfer=True, config=config, env=env,
+                          input="protocol=https\nhost=example.com\npath=o/r.git\n\n",
+                          capture_output=True, text=True, check=True)
     assert "username=alice\n" in done.stdout
     assert "password=s3cr t\n" in done.stdout
 

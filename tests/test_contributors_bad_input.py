@@ -75,11 +75,24 @@ def test_grafted_commit_is_a_boundary(repo, tmp_path):
     grafted = tmp_path / "grafted.git"
     shutil.copytree(repo, grafted)
     sha = git(grafted, "rev-parse", "rust-v0.1.0").strip()
-    git(grafted, "replace", "--graft", sha)
+    (grafted / "info").mkdir(exist_ok=True)
+    (grafted / "info" / "grafts").write_text(f"{sha}\n")  # no parents: history stops there, for git and libgit2
     assert history_boundaries(grafted) == {sha}
     tables = mined(grafted, tmp_path / "s.sqlite")
     found = tables["attribution_issues"].set_index("issue")
     assert found.loc["shallow or grafted boundary (files not attributed)", "example"] == sha
+
+
+def test_replacement_objects_are_ignored_like_libgit2_does(repo, tmp_path):
+    """`git replace --graft` rewrites one copy's history for git only; miner reads the objects the tags name."""
+    replaced = tmp_path / "replaced.git"
+    shutil.copytree(repo, replaced)
+    git(replaced, "replace", "--graft", git(replaced, "rev-parse", "rust-v0.1.0").strip())
+    assert history_boundaries(replaced) == frozenset()
+    plain, tables = mined(repo, tmp_path / "plain.sqlite"), mined(replaced, tmp_path / "s.sqlite")
+    assert tables.keys() == plain.keys()
+    for name in tables:
+        assert tables[name].equals(plain[name]), name
 
 
 def test_unreadable_tree_costs_file_lists_not_the_run(repo, tmp_path):
