@@ -60,3 +60,17 @@ def test_a_crate_named_only_inside_a_macro_body_is_kind_macro():
         "fn g() { seen::f(); log!(seen::x); }\n"
     )
     assert _roots(source) == [("not_parsed", 1, "macro"), ("hidden_dep", 2, "macro"), ("seen", 3, "path")]
+
+
+def test_only_derive_lists_hold_paths_other_attribute_arguments_are_token_streams():
+    source = (
+        '#[cfg_attr(feature = "serde", derive(serde::Serialize))]\n'
+        "#[diagnostic(code(nu::parse::error))]\n"
+        "struct S;\n"
+    )
+    assert _roots(source) == [("serde", 1, "attr"), ("nu", 2, "macro")]
+
+
+def test_a_module_declared_inside_a_macro_is_a_local_module():
+    found = parse("rust", b"cfg_rt! { mod runtime; pub(crate) mod task; }\nfn f() { runtime::Builder::new(); }\n")
+    assert found.modules == ("runtime", "task") and found.imports == ()

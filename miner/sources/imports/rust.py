@@ -10,15 +10,18 @@ A crate is named in four places, each an `Import` kind:
 - "path": the root of a qualified path anywhere in code: expressions
   (`codex_core::config::load()`), types, trait bounds, patterns, attribute
   paths (`#[tokio::main]`) and macro paths (`serde_json::json!`);
-- "attr": a path root inside an attribute's token tree (`#[derive(serde::Serialize)]`);
-- "macro": a path root inside a macro's token tree (`tokio::select! { _ = a::b() => .. }`),
-  reported only when the file names it nowhere else.  tree-sitter leaves macro
-  bodies as flat tokens, so such a root may be a crate, a module or a
-  metavariable's text: the analysis counts these apart instead of guessing.
+- "attr": a path root in a derive list (`#[derive(serde::Serialize)]`, also
+  inside `cfg_attr`);
+- "macro": a path root anywhere else in a token tree: a macro's body
+  (`tokio::select! { _ = a::b() => .. }`) or another attribute's arguments,
+  reported only when the file names it nowhere else.  tree-sitter leaves these
+  as flat tokens, so such a root may be a crate, a module, a metavariable's
+  text or no path at all: the analysis counts these apart instead of guessing.
 
 A path root is only a crate when nothing local has that name, so roots bound
 in the file are dropped: modules it declares (`mod config;` makes
-`config::load()` local), names its `use` items bind (`use std::fs;` makes
+`config::load()` local; so does `mod x;` inside a macro such as tokio's
+`cfg_rt! { mod runtime; }`), names its `use` items bind (`use std::fs;` makes
 `fs::read` local) and `extern crate` aliases; so are names starting with a
 capital (types, `Self`, generic parameters: crate names are lower case) and
 primitive types (`u32::MAX`).  The modules the file declares are returned
@@ -35,6 +38,7 @@ _QUERY = """
 (use_declaration argument: (_) @use)
 (extern_crate_declaration) @extern
 (mod_item name: (identifier) @mod)
+(token_tree "mod" . (identifier) @mod)
 (scoped_identifier path: (identifier) @path)
 (scoped_type_identifier path: (identifier) @path)
 (token_tree (identifier) @token . "::")
@@ -145,11 +149,14 @@ def _last_segment(node: Any) -> str | None:
 
 
 def _token_tree_kind(node: Any) -> str:
-    """"attr" for a token inside an attribute's arguments, "macro" for one inside a macro."""
-    parent = node.parent
-    while parent is not None and parent.type == "token_tree":
-        parent = parent.parent
-    return "attr" if parent is not None and parent.type == "attribute" else "macro"
+    """"attr" for a path in a `derive(...)` list, "macro" for a token anywhere else in a token tree.
+
+    Only derive lists hold paths for certain: other attributes' arguments are
+    token streams their macro reads as it likes (`#[diagnostic(code(nu::parse))]`
+    is an error code, not a path).
+    """
+    derive = node.parent.prev_sibling
+    return "attr" if derive is not None and derive.type == "identifier" and derive.text == b"derive" else "macro"
 
 
 def _crate_like(name: str, bound: set[str]) -> bool:
