@@ -152,10 +152,10 @@ class SourceView:
 
     def users_of(self, name: str, registry: str | None = None) -> tuple[str, ...]:
         """The units importing external package `name` ("which packages use v8?")."""
-        wanted = _normal(name, registry or "")
         return tuple(sorted({use.unit for use in self.externals
                              if (registry is None or use.registry == registry)
-                             and _catalog_match(_normal(use.name, use.registry), wanted, use.registry)}))
+                             and _catalog_match(_normal(use.name, use.registry), _normal(name, use.registry),
+                                                use.registry)}))
 
 
 @dataclass(frozen=True)
@@ -212,11 +212,10 @@ def notable_uses(view: SourceView, catalog: Mapping[tuple[str, str], str]) -> tu
 
 
 class _Tally:
-    """Importing files per (outcome, source, target), with the first importing line."""
+    """Per (outcome, source, target): each importing file with its first importing line, and the kinds seen."""
 
     def __init__(self) -> None:
-        self.files: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-        self.first: dict[tuple[str, str, str], tuple[str, int]] = {}
+        self.lines: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
         self.kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.seen: dict[str, set[str]] = defaultdict(set)
 
@@ -224,32 +223,34 @@ class _Tally:
         if outcome == "unit":
             self.seen[file.path].add(target)
         key = (outcome, source, target)
-        self.files[key].add(file.path)
+        lines = self.lines[key]
+        lines[file.path] = min(lines.get(file.path, imported.line), imported.line)
         self.kinds[key].add(imported.kind)
-        where = (file.path, imported.line)
-        if key not in self.first or where < self.first[key]:
-            self.first[key] = where
 
     def edges(self, outcome: str) -> tuple[UsedEdge, ...]:
         rows = []
-        for key in sorted(k for k in self.files if k[0] == outcome):
-            files = self.files[key]
-            if outcome == "hidden":
-                files = {path for path in files if key[2] not in self.seen[path]}
-            if files:
-                rows.append(UsedEdge(key[1], key[2], len(files), _where(self.first[key]), tuple(sorted(self.kinds[key]))))
+        for key in sorted(k for k in self.lines if k[0] == outcome):
+            lines = self._kept(key)
+            if lines:
+                rows.append(UsedEdge(key[1], key[2], len(lines), _example(lines), tuple(sorted(self.kinds[key]))))
         return tuple(rows)
 
     def macro_only(self) -> int:
-        return len({path for key, files in self.files.items() if key[0] == "hidden"
-                    for path in files if key[2] not in self.seen[path]})
+        return len({path for key in self.lines if key[0] == "hidden" for path in self._kept(key)})
 
     def uses(self, outcome: str, units: dict[str, Unit]) -> tuple[ExternalUse, ...]:
         return tuple(
-            ExternalUse(source, "" if outcome == "unresolved" else REGISTRIES[FAMILIES[units[source].package.ecosystem]],
-                        target, len(self.files[(kind, source, target)]), _where(self.first[(kind, source, target)]))
-            for kind, source, target in sorted(self.files) if kind == outcome
+            ExternalUse(key[1], "" if outcome == "unresolved" else REGISTRIES[FAMILIES[units[key[1]].package.ecosystem]],
+                        key[2], len(self.lines[key]), _example(self.lines[key]))
+            for key in sorted(self.lines) if key[0] == outcome
         )
+
+    def _kept(self, key: tuple[str, str, str]) -> dict[str, int]:
+        """The importing files; for a hidden edge only those that do not also import the target openly."""
+        lines = self.lines[key]
+        if key[0] != "hidden":
+            return lines
+        return {path: line for path, line in lines.items() if key[2] not in self.seen[path]}
 
 
 def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...]) -> tuple[DeclaredUse, ...]:
@@ -282,8 +283,10 @@ def _member(units: Iterable[Unit], workspace: str, name: str, ecosystem: str) ->
     return min(found, key=lambda unit: (unit.workspace != workspace, unit.key), default=None)
 
 
-def _where(first: tuple[str, int]) -> str:
-    return f"{first[0]}:{first[1]}"
+def _example(lines: dict[str, int]) -> str:
+    """`path:line` of the first importing file in path order."""
+    path = min(lines)
+    return f"{path}:{lines[path]}"
 
 
 # Rust ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSourc
 from miner.model.packages import Package, Workspace, package_key
 from miner.model.repopaths import join, under
 from miner.sources.grammars import grammar_of
-from miner.sources.imports import file_imports
+from miner.sources.imports import cached_imports, file_imports
 from miner.sources.trees import MISSING_OBJECT, MissingObject, TreeView
 
 # Language family -> the grammars its files are parsed with.
@@ -147,20 +147,19 @@ class _Reader:
 
     def _imports(self, path: str, blob_id: str, grammar: str, tally: _Tally) -> FileImports | None:
         """The file's imports, None when it is skipped (too large, missing); counted either way."""
-        found = self.parsed.get(blob_id)
+        found = self.parsed.get(blob_id) or cached_imports(grammar, blob_id, self.cache)
         if found is None:
             try:
                 size = self.repo.odb.read_header(blob_id)[1]
                 if size > self.limits.max_bytes:
                     tally.skip_large(size)
                     return None
-                found, fresh = file_imports(grammar, blob_id, lambda: self.repo[blob_id].data, self.cache)
+                found, _ = file_imports(grammar, blob_id, lambda: self.repo[blob_id].data, self.cache)
             except MISSING_OBJECT:
                 tally.missing(path)
                 return None
-            self.parsed[blob_id] = found
-            if fresh:
-                tally.parsed(found.size)
+            tally.parsed(found.size)
+        self.parsed[blob_id] = found
         if found.size > self.limits.max_bytes:
             tally.skip_large(found.size)
             return None

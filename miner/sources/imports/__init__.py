@@ -46,13 +46,18 @@ def file_imports(grammar_name: str, blob_id: str, read: Callable[[], bytes], cac
     `read` gives the blob's bytes and is called only when the cache does not
     hold the answer.
     """
-    kind = cache_kind(grammar_name)
-    cached = cache.get(kind, blob_id)
+    cached = cached_imports(grammar_name, blob_id, cache)
     if cached is not None:
-        return FileImports.from_json(cached), False
+        return cached, False
     found = parse(grammar_name, read())
-    cache.put(kind, blob_id, found.to_json())
+    cache.put(cache_kind(grammar_name), blob_id, found.to_json())
     return found, True
+
+
+def cached_imports(grammar_name: str, blob_id: str, cache: Cache) -> FileImports | None:
+    """The imports of blob `blob_id` if `cache` holds them, else None (nothing is read or parsed)."""
+    cached = cache.get(cache_kind(grammar_name), blob_id)
+    return None if cached is None else FileImports.from_json(cached)
 
 
 def parse(grammar_name: str, data: bytes) -> FileImports:
