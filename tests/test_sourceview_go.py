@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from fixtures.sourcecode import GO, GO_EDGES, GO_EXTERNALS, go_packages
-from fixtures.sources import committed, names_of
+from fixtures.sources import fixture_sources, names_of
 from miner.analyses.sourceview import source_view
-from miner.cache import MemoryCache
-from miner.sources.code import ReleaseTree, read_sources
 
 
 def _sources(tmp_path):
-    repo, tree = committed(tmp_path / "r.git", GO)
-    cache = MemoryCache()
-    (sources,) = read_sources(repo, [ReleaseTree("v1.0.0", tree, go_packages())], cache)
-    return sources
+    return fixture_sources(tmp_path / "r.git", GO, go_packages())
 
 
 def test_imports_go_to_the_module_with_the_longest_path_prefix(tmp_path):

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from fixtures.sourcecode import PYTHON, PYTHON_EXTERNALS, PYTHON_NODES, PYTHON_SUBPACKAGE_EDGES, python_packages
-from fixtures.sources import committed, names_of
+from fixtures.sources import fixture_sources, names_of
 from miner.analyses.sourceview import source_view
-from miner.cache import MemoryCache
-from miner.sources.code import ReleaseTree, read_sources
 
 
-def _sources(tmp_path, files=PYTHON, packages=None):
-    repo, tree = committed(tmp_path / "r.git", files)
-    cache = MemoryCache()
-    (sources,) = read_sources(repo, [ReleaseTree("v1.0.0", tree, packages or python_packages())], cache)
-    return sources
+def _sources(tmp_path, files=PYTHON):
+    return fixture_sources(tmp_path / "r.git", files, python_packages())
 
 
 def test_the_subpackage_graph_of_a_single_package_project(tmp_path):

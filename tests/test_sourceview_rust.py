@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from fixtures.sourcecode import RUST, RUST_DECLARED, RUST_EDGES, RUST_EXTERNALS, RUST_HIDDEN
-from fixtures.sources import cargo_workspaces, committed, names_of
+from fixtures.sources import cargo_workspaces, fixture_sources, names_of
 from miner.analyses.sourceview import notable_uses, source_view
-from miner.cache import MemoryCache
 from miner.notable import load_notable
-from miner.sources.code import ReleaseTree, read_sources
 
 
 def _view(tmp_path):
-    repo, tree = committed(tmp_path / "r.git", RUST)
-    cache = MemoryCache()
-    (sources,) = read_sources(repo, [ReleaseTree("v1.0.0", tree, cargo_workspaces(repo, tree, cache))], cache)
-    return source_view(sources)
+    return source_view(fixture_sources(tmp_path / "r.git", RUST, cargo_workspaces))
 
 
 def test_used_edges_follow_lib_names_renames_tests_and_build_scripts(tmp_path):

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from fixtures.sourcecode import NPM, NPM_DECLARED, NPM_EDGES, NPM_EXTERNALS, npm_packages
-from fixtures.sources import committed, names_of
+from fixtures.sources import fixture_sources, names_of
 from miner.analyses.sourceview import source_view
-from miner.cache import MemoryCache
-from miner.sources.code import ReleaseTree, read_sources
 
 
 def _sources(tmp_path):
-    repo, tree = committed(tmp_path / "r.git", NPM)
-    cache = MemoryCache()
-    (sources,) = read_sources(repo, [ReleaseTree("v1.0.0", tree, npm_packages())], cache)
-    return sources
+    return fixture_sources(tmp_path / "r.git", NPM, npm_packages())
 
 
 def test_used_edges_between_packages(tmp_path):
