@@ -345,11 +345,21 @@ class _JavaScript:
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
         for unit in self.units:
             self.by_name[unit.package.name].append(unit)
+        self.deepest = sorted(self.units, key=lambda unit: -len(unit.package.path))
         self.paths = {unit.key: _tsconfig_paths(unit) for unit in self.units}
         self.imports = {unit.key: _package_imports(unit) for unit in self.units}
+        self.resolved: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 
     def resolve(self, unit: Unit, file: SourceFile, imported: Import) -> list[tuple[str, str]]:
+        """What a specifier names, worked out once per importing package (and directory, for a relative one)."""
         specifier = imported.target
+        key = (unit.key, posixpath.dirname(file.path) if specifier.startswith(".") else "", specifier)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self._resolve(unit, key[1], specifier)
+        return found
+
+    def _resolve(self, unit: Unit, directory: str, specifier: str) -> list[tuple[str, str]]:
         if specifier.startswith("#"):
             mapped = self.imports[unit.key].get(specifier) or _pattern(self.imports[unit.key], specifier)
             if mapped is None:
@@ -358,7 +368,7 @@ class _JavaScript:
                 return self._at(unit, join(unit.package.path, mapped), specifier)
             specifier = mapped
         if specifier.startswith(("./", "../")) or specifier in (".", ".."):
-            return self._at(unit, join(posixpath.dirname(file.path), specifier), specifier)
+            return self._at(unit, join(directory, specifier), specifier)
         for pattern, base, targets in self.paths[unit.key]:
             matched = _star(pattern, specifier)
             if matched is not None and targets:
@@ -378,10 +388,9 @@ class _JavaScript:
         if path is not None and "node_modules/" in f"/{path}":
             installed = path.rsplit("node_modules/", 1)[1]
             return [("external", _package_name(installed))] if installed else [("unresolved", specifier)]
-        holders = [other for other in self.units if path is not None and under(path, other.package.path)]
-        if not holders:
+        target = next((other for other in self.deepest if path is not None and under(path, other.package.path)), None)
+        if target is None:
             return [("unresolved", specifier)]
-        target = max(holders, key=lambda other: (len(other.package.path), other is unit))
         return [] if target.key == unit.key else [("unit", target.key)]
 
     def _named(self, name: str, unit: Unit) -> Unit | None:
