@@ -1,6 +1,6 @@
 """Time the source view over every stable release of a repository, against `git log --name-only` on it.
 
-    python benchmarks/bench_sourceview.py REPO_PATH [REPO_PATH ...] [--prereleases]
+    python benchmarks/bench_sourceview.py REPO_PATH [REPO_PATH ...] [--prereleases] [--workers N]
 
 Per repository: the packages come from its root manifest (Cargo workspaces
 through `miner.cargo`, else the root package.json's npm workspaces, else the
@@ -29,6 +29,7 @@ import pygit2
 from fixtures.sources import cargo_workspaces, npm_workspaces, python_project, release_trees
 from miner.cache import MemoryCache
 from miner.releases import read_tags, select_releases
+from miner.sources.code import Limits
 from miner.sources.imports import parse
 from miner.sources.trees import TreeView
 from miner.sourceview import releases_to_read, source_views
@@ -38,16 +39,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("repos", nargs="+")
     parser.add_argument("--prereleases", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="processes parsing at once (Limits.workers)")
     args = parser.parse_args()
     for path in args.repos:
         if not Path(path).exists():
             print(f"skipped: {path} does not exist")
             continue
-        bench(Path(path), args.prereleases)
+        bench(Path(path), args.prereleases, Limits(workers=args.workers))
     return 0
 
 
-def bench(path: Path, prereleases: bool) -> None:
+def bench(path: Path, prereleases: bool, limits: Limits) -> None:
     repo = pygit2.Repository(str(path))
     name = path.parent.name if path.name == "repo" else path.name
     git_log = timed(lambda: subprocess.run(
@@ -59,8 +61,10 @@ def bench(path: Path, prereleases: bool) -> None:
     started = time.perf_counter()
     trees = release_trees(repo, releases, cache, finder)
     discovery = time.perf_counter() - started
-    cold_views, cold = timed_result(lambda: source_views(repo, trees, cache))
-    warm_views, warm = timed_result(lambda: source_views(repo, trees, cache))
+    cpu = time.process_time()
+    cold_views, cold = timed_result(lambda: source_views(repo, trees, cache, limits))
+    cpu = time.process_time() - cpu
+    warm_views, warm = timed_result(lambda: source_views(repo, trees, cache, limits))
     assert [v.edges for v in warm_views] == [v.edges for v in cold_views] and not any(v.counts.parsed for v in warm_views)
     memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     blobs = distinct_blobs(repo, cache)
@@ -68,10 +72,11 @@ def bench(path: Path, prereleases: bool) -> None:
     parsed = sum(view.counts.parsed for view in cold_views)
     parsed_mb = sum(view.counts.parsed_bytes for view in cold_views) / 1e6
     files = sum(view.counts.files for view in cold_views)
-    print(f"{name}: {len(releases)} {'releases' if prereleases else 'stable releases'}, {files} file-releases, "
+    print(f"{name}: {len(releases)} {'releases' if prereleases else 'stable releases'}, {limits.workers} parsing "
+          f"process{'es' if limits.workers > 1 else ''}, {files} file-releases, "
           f"{parsed} distinct blobs parsed ({parsed_mb:.1f} MB)")
-    print(f"  packages at every release {discovery:.2f}s; source view cold {cold:.2f}s "
-          f"({cold / git_log:.2f}x git log {git_log:.2f}s), warm {warm:.2f}s")
+    print(f"  packages at every release {discovery:.2f}s; source view cold {cold:.2f}s ({cpu:.2f}s CPU, "
+          f"{cold / git_log:.0f}x git log {git_log:.2f}s), warm {warm:.2f}s")
     print(f"  parse alone: {len(blobs) / parse_time:.0f} files/s, {parsed_mb / parse_time:.1f} MB/s; "
           f"cold view overall {parsed / cold:.0f} files/s, {parsed_mb / cold:.1f} MB/s; max RSS {memory:.0f} MB")
 

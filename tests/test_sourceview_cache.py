@@ -7,7 +7,7 @@ from fixtures.gitbuilder import RepoBuilder
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces
 from miner.cache import MemoryCache
-from miner.sources.code import ReleaseTree, read_sources
+from miner.sources.code import Limits, ReleaseTree, read_sources
 from miner.sources.grammars import grammar
 from miner.sources.imports import cache_kind
 from tests.conftest import CountingCache
@@ -47,3 +47,11 @@ def test_the_cache_kind_names_the_grammar_and_bindings_versions():
     assert grammar("rust").version in kind
     assert kind.startswith("imports-v") and "tree-sitter-rust-" in kind and "+tree-sitter-0." in kind
     assert cache_kind("tsx") != cache_kind("typescript")
+
+
+def test_parsing_shared_out_over_processes_gives_the_same_files(tmp_path):
+    repo, releases = _releases(tmp_path)
+    alone = list(read_sources(repo, releases, MemoryCache()))
+    shared = list(read_sources(repo, releases, MemoryCache(), Limits(workers=2)))
+    assert [sources.files for sources in shared] == [sources.files for sources in alone]
+    assert [sources.counts for sources in shared] == [sources.counts for sources in alone]

@@ -20,9 +20,10 @@ so that what is parsed is what the build reads:
 In every ecosystem a directory holding another package of the same language
 is that package's, not its parent's.
 
-Each file's imports come from `miner.sources.imports.file_imports`, cached by
-blob id and grammar version: a re-run parses nothing, a new release parses
-its changed files only.  A file over `Limits.max_bytes` (generated code,
+Each file's imports come from `miner.sources.imports`, cached by blob id and
+grammar version: a re-run parses nothing, a new release parses its changed
+files only, and what a release needs parsed can be shared out over processes
+(`Limits.workers`).  A file over `Limits.max_bytes` (generated code,
 vendored bundles) is skipped and counted, whether or not the cache holds it,
 so the counts do not depend on what an earlier run saw.  Directory listings
 are kept per tree id for the run, so a package whose sources did not change
@@ -30,6 +31,7 @@ since the previous release costs one look-up.
 """
 from __future__ import annotations
 
+import multiprocessing
 import posixpath
 import tomllib
 from dataclasses import dataclass, field
@@ -43,7 +45,7 @@ from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSourc
 from miner.model.packages import Package, Workspace, package_key
 from miner.model.repopaths import join, under
 from miner.sources.grammars import grammar_of
-from miner.sources.imports import cached_imports, file_imports
+from miner.sources.imports import cache_kind, cached_imports, parse
 from miner.sources.trees import MISSING_OBJECT, MissingObject, TreeView
 
 # Language family -> the grammars its files are parsed with.
@@ -63,9 +65,16 @@ _LINK = pygit2.GIT_FILEMODE_LINK
 
 @dataclass(frozen=True)
 class Limits:
-    """How much source is read: files larger than `max_bytes` are skipped and counted."""
+    """What a run may read and use: files larger than `max_bytes` are skipped and counted, and at most
+    `workers` processes parse (1: this process alone).
+
+    Parsing is nearly all of a cold source view's cost (one core parses 8 to
+    10 MB/s) and blobs are independent of each other, so it shares out over
+    cores; a warm run parses nothing and starts no process.
+    """
 
     max_bytes: int = 1_000_000
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,11 @@ def read_sources(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache
     next is read.  `repo_name` only labels the warnings.
     """
     reader = _Reader(repo, cache, limits, repo_name)
-    for release in releases:
-        yield reader.release(release)
+    try:
+        for release in releases:
+            yield reader.release(release)
+    finally:
+        reader.close()
 
 
 def units_at(view: TreeView, workspaces: Sequence[Workspace], cache: Cache) -> list[Unit]:
@@ -101,22 +113,29 @@ class _Reader:
 
     def __init__(self, repo: pygit2.Repository, cache: Cache, limits: Limits, repo_name: str):
         self.repo, self.cache, self.limits, self.repo_name = repo, cache, limits, repo_name
-        self.parsed: dict[str, FileImports] = {}
+        self.parsed: dict[tuple[str, str], FileImports] = {}
+        self.sizes: dict[str, int | None] = {}
         self.listings: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
+        self.pool: Any = None
 
     def release(self, release: ReleaseTree) -> ReleaseSources:
         view = TreeView(self.repo, release.tree)
         units = units_at(view, release.workspaces, self.cache)
         tally = _Tally()
+        listed = [(unit, *found) for unit in units for found in self._files(view, unit, _nested(unit, units), tally)]
+        self._parse({(blob_id, grammar) for _, _, blob_id, grammar in listed}, tally)
         files = []
-        for unit in units:
-            nested = _nested(unit, units)
-            for path, blob_id, grammar in self._files(view, unit, nested, tally):
-                found = self._imports(path, blob_id, grammar, tally)
-                if found is not None:
-                    files.append(SourceFile(path, unit.key, grammar, found))
+        for unit, path, blob_id, grammar in listed:
+            found = self._counted(path, blob_id, grammar, tally)
+            if found is not None:
+                files.append(SourceFile(path, unit.key, grammar, found))
         warnings = tuple(Warning(self.repo_name, message, release.release, path) for path, message in tally.warnings)
         return ReleaseSources(release.release, tuple(units), tuple(files), tally.counts(), warnings)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
 
     def _files(self, view: TreeView, unit: Unit, nested: frozenset[str], tally: _Tally) -> list[tuple[str, str, str]]:
         """(path, blob id, grammar) of the unit's source files, each once."""
@@ -145,26 +164,64 @@ class _Reader:
             self.listings[key] = relative
         return tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
 
-    def _imports(self, path: str, blob_id: str, grammar: str, tally: _Tally) -> FileImports | None:
-        """The file's imports, None when it is skipped (too large, missing); counted either way."""
-        found = self.parsed.get(blob_id) or cached_imports(grammar, blob_id, self.cache)
-        if found is None:
-            try:
-                size = self.repo.odb.read_header(blob_id)[1]
-                if size > self.limits.max_bytes:
-                    tally.skip_large(size)
-                    return None
-                found, _ = file_imports(grammar, blob_id, lambda: self.repo[blob_id].data, self.cache)
-            except MISSING_OBJECT:
-                tally.missing(path)
-                return None
+    def _parse(self, blobs: set[tuple[str, str]], tally: _Tally) -> None:
+        """Parse the blobs neither this run nor the cache has seen, within the size limit; cache the results."""
+        wanted = []
+        for blob_id, grammar in sorted(blobs - self.parsed.keys()):
+            found, size = cached_imports(grammar, blob_id, self.cache), self._size(blob_id)
+            if found is not None:
+                self.parsed[(blob_id, grammar)] = found
+            elif size is not None and size <= self.limits.max_bytes:
+                wanted.append((blob_id, grammar))
+        for (blob_id, grammar), found in zip(wanted, self._parsed_all(wanted)):
+            self.cache.put(cache_kind(grammar), blob_id, found.to_json())
+            self.parsed[(blob_id, grammar)] = found
             tally.parsed(found.size)
-        self.parsed[blob_id] = found
-        if found.size > self.limits.max_bytes:
-            tally.skip_large(found.size)
+
+    def _parsed_all(self, wanted: list[tuple[str, str]]) -> Iterable[FileImports]:
+        """The imports of each (blob, grammar), in order: here, or shared out over `workers` processes."""
+        if self.limits.workers <= 1 or len(wanted) < 2 * self.limits.workers:
+            return (parse(grammar, self.repo[blob_id].data) for blob_id, grammar in wanted)
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = context.Pool(self.limits.workers, _start_worker, (self.repo.path,))
+        found = self.pool.imap(_parse_in_worker, wanted, chunksize=16)
+        return (FileImports.from_json(value) for value in found)
+
+    def _size(self, blob_id: str) -> int | None:
+        """The blob's size from its object header, None when the repository does not have it."""
+        if blob_id not in self.sizes:
+            try:
+                self.sizes[blob_id] = self.repo.odb.read_header(blob_id)[1]
+            except MISSING_OBJECT:
+                self.sizes[blob_id] = None
+        return self.sizes[blob_id]
+
+    def _counted(self, path: str, blob_id: str, grammar: str, tally: _Tally) -> FileImports | None:
+        """The file's imports, None when it is skipped (too large, missing); counted either way."""
+        found = self.parsed.get((blob_id, grammar))
+        size = found.size if found is not None else self._size(blob_id)
+        if size is None:
+            tally.missing(path)
+            return None
+        if size > self.limits.max_bytes:
+            tally.skip_large(size)
             return None
         tally.seen(found)
         return found
+
+
+_WORKER_REPO: list[pygit2.Repository] = []
+
+
+def _start_worker(path: str) -> None:
+    """A parsing process opens the repository once."""
+    _WORKER_REPO.append(pygit2.Repository(path))
+
+
+def _parse_in_worker(item: tuple[str, str]) -> dict[str, Any]:
+    blob_id, grammar = item
+    return parse(grammar, _WORKER_REPO[0][blob_id].data).to_json()
 
 
 @dataclass
