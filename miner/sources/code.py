@@ -94,7 +94,10 @@ def read_sources(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache
     next is read.  `repo_name` only labels the warnings.
     """
     reader = _Reader(repo, cache, limits, repo_name)
+    releases = list(releases)
     try:
+        if limits.workers > 1:
+            reader.prefetch(releases)
         for release in releases:
             yield reader.release(release)
     finally:
@@ -114,6 +117,7 @@ class _Reader:
     def __init__(self, repo: pygit2.Repository, cache: Cache, limits: Limits, repo_name: str):
         self.repo, self.cache, self.limits, self.repo_name = repo, cache, limits, repo_name
         self.parsed: dict[tuple[str, str], FileImports] = {}
+        self.fresh: set[tuple[str, str]] = set()
         self.sizes: dict[str, int | None] = {}
         self.listings: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
         self.pool: Any = None
@@ -123,7 +127,11 @@ class _Reader:
         units = units_at(view, release.workspaces, self.cache)
         tally = _Tally()
         listed = [(unit, *found) for unit in units for found in self._files(view, unit, _nested(unit, units), tally)]
-        self._parse({(blob_id, grammar) for _, _, blob_id, grammar in listed}, tally)
+        needed = {(blob_id, grammar) for _, _, blob_id, grammar in listed}
+        self._parse(needed)
+        for key in needed & self.fresh:
+            tally.parsed(self.parsed[key].size)
+        self.fresh -= needed
         files = []
         for unit, path, blob_id, grammar in listed:
             found = self._counted(path, blob_id, grammar, tally)
@@ -131,6 +139,16 @@ class _Reader:
                 files.append(SourceFile(path, unit.key, grammar, found))
         warnings = tuple(Warning(self.repo_name, message, release.release, path) for path, message in tally.warnings)
         return ReleaseSources(release.release, tuple(units), tuple(files), tally.counts(), warnings)
+
+    def prefetch(self, releases: list[ReleaseTree]) -> None:
+        """Parse what every release needs in one batch, so that the processes stay busy."""
+        blobs = set()
+        for release in releases:
+            view = TreeView(self.repo, release.tree)
+            units = units_at(view, release.workspaces, self.cache)
+            blobs |= {(blob_id, grammar) for unit in units
+                      for _, blob_id, grammar in self._files(view, unit, _nested(unit, units), _Tally())}
+        self._parse(blobs)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -164,8 +182,10 @@ class _Reader:
             self.listings[key] = relative
         return tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
 
-    def _parse(self, blobs: set[tuple[str, str]], tally: _Tally) -> None:
-        """Parse the blobs neither this run nor the cache has seen, within the size limit; cache the results."""
+    def _parse(self, blobs: set[tuple[str, str]]) -> None:
+        """Parse the blobs neither this run nor the cache has seen, within the size limit; cache the results.
+
+        What is parsed is `fresh` until a release counts it as parsed."""
         wanted = []
         for blob_id, grammar in sorted(blobs - self.parsed.keys()):
             found, size = cached_imports(grammar, blob_id, self.cache), self._size(blob_id)
@@ -176,7 +196,7 @@ class _Reader:
         for (blob_id, grammar), found in zip(wanted, self._parsed_all(wanted)):
             self.cache.put(cache_kind(grammar), blob_id, found.to_json())
             self.parsed[(blob_id, grammar)] = found
-            tally.parsed(found.size)
+            self.fresh.add((blob_id, grammar))
 
     def _parsed_all(self, wanted: list[tuple[str, str]]) -> Iterable[FileImports]:
         """The imports of each (blob, grammar), in order: here, or shared out over `workers` processes."""
