@@ -16,6 +16,7 @@ from miner.model.packages import Package
 FAMILIES = {"cargo": "rust", "npm": "javascript", "pnpm": "javascript", "yarn": "javascript",
             "bun": "javascript", "python": "python", "go": "go"}
 
+
 @dataclass(frozen=True)
 class Import:
     """One import as written in the file.

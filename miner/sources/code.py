@@ -91,7 +91,9 @@ def read_sources(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache
     """The units, source files and parse counts of each release, in the order given.
 
     A generator: each release's files can be analysed and dropped before the
-    next is read.  `repo_name` only labels the warnings.
+    next is read.  With several `limits.workers`, every release is listed
+    first and what they need parsed is parsed in one batch.  `repo_name`
+    only labels the warnings.
     """
     reader = _Reader(repo, cache, limits, repo_name)
     releases = list(releases)
@@ -123,10 +125,8 @@ class _Reader:
         self.pool: Any = None
 
     def release(self, release: ReleaseTree) -> ReleaseSources:
-        view = TreeView(self.repo, release.tree)
-        units = units_at(view, release.workspaces, self.cache)
         tally = _Tally()
-        listed = [(unit, *found) for unit in units for found in self._files(view, unit, _nested(unit, units), tally)]
+        units, listed = self._listed(release, tally)
         needed = {(blob_id, grammar) for _, _, blob_id, grammar in listed}
         self._parse(needed)
         for key in needed & self.fresh:
@@ -142,13 +142,14 @@ class _Reader:
 
     def prefetch(self, releases: list[ReleaseTree]) -> None:
         """Parse what every release needs in one batch, so that the processes stay busy."""
-        blobs = set()
-        for release in releases:
-            view = TreeView(self.repo, release.tree)
-            units = units_at(view, release.workspaces, self.cache)
-            blobs |= {(blob_id, grammar) for unit in units
-                      for _, blob_id, grammar in self._files(view, unit, _nested(unit, units), _Tally())}
-        self._parse(blobs)
+        self._parse({(blob_id, grammar) for release in releases
+                     for _, _, blob_id, grammar in self._listed(release, _Tally())[1]})
+
+    def _listed(self, release: ReleaseTree, tally: _Tally) -> tuple[list[Unit], list[tuple[Unit, str, str, str]]]:
+        """The release's units, and (unit, path, blob id, grammar) of each of their source files."""
+        view = TreeView(self.repo, release.tree)
+        units = units_at(view, release.workspaces, self.cache)
+        return units, [(unit, *found) for unit in units for found in self._files(view, unit, _nested(unit, units), tally)]
 
     def close(self) -> None:
         if self.pool is not None:
