@@ -39,11 +39,12 @@ class Import:
 class FileImports:
     """What one file version imports, and how well it could be read.
 
-    `modules` (Rust) are the modules the file declares (`mod x;`, `mod x {}`):
-    a path in another file of the crate may start with one without naming a
-    crate (a child module reaching its parent's through `use super::*`).  `errors` is whether the syntax tree holds error nodes (the
-    imports outside them are still found); `binary` whether the file was not
-    parsed because it is binary; `not_utf8` whether its text is not UTF-8.
+    `modules` (Rust) are the modules the file declares (`mod x;`, `mod x {}`,
+    also inside macros): a path in another file of the crate may start with
+    one without naming a crate (a child module reaching its parent's through
+    `use super::*`).  `errors` is whether the syntax tree holds error nodes
+    (the imports outside them are still found); `binary` whether the file was
+    not parsed because it is binary; `not_utf8` whether its text is not UTF-8.
     """
 
     imports: tuple[Import, ...]

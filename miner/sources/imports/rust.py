@@ -113,9 +113,10 @@ def _roots(node: Any) -> list[str]:
         return [root for child in node.named_children for root in _roots(child)]
     if kind == "use_wildcard":
         return _roots(node.named_children[0]) if node.named_children else []
-    inner = None
-    if kind in ("scoped_identifier", "scoped_use_list", "use_as_clause"):
-        inner = node.child_by_field_name("path") or node.child_by_field_name("name" if kind == "scoped_identifier" else "list")
+    if kind not in ("scoped_identifier", "scoped_use_list", "use_as_clause"):
+        return []
+    after_colons = "name" if kind == "scoped_identifier" else "list"
+    inner = node.child_by_field_name("path") or node.child_by_field_name(after_colons)
     return _roots(inner) if inner is not None else []
 
 
