@@ -13,8 +13,9 @@ Resolution, per language:
   crate's manifest (`foo = { package = "bar" }` is imported as `foo`).  The
   crate's own name, `crate`, `self`, `super`, the standard crates, the tool
   namespaces of attributes (`clippy::`, `rustfmt::`), names the file binds
-  (see `miner.sources.imports.rust`) and, for qualified paths, modules
-  declared anywhere in the crate are internal.  A root seen only inside macro
+  (see `miner.sources.imports.rust`) and modules declared anywhere in the
+  crate (a 2015-edition `use config::x` is the crate's own `config`) are
+  internal.  A root seen only inside macro
   bodies is not counted as use: it is reported apart (`hidden`), with the
   number of files where that is all there is (`macro_only_files`).
 - TypeScript/JavaScript: a relative specifier is resolved against the file's
@@ -310,7 +311,7 @@ class _Rust:
         root = imported.target
         if root in ("crate", "self", "super") or root in unit.names or root in _RUST_LIBRARY:
             return []
-        if imported.kind in ("path", "attr", "macro") and root in self.modules[unit.key]:
+        if imported.kind != "extern" and root in self.modules[unit.key]:
             return []
         target = self.renamed[unit.key].get(root) or self._named(root, unit)
         if target is not None:
