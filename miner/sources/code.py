@@ -1,0 +1,433 @@
+"""A release's source code: each package's source files and what they import, every blob parsed once.
+
+`read_sources(repo, releases, cache)` walks, at each release, only the
+directories that hold a package's sources and yields one `ReleaseSources`
+per release.  Which directories those are follows each ecosystem's own rules,
+so that what is parsed is what the build reads:
+
+- Cargo: `src/`, `tests/`, `benches/`, `examples/` and the build script
+  (`build.rs`, or `package.build`), plus the directory of every target whose
+  `path` the manifest sets (ripgrep's `[[bin]] path = "crates/core/main.rs"`);
+- npm, pnpm, yarn, bun: the package directory, without `node_modules/`,
+  `dist/` and hidden directories;
+- Python: the project's top-level packages, found in `src/` when the project
+  has one (every directory there) and otherwise beside `pyproject.toml` (the
+  directories holding an `__init__.py`, other than tests, docs, examples and
+  scripts);
+- Go: the module directory, without `vendor/`, `testdata/`, directories
+  whose name starts with `_` or `.`, and nested modules (the go command's rules).
+
+In every ecosystem a directory holding another package of the same language
+is that package's, not its parent's.
+
+Each file's imports come from `miner.sources.imports`, cached by blob id and
+grammar version: a re-run parses nothing, a new release parses its changed
+files only, and what a release needs parsed can be shared out over processes
+(`Limits.workers`).  A file over `Limits.max_bytes` (generated code,
+vendored bundles) is skipped and counted, whether or not the cache holds it,
+so the counts do not depend on what an earlier run saw.  Directory listings
+are kept per tree id for the run, so a package whose sources did not change
+since the previous release costs one look-up.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import posixpath
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+import pygit2
+
+from miner.cache import Cache
+from miner.errors import Warning
+from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSources, SourceFile, Unit
+from miner.model.packages import Package, Workspace, package_key
+from miner.model.repopaths import join, under
+from miner.sources.grammars import grammar_of
+from miner.sources.imports import cache_kind, cached_imports, parse
+from miner.sources.trees import MISSING_OBJECT, MissingObject, TreeView
+
+# Language family -> the grammars its files are parsed with.
+_GRAMMARS = {"rust": {"rust"}, "javascript": {"typescript", "tsx", "javascript"}, "python": {"python"}, "go": {"go"}}
+# Bump when the cached value's shape or meaning changes.
+CARGO_TARGETS_KIND = "cargo-targets-v1"
+
+_CARGO_DIRS = ("src", "tests", "benches", "examples")
+_CARGO_KINDS = (("normal", ("dependencies",)), ("dev", ("dev-dependencies", "dev_dependencies")),
+                ("build", ("build-dependencies", "build_dependencies")))
+_JS_SKIPPED = frozenset({"node_modules", "dist"})
+_GO_SKIPPED = frozenset({"vendor", "testdata"})
+_PYTHON_NOT_PACKAGES = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "example",
+                                  "scripts", "benchmarks", "bench", "build", "dist"})
+_LINK = pygit2.GIT_FILEMODE_LINK
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a run may read and use: files larger than `max_bytes` are skipped and counted, and at most
+    `workers` processes parse (1: this process alone).
+
+    Parsing is nearly all of a cold source view's cost (one core parses 8 to
+    10 MB/s) and blobs are independent of each other, so it shares out over
+    cores; a warm run parses nothing and starts no process.
+    """
+
+    max_bytes: int = 1_000_000
+    workers: int = 1
+
+
+@dataclass(frozen=True)
+class ReleaseTree:
+    """One release to read: its name, its tree and the workspaces found in that tree."""
+
+    release: str
+    tree: pygit2.Tree
+    workspaces: Sequence[Workspace]
+
+
+def read_sources(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache: Cache,
+                 limits: Limits = Limits(), repo_name: str = "") -> Iterator[ReleaseSources]:
+    """The units, source files and parse counts of each release, in the order given.
+
+    A generator: each release's files can be analysed and dropped before the
+    next is read.  With several `limits.workers`, every release is listed
+    first and what they need parsed is parsed in one batch.  `repo_name`
+    only labels the warnings.
+    """
+    reader = _Reader(repo, cache, limits, repo_name)
+    releases = list(releases)
+    try:
+        if limits.workers > 1:
+            reader.prefetch(releases)
+        for release in releases:
+            yield reader.release(release)
+    finally:
+        reader.close()
+
+
+def units_at(view: TreeView, workspaces: Sequence[Workspace], cache: Cache) -> list[Unit]:
+    """The units of a release's packages (packages of ecosystems without a grammar left out)."""
+    packages = [(workspace.root, package) for workspace in workspaces for package in workspace.packages
+                if package.ecosystem in FAMILIES]
+    return [_unit(view, root, package, cache) for root, package in packages]
+
+
+class _Reader:
+    """Reads releases one after another, remembering parsed blobs and directory listings."""
+
+    def __init__(self, repo: pygit2.Repository, cache: Cache, limits: Limits, repo_name: str):
+        self.repo, self.cache, self.limits, self.repo_name = repo, cache, limits, repo_name
+        self.parsed: dict[tuple[str, str], FileImports] = {}
+        self.fresh: set[tuple[str, str]] = set()
+        self.sizes: dict[str, int | None] = {}
+        self.listings: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
+        self.pool: Any = None
+
+    def release(self, release: ReleaseTree) -> ReleaseSources:
+        tally = _Tally()
+        units, listed = self._listed(release, tally)
+        needed = {(blob_id, grammar) for _, _, blob_id, grammar in listed}
+        self._parse(needed)
+        for key in needed & self.fresh:
+            tally.parsed(self.parsed[key].size)
+        self.fresh -= needed
+        files = []
+        for unit, path, blob_id, grammar in listed:
+            found = self._counted(path, blob_id, grammar, tally)
+            if found is not None:
+                files.append(SourceFile(path, unit.key, grammar, found))
+        warnings = tuple(Warning(self.repo_name, message, release.release, path) for path, message in tally.warnings)
+        return ReleaseSources(release.release, tuple(units), tuple(files), tally.counts(), warnings)
+
+    def prefetch(self, releases: list[ReleaseTree]) -> None:
+        """Parse what every release needs in one batch, so that the processes stay busy."""
+        self._parse({(blob_id, grammar) for release in releases
+                     for _, _, blob_id, grammar in self._listed(release, _Tally())[1]})
+
+    def _listed(self, release: ReleaseTree, tally: _Tally) -> tuple[list[Unit], list[tuple[Unit, str, str, str]]]:
+        """The release's units, and (unit, path, blob id, grammar) of each of their source files."""
+        view = TreeView(self.repo, release.tree)
+        units = units_at(view, release.workspaces, self.cache)
+        return units, [(unit, *found) for unit in units for found in self._files(view, unit, _nested(unit, units), tally)]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+    def _files(self, view: TreeView, unit: Unit, nested: frozenset[str], tally: _Tally) -> list[tuple[str, str, str]]:
+        """(path, blob id, grammar) of the unit's source files, each once."""
+        family = FAMILIES[unit.package.ecosystem]
+        found: dict[str, tuple[str, str, str]] = {}
+        for directory in unit.dirs:
+            entry = view.entry(directory)
+            if isinstance(entry, pygit2.Tree):
+                inside = frozenset(path for path in nested if under(path, directory))
+                for path, blob_id, grammar in self._listing(entry, directory, family, inside, tally):
+                    found[path] = (path, blob_id, grammar)
+            elif isinstance(entry, pygit2.Blob) and not view.is_link(directory):
+                grammar = grammar_of(directory)
+                if grammar in _GRAMMARS[family]:
+                    found[directory] = (directory, str(entry.id), grammar)
+        return list(found.values())
+
+    def _listing(self, tree: pygit2.Tree, start: str, family: str, nested: frozenset[str],
+                 tally: _Tally) -> tuple[tuple[str, str, str], ...]:
+        """The source files under `tree` (at path `start`), kept per tree id for the run when complete."""
+        key = (str(tree.id), start if nested else "", family, nested)
+        if key in self.listings:
+            return tuple((join(start, path), blob, grammar) for path, blob, grammar in self.listings[key])
+        relative, complete = _walk(self.repo, tree, start, family, nested, tally)
+        if complete:
+            self.listings[key] = relative
+        return tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
+
+    def _parse(self, blobs: set[tuple[str, str]]) -> None:
+        """Parse the blobs neither this run nor the cache has seen, within the size limit; cache the results.
+
+        What is parsed is `fresh` until a release counts it as parsed."""
+        wanted = []
+        for blob_id, grammar in sorted(blobs - self.parsed.keys()):
+            found, size = cached_imports(grammar, blob_id, self.cache), self._size(blob_id)
+            if found is not None:
+                self.parsed[(blob_id, grammar)] = found
+            elif size is not None and size <= self.limits.max_bytes:
+                wanted.append((blob_id, grammar))
+        for (blob_id, grammar), found in zip(wanted, self._parsed_all(wanted)):
+            self.cache.put(cache_kind(grammar), blob_id, found.to_json())
+            self.parsed[(blob_id, grammar)] = found
+            self.fresh.add((blob_id, grammar))
+
+    def _parsed_all(self, wanted: list[tuple[str, str]]) -> Iterable[FileImports]:
+        """The imports of each (blob, grammar), in order: here, or shared out over `workers` processes."""
+        if self.limits.workers <= 1 or len(wanted) < 2 * self.limits.workers:
+            return (parse(grammar, self.repo[blob_id].data) for blob_id, grammar in wanted)
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = context.Pool(self.limits.workers, _start_worker, (self.repo.path,))
+        found = self.pool.imap(_parse_in_worker, wanted, chunksize=16)
+        return (FileImports.from_json(value) for value in found)
+
+    def _size(self, blob_id: str) -> int | None:
+        """The blob's size from its object header, None when the repository does not have it."""
+        if blob_id not in self.sizes:
+            try:
+                self.sizes[blob_id] = self.repo.odb.read_header(blob_id)[1]
+            except MISSING_OBJECT:
+                self.sizes[blob_id] = None
+        return self.sizes[blob_id]
+
+    def _counted(self, path: str, blob_id: str, grammar: str, tally: _Tally) -> FileImports | None:
+        """The file's imports, None when it is skipped (too large, missing); counted either way."""
+        found = self.parsed.get((blob_id, grammar))
+        size = found.size if found is not None else self._size(blob_id)
+        if size is None:
+            tally.missing(path)
+            return None
+        if size > self.limits.max_bytes:
+            tally.skip_large(size)
+            return None
+        tally.seen(found)
+        return found
+
+
+_WORKER_REPO: list[pygit2.Repository] = []
+
+
+def _start_worker(path: str) -> None:
+    """A parsing process opens the repository once."""
+    _WORKER_REPO.append(pygit2.Repository(path))
+
+
+def _parse_in_worker(item: tuple[str, str]) -> dict[str, Any]:
+    blob_id, grammar = item
+    return parse(grammar, _WORKER_REPO[0][blob_id].data).to_json()
+
+
+@dataclass
+class _Tally:
+    """One release's counts, in the making."""
+
+    values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ParseCounts.__dataclass_fields__, 0))
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def seen(self, found: FileImports) -> None:
+        self.values["files"] += 1
+        self.values["bytes"] += found.size
+        self.values["binary"] += found.binary
+        self.values["errors"] += found.errors
+        self.values["not_utf8"] += found.not_utf8
+
+    def parsed(self, size: int) -> None:
+        self.values["parsed"] += 1
+        self.values["parsed_bytes"] += size
+
+    def skip_large(self, size: int) -> None:
+        self.values["files"] += 1
+        self.values["bytes"] += size
+        self.values["too_large"] += 1
+
+    def missing(self, path: str) -> None:
+        self.values["files"] += 1
+        self.values["missing"] += 1
+        self.warnings.append((path, "source file missing from the repository; its imports are not read"))
+
+    def counts(self) -> ParseCounts:
+        return ParseCounts(**self.values)
+
+
+# Units -----------------------------------------------------------------------
+
+
+def _unit(view: TreeView, workspace: str, package: Package, cache: Cache) -> Unit:
+    family = FAMILIES[package.ecosystem]
+    key = package_key(package, workspace)
+    if family == "rust":
+        targets = _cargo_targets(view, package, cache)
+        return Unit(key, package, workspace, targets["names"], package.path, targets["dirs"],
+                    declared=targets["declared"])
+    if family == "javascript":
+        texts = tuple((name, text) for name in ("package.json", "tsconfig.json")
+                      if (text := _text(view, join(package.path, name))) is not None)
+        return Unit(key, package, workspace, (package.name,), package.path, (package.path,), texts)
+    if family == "python":
+        base, names, dirs = _python_packages(view, package.path)
+        return Unit(key, package, workspace, names, base, dirs)
+    return Unit(key, package, workspace, (package.name,), package.path, (package.path,))
+
+
+def _cargo_targets(view: TreeView, package: Package, cache: Cache) -> dict[str, Any]:
+    """The crate name code uses for the package's library, its directories (and build script) to read,
+    and every dependency its manifest declares."""
+    facts = {"lib": None, "paths": [], "build": None, "dependencies": []}
+    blob_id = view.blob_id(package.manifest)
+    if blob_id is not None:
+        facts = cache.get(CARGO_TARGETS_KIND, blob_id)
+        if facts is None:
+            facts = _cargo_facts(view.read(package.manifest) or b"")
+            cache.put(CARGO_TARGETS_KIND, blob_id, facts)
+    dirs = [join(package.path, directory) for directory in _CARGO_DIRS]
+    dirs += [join(package.path, posixpath.dirname(path) or ".") for path in facts["paths"]]
+    if facts["build"] is not False:
+        dirs.append(join(package.path, facts["build"] or "build.rs"))
+    return {
+        "names": (facts["lib"] or package.name.replace("-", "_"),),
+        "dirs": tuple(dict.fromkeys(directory for directory in dirs if directory is not None)),
+        "declared": tuple(tuple(dependency) for dependency in facts["dependencies"]),
+    }
+
+
+def _cargo_facts(data: bytes) -> dict[str, Any]:
+    """`[lib] name`, the `path` of every target, `package.build` and the dependencies of a manifest
+    (nothing if it does not parse)."""
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {"lib": None, "paths": [], "build": None, "dependencies": []}
+    lib = _table(document.get("lib"))
+    targets = [lib] + [target for kind in ("bin", "test", "bench", "example")
+                       for target in (document.get(kind) if isinstance(document.get(kind), list) else [])
+                       if isinstance(target, dict)]
+    build = _table(document.get("package")).get("build")
+    return {
+        "lib": lib.get("name") if isinstance(lib.get("name"), str) else None,
+        "paths": [target["path"] for target in targets if isinstance(target.get("path"), str)],
+        "build": build if isinstance(build, str) or build is False else None,
+        "dependencies": _cargo_dependencies(document),
+    }
+
+
+def _cargo_dependencies(document: dict) -> list[list[str]]:
+    """[key, package name, kind] of every dependency, of every kind and target."""
+    scopes = [document] + [_table(scope) for scope in _table(document.get("target")).values()]
+    found = []
+    for scope in scopes:
+        for kind, tables in _CARGO_KINDS:
+            for key, value in next((_table(scope[t]) for t in tables if t in scope), {}).items():
+                renamed = _table(value).get("package")
+                found.append([key, renamed if isinstance(renamed, str) else key, kind])
+    return sorted(map(list, {tuple(entry) for entry in found}))
+
+
+def _table(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _python_packages(view: TreeView, directory: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(base, top-level names, their paths) of a Python project: its `src/` layout, else its flat one."""
+    src = join(directory, "src")
+    tree = view.entry(src)
+    if isinstance(tree, pygit2.Tree):
+        names = [e.name for e in tree if e.type_str == "tree" and _python_name(e.name)]
+        modules = [e.name for e in tree if e.type_str == "blob" and e.name.endswith(".py") and _python_name(e.name[:-3])]
+        if names or modules:
+            return src, tuple(sorted(names + [m[:-3] for m in modules])), tuple(
+                sorted(join(src, name) for name in names + modules))
+    tree = view.entry(directory)
+    names = sorted(e.name for e in tree if e.type_str == "tree" and _python_name(e.name)
+                   and e.name not in _PYTHON_NOT_PACKAGES and view.blob_id(join(directory, f"{e.name}/__init__.py"))) \
+        if isinstance(tree, pygit2.Tree) else []
+    return directory, tuple(names), tuple(join(directory, name) for name in names)
+
+
+def _python_name(name: str) -> bool:
+    return name.isidentifier() and not name.startswith("_")
+
+
+def _nested(unit: Unit, units: list[Unit]) -> frozenset[str]:
+    """Directories of other units of the same language inside this unit's directory."""
+    family = FAMILIES[unit.package.ecosystem]
+    return frozenset(other.package.path for other in units
+                     if other is not unit and FAMILIES[other.package.ecosystem] == family
+                     and other.package.path != unit.package.path and under(other.package.path, unit.package.path))
+
+
+# Walking ---------------------------------------------------------------------
+
+
+def _walk(repo: pygit2.Repository, tree: pygit2.Tree, start: str, family: str, nested: frozenset[str],
+          tally: _Tally) -> tuple[tuple[tuple[str, str, str], ...], bool]:
+    """Source files below `tree` as (path relative to it, blob id, grammar), and whether every subtree was read."""
+    grammars = _GRAMMARS[family]
+    found, complete = [], True
+    stack = [(tree, "")]
+    while stack:
+        current, prefix = stack.pop()
+        for entry in current:
+            relative = f"{prefix}{entry.name}"
+            if entry.type_str == "tree":
+                if _skipped(entry.name, family) or join(start, relative) in nested:
+                    continue
+                try:
+                    subtree = repo[entry.id]
+                except MISSING_OBJECT:
+                    tally.warnings.append((join(start, relative), "directory missing from the repository; "
+                                                                   "its sources are not read"))
+                    complete = False
+                    continue
+                if family == "go" and "go.mod" in subtree:
+                    continue
+                stack.append((subtree, relative + "/"))
+            elif entry.type_str == "blob" and entry.filemode != _LINK:
+                grammar = grammar_of(entry.name)
+                if grammar in grammars:
+                    found.append((relative, str(entry.id), grammar))
+    return tuple(sorted(found)), complete
+
+
+def _skipped(name: str, family: str) -> bool:
+    """Directories an ecosystem's build never reads sources from."""
+    if family == "javascript":
+        return name in _JS_SKIPPED or name.startswith(".")
+    if family == "go":
+        return name in _GO_SKIPPED or name.startswith((".", "_"))
+    return name.startswith(".") or name == "__pycache__"
+
+
+def _text(view: TreeView, path: str) -> str | None:
+    try:
+        data = view.read(path)
+    except MissingObject:
+        return None
+    return data.decode("utf-8", "replace") if data is not None and not view.is_link(path) else None

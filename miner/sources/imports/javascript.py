@@ -1,0 +1,68 @@
+"""TypeScript, TSX and JavaScript: the module specifiers a file loads.
+
+Each `Import.target` is the specifier as written (`./util.js`, `node:fs`,
+`@google/gemini-cli-core/dist/x`); resolving it to a package or a directory is
+the analysis's job.  The kinds:
+
+- "import": `import ... from 'x'` and the side-effect `import 'x'`;
+- "type": `import type ... from 'x'`, `export type ... from 'x'`, and
+  `typeof import('x')` in a type position (vitest's
+  `importOriginal<typeof import('x')>()`): they load nothing at run time but
+  need the package's types at compile time, so they are imports of it, kept
+  apart so a caller can leave them out;
+- "export": `export ... from 'x'`;
+- "require": `require('x')` and TypeScript's `import x = require('x')`;
+- "dynamic": `import('x')` with a string literal.
+
+A `require` or `import()` of a template literal or a variable names no module
+and is not reported.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from miner.model.imports import Import
+
+_COMMON = """
+(import_statement source: (string (string_fragment) @import))
+(export_statement source: (string (string_fragment) @export))
+(call_expression function: (identifier) @_callee arguments: (arguments . (string (string_fragment) @require))
+ (#eq? @_callee "require"))
+(call_expression function: (import) arguments: (arguments . (string (string_fragment) @dynamic)))
+"""
+_TYPESCRIPT = """
+(import_require_clause source: (string (string_fragment) @require))
+"""
+
+
+def query(grammar_name: str) -> str:
+    """The tree-sitter query the extractor reads captures of (TypeScript adds `import x = require()`)."""
+    return _COMMON + ("" if grammar_name == "javascript" else _TYPESCRIPT)
+
+
+def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
+    """The specifiers the file loads; JavaScript binds no names that matter here."""
+    from tree_sitter import QueryCursor
+
+    captures = QueryCursor(compiled).captures(root)
+    return [Import(_text(node), node.start_point[0] + 1, _kind(kind, node))
+            for kind in ("import", "export", "require", "dynamic") for node in captures.get(kind, ())], []
+
+
+def _kind(captured: str, fragment: Any) -> str:
+    """The import kind: "type" for a statement marked `type` and for `typeof import()`."""
+    string = fragment.parent
+    if captured in ("import", "export"):
+        statement = string.parent
+        return "type" if any(child.type == "type" for child in statement.children) else captured
+    if captured == "dynamic":
+        call = string.parent.parent
+        holder = call.parent
+        if holder is not None and (holder.type == "type_query"
+                                   or holder.type == "unary_expression" and holder.child(0).type == "typeof"):
+            return "type"
+    return captured
+
+
+def _text(node: Any) -> str:
+    return node.text.decode("utf-8", "replace")

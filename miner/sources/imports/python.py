@@ -1,0 +1,61 @@
+"""Python: the modules a file imports, relative ones with their dots.
+
+Kinds: "import" for `import a.b [as c]` (one Import per module named) and
+"from" for `from a.b import c, d` (`names` holds `c`, `d`, or `*`, since
+`c` may be a submodule of `a.b`).  A relative import keeps its dots
+(`from ..x import y` is target `..x`; `from . import y` is target `.`): what
+it means depends on where the file sits, which the analysis knows and the
+cached parse does not.  Every import statement counts wherever it is: inside
+functions, `try`/`except ImportError` and `if TYPE_CHECKING:` blocks too, as
+grimp counts them; `from __future__ import ...` names no module and is left out.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from miner.model.imports import Import
+
+_QUERY = """
+(import_statement) @import
+(import_from_statement) @from
+"""
+
+
+def query(grammar_name: str) -> str:
+    """The tree-sitter query the extractor reads captures of."""
+    return _QUERY
+
+
+def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
+    """The modules the file imports; Python binds no names that matter here."""
+    from tree_sitter import QueryCursor
+
+    captures = QueryCursor(compiled).captures(root)
+    imports = []
+    for node in captures.get("import", ()):
+        line = node.start_point[0] + 1
+        imports += [Import(module, line, "import") for module in map(_module, _names(node)) if module]
+    for node in captures.get("from", ()):
+        module = node.child_by_field_name("module_name")
+        if module is None:
+            continue
+        names = tuple(name for name in map(_module, _names(node)) if name)
+        if any(child.type == "wildcard_import" for child in node.children):
+            names += ("*",)
+        imports.append(Import(_text(module).replace(" ", ""), node.start_point[0] + 1, "from", names))
+    return imports, []
+
+
+def _names(statement: Any) -> list[Any]:
+    return statement.children_by_field_name("name")
+
+
+def _module(node: Any) -> str:
+    """The dotted name of a `name` child, the imported name of an `aliased_import`."""
+    if node.type == "aliased_import":
+        node = node.child_by_field_name("name")
+    return _text(node) if node is not None and node.type == "dotted_name" else ""
+
+
+def _text(node: Any) -> str:
+    return node.text.decode("utf-8", "replace")

@@ -1,0 +1,57 @@
+"""Each distinct blob is parsed once, ever: results cached by blob id and grammar version."""
+from __future__ import annotations
+
+import json
+
+from fixtures.gitbuilder import RepoBuilder
+from fixtures.sourcecode import RUST
+from fixtures.sources import cargo_workspaces
+from miner.cache import MemoryCache
+from miner.sources.code import Limits, ReleaseTree, read_sources
+from miner.sources.grammars import grammar
+from miner.sources.imports import cache_kind
+from tests.conftest import CountingCache
+
+WHEN = "2025-01-01T00:00:00+00:00"
+
+
+class JsonCache(CountingCache):
+    """Gives back values after a JSON round trip, as the SQLite store does."""
+
+    def put(self, kind, key, value):
+        super().put(kind, key, json.loads(json.dumps(value)))
+
+
+def _releases(tmp_path):
+    builder = RepoBuilder(tmp_path / "r.git", bare=True)
+    first = builder.commit("one", RUST, when=WHEN)
+    second = builder.commit("two", {"crates/app/src/cli.rs": "pub fn run() { corelib::engine::start(); }\n"}, when=WHEN)
+    repo = builder.repo
+    return repo, [ReleaseTree(tag, repo[commit].tree, cargo_workspaces(repo, repo[commit].tree, MemoryCache()))
+                  for tag, commit in (("v1", first), ("v2", second))]
+
+
+def test_a_release_parses_only_the_files_that_changed_and_a_rerun_parses_nothing(tmp_path):
+    repo, releases = _releases(tmp_path)
+    cache = JsonCache()
+    first, second = read_sources(repo, releases, cache)
+    assert (first.counts.parsed, second.counts.parsed) == (8, 1)
+    puts = cache.puts
+    again = list(read_sources(repo, releases, cache))
+    assert [sources.counts.parsed for sources in again] == [0, 0] and cache.puts == puts
+    assert [sources.files for sources in again] == [first.files, second.files]
+
+
+def test_the_cache_kind_names_the_grammar_and_bindings_versions():
+    kind = cache_kind("rust")
+    assert grammar("rust").version in kind
+    assert kind.startswith("imports-v") and "tree-sitter-rust-" in kind and "+tree-sitter-0." in kind
+    assert cache_kind("tsx") != cache_kind("typescript")
+
+
+def test_parsing_shared_out_over_processes_gives_the_same_files(tmp_path):
+    repo, releases = _releases(tmp_path)
+    alone = list(read_sources(repo, releases, MemoryCache()))
+    shared = list(read_sources(repo, releases, MemoryCache(), Limits(workers=2)))
+    assert [sources.files for sources in shared] == [sources.files for sources in alone]
+    assert [sources.counts for sources in shared] == [sources.counts for sources in alone]
