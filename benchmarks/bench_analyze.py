@@ -7,7 +7,7 @@ Prints, per repository, the cold run (empty store, empty output folders), the
 warm one (same store and folders, nothing new: the stored tables are the answer
 and the files are left as they are) and the reference `git log` over the same
 tips, with the ratios.  Each run is what `mine analyze` does after start-up:
-`miner.analysis.analyze`, then `miner.outputs.publish` of tables, report,
+`miner.pipeline.analyze`, then `miner.outputs.publish.publish` of tables, report,
 plots and graphs.  A path that does not exist is skipped with a message.
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from miner.analysis import analyze
-from miner.outputs import publish
+from miner.pipeline import analyze
+from miner.outputs.publish import publish
 
 
 def timed(action) -> float:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from miner.clone import clone_all, parse_source
+from miner.sources.clone import clone_all, parse_source
 
 DEFAULT_REPOS = [
     "/work/.mirror/BurntSushi+ripgrep/repo",

@@ -3,10 +3,10 @@
 Usage: python benchmarks/bench_history.py [--pydriller N] [--memory] [REPO_PATH ...]
 
 Per repository, over the same tips (the analysed release tags and HEAD, as
-`miner.analysis` walks them), in one run:
+`miner.pipeline` walks them), in one run:
   git log    `git log --no-merges --no-renames --name-only` streamed through a pipe and discarded
-  walk       `miner.history.walk` into a fresh store (`Store.add_commits`, as `miner.analysis` does)
-  attribute  `miner.contributors.contributors_from_store` on that store (identities, ranges, tables)
+  walk       `miner.sources.history.walk` into a fresh store (`Store.add_commits`, as `miner.pipeline` does)
+  attribute  `miner.analyses.contributors.contributors_from_store` on that store (identities, ranges, tables)
   pydriller  the same attribution written with PyDriller (`modified_files` per commit, HEAD only), on the
              first N non-merge commits (default 2500: the whole of most histories), extrapolated per
              commit to the whole history when it is longer; skipped when pydriller is not installed
@@ -19,7 +19,7 @@ a shared machine.
 first quarter, half and all of the releases, and prints each child's peak RSS
 against the commits it walked: flat memory means the peak does not grow with
 the commits.  Release and crate tables come from one untimed
-`miner.analysis.analyze` into a scratch store.  Missing paths are skipped.
+`miner.pipeline.analyze` into a scratch store.  Missing paths are skipped.
 """
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ from pathlib import Path
 
 import pygit2
 
-from miner.analysis import analyze
-from miner.contributors import CrateMap, contributors_from_store
-from miner.history import log_arguments, walk
-from miner.identities import IdentityResolver
-from miner.releases import read_tags, select_releases
-from miner.store import Store
+from miner.pipeline import analyze
+from miner.analyses.contributors import CrateMap, contributors_from_store
+from miner.sources.history import log_arguments, walk
+from miner.analyses.identities import IdentityResolver
+from miner.analyses.releases import read_tags, select_releases
+from miner.store.sqlite import Store
 
 DEFAULT_REPOS = [
     "/work/.mirror/BurntSushi+ripgrep/repo",
@@ -49,7 +49,7 @@ DEFAULT_REPOS = [
     "/work/.mirror/anthropics+claude-code/repo",
 ]
 GIT_LOG_ARGS = ["log", "--stdin", "--no-merges", "--no-renames", "--name-only", "--format=%x1e%H"]
-# The command `miner.history.walk` runs: merges too, and its format with the message bodies (Co-authored-by lines).
+# The command `miner.sources.history.walk` runs: merges too, and its format with the message bodies (Co-authored-by lines).
 # Each measurement is repeated at least MIN_REPEATS times, and on small repositories until BUDGET_SECONDS are
 # spent (at most MAX_REPEATS): on a shared virtual machine a run now and then takes 50% longer.
 MIN_REPEATS, MAX_REPEATS, BUDGET_SECONDS = 5, 30, 4.0
@@ -124,7 +124,7 @@ def timed_miner(path: Path, db: Path, tips: list[str], analysed: dict) -> tuple[
 
 
 def tips_of(path: Path) -> list[str]:
-    """The release commits of the analysed line and HEAD, as `miner.analysis` walks them."""
+    """The release commits of the analysed line and HEAD, as `miner.pipeline` walks them."""
     repo = pygit2.Repository(str(path))
     releases = select_releases(read_tags(repo)).releases
     head = [str(repo.head.target)] if not repo.head_is_unborn else []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pygit2
 
-from miner.identities import IdentityResolver, agent_share
+from miner.analyses.identities import IdentityResolver, agent_share
 
 DEFAULT_REPOS = [
     "/work/.mirror/google-gemini+gemini-cli/repo",

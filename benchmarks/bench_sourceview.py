@@ -3,10 +3,10 @@
     python benchmarks/bench_sourceview.py REPO_PATH [REPO_PATH ...] [--prereleases] [--workers N]
 
 Per repository: the packages come from its root manifest (Cargo workspaces
-through `miner.cargo`, else the root package.json's npm workspaces, else the
+through `miner.ecosystems.cargo`, else the root package.json's npm workspaces, else the
 root pyproject.toml's project; see `fixtures.sources`), found for every stable
 release first and timed apart, since the architecture stage reads them anyway.
-Then `miner.sourceview.source_views` runs cold (empty `MemoryCache`) and warm
+Then `miner.sources.sourceview.source_views` runs cold (empty `MemoryCache`) and warm
 (same cache: nothing is parsed), and the distinct file versions it parsed are
 parsed again on their own, for the parse rate in files/s and MB/s.  The
 largest resident set is taken before that (the blobs read back for it would
@@ -27,12 +27,12 @@ from pathlib import Path
 import pygit2
 
 from fixtures.sources import cargo_workspaces, npm_workspaces, python_project, release_trees
-from miner.cache import MemoryCache
-from miner.releases import read_tags, select_releases
+from miner.store.cache import MemoryCache
+from miner.analyses.releases import read_tags, select_releases
 from miner.sources.code import Limits
 from miner.sources.imports import parse
 from miner.sources.trees import TreeView
-from miner.sourceview import releases_to_read, source_views
+from miner.sources.sourceview import releases_to_read, source_views
 
 
 def main() -> int:

@@ -6,7 +6,7 @@ Prints the cold-cache time (empty `MemoryCache`), the warm-cache time (same
 cache again) and the number of workspaces and crates seen.  With `--check`,
 each named tag's tree is written to disk (blobs missing from a damaged
 snapshot are left out, where `git archive` would stop), `cargo metadata` is run on
-every manifest in it, and the answers are compared with `miner.cargo`'s.
+every manifest in it, and the answers are compared with `miner.ecosystems.cargo`'s.
 Exits 0 with a "skipped" message when REPO_PATH does not exist.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 import pygit2
 
 from fixtures.workspaces import cargo_available, cargo_view, parser_view
-from miner.cache import MemoryCache
-from miner.cargo import workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import workspaces_at
 
 
 def main() -> int:

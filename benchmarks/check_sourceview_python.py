@@ -29,7 +29,7 @@ import pygit2
 
 from fixtures.sources import chosen_releases, export, grimp_edges, python_project, release_trees
 from miner.analyses.sourceview import source_view
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 from miner.sources.code import read_sources
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pygit2
 
-from miner.cache import MemoryCache
-from miner.capabilities import evolution, load_catalog, mentions
-from miner.notes import normalise_version, read_changelogs, sections_by_version
+from miner.store.cache import MemoryCache
+from miner.catalogs.capabilities import evolution, load_catalog, mentions
+from miner.sources.notes import normalise_version, read_changelogs, sections_by_version
 
 MIRRORS = ["/work/.mirror/anthropics+claude-code/repo", "/work/.mirror/google-gemini+gemini-cli/repo"]
 VERSION_HEADING = r"^## \[?v?\d"  # Claude Code's `## 2.1.0`, keep-a-changelog's `## [1.2.0]`

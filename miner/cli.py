@@ -17,17 +17,17 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from miner import clone as cloning
-from miner.analysis import analyze as run_analysis
+from miner.sources import clone as cloning
+from miner.pipeline import analyze as run_analysis
 from miner.errors import MinerError
-from miner.compare import agent_tables, compare_markdown, compare_table, load_config
-from miner.layers import load_layers, purposes
-from miner.notes import DEFAULT_ORDER
-from miner.outputs import FORMATS, Published, publish
+from miner.analyses.compare import agent_tables, compare_markdown, compare_table, load_config
+from miner.catalogs.layers import load_layers, purposes
+from miner.sources.notes import DEFAULT_ORDER
+from miner.outputs.publish import FORMATS, Published, publish
 from miner.paths import default_db, make_folder
-from miner.regenerate import regenerate_file, store_renderer
-from miner.report import HEADINGS, render_section
-from miner.store import Store
+from miner.outputs.regenerate import regenerate_file, store_renderer
+from miner.outputs.report import HEADINGS, render_section
+from miner.store.sqlite import Store
 
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from miner.names import as_text
+from miner.model.names import as_text
 
 
 class MinerError(Exception):

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from fixtures.agent_repo import build_agent_repo, build_crate_repo
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from miner.capabilities import SUMMARY_COLUMNS, ReleaseText, cached_mentions, evolution, load_catalog, mentions
+from miner.catalogs.capabilities import SUMMARY_COLUMNS, ReleaseText, cached_mentions, evolution, load_catalog, mentions
 from miner.errors import MinerError
 from tests.conftest import CountingCache
 

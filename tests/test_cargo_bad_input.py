@@ -6,8 +6,8 @@ import os
 import pygit2
 
 from fixtures import workspaces as fx
-from miner.cache import MemoryCache
-from miner.cargo import workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import workspaces_at
 
 GOOD = {
     "Cargo.toml": '[workspace]\nmembers = ["good", "bad"]\n',

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from fixtures.hostile import glob_everything, tagged_workspace
-from miner.analysis import analyze
-from miner.cargo import Crate, crate_changes
-from miner.contributors import OTHER, WORKSPACE, CrateMap, Place
+from miner.pipeline import analyze
+from miner.ecosystems.cargo import Crate, crate_changes
+from miner.analyses.contributors import OTHER, WORKSPACE, CrateMap, Place
 
 
 @pytest.mark.timeout(15)

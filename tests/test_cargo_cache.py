@@ -6,8 +6,8 @@ from collections import Counter
 
 from fixtures import workspaces as fx
 from fixtures.gitbuilder import RepoBuilder
-from miner.cache import MemoryCache
-from miner.cargo import MANIFEST_KIND, WORKSPACES_KIND, Workspace, workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import MANIFEST_KIND, WORKSPACES_KIND, Workspace, workspaces_at
 
 WHEN = "2025-07-01T10:00:00+00:00"
 

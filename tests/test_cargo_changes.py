@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from fixtures import workspaces as fx
 from fixtures.gitbuilder import RepoBuilder
-from miner.cache import MemoryCache
-from miner.cargo import Crate, crate_changes, workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import Crate, crate_changes, workspaces_at
 
 WHEN = "2025-07-01T10:00:00+00:00"
 

@@ -6,8 +6,8 @@ stopped exercising its rule (or a Cargo that is absent) cannot hide a defect.
 from __future__ import annotations
 
 from fixtures import workspaces as fx
-from miner.cache import MemoryCache
-from miner.cargo import Dependency, workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import Dependency, workspaces_at
 
 
 def read(files, tmp_path, **options):

@@ -1,4 +1,4 @@
-"""Every fixture workspace, read from git by `miner.cargo`, matches what `cargo metadata` says.
+"""Every fixture workspace, read from git by `miner.ecosystems.cargo`, matches what `cargo metadata` says.
 
 One fixture per membership rule (see fixtures/workspaces.py); Cargo is run on
 every manifest of the fixture written to disk, so discovery is checked too.
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from fixtures import workspaces as fx
-from miner.cache import MemoryCache
-from miner.cargo import workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import workspaces_at
 
 RULES = {
     "discovery": fx.DISCOVERY,

@@ -13,8 +13,8 @@ import pytest
 
 from fixtures import workspaces as fx
 from fixtures.forged import tree_with
-from miner.cache import MemoryCache
-from miner.cargo import workspaces_at
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import workspaces_at
 
 TWO = {"a/Cargo.toml": fx.package("a"), "b/Cargo.toml": fx.package("b")}
 DEEP_ARRAYS = "x = " + "[" * 5000 + "]" * 5000 + "\n"  # 10 KB

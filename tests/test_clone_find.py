@@ -6,7 +6,7 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from miner.clone import find_clone
+from miner.sources.clone import find_clone
 from miner.errors import MinerError
 from miner.paths import repos_dir
 

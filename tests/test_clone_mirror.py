@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from fixtures.gitbuilder import Person, RepoBuilder
-from miner.clone import clone_all, clone_or_update, parse_source
+from miner.sources.clone import clone_all, clone_or_update, parse_source
 from miner.errors import MinerError
 
 BOT = Person("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")

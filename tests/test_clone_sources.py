@@ -4,8 +4,8 @@ from __future__ import annotations
 import pygit2
 import pytest
 
-from miner import gitprocess
-from miner.clone import _transfer_settings, parse_source, sources_from_config
+from miner.sources import gitprocess
+from miner.sources.clone import _transfer_settings, parse_source, sources_from_config
 from miner.errors import MinerError
 
 

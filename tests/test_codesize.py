@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 from fixtures.gitbuilder import RepoBuilder
-from miner.cache import MemoryCache
-from miner.codesize import LANGUAGE_BYTES_KIND, crate_rust_lines, language_bytes, language_of, rust_lines
+from miner.store.cache import MemoryCache
+from miner.sources.codesize import LANGUAGE_BYTES_KIND, crate_rust_lines, language_bytes, language_of, rust_lines
 
 WHEN = "2025-07-01T10:00:00+00:00"
 FILES = {

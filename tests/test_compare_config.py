@@ -5,11 +5,11 @@ from importlib import resources
 
 import pytest
 
-from miner.analysis import analyze
-from miner.clone import sources_from_config
-from miner.compare import agent_tables, compare_table, load_config
+from miner.pipeline import analyze
+from miner.sources.clone import sources_from_config
+from miner.analyses.compare import agent_tables, compare_table, load_config
 from miner.errors import MinerError
-from miner.store import Store
+from miner.store.sqlite import Store
 
 DEFAULT = resources.files("miner").joinpath("data/agents.toml")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from miner.compare import COLUMNS, UNKNOWN, compare_markdown, compare_table, load_config
+from miner.analyses.compare import COLUMNS, UNKNOWN, compare_markdown, compare_table, load_config
 
 CONFIG = load_config()
 CODEX, CLAUDE, FACTORY = "Codex CLI", "Claude Code", "Factory CLI"

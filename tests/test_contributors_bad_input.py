@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from fixtures.contributors import HUGE_FILES, contributors_repo_for, mined, tables_for
-from miner.analysis import analyze
-from miner.contributors import history_boundaries
+from miner.pipeline import analyze
+from miner.analyses.contributors import history_boundaries
 from tests.conftest import git
 
 
@@ -102,7 +102,7 @@ def test_unreadable_tree_costs_file_lists_not_the_run(repo, tmp_path):
     (damaged / "objects" / tree[:2] / tree[2:]).unlink()
     tables = analyze(str(damaged), db=tmp_path / "s.sqlite").tables  # the store keeps no damaged history
     found = tables["attribution_issues"].set_index("issue")
-    # git refuses the walk, so miner reads it object by object (miner.history.walk_objects): only the commits
+    # git refuses the walk, so miner reads it object by object (miner.sources.history.walk_objects): only the commits
     # that cannot be diffed lose their file lists, the damaged one and those diffed against it.
     trees = dict(line.split()[:2] for line in git(damaged, "log", "--all", "--format=%H %T").splitlines())
     lost = [sha for sha, parents in (line.split(" ", 1) for line in git(damaged, "log", "--all", "--no-merges",

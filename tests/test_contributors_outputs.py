@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from fixtures.contributors import contributors_repo, mined
-from miner.analysis import analyze
-from miner.contributors import AGENT_COLUMNS, AUTHOR_LAYER_COLUMNS, SPECIALIZATION_COLUMNS
-from miner.graphs import write_author_crate_gexf
-from miner.report import team as team_markdown
+from miner.pipeline import analyze
+from miner.analyses.contributors import AGENT_COLUMNS, AUTHOR_LAYER_COLUMNS, SPECIALIZATION_COLUMNS
+from miner.analyses.graphs import write_author_crate_gexf
+from miner.outputs.report import team as team_markdown
 
 
 @pytest.fixture(scope="module")

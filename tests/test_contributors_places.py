@@ -6,8 +6,8 @@ import pytest
 
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.people import GRACE
-from miner.analysis import analyze
-from miner.contributors import CrateMap, Place, releases_of_commits
+from miner.pipeline import analyze
+from miner.analyses.contributors import CrateMap, Place, releases_of_commits
 from tests.conftest import git
 
 CRATES = pd.DataFrame(

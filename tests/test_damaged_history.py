@@ -5,9 +5,9 @@ import subprocess
 import pandas as pd
 import pytest
 
-from miner.analysis import analyze
-from miner.outputs import publish
-from miner.report import render_section
+from miner.pipeline import analyze
+from miner.outputs.publish import publish
+from miner.outputs.report import render_section
 from tests.conftest import git
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from fixtures.agent_repo import CHANGES
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import analyze
-from miner.evolution import _first_written
+from miner.pipeline import analyze
+from miner.analyses.evolution import _first_written
 from tests.conftest import git
 
 

@@ -1,4 +1,4 @@
-"""A mined repository's own git config runs nothing and changes nothing (miner.gitprocess).
+"""A mined repository's own git config runs nothing and changes nothing (miner.sources.gitprocess).
 
 Each setting of `fixtures.hostile_config.HOSTILE` is written into a copy of one
 project whose `evil.sh` leaves a marker file when run; miner is run from the
@@ -20,9 +20,9 @@ import pytest
 
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.hostile_config import HOSTILE, arm, build_project
-from miner import gitprocess
-from miner.analysis import analyze
-from miner.clone import clone_or_update, parse_source
+from miner.sources import gitprocess
+from miner.pipeline import analyze
+from miner.sources.clone import clone_or_update, parse_source
 from miner.errors import MinerError
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]

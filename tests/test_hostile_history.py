@@ -6,8 +6,8 @@ import pygit2
 import pytest
 
 from fixtures.forged import WHEN, raw_commit, workspace_repo
-from miner.analysis import analyze
-from miner.history import walk, walk_objects
+from miner.pipeline import analyze
+from miner.sources.history import walk, walk_objects
 from tests.conftest import git
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from fixtures.forged import workspace_repo
-from miner.identities import IdentityResolver
+from miner.analyses.identities import IdentityResolver
 
 
 def test_a_chain_of_thousands_of_identities_is_one_person(tmp_path):

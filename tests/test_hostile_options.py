@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from miner.analysis import analyze
-from miner.notes import HostedRelease, parse_hosted_releases
+from miner.pipeline import analyze
+from miner.sources.notes import HostedRelease, parse_hosted_releases
 from tests.test_cli_analyze import assert_one_line_error, mine
 
 

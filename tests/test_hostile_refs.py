@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from fixtures.forged import loose_ref, workspace_repo
-from miner.analysis import analyze
+from miner.pipeline import analyze
 from miner.errors import MinerError
 from tests.conftest import git
 

@@ -8,10 +8,10 @@ import pygit2
 
 from fixtures import workspaces as fx
 from fixtures.forged import commit_tree, directory, nested_tree, tree_with, workspace_repo
-from miner.analysis import analyze
-from miner.cache import MemoryCache
-from miner.cargo import workspaces_at
-from miner.codesize import rust_lines
+from miner.pipeline import analyze
+from miner.store.cache import MemoryCache
+from miner.ecosystems.cargo import workspaces_at
+from miner.sources.codesize import rust_lines
 from tests.conftest import git
 from tests.test_cargo_bad_input import delete_object
 

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 
 from fixtures.identities import identities_repo_for
-from miner.identities import co_authors
+from miner.analyses.identities import co_authors
 
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)

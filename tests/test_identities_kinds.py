@@ -4,7 +4,7 @@ import pytest
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.identities import (ACTIONS, COPILOT, CURSOR, DEPENDABOT, NOT_BOTS, identities_repo_for,
                                  resolver_for)
-from miner.identities import Catalog, IdentityResolver
+from miner.analyses.identities import Catalog, IdentityResolver
 
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.contributors import contributors_repo_for
-from miner.analysis import analyze
+from miner.pipeline import analyze
 from tests.conftest import git
 from tests.test_cli_analyze import mine
 

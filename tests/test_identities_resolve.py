@@ -6,7 +6,7 @@ import pytest
 from fixtures.identities import (ALAN, ANONYMOUS, GENERIC, GRACE, JEROME, LINUS, MARGARET,
                                  NAMELESS_EMAIL, NOT_ALAN, NOT_BOTS, RENAMED, RYO, SHARED_FIRST_NAME,
                                  identities_repo_for, resolver_for)
-from miner.identities import IdentityResolver, co_authors, contributors_of
+from miner.analyses.identities import IdentityResolver, co_authors, contributors_of
 
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from fixtures.identities import identities_repo_for
-from miner.identities import Attribution, Identity, IdentityResolver, agent_share, co_authors
+from miner.analyses.identities import Attribution, Identity, IdentityResolver, agent_share, co_authors
 from tests.conftest import git
 
 

@@ -5,12 +5,12 @@ import pytest
 
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.workspaces import package, with_sources
-from miner.architecture import architecture_tables
-from miner.cache import MemoryCache
+from miner.analyses.architecture import architecture_tables
+from miner.store.cache import MemoryCache
 from miner.errors import MinerError
-from miner.layers import UNCLASSIFIED, Layer, classify, load_layers, purposes
-from miner.releases import Release
-from miner.versions import parse_version
+from miner.catalogs.layers import UNCLASSIFIED, Layer, classify, load_layers, purposes
+from miner.analyses.releases import Release
+from miner.model.versions import parse_version
 
 GOOD = """\
 [[layer]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from miner.errors import MinerError
-from miner.notable import load_notable
+from miner.catalogs.notable import load_notable
 
 
 def test_the_default_catalog_answers_the_v8_question():

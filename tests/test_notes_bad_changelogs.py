@@ -5,8 +5,8 @@ import pytest
 
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.notes import W1, W2, changelog_repo
-from miner.cache import MemoryCache
-from miner.notes import candidates, choose, read_changelogs, sections_by_version
+from miner.store.cache import MemoryCache
+from miner.sources.notes import candidates, choose, read_changelogs, sections_by_version
 
 
 def test_changelog_without_sections_warns_and_other_sources_still_serve(tmp_path):

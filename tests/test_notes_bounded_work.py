@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from fixtures.notes import changelog_repo
-from miner.cache import MemoryCache
-from miner.capabilities import Capability, mentions
-from miner.notes import read_changelogs, split_sections
-from miner.patterns import compile_pattern
+from miner.store.cache import MemoryCache
+from miner.catalogs.capabilities import Capability, mentions
+from miner.sources.notes import read_changelogs, split_sections
+from miner.model.patterns import compile_pattern
 
 
 def sections_of(tmp_path, text: str):

@@ -5,8 +5,8 @@ import pytest
 
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.notes import CLAUDE_CHANGELOG, HEADING_STYLES, W1, W2, changelog_repo, claude_repo
-from miner.cache import MemoryCache
-from miner.notes import (SECTIONS_KIND, candidates, find_changelogs, normalise_version, read_changelogs,
+from miner.store.cache import MemoryCache
+from miner.sources.notes import (SECTIONS_KIND, candidates, find_changelogs, normalise_version, read_changelogs,
                          sections_by_version, split_sections)
 from tests.conftest import CountingCache
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import subprocess
 
 from fixtures.notes import all_sources_repo
-from miner.cache import MemoryCache
-from miner.notes import (DEFAULT_ORDER, candidates, choose, coverage, parse_hosted_releases, read_changelogs,
+from miner.store.cache import MemoryCache
+from miner.sources.notes import (DEFAULT_ORDER, candidates, choose, coverage, parse_hosted_releases, read_changelogs,
                          sections_by_version)
 
 RANGES = {"v1.0.0": "v1.0.0", "v1.1.0": "v1.0.0..v1.1.0", "v1.2.0": "v1.1.0..v1.2.0", "v1.3.0": "v1.2.0..v1.3.0"}

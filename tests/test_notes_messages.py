@@ -5,7 +5,7 @@ import subprocess
 
 from fixtures.notes import CODEX_NOTES, W1, annotated_notes_repo, claude_repo, codex_repo, raw_tag
 from fixtures.gitbuilder import RepoBuilder
-from miner.notes import release_commit_message, tag_message
+from miner.sources.notes import release_commit_message, tag_message
 
 
 def git_tag_contents(repo_path, tag):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 
 from fixtures.notes import codex_repo
-from miner.notes import pr_numbers, subject_notes
+from miner.sources.notes import pr_numbers, subject_notes
 
 
 def git_subjects(repo_path, spec):

@@ -16,7 +16,7 @@ import pytest
 
 from fixtures.notes import same_second_repo
 from fixtures.sample import build_sample
-from miner.outputs import STAMP
+from miner.outputs.publish import STAMP
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
 # networkx writes the day of writing into every GEXF file (issue 12 makes it go); it is compared without it.

@@ -1,8 +1,8 @@
 """An unchanged analysis leaves its published files alone; any change to them, the inputs or the options rewrites."""
 import os
 
-from miner.analysis import analyze
-from miner.outputs import STAMP, publish
+from miner.pipeline import analyze
+from miner.outputs.publish import STAMP, publish
 from tests.test_cli_analyze import mine
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from fixtures.agent_repo import GRACE
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import analyze
-from miner.outputs import JOURNAL, STAMP, publish
+from miner.pipeline import analyze
+from miner.outputs.publish import JOURNAL, STAMP, publish
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the killed publish runs in a forked child")
 

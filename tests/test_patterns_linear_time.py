@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import analyze
-from miner.capabilities import load_catalog, mentions
+from miner.pipeline import analyze
+from miner.catalogs.capabilities import load_catalog, mentions
 from miner.errors import MinerError
-from miner.identities import Catalog
+from miner.analyses.identities import Catalog
 
 SUBJECT = "a" * 32 + "!"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from miner.errors import MinerError
-from miner.plots import author_layer_heatmap
+from miner.outputs.plots import author_layer_heatmap
 
 LAYERS = pd.DataFrame([["a", "Ada", "person", "Core", 3, 0.75], ["a", "Ada", "person", "Server", 1, 0.25],
                        ["g", "Grace", "person", "Server", 2, 1.0], ["b", "bot", "bot", "(ci)", 9, 1.0]],
@@ -35,8 +35,8 @@ def test_missing_matplotlib_is_one_clear_error(tmp_path, monkeypatch):
 
 
 def test_cadence_and_crate_count_plots_are_pngs(agent_repo, tmp_path):
-    from miner.analysis import analyze
-    from miner.plots import cadence_plot, crate_count_plot
+    from miner.pipeline import analyze
+    from miner.outputs.plots import cadence_plot, crate_count_plot
 
     tables = analyze(str(agent_repo), db=tmp_path / "s.sqlite").tables
     for path in (cadence_plot(tables["cadence"], tmp_path / "c.png"),

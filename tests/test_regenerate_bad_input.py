@@ -5,7 +5,7 @@ import pytest
 
 from fixtures.reports import SECTIONS, render
 from miner.errors import MinerError
-from miner.regenerate import regenerate_file
+from miner.outputs.regenerate import regenerate_file
 
 CASES = {
     "unterminated": ("intro\n<!-- mine:cadence repo=codex -->\nbody\n", 2, "never closed"),

@@ -6,7 +6,7 @@ import stat
 import subprocess
 
 from fixtures.reports import REPORT, render
-from miner.regenerate import regenerate, regenerate_file
+from miner.outputs.regenerate import regenerate, regenerate_file
 
 
 def report(tmp_path, text=REPORT):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.reports import REPORT, SECTIONS, render
-from miner.regenerate import find_blocks, regenerate, regenerate_file
+from miner.outputs.regenerate import find_blocks, regenerate, regenerate_file
 
 GOLDEN = Path(__file__).parent / "golden" / "report-regenerated.md"
 
@@ -65,7 +65,7 @@ def test_a_marker_without_repo_renders_with_an_empty_repo():
 
 
 def test_markers_written_by_report_section_are_found():
-    from miner.report import section
+    from miner.outputs.report import section
     text = "intro\n" + section("cadence", "codex", "body") + "outro\n"
     (block,) = find_blocks(text)
     assert (block.name, block.repo, block.line, text[block.start:block.end]) == ("cadence", "codex", 2, "body\n")

@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 
-from miner.analysis import analyze
+from miner.pipeline import analyze
 from miner.errors import MinerError
-from miner.regenerate import regenerate, store_renderer
-from miner.markdown import markdown_table
-from miner.report import cadence_chart
-from miner.store import Store
+from miner.outputs.regenerate import regenerate, store_renderer
+from miner.outputs.markdown import markdown_table
+from miner.outputs.report import cadence_chart
+from miner.store.sqlite import Store
 
 REPORT = """\
 Intro by hand.

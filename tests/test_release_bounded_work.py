@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from fixtures.hostile import many_tags
-from miner.analysis import analyze
-from miner.evolution import latest_arc
-from miner.outputs import publish
-from miner.timeline import bursts_table
+from miner.pipeline import analyze
+from miner.analyses.evolution import latest_arc
+from miner.outputs.publish import publish
+from miner.analyses.timeline import bursts_table
 
 
 @pytest.mark.timeout(90)

@@ -2,8 +2,8 @@
 import random
 
 from fixtures.gitbuilder import Person, RepoBuilder
-from miner.releases import Release, commit_ranges
-from miner.versions import parse_version
+from miner.analyses.releases import Release, commit_ranges
+from miner.model.versions import parse_version
 from tests.conftest import git
 
 PEOPLE = [Person("A", "a@example.com"), Person("B", "b@example.com")]

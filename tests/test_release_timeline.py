@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import analyze
+from miner.pipeline import analyze
 from tests.conftest import git
 
 

@@ -9,11 +9,11 @@ import pygit2
 import pytest
 
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import analyze
+from miner.pipeline import analyze
 from miner.errors import MinerError
-from miner.outputs import publish
+from miner.outputs.publish import publish
 from miner.paths import safe_name
-from miner.repository import open_repository
+from miner.sources.repository import open_repository
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
 USERS_REPORT = "# My own notes\n\nNothing miner may touch.\n"

@@ -1,5 +1,5 @@
 """Tags that are not releases are listed with a reason, never fatal."""
-from miner.analysis import analyze
+from miner.pipeline import analyze
 
 
 def test_odd_tags_are_skipped_with_reasons(agent_repo, tmp_path):

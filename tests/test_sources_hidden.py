@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fixtures.gitbuilder import RepoBuilder
-from miner.clone import parse_source, redact
+from miner.sources.clone import parse_source, redact
 from miner.errors import MinerError
-from miner.store import Store
+from miner.store.sqlite import Store
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
 

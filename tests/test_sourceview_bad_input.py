@@ -6,7 +6,7 @@ import pygit2
 from fixtures.sources import cargo_workspaces, committed, fixture_sources
 from fixtures.workspaces import package
 from miner.analyses.sourceview import source_view
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 from miner.sources.code import Limits, ReleaseTree, read_sources
 
 FILES = {

@@ -6,7 +6,7 @@ import json
 from fixtures.gitbuilder import RepoBuilder
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 from miner.sources.code import Limits, ReleaseTree, read_sources
 from miner.sources.grammars import grammar
 from miner.sources.imports import cache_kind

@@ -14,7 +14,7 @@ import pytest
 from fixtures.sourcecode import NPM, PYTHON, npm_packages, python_packages
 from fixtures.sources import committed, depcruise_edges, depcruise_path, export, grimp_edges
 from miner.analyses.sourceview import source_view
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 from miner.sources.code import ReleaseTree, read_sources
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fixtures.sourcecode import RUST, RUST_DECLARED, RUST_EDGES, RUST_EXTERNALS, RUST_HIDDEN
 from fixtures.sources import cargo_workspaces, fixture_sources, names_of
 from miner.analyses.sourceview import notable_uses, source_view
-from miner.notable import load_notable
+from miner.catalogs.notable import load_notable
 
 
 def _view(tmp_path):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces, committed, release_trees, stable_releases
-from miner.cache import MemoryCache
-from miner.releases import read_tags, select_releases
-from miner.sourceview import releases_to_read, source_views
+from miner.store.cache import MemoryCache
+from miner.analyses.releases import read_tags, select_releases
+from miner.sources.sourceview import releases_to_read, source_views
 
 
 def test_stable_releases_are_read_and_prereleases_only_on_request(agent_repo):

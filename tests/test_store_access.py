@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-import miner.store
-from miner.analysis import analyze
+import miner.store.sqlite
+from miner.pipeline import analyze
 from miner.errors import MinerError
-from miner.store import Store
+from miner.store.sqlite import Store
 from tests.test_cli_analyze import MINE, assert_one_line_error, mine
 
 # Linux capabilities that let root ignore file modes: dropped so that a test run as root meets them too.
@@ -44,7 +44,7 @@ def grab_lock_before_saving(path, held):
 
 def test_a_lock_held_past_the_busy_timeout_is_a_one_line_error_naming_the_store(agent_repo, tmp_path, monkeypatch):
     db = tmp_path / "s.sqlite"
-    monkeypatch.setattr(miner.store, "BUSY_TIMEOUT", 0.2)
+    monkeypatch.setattr(miner.store.sqlite, "BUSY_TIMEOUT", 0.2)
     held = []
     with pytest.raises(MinerError, match="locked by another program") as error:
         analyze(str(agent_repo), db=db, progress=grab_lock_before_saving(db, held))
@@ -70,7 +70,7 @@ def test_a_store_locked_at_start_is_reported_as_locked(tmp_path, monkeypatch):
     db = tmp_path / "s.sqlite"
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # a new database being written by another program: not even readable
-    monkeypatch.setattr(miner.store, "BUSY_TIMEOUT", 0.2)
+    monkeypatch.setattr(miner.store.sqlite, "BUSY_TIMEOUT", 0.2)
     with pytest.raises(MinerError, match="locked by another program") as error:
         Store(db)
     assert str(db) in str(error.value) and "not a usable" not in str(error.value)

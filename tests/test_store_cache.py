@@ -1,7 +1,7 @@
 """The store's object cache: values come back as JSON gives them, within a run and in the next one."""
 import pandas as pd
 
-from miner.store import Store
+from miner.store.sqlite import Store
 
 
 def test_a_value_put_in_this_run_comes_back_as_after_json(tmp_path):

@@ -4,12 +4,12 @@ import time
 
 import pytest
 
-import miner.analysis
+import miner.pipeline
 from fixtures.agent_repo import GRACE
 from fixtures.gitbuilder import RepoBuilder
-from miner.analysis import Options, analyze, fingerprint
-from miner.repository import open_repository
-from miner.store import Store
+from miner.pipeline import Options, analyze, fingerprint
+from miner.sources.repository import open_repository
+from miner.store.sqlite import Store
 from tests.conftest import git
 
 
@@ -46,7 +46,7 @@ def test_new_commits_and_tags_are_walked_alone(repo, tmp_path):
 
 def test_run_interrupted_during_the_walk_leaves_the_store_as_it_was(repo, tmp_path, monkeypatch):
     db = tmp_path / "s.sqlite"
-    real_walk = miner.analysis.walk
+    real_walk = miner.pipeline.walk
 
     def dying_walk(*args, **kwargs):
         for number, commit in enumerate(real_walk(*args, **kwargs)):
@@ -54,7 +54,7 @@ def test_run_interrupted_during_the_walk_leaves_the_store_as_it_was(repo, tmp_pa
                 raise KeyboardInterrupt
             yield commit
 
-    monkeypatch.setattr(miner.analysis, "walk", dying_walk)
+    monkeypatch.setattr(miner.pipeline, "walk", dying_walk)
     with pytest.raises(KeyboardInterrupt):
         analyze(str(repo), db=db)
     store = Store(db)

@@ -5,7 +5,7 @@ import pygit2
 import pytest
 
 from fixtures.gitbuilder import RepoBuilder
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 from miner.sources.trees import MissingObject, TreeView
 from tests.conftest import CountingCache, git
 

@@ -1,7 +1,7 @@
 """Tag names as real agent repositories write them, split into line and version."""
 import pytest
 
-from miner.versions import parse_tag, parse_version
+from miner.model.versions import parse_tag, parse_version
 
 CASES = [
     ("rust-v0.5.0", "rust-v", "0.5.0", "stable"),

@@ -1,1 +1,1 @@
-"""Pure functions from mined values to the facts the outputs show: no git, no store, no subprocess."""
+"""Pure functions from mined values to findings and tables: no git, no store, no subprocess."""

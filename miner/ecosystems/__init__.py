@@ -6,7 +6,7 @@ a single walk of the tree.
 """
 from __future__ import annotations
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.ecosystems.base import Ecosystem
 from miner.model.packages import Workspace
 from miner.sources.trees import TreeView

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.model.packages import Workspace
 from miner.sources.trees import Found, TreeView
 

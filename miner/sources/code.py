@@ -39,7 +39,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import pygit2
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.errors import Warning
 from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSources, SourceFile, Unit
 from miner.model.packages import Package, Workspace, package_key

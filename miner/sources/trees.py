@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pygit2
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 
 # What pygit2 raises for an object the repository does not have (or cannot read).
 MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.model.imports import FileImports
 from miner.sources.grammars import grammar
 from miner.sources.imports import go, javascript, python, rust

@@ -18,7 +18,7 @@ from typing import Iterable, TypeVar
 import pygit2
 
 from miner.analyses.sourceview import SourceView, source_view
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.sources.code import Limits, ReleaseTree, read_sources
 
 R = TypeVar("R")

@@ -1,7 +1,7 @@
 """The architecture at every release: workspaces, crates, layers, edges, code size.
 
 For each release this reads the Cargo workspaces of the tagged tree (through
-`miner.cargo`, cached by object id), sorts the crates into layers, counts their
+`miner.ecosystems.cargo`, cached by object id), sorts the crates into layers, counts their
 lines of Rust and the repository's bytes per language, and follows crates
 across releases so a rename keeps one lineage.  The results are the tables
 `crates`, `crate_deps`, `crate_changes`, `workspaces` and `languages`.
@@ -13,13 +13,13 @@ import posixpath
 import pandas as pd
 import pygit2
 
-from miner.cache import Cache
-from miner.cargo import Crate, crate_changes, workspaces_at
-from miner.codesize import crate_rust_lines, language_bytes
+from miner.store.cache import Cache
+from miner.ecosystems.cargo import Crate, crate_changes, workspaces_at
+from miner.sources.codesize import crate_rust_lines, language_bytes
 from miner.errors import Warning
-from miner.layers import Layer, classify
-from miner.names import as_text
-from miner.releases import Release
+from miner.catalogs.layers import Layer, classify
+from miner.model.names import as_text
+from miner.analyses.releases import Release
 
 CRATE_COLUMNS = ["release", "crate", "path", "version", "description", "layer", "workspace", "lineage", "rust_lines"]
 DEP_COLUMNS = ["release", "crate", "depends_on", "kind", "optional", "target", "alias", "workspace"]

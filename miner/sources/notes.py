@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pygit2
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.errors import MinerError, Warning
-from miner.names import as_text
+from miner.model.names import as_text
 
 HOSTED = "hosted"
 CHANGELOG = "changelog"

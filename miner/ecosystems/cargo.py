@@ -32,7 +32,7 @@ from typing import Any, Iterable, NamedTuple
 import networkx as nx
 import pygit2
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.errors import Warning
 from miner.trees import Subtrees
 

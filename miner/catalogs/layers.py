@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from miner.catalog import read_toml
+from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
 
 UNCLASSIFIED = "Unclassified"

@@ -21,7 +21,7 @@ def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFra
     """Authors x layers: the share of each of the `top` busiest people's commits in each layer.
 
     From the contributor tables `author_layers` and `specialization`
-    (`miner.contributors`).
+    (`miner.analyses.contributors`).
     Rows are people by commits (busiest first), columns layers by commits;
     a cell is the share of the row's commits that touch the column's layer
     (a commit touching two layers counts in both), annotated in percent.

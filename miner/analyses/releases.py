@@ -21,9 +21,9 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pygit2
 
-from miner.names import as_text, is_text
-from miner.patterns import compile_pattern
-from miner.versions import COMMIT_ID, Version, parse_tag
+from miner.model.names import as_text, is_text
+from miner.model.patterns import compile_pattern
+from miner.model.versions import COMMIT_ID, Version, parse_tag
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | 
     """Select one release line from the tags and order its releases.
 
     `line` names the prefix to keep; `pattern` a regular expression (RE2
-    syntax, see `miner.patterns`) tag names must match; with neither, the current line with the most version tags is
+    syntax, see `miner.model.patterns`) tag names must match; with neither, the current line with the most version tags is
     chosen (`_current_line`).
     """
     skipped, versioned = _classify(tags)

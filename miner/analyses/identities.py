@@ -25,10 +25,10 @@ from typing import Iterable
 
 import pygit2
 
-from miner.cache import Cache
-from miner.catalog import read_toml, string_list
+from miner.store.cache import Cache
+from miner.catalogs.toml import read_toml, string_list
 from miner.errors import MinerError
-from miner.patterns import Pattern, compile_pattern
+from miner.model.patterns import Pattern, compile_pattern
 
 PERSON, BOT, AGENT = "person", "bot", "agent"
 
@@ -472,7 +472,7 @@ def _entry(entry_id: str, fields: dict, kind: str) -> CatalogEntry:
         raise ValueError(f"{where} is not a table")
     patterns = []
     for pattern in _strings(fields, "name_patterns", where):
-        try:  # RE2, as every user-written pattern (miner.patterns): names come from the repository
+        try:  # RE2, as every user-written pattern (miner.model.patterns): names come from the repository
             patterns.append(compile_pattern(pattern, ignore_case=True))
         except ValueError as error:
             raise ValueError(f"{where} bad regular expression {pattern!r}: {error}") from None

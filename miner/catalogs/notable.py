@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from miner.catalog import read_toml
+from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
 
 REGISTRIES = ("cargo", "npm", "python", "go")

@@ -2,7 +2,7 @@
 
 A report mixes an analyst's prose with tables miner computes.  `mine report`
 wraps each computed block in markers (`<!-- mine:architecture repo=codex -->`
-... `<!-- /mine:architecture -->`, see `miner.report.section`), and this
+... `<!-- /mine:architecture -->`, see `miner.outputs.report.section`), and this
 module replaces only what lies between them: every byte outside the markers,
 line endings included, stays as the author wrote it.  Inside a regenerated
 table the columns people write (`Purpose`, `What it tells us`) keep their old
@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from miner.errors import MinerError
-from miner.store import Store
+from miner.store.sqlite import Store
 
 Render = Callable[[str, str, str], str]
 """(section name, repo, old body) -> new body; raises KeyError for an unknown section name."""

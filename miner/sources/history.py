@@ -6,7 +6,7 @@ per-commit diffs, so this is the one place where miner runs git instead of
 pygit2.  The stream is read in chunks and parsed record by record, so memory
 stays flat in the number of commits.  Merges are walked too (the release ranges
 need their parents) but git lists no files for them.  git runs as every git
-miner starts does (`miner.gitprocess`): the repository's own config can neither
+miner starts does (`miner.sources.gitprocess`): the repository's own config can neither
 make it run a program nor change what it prints.
 """
 from __future__ import annotations
@@ -24,9 +24,9 @@ except ImportError:  # Windows: pipes keep their default size
 
 import pygit2
 
-from miner import gitprocess
+from miner.sources import gitprocess
 from miner.errors import MinerError
-from miner.identities import CO_AUTHOR_LINE
+from miner.analyses.identities import CO_AUTHOR_LINE
 
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
 # A message, a path or a diff line may hold any text but NUL, so any fixed record separator can be

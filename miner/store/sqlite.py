@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 from miner.errors import MinerError
-from miner.history import Commit
+from miner.sources.history import Commit
 from miner.paths import make_folder
 
 SCHEMA_VERSION = 3
@@ -166,7 +166,7 @@ class Store:
         for sha, parents, name, email, coauthors in self.db.execute(query, (repo_id,)):
             yield sha, tuple(parents.split()), name, email, _split(coauthors)
 
-    # Object cache (the miner.cache.Cache protocol) ------------------------
+    # Object cache (the miner.store.cache.Cache protocol) ------------------------
 
     def get(self, kind: str, key: str) -> Any | None:
         """The value under (kind, key), decoded once per run: callers treat it as read-only."""

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from miner.clone import parse_source, redact
-from miner.catalog import read_toml, string_list
+from miner.sources.clone import parse_source, redact
+from miner.catalogs.toml import read_toml, string_list
 from miner.errors import MinerError, Warning
-from miner.markdown import markdown_table
-from miner.store import Store
+from miner.outputs.markdown import markdown_table
+from miner.store.sqlite import Store
 
 UNKNOWN = "unknown"
 COLUMNS = ["Agent", "Releases tracked", "Architecture", "Extension model",

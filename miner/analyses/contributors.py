@@ -1,7 +1,7 @@
 """The contributor-specialization map: who works on which crates and layers, and who owns each crate.
 
 Every non-merge commit is credited to its author and to each distinct
-`Co-authored-by:` co-author, after `miner.identities` has joined their
+`Co-authored-by:` co-author, after `miner.analyses.identities` has joined their
 spellings.  Its changed paths are placed in the crate that held them at the
 commit's release (the longest crate directory that prefixes the path, among
 the crates of that release), and through the crate in its layer.  Paths in no
@@ -44,10 +44,10 @@ import pandas as pd
 import pygit2
 
 from miner.errors import MinerError
-from miner.history import Commit
-from miner.identities import AGENT, BOT, PERSON, Catalog, Identity, IdentityResolver, co_authors
-from miner.releases import commit_ranges, iso_day
-from miner.store import Store
+from miner.sources.history import Commit
+from miner.analyses.identities import AGENT, BOT, PERSON, Catalog, Identity, IdentityResolver, co_authors
+from miner.analyses.releases import commit_ranges, iso_day
+from miner.store.sqlite import Store
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
 BUCKETS = (CI, DOCS, WORKSPACE, ROOT, OTHER)
@@ -86,7 +86,7 @@ class Place(NamedTuple):
 def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
                             since=None, until=None, ranges: dict[str, set[str]] | None = None,
                             resolver: IdentityResolver | None = None) -> dict[str, pd.DataFrame]:
-    """The contributor tables of an analysed repository, from the store alone (`miner.analysis` makes the same
+    """The contributor tables of an analysed repository, from the store alone (`miner.pipeline` makes the same
     wherever git could walk the history: commits of damaged history are not stored, see `analysis._walk_new`).
 
     Two passes over the stored commits: one without file lists for the release
@@ -197,7 +197,7 @@ def history_boundaries(git_dir: str | Path) -> frozenset[str]:
     """Commits whose parents git does not show as they are: shallow or grafted.
 
     Replacement objects (`refs/replace/*`) make no boundary: miner's git runs
-    ignore them, as pygit2 does (see `miner.gitprocess`).
+    ignore them, as pygit2 does (see `miner.sources.gitprocess`).
     """
     git_dir = Path(git_dir)
     found: set[str] = set()

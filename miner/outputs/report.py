@@ -13,8 +13,8 @@ from datetime import date
 
 import pandas as pd
 
-from miner.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
-from miner.markdown import markdown_table
+from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
+from miner.outputs.markdown import markdown_table
 
 BAR = "█"
 

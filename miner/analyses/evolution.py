@@ -1,8 +1,8 @@
 """How a project evolved: release notes per release, capabilities, inflections, the latest arc.
 
 For every release this gathers the notes from each source the project uses
-(`miner.notes`), keeps the best one, and greps it for the capabilities of the
-catalog (`miner.capabilities`).  Versions that have a changelog section but no
+(`miner.sources.notes`), keeps the best one, and greps it for the capabilities of the
+catalog (`miner.catalogs.capabilities`).  Versions that have a changelog section but no
 tag count as releases too (Claude Code publishes many such versions), ordered
 by version with the tagged ones.  Combined with the crate changes it finds the
 inflections (a release where new crates arrive with a capability's first
@@ -19,14 +19,14 @@ from typing import Callable, Iterable
 import pandas as pd
 import pygit2
 
-from miner import gitprocess
-from miner import notes as sources
-from miner.cache import Cache
-from miner.capabilities import Capability, ReleaseText, cached_mentions, evolution
+from miner.sources import gitprocess
+from miner.sources import notes as sources
+from miner.store.cache import Cache
+from miner.catalogs.capabilities import Capability, ReleaseText, cached_mentions, evolution
 from miner.errors import Warning
-from miner.history import RECORD, RECORD_FORMAT, Commit
-from miner.releases import Release
-from miner.versions import parse_version
+from miner.sources.history import RECORD, RECORD_FORMAT, Commit
+from miner.analyses.releases import Release
+from miner.model.versions import parse_version
 
 _HEADING_VERSION = re.compile(rf"^#{{1,6}}\s*\[?(?:[^\s\d\[]*?[-_/ ])?[vV]?({sources.VERSION})\b", re.MULTILINE)
 _HEADING_LINE = re.compile(rb"\n(#[^\r\n]*)")  # after a newline: searched for as a literal, several times faster than ^

@@ -41,8 +41,8 @@ from rich.filesize import decimal
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from miner import gitprocess
-from miner.catalog import read_toml
+from miner.sources import gitprocess
+from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
 from miner.paths import check_name, repos_dir, safe_name
 

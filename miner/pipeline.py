@@ -19,24 +19,24 @@ from typing import Callable
 import pandas as pd
 import pygit2
 
-from miner import timeline
-from miner.architecture import architecture_tables
-from miner.capabilities import load_catalog
+from miner.analyses import timeline
+from miner.analyses.architecture import architecture_tables
+from miner.catalogs.capabilities import load_catalog
 from miner.errors import MinerError, Warning
-from miner.evolution import NotesOptions, evolution_tables, inflections, latest_arc
-from miner.graphs import graph_facts, release_graph
-from miner.history import Commit, HistoryError, walk, walk_objects
-from miner.contributors import (contributor_tables, history_boundaries, moment, previous_releases,
+from miner.analyses.evolution import NotesOptions, evolution_tables, inflections, latest_arc
+from miner.analyses.graphs import graph_facts, release_graph
+from miner.sources.history import Commit, HistoryError, walk, walk_objects
+from miner.analyses.contributors import (contributor_tables, history_boundaries, moment, previous_releases,
                                releases_of_commits, resolver_for)
-from miner.identities import Catalog, IdentityResolver
-from miner.layers import load_layers
-from miner.notes import DEFAULT_ORDER
+from miner.analyses.identities import Catalog, IdentityResolver
+from miner.catalogs.layers import load_layers
+from miner.sources.notes import DEFAULT_ORDER
 from miner.paths import check_name, default_db
-from miner.patterns import compile_pattern
-from miner.releases import TagRef, Timeline, commit_ranges, read_tags, ref_target, select_releases
-from miner.repository import Repository, open_repository
-from miner.store import Store
-from miner.versions import parse_tag
+from miner.model.patterns import compile_pattern
+from miner.analyses.releases import TagRef, Timeline, commit_ranges, read_tags, ref_target, select_releases
+from miner.sources.repository import Repository, open_repository
+from miner.store.sqlite import Store
+from miner.model.versions import parse_tag
 
 Progress = Callable[[str], None]
 # The shipped catalogs an analysis reads (agents.toml is read by `mine compare` only).

@@ -14,10 +14,10 @@ from collections import defaultdict
 
 import pandas as pd
 
-from miner.history import Commit
-from miner.identities import IdentityResolver
-from miner.releases import Timeline
-from miner.versions import parse_version
+from miner.sources.history import Commit
+from miner.analyses.identities import IdentityResolver
+from miner.analyses.releases import Timeline
+from miner.model.versions import parse_version
 
 _PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to
 RELEASE_COLUMNS = [

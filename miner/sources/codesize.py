@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 import pygit2
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.trees import Subtrees
 
 RUST_LINES_BLOB_KIND = "rust-lines-blob-v1"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pygit2
 
-from miner import clone
+from miner.sources import clone
 from miner.errors import MinerError
 from miner.paths import safe_name
 

@@ -33,11 +33,11 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 import pandas as pd
 
 from miner.errors import MinerError
-from miner.graphs import evolution_graph, release_graph, write_author_crate_gexf, write_exports
-from miner.layers import load_layers, purposes
+from miner.analyses.graphs import evolution_graph, release_graph, write_author_crate_gexf, write_exports
+from miner.catalogs.layers import load_layers, purposes
 from miner.paths import make_folder, output_folder
-from miner.plots import author_layer_heatmap, cadence_plot, crate_count_plot
-from miner.report import full_report
+from miner.outputs.plots import author_layer_heatmap, cadence_plot, crate_count_plot
+from miner.outputs.report import full_report
 
 FORMATS = ("md", "csv", "json")
 # Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.

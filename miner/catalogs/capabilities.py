@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from miner.cache import Cache
-from miner.catalog import read_toml
+from miner.store.cache import Cache
+from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
-from miner.patterns import Pattern, compile_pattern, digest_key
+from miner.model.patterns import Pattern, compile_pattern, digest_key
 
 MENTIONS_KIND = "capability-mentions-v1"
 SUMMARY_COLUMNS = ["capability", "first_release", "first_date", "releases_mentioning", "source", "evidence"]
@@ -178,7 +178,7 @@ def _capability(entry: object, origin: str) -> Capability:
 
 
 def _compile(values: object, name: str, field: str, origin: str) -> tuple[Pattern, ...]:
-    """The patterns compiled for RE2 (see `miner.patterns`: matching never backtracks)."""
+    """The patterns compiled for RE2 (see `miner.model.patterns`: matching never backtracks)."""
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise MinerError(f"{origin}: capability {name!r}: {field} must be a list of strings")
     compiled = []
