@@ -1,7 +1,8 @@
 """Bad go.mod and go.work input becomes a warning naming the file; every other workspace is read as usual."""
 from __future__ import annotations
 
-from fixtures.manifest_trees import workspaces
+from fixtures import go_modules as go_fx
+from fixtures.manifest_trees import workspaces, write
 from miner.ecosystems.go import GO
 
 GOOD = {"good/go.mod": "module example.com/good\n\ngo 1.22\n"}
@@ -64,3 +65,20 @@ def test_an_oversized_go_mod_is_refused_unread(tmp_path):
     members, warnings = _read({"big/go.mod": "module example.com/big\n" + "// x\n" * 300_000}, tmp_path)
     assert members == {}
     assert warnings == ["big/go.mod: go.mod is 1500023 bytes, over the 1048576-byte limit"]
+
+
+def test_a_go_work_older_than_a_members_go_line_is_named_as_go_refuses_it(tmp_path):
+    files = {"go.work": "go 1.21\nuse ./a\nuse ./b\nuse ./c\n", "a/go.mod": "module example.com/a\ngo 1.22.3\n",
+             "b/go.mod": "module example.com/b\ngo 1.21.0\n", "c/go.mod": "module example.com/c\ngo 1.21rc1\n",
+             "old/go.work": "use ./m\n", "old/m/go.mod": "module example.com/m\ngo 1.20\n"}
+    found = workspaces(GO, files, tmp_path / "r.git")
+    assert [(w.root, len(w.packages)) for w in found] == [("", 3), ("old", 1)]
+    assert sorted(f"{x.path}: {x.message}" for w in found for x in w.warnings) == [
+        "go.work: module a listed in go.work requires go >= 1.22.3, but go.work lists go 1.21",
+        "go.work: module b listed in go.work requires go >= 1.21.0, but go.work lists go 1.21",
+        "go.work: module c listed in go.work requires go >= 1.21rc1, but go.work lists go 1.21",
+    ]
+    if go_fx.go_binary() is not None:  # and go agrees: it refuses the first workspace, reads the second
+        write(files, tmp_path / "work")
+        views, refused = go_fx.go_view(tmp_path / "work")
+        assert list(refused) == [""] and "requires go >= 1.22.3" in refused[""] and list(views) == ["old"]

@@ -60,6 +60,7 @@ def _go_shape(edit):
     """The parts of `go mod edit -json` that miner keeps, in miner's shape."""
     return {
         "module": (edit.get("Module") or {}).get("Path"),
+        "go": edit.get("Go"),
         "requires": [[r["Path"], r["Version"], bool(r.get("Indirect"))] for r in edit.get("Require") or []],
         "replaces": [[r["Old"]["Path"], r["Old"].get("Version", ""), r["New"]["Path"], r["New"].get("Version", "")]
                      for r in edit.get("Replace") or []],
@@ -92,6 +93,7 @@ def test_go_work_matches_go_work_edit_json(text):
     _needs_go()
     edit = fx.go_edit_json("work", text)
     assert parse_work(text.encode()) == {
+        "go": edit.get("Go"),
         "uses": [use["DiskPath"] for use in edit["Use"]],
         "replaces": _go_shape(edit)["replaces"],
     }

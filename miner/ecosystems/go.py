@@ -38,6 +38,9 @@ MOD, WORK = "go.mod", "go.work"
 MOD_KIND = "go-mod-v1"
 WORK_KIND = "go-work-v1"
 WORKSPACES_KIND = "go-workspaces-v1"
+# cmd/go/internal/gover: the go version a file without a `go` line is taken to say, and the first version
+# whose `go` line is a requirement rather than a hint.
+DEFAULT_GO_MOD_VERSION, DEFAULT_GO_WORK_VERSION, STRICT_GO_VERSION = "1.16", "1.18", "1.21"
 
 
 class Go:
@@ -87,8 +90,19 @@ class _Reader:
         self.problems += [(_path(root, WORK), f"workspace module {old} is replaced at all versions in the go.work file")
                           for old, old_version, _, _ in self.works[root]["replaces"]
                           if not old_version and old in members.values()]
+        self.problems += self._too_old(root, list(members))
         packages = [replace(p, dependencies=self._edges(p.path, members, root)) for p in packages]
         return Workspace(root, tuple(sorted(packages, key=lambda p: p.path)), ecosystem=GO.name)
+
+    def _too_old(self, root: str, dirs: list[str]) -> list[tuple[str, str]]:
+        """go refuses a workspace whose go.work `go` version is below a member's (from go 1.21 on)."""
+        declared = self.works[root]["go"]
+        work = declared or DEFAULT_GO_WORK_VERSION
+        verb = "lists" if declared else "implicitly requires"
+        return [(_path(root, WORK), f"module {d or '.'} listed in go.work requires go >= {version}, but go.work {verb} go {work}")
+                for d in dirs
+                if _go_order(version := self.mods[d]["go"] or DEFAULT_GO_MOD_VERSION) > _go_order(work)
+                and _go_order(version) >= _go_order(STRICT_GO_VERSION)]
 
     def _used(self, root: str) -> list[str]:
         """The directories of the go.work's `use` directives that hold a usable module, in order, once each."""
@@ -150,6 +164,18 @@ class _Reader:
         return facts
 
 
+def _go_order(version: str) -> tuple[int, ...]:
+    """A sort key for go versions as `gover.Compare` orders them: 1.20 = 1.20.0, but 1.21 < 1.21rc1 < 1.21.0."""
+    match = re.fullmatch(r"([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?([a-z]*)([0-9]*)", version)
+    if match is None:
+        return (-1,)
+    major, minor, patch, kind, pre = match.groups()
+    if patch is None:
+        patch = "0" if minor is None or int(minor) < 21 else "-1"
+    return (int(major), int(minor or 0), int(patch), ("", "alpha", "beta", "rc").index(kind) if kind in
+            ("", "alpha", "beta", "rc") else 4, int(pre) if pre else -1)
+
+
 def _replacements(base: str, replaces: list[list[str]]) -> dict[tuple[str, str], str | None]:
     """(old path, old version or "") -> the repository directory a directory replacement points to."""
     return {(old, old_version): mf.join(base, new) for old, old_version, new, _ in replaces if is_directory_path(new)}
@@ -201,13 +227,13 @@ class _Line:
 def parse_mod(data: bytes, name: str = MOD) -> dict:
     """The module path, requires [path, version, indirect] and replaces [old, old version, new, new version]
     of a go.mod, or {"error": why}; unknown directives and malformed lines are errors, as in `modfile.Parse`."""
-    found: dict = {"module": None, "requires": [], "replaces": []}
+    found: dict = {"module": None, "go": None, "requires": [], "replaces": []}
     return _interpret(data, name, _MOD_BLOCKS, found, _mod_directive)
 
 
 def parse_work(data: bytes, name: str = WORK) -> dict:
     """The `use` directories and replaces of a go.work, or {"error": why}, as `modfile.ParseWork` reads them."""
-    found: dict = {"uses": [], "replaces": []}
+    found: dict = {"go": None, "uses": [], "replaces": []}
     return _interpret(data, name, _WORK_BLOCKS, found, _work_directive)
 
 
@@ -244,7 +270,7 @@ def _mod_directive(line: _Line, found: dict, where: str) -> None:
     elif verb in ("tool", "ignore"):
         _string(_one(line, where, f"{verb} directive expects exactly one argument"), where)
     elif verb != "retract":
-        _common_directive(line, where)
+        _common_directive(line, where, found)
 
 
 def _work_directive(line: _Line, found: dict, where: str) -> None:
@@ -253,13 +279,14 @@ def _work_directive(line: _Line, found: dict, where: str) -> None:
     elif line.verb == "replace":
         found["replaces"].append(_replace(line, where))
     else:
-        _common_directive(line, where)
+        _common_directive(line, where, found)
 
 
-def _common_directive(line: _Line, where: str) -> None:
+def _common_directive(line: _Line, where: str, found: dict) -> None:
     """`go`, `toolchain` and `godebug`, checked as modfile checks them; any other verb is unknown."""
     if line.verb == "go":
-        if not _GO_VERSION.fullmatch(_one(line, where, "go directive expects exactly one argument")):
+        found["go"] = _one(line, where, "go directive expects exactly one argument")
+        if not _GO_VERSION.fullmatch(found["go"]):
             raise _SyntaxError(f"{where}: invalid go version '{line.args[0]}': must match format 1.23.0")
     elif line.verb == "toolchain":
         if not _TOOLCHAIN.fullmatch(_one(line, where, "toolchain directive expects exactly one argument")):
