@@ -88,3 +88,12 @@ def test_invalid_names_versions_globs_requirements_and_group_cycles(tmp_path):
         "r/pyproject.toml: dependency group 'b' includes itself through b -> a -> b",
         "v/pyproject.toml: [project] version 'one' is not a PEP 440 version",
     ]
+
+
+def test_a_glob_over_thousands_of_folders_is_matched_against_the_manifests_found(tmp_path):
+    projects = {f"pkgs/p{i:04}/pyproject.toml": fx.project(f"p{i:04}") for i in range(2000)}
+    bare = {f"pkgs/x{i:05}/README.md": "no project\n" for i in range(9000)}
+    files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n', **projects, **bare}
+    members, warnings = _read(files, tmp_path)
+    assert len(members[""]) == 2000
+    assert warnings == []  # 11,000 folders: past MAX_GLOB_DIRECTORIES the pyproject-less ones are not listed
