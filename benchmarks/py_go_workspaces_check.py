@@ -105,19 +105,26 @@ def compare(repo: pygit2.Repository, tree: pygit2.Tree, workspaces: list) -> lis
 
 
 def _compare_python(folder: Path, workspaces: list) -> list[str]:
+    """uv's view at most tags; workspaces not locked (one member among many, or no Python here for them)
+    are compared by members' names and manifests only."""
     found = py_fx.uv_workspaces(folder)
-    expected, refused, unlocked = {}, {}, set()
+    expected, refused, unlocked = {}, {}, {}
     for root, members in found.items():
         if len(members) > 1 or len(found) <= 3:
             try:
                 expected[root] = py_fx.uv_locked(folder, root, members)
             except py_fx.UvRefused as error:
                 refused[root] = str(error)
+            except py_fx.NoInterpreter as error:
+                print(f"  note: {root}: members only, edges unchecked ({error})")
+                unlocked[root] = members
         else:
-            expected[root], unlocked = {"members": sorted(members), "edges": []}, unlocked | {root}
+            unlocked[root] = members
     mine = py_fx.parser_view(workspaces)
-    for root in unlocked & set(mine):  # not locked: uv said no versions to compare
-        mine[root]["members"] = sorted((name, manifest) for name, manifest, _ in mine[root]["members"])
+    for root, members in unlocked.items():
+        expected[root] = {"members": sorted(members)}
+        if root in mine:
+            mine[root] = {"members": sorted((name, manifest) for name, manifest, _ in mine[root]["members"])}
     return _differences(expected, refused, mine, workspaces)
 
 

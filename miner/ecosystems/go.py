@@ -67,10 +67,10 @@ class _Reader:
     """One tree's go.mod and go.work files and the workspaces the go command would make of them."""
 
     def __init__(self, tree: TreeView, found: Found, cache: Cache):
-        self.tree, self.cache = tree, cache
         self.links = found.links(MOD) + found.links(WORK)
-        self.mods = {mf.parent(path): self._facts(path, MOD_KIND, parse_mod) for path in found.paths(MOD)}
-        self.works = {mf.parent(path): self._facts(path, WORK_KIND, parse_work) for path in found.paths(WORK)}
+        self.mods = {mf.parent(path): mf.cached_facts(tree, path, cache, MOD_KIND, parse_mod) for path in found.paths(MOD)}
+        self.works = {mf.parent(path): mf.cached_facts(tree, path, cache, WORK_KIND, parse_work)
+                      for path in found.paths(WORK)}
         self.problems: list[tuple[str, str]] = []
 
     def workspaces(self) -> list[Workspace]:
@@ -151,29 +151,16 @@ class _Reader:
                 edges.add(Dependency(members[local]))
         return tuple(sorted(edges, key=lambda d: d.name))
 
-    def _facts(self, path: str, kind: str, parse) -> dict:
-        blob = self.tree.blob_id(path)
-        facts = self.cache.get(kind, blob) if blob else None
-        if facts is None:
-            try:
-                facts = parse(mf.read_manifest(self.tree, path), posixpath.basename(path))
-            except mf.BadManifest as error:
-                facts = {"error": str(error)}
-            if blob:
-                self.cache.put(kind, blob, facts)
-        return facts
-
 
 def _go_order(version: str) -> tuple[int, ...]:
     """A sort key for go versions as `gover.Compare` orders them: 1.20 = 1.20.0, but 1.21 < 1.21rc1 < 1.21.0."""
     match = re.fullmatch(r"([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?([a-z]*)([0-9]*)", version)
     if match is None:
-        return (-1,)
+        return (-1, -1, -1, "", -1)
     major, minor, patch, kind, pre = match.groups()
-    if patch is None:
-        patch = "0" if minor is None or int(minor) < 21 else "-1"
-    return (int(major), int(minor or 0), int(patch), ("", "alpha", "beta", "rc").index(kind) if kind in
-            ("", "alpha", "beta", "rc") else 4, int(pre) if pre else -1)
+    if patch is None:  # a missing patch is 0 before 1.21 (and in "1"), and sorts below 0 from 1.21 on
+        patch = "0" if minor is None or (not kind and int(minor) < 21) else "-1"
+    return (int(major), int(minor or 0), int(patch), kind, int(pre) if pre else -1)
 
 
 def _replacements(base: str, replaces: list[list[str]]) -> dict[tuple[str, str], str | None]:

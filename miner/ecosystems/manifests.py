@@ -15,8 +15,9 @@ from __future__ import annotations
 import posixpath
 import re
 import tomllib
-from typing import Any
+from typing import Any, Callable
 
+from miner.cache import Cache
 from miner.errors import Warning
 from miner.model.packages import Package, Workspace
 from miner.sources.trees import MissingObject, TreeView
@@ -49,6 +50,21 @@ def read_manifest(tree: TreeView, path: str, limit: int = MAX_MANIFEST_BYTES) ->
         return tree.read(path) or b""
     except MissingObject:
         raise BadManifest(f"{posixpath.basename(path)} is missing from the repository") from None
+
+
+def cached_facts(tree: TreeView, path: str, cache: Cache, kind: str, parse: Callable[[bytes], dict]) -> dict:
+    """`parse` of the manifest at `path`, cached under `kind` by blob id; {"error": why} when it cannot be read
+    or `parse` raises BadManifest (a refusal is a fact about the blob too, and cached as one)."""
+    blob = tree.blob_id(path)
+    facts = cache.get(kind, blob) if blob else None
+    if facts is None:
+        try:
+            facts = parse(read_manifest(tree, path))
+        except BadManifest as error:
+            facts = {"error": str(error)}
+        if blob:
+            cache.put(kind, blob, facts)
+    return facts
 
 
 def parse_toml(data: bytes, name: str) -> dict[str, Any]:

@@ -11,8 +11,10 @@ The rules are uv's own (`crates/uv-workspace/src/workspace.rs` and
   `pyproject.toml`; a match under an `exclude` pattern is dropped, where
   `exclude` is matched against the whole relative path as `glob::Pattern`
   does (its `*` crosses `/`).  A member marked `tool.uv.managed = false` is
-  skipped; one without `[project]`, one that is itself a workspace root, and
-  a second member with a name already taken are errors for uv.
+  skipped; one without `[project]`, one that is itself a workspace root, a
+  second member with a name already taken, and a matched directory with no
+  pyproject.toml at all (looked for by walking `**`-free patterns, within a
+  bound) are errors for uv.
 - Any other `[project]` is a workspace of one, unless the nearest
   `pyproject.toml` above it is a workspace root that includes it without
   listing it (uv refuses to run there): nested projects of examples and test
@@ -85,10 +87,10 @@ class _Reader:
     """One tree's pyproject files and the workspaces uv would make of them."""
 
     def __init__(self, tree: TreeView, found: Found, cache: Cache):
-        self.tree, self.cache = tree, cache
+        self.tree = tree
         self.dirs = [mf.parent(path) for path in found.paths(MANIFEST)]
         self.links = found.links(MANIFEST)
-        self.facts = {directory: self._facts(directory) for directory in self.dirs}
+        self.facts = {d: mf.cached_facts(tree, _manifest(d), cache, MANIFEST_KIND, _parse_manifest) for d in self.dirs}
         self.problems: list[tuple[str, str]] = []
 
     def workspaces(self) -> list[Workspace]:
@@ -228,21 +230,6 @@ class _Reader:
         self.problems.append((manifest, f"member {name!r} has a source that is not `workspace = true`"))
         return False
 
-    # Manifests ----------------------------------------------------------------
-
-    def _facts(self, directory: str) -> dict:
-        path = _manifest(directory)
-        blob = self.tree.blob_id(path)
-        facts = self.cache.get(MANIFEST_KIND, blob) if blob else None
-        if facts is None:
-            try:
-                facts = _parse(mf.parse_toml(mf.read_manifest(self.tree, path), MANIFEST))
-            except mf.BadManifest as error:
-                facts = {"error": str(error)}
-            if blob:
-                self.cache.put(MANIFEST_KIND, blob, facts)
-        return facts
-
 
 def _ordered(edges: set[Dependency]) -> tuple[Dependency, ...]:
     return tuple(sorted(edges, key=lambda d: (d.name, d.kind, d.target or "")))
@@ -373,6 +360,10 @@ def _usable(facts: dict) -> bool:
 
 
 # Parsing ---------------------------------------------------------------------------
+
+
+def _parse_manifest(data: bytes) -> dict:
+    return _parse(mf.parse_toml(data, MANIFEST))
 
 
 def _parse(document: dict) -> dict:
