@@ -52,12 +52,7 @@ class Go:
 
     def workspaces(self, tree: TreeView, found: Found, cache: Cache) -> list[Workspace]:
         """Every go.work workspace and standalone module in `tree`, ordered by root."""
-        key = str(tree.tree.id)
-        cached = cache.get(WORKSPACES_KIND, key)
-        if cached is None:
-            cached = [workspace.to_json() for workspace in _Reader(tree, found, cache).workspaces()]
-            cache.put(WORKSPACES_KIND, key, cached)
-        return [Workspace.from_json(data) for data in cached]
+        return mf.cached_workspaces(tree, cache, WORKSPACES_KIND, lambda: _Reader(tree, found, cache).workspaces())
 
 
 GO = Go()

@@ -52,6 +52,17 @@ def read_manifest(tree: TreeView, path: str, limit: int = MAX_MANIFEST_BYTES) ->
         raise BadManifest(f"{posixpath.basename(path)} is missing from the repository") from None
 
 
+def cached_workspaces(tree: TreeView, cache: Cache, kind: str, build: Callable[[], list[Workspace]]) -> list[Workspace]:
+    """The workspaces `build` finds in `tree`, cached under `kind` by the tree's id: a release whose tree
+    another release already had costs one look-up."""
+    key = str(tree.tree.id)
+    cached = cache.get(kind, key)
+    if cached is None:
+        cached = [workspace.to_json() for workspace in build()]
+        cache.put(kind, key, cached)
+    return [Workspace.from_json(data) for data in cached]
+
+
 def cached_facts(tree: TreeView, path: str, cache: Cache, kind: str, parse: Callable[[bytes], dict]) -> dict:
     """`parse` of the manifest at `path`, cached under `kind` by blob id; {"error": why} when it cannot be read
     or `parse` raises BadManifest (a refusal is a fact about the blob too, and cached as one)."""
