@@ -2,8 +2,8 @@
 
     python benchmarks/py_go_workspaces_check.py [REPO ...] [--sample N]
 
-For each repository (default: Mistral Vibe, uv, crush and charmbracelet/x under
-/work/.mirror; an absent one is skipped), miner reads every tag's tree with the
+For each repository (default: the Python and Go shapes listed in DEFAULT_REPOS,
+under /work/.mirror; an absent one is skipped), miner reads every tag's tree with the
 Python and Go ecosystems (one walk of the tree for both), cold cache then warm,
 and the time is printed.  Then every tag (or N spread evenly with --sample) is
 written to disk as its manifests plus a placeholder file in every other
@@ -36,7 +36,16 @@ from miner.ecosystems.python import PYTHON
 from miner.sources.trees import MISSING_OBJECT, TreeView
 
 MIRRORS = Path("/work/.mirror")
-DEFAULT_REPOS = ["mistralai+mistral-vibe", "astral-sh+uv", "charmbracelet+crush", "charmbracelet+x"]
+DEFAULT_REPOS = [
+    "mistralai+mistral-vibe",  # one uv project
+    "astral-sh+uv",  # about a hundred pyproject.toml: test workspaces, standalone projects, a 38-member workspace
+    "OpenHands+software-agent-sdk",  # a uv workspace with a virtual root
+    "pydantic+pydantic-ai",  # a uv workspace whose root is a project
+    "kagent-dev+kagent",  # a uv workspace in python/, Go modules, a go.work for a week
+    "charmbracelet+crush",  # one Go module
+    "charmbracelet+x",  # a go.work of about thirty modules, later removed
+    "gofiber+contrib",  # a go.work of twenty modules, per-module tags
+]
 MANIFESTS = frozenset({"pyproject.toml", "go.mod", "go.work"})
 PLACEHOLDER = ".placeholder"
 
@@ -115,7 +124,7 @@ def _compare_python(folder: Path, workspaces: list) -> list[str]:
                 expected[root] = py_fx.uv_locked(folder, root, members)
             except py_fx.UvRefused as error:
                 refused[root] = str(error)
-            except py_fx.NoInterpreter as error:
+            except py_fx.CannotLock as error:
                 print(f"  note: {root}: members only, edges unchecked ({error})")
                 unlocked[root] = members
         else:

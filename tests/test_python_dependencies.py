@@ -68,3 +68,11 @@ def test_standalone_projects_have_no_internal_edges_to_their_neighbours(tmp_path
              "sdk/runtime/pyproject.toml": fx.project("runtime")}
     edges, warnings = _edges(files, tmp_path)
     assert edges == {"sdk": [], "runtime": []} and warnings == []
+
+
+def test_dynamic_dependencies_are_named_as_unread(tmp_path):
+    files = {"pyproject.toml": '[project]\nname = "dyn"\ndynamic = ["version", "dependencies"]\n'}
+    edges, warnings = _edges(files, tmp_path)
+    assert edges == {"dyn": []}
+    assert warnings == ["pyproject.toml: [project] dependencies are dynamic: the build backend computes them, and "
+                        "nothing is run here, so their edges are not read"]

@@ -33,6 +33,8 @@ The rules are uv's own (`crates/uv-workspace/src/workspace.rs` and
   `[tool.uv].dev-dependencies` as group `dev` (kind "dev", `target` `group ==
   "name"`); a PEP 508 marker is kept in `target` too.  Names of packages,
   extras and groups are normalised as PEP 503 has it, by `packaging`.
+  Dependencies a project declares `dynamic` exist only once its build
+  backend has run; they are not read, and a warning says so.
 
 Where uv would stop with an error this module records a warning naming the
 file and reads everything else.  Parsed manifests are cached by blob id and
@@ -373,6 +375,10 @@ def _parse(document: dict) -> dict:
     except ValueError as error:
         return {"error": str(error)}
     raw = _table(document.get("project"))
+    dynamic = sorted({"dependencies", "optional-dependencies"} & set(_strings(raw.get("dynamic"))))
+    if dynamic:
+        problems.append(f"[project] {' and '.join(dynamic)} are dynamic: the build backend computes them, and "
+                        "nothing is run here, so their edges are not read")
     requirements = _requirements("normal", None, _list(raw.get("dependencies")), "[project.dependencies]", problems)
     for extra, items in _table(raw.get("optional-dependencies")).items():
         requirements += _requirements("optional", canonicalize_name(extra), _list(items),
