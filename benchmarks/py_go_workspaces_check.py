@@ -73,14 +73,16 @@ def check_repository(path: Path, sample: int) -> int:
     name = path.parent.name
     found = time_pass(name, repo, trees)
     tags = _spread(list(trees), sample)
-    agree = 0
+    agree = partial = 0
     started = time.perf_counter()
     for tag in tags:
-        differences = compare(repo, trees[tag], found[tag])
+        differences, notes = compare(repo, trees[tag], found[tag])
         agree += not differences
-        for line in differences:
+        partial += bool(notes)
+        for line in differences + notes:
             print(f"  {tag}: {line}")
-    print(f"{name}: members and internal edges equal at {agree} of {len(tags)} tags "
+    members_only = f"; at {partial} of them some workspace's edges could not be asked of uv" if partial else ""
+    print(f"{name}: members and internal edges equal at {agree} of {len(tags)} tags{members_only} "
           f"(oracles took {time.perf_counter() - started:.1f}s)")
     return len(tags) - agree
 
@@ -98,26 +100,28 @@ def time_pass(name: str, repo: pygit2.Repository, trees: dict[str, pygit2.Tree])
     return found
 
 
-def compare(repo: pygit2.Repository, tree: pygit2.Tree, workspaces: list) -> list[str]:
-    """Disagreements between miner and the oracles at one tree (empty when they agree)."""
+def compare(repo: pygit2.Repository, tree: pygit2.Tree, workspaces: list) -> tuple[list[str], list[str]]:
+    """Disagreements between miner and the oracles at one tree (empty when they agree), and notes on what
+    could not be asked."""
     python = [w for w in workspaces if w.ecosystem == "python"]
     go = [w for w in workspaces if w.ecosystem == "go"]
     with tempfile.TemporaryDirectory() as folder:
         export_skeleton(repo, tree, Path(folder))
-        lines = []
+        lines, notes = [], []
         if py_fx.uv_binary() is not None:
-            lines += [f"python {line}" for line in _compare_python(Path(folder), python)]
+            python_lines, notes = _compare_python(Path(folder), python)
+            lines += [f"python {line}" for line in python_lines]
         if go_fx.go_binary() is not None:
             expected, refused = go_fx.go_view(Path(folder))
             lines += [f"go {line}" for line in _differences(expected, refused, go_fx.parser_view(go), go)]
-    return lines
+    return lines, notes
 
 
-def _compare_python(folder: Path, workspaces: list) -> list[str]:
+def _compare_python(folder: Path, workspaces: list) -> tuple[list[str], list[str]]:
     """uv's view at most tags; workspaces not locked (one member among many, or no Python here for them)
     are compared by members' names and manifests only."""
     found = py_fx.uv_workspaces(folder)
-    expected, refused, unlocked = {}, {}, {}
+    expected, refused, unlocked, notes = {}, {}, {}, []
     for root, members in found.items():
         if len(members) > 1 or len(found) <= 3:
             try:
@@ -125,7 +129,7 @@ def _compare_python(folder: Path, workspaces: list) -> list[str]:
             except py_fx.UvRefused as error:
                 refused[root] = str(error)
             except py_fx.CannotLock as error:
-                print(f"  note: {root}: members only, edges unchecked ({error})")
+                notes.append(f"note: python {root or '.'}: members only, edges not asked ({error})")
                 unlocked[root] = members
         else:
             unlocked[root] = members
@@ -134,7 +138,7 @@ def _compare_python(folder: Path, workspaces: list) -> list[str]:
         expected[root] = {"members": sorted(members)}
         if root in mine:
             mine[root] = {"members": sorted((name, manifest) for name, manifest, _ in mine[root]["members"])}
-    return _differences(expected, refused, mine, workspaces)
+    return _differences(expected, refused, mine, workspaces), notes
 
 
 def _differences(expected: dict, refused: dict, mine: dict, workspaces: list) -> list[str]:

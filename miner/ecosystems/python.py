@@ -42,6 +42,7 @@ whole results by tree id.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import replace
@@ -303,6 +304,7 @@ def _relative(directory: str, root: str) -> str | None:
     return directory[len(root):].lstrip("/") if root else directory
 
 
+@functools.lru_cache(maxsize=1024)
 def _pattern_regex(pattern: str) -> re.Pattern:
     """`glob::Pattern::matches_path` with default options: `*` and `?` cross `/`, a `**` component spans
     zero or more directories, `[...]` and `[!...]` classes, everything else literal."""
