@@ -81,3 +81,17 @@ def test_read_of_a_missing_blob_names_the_file(tmp_path):
     with pytest.raises(MissingObject, match="pkg/package.json"):
         TreeView(fresh, fresh[view.tree.id]).read("pkg/package.json")
     assert view.read("nothing/here") is None
+
+
+def test_entries_resolved_level_by_level_are_what_pygit2_finds_by_path(tmp_path):
+    deep = "/".join(["d"] * 1500)
+    files = {"a/b/c.toml": "1", "a/x.toml": "2", f"{deep}/f": "3", "blob": "4"}
+    repo, view = _view(tmp_path, files)
+    for path in ["a/b/c.toml", "a/x.toml", "a/b", f"{deep}/f", "a/missing", "blob/under-a-file", "nowhere/x"]:
+        try:
+            expected = str(view.tree[path].id)
+        except KeyError:
+            expected = None
+        found = view.entry(path)
+        assert (str(found.id) if found is not None else None) == expected, path
+    assert view.read(f"{deep}/f") == b"3" and view.subdirs("a") == ["b"]

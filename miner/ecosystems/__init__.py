@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from miner.store.cache import Cache
 from miner.ecosystems.base import Ecosystem
+from miner.ecosystems.go import GO
+from miner.ecosystems.python import PYTHON
 from miner.model.packages import Workspace
 from miner.sources.trees import TreeView
 
-ECOSYSTEMS: tuple[Ecosystem, ...] = ()
+ECOSYSTEMS: tuple[Ecosystem, ...] = (
+    PYTHON,
+    GO,
+)
 
 
 def workspaces_at(tree: TreeView, cache: Cache, ecosystems: tuple[Ecosystem, ...] | None = None) -> list[Workspace]:

@@ -54,15 +54,42 @@ class TreeView:
 
     def __init__(self, repo: pygit2.Repository, tree: pygit2.Tree):
         self.repo, self.tree = repo, tree
+        self._trees: dict[str, pygit2.Tree | None] = {"": tree}
 
     def entry(self, path: str) -> pygit2.Object | None:
-        """The object at `path` ("" is the tree itself), None when there is none or it is missing."""
+        """The object at `path` ("" is the tree itself), None when there is none or it is missing.
+
+        Directories are resolved one level at a time and remembered for the life of the view: pygit2's
+        `tree["a/b/c"]` parses every tree on the way again, which costs milliseconds a call in a
+        directory of thousands of entries (a `packages/` of a large monorepo).
+        """
         if path in ("", "."):
             return self.tree
+        parent, _, name = path.rpartition("/")
+        directory = self._directory(parent)
+        if directory is None:
+            return None
         try:
-            return self.tree[path]
+            return directory[name]
         except MISSING_OBJECT:
             return None
+
+    def _directory(self, path: str) -> pygit2.Tree | None:
+        """The tree at directory `path`, None if it is no directory; iterative, so any depth is fine."""
+        pending = []
+        while path not in self._trees:
+            pending.append(path)
+            path = path.rpartition("/")[0]
+        tree = self._trees[path]
+        for directory in reversed(pending):
+            if tree is not None:
+                try:
+                    found = tree[directory.rpartition("/")[2]]
+                except MISSING_OBJECT:
+                    found = None
+                tree = found if isinstance(found, pygit2.Tree) else None
+            self._trees[directory] = tree
+        return tree
 
     def is_link(self, path: str) -> bool:
         """Whether `path` is a symbolic link (whose blob holds the target's name, not a file's text)."""
