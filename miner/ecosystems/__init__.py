@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from miner.cache import Cache
 from miner.ecosystems.base import Ecosystem
+from miner.ecosystems.javascript import BUN, NPM, PNPM, YARN
 from miner.model.packages import Workspace
 from miner.sources.trees import TreeView
 
-ECOSYSTEMS: tuple[Ecosystem, ...] = ()
+ECOSYSTEMS: tuple[Ecosystem, ...] = (
+    NPM,
+    YARN,
+    PNPM,
+    BUN,
+)
 
 
 def workspaces_at(tree: TreeView, cache: Cache, ecosystems: tuple[Ecosystem, ...] | None = None) -> list[Workspace]:

@@ -1,0 +1,104 @@
+"""npm's (and yarn's) workspace members: the `workspaces` field of the root package.json.
+
+The rules are those of `@npmcli/map-workspaces`, which npm runs to list a
+root's workspaces:
+
+- `workspaces` is an array of patterns or an object whose `packages` is one;
+  anything else is npm's EWORKSPACESCONFIG error;
+- leading `!`s are counted (an odd number negates), then a leading `./` or `/`
+  is stripped;
+- negations apply in order: a positive pattern that itself matches an earlier
+  negation lifts it (`["packages/**", "!packages/b/**", "packages/b/a"]` keeps
+  `packages/b/a`), and the negations left are ignore patterns of the glob,
+  which drop the folder they match and, written with `/**`, all below it;
+- the glob matches folders only, does not enter dot-folders unless the
+  pattern names them, and ignores `**/node_modules/**`;
+- a matched folder counts only if it holds a package.json, and a package
+  without a name is called by its folder's name (`@npmcli/name-from-folder`:
+  `@scope/pkg` when the parent folder is a scope);
+- two members with one name are npm's EDUPLICATEWORKSPACE error.
+
+Patterns are matched against the folders `TreeView.find` already listed as
+holding a package.json, never by walking the tree: a pattern such as `**`
+costs one test per manifest, however many folders the repository has.
+yarn (classic and berry) reads the same field; its members are found by the
+same rules.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from miner.ecosystems.packagejson import join, strings
+from miner.model.globs import glob_match
+
+NODE_MODULES = "**/node_modules/**"
+
+
+def patterns(workspaces: object) -> tuple[list[str] | None, str | None]:
+    """The patterns of a `workspaces` field, or (None, why) when npm would refuse it."""
+    declared = workspaces.get("packages") if isinstance(workspaces, dict) else workspaces
+    if isinstance(workspaces, dict) and not isinstance(declared, list):
+        declared = []  # npm: an object without a `packages` array declares no workspaces
+    found = strings(declared)
+    if found is None:
+        return None, "workspaces config expects an Array of strings"
+    return found, None
+
+
+def members(root: str, declared: list[str], candidates: list[str]) -> tuple[list[str], list[str]]:
+    """The folders among `candidates` (folders holding a package.json) that `declared` makes members.
+
+    Returns (members in path order, problems); a pattern that leaves the
+    repository is a problem, not a member.
+    """
+    positive, negated = _ordered_patterns(declared)
+    problems: list[str] = []
+    include = _anchored(root, positive, problems)
+    ignore = _anchored(root, [NODE_MODULES] + negated, problems, keep_globstar=True)
+    found = [
+        folder for folder in candidates
+        if any(glob_match(pattern, folder, dot=False) for pattern in include)
+        and not any(glob_match(pattern, folder, dot=True) for pattern in ignore)  # glob ignores dot-folders too
+    ]
+    return found, problems
+
+
+def folder_name(path: str) -> str:
+    """`@npmcli/name-from-folder`: the folder's name, with its parent's when the parent is a `@scope`."""
+    base = posixpath.basename(path)
+    parent = posixpath.basename(posixpath.dirname(path))
+    return f"{parent}/{base}" if parent.startswith("@") else base
+
+
+def _ordered_patterns(declared: list[str]) -> tuple[list[str], list[str]]:
+    """map-workspaces' `appendNegatedPatterns`: (positive patterns, negations still in force)."""
+    positive: list[str] = []
+    negated: list[str] = []
+    for pattern in declared:
+        bangs = len(pattern) - len(pattern.lstrip("!"))
+        pattern = re.sub(r"^\.?/+", "", pattern[bangs:])
+        if bangs % 2:
+            negated.append(pattern)
+            continue
+        negated = [negation for negation in negated if not glob_match(negation, pattern, dot=False)]
+        positive.append(pattern)
+    for negation in negated:
+        positive = [pattern for pattern in positive if not glob_match(negation, pattern, dot=False)]
+    return positive, negated
+
+
+def _anchored(root: str, patterns: list[str], problems: list[str], keep_globstar: bool = False) -> list[str]:
+    """Patterns relative to the repository root; `**/x` stays as it is (it matches at any depth below)."""
+    anchored = []
+    for pattern in patterns:
+        if keep_globstar and pattern.startswith("**/"):
+            anchored.append(pattern if not root else f"{root}/{pattern}")
+            continue
+        joined = join(root, pattern.rstrip("/")) if pattern.rstrip("/") else root
+        if joined is None:
+            problems.append(f"workspace pattern {pattern!r} leaves the repository")
+        else:
+            anchored.append(joined)
+    return anchored
+
