@@ -118,9 +118,10 @@ def link(key: str, spec: str, directory: str, members: Members, *, ranges: bool)
 
     `ranges` says whether the manager links a member for a plain range its
     version satisfies (npm, yarn and bun do; pnpm only with
-    `link-workspace-packages`).  An `npm:` alias is fetched from the registry
-    by every manager (npm places it at `node_modules/<key>`, where no member
-    is linked), so it is no edge; pnpm's alias form is `workspace:name@range`.
+    `link-workspace-packages`).  An `npm:name@range` alias is looked for at
+    `node_modules/<key>`, so it links only a member called `key`, when that
+    member's version satisfies `range` (npm's `dep-valid` checks the alias's
+    range, not its name); pnpm's own alias form is `workspace:name@range`.
     """
     if spec.startswith("workspace:"):
         return _workspace_link(key, spec.removeprefix("workspace:"), directory, members)
@@ -128,7 +129,10 @@ def link(key: str, spec: str, directory: str, members: Members, *, ranges: bool)
         return _path_link(key, spec[5:], directory, members)
     if spec.startswith(("./", "../")):
         return _path_link(key, spec, directory, members)  # npm-package-arg reads these as directories
-    if not ranges or spec.startswith("npm:"):
+    if spec.startswith("npm:"):
+        at = spec.rfind("@")
+        spec = spec[at + 1:] if at > len("npm:") else "*"
+    if not ranges:
         return None
     member = members.by_name.get(key)
     if member is None or member.path == directory or not satisfies(member.version, spec):
