@@ -8,7 +8,7 @@ from fixtures import javascript as fx
 from fixtures.gitbuilder import RepoBuilder
 from miner.cache import MemoryCache
 from miner.ecosystems import workspaces_at
-from miner.ecosystems.pnpm import MAX_YAML_NODES
+from miner.ecosystems.packagejson import MAX_YAML_NODES
 from miner.sources.trees import TreeView
 
 GOOD = {"other/package.json": fx.pkg("other", workspaces=["*"]), "other/x/package.json": fx.pkg("x")}

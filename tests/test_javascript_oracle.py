@@ -19,8 +19,10 @@ CASES = {
     "codex-pnpm": (fx.CODEX, "pnpm"),
     "pnpm-rules": (fx.PNPM_RULES, "pnpm"),
     "opencode-bun": (fx.OPENCODE, "bun"),
+    "langgraphjs-yarn": (fx.YARN, "yarn"),
+    "negations-under-yarn": ({**fx.NEGATIONS, "yarn.lock": ""}, "yarn"),
 }
-ORACLES = {"npm": fx.npm_view, "pnpm": fx.pnpm_view, "bun": fx.bun_view}
+ORACLES = {"npm": fx.npm_view, "pnpm": fx.pnpm_view, "bun": fx.bun_view, "yarn": fx.yarn_view}
 
 
 def miner_workspaces(files, tmp_path):
@@ -31,9 +33,9 @@ def miner_workspaces(files, tmp_path):
 @pytest.mark.parametrize(("files", "manager"), CASES.values(), ids=CASES.keys())
 def test_members_and_edges_match_the_manager(files, manager, tmp_path):
     if not fx.available(manager):
-        pytest.skip(f"{manager} is not installed (npm install --prefix .ci-tools pnpm@10 bun)")
+        pytest.skip(f"{manager} is not installed (npm install --prefix .ci-tools pnpm@10 bun @yarnpkg/cli-dist)")
     fx.write(files, tmp_path / "work")
     expected = ORACLES[manager](tmp_path / "work")
-    found = fx.miner_view(miner_workspaces(files, tmp_path), manager,
-                          peers=manager != "pnpm", collapse=manager == "npm")
+    found = fx.miner_view(miner_workspaces(files, tmp_path), manager, peers=manager not in ("pnpm", "yarn"),
+                          collapse=manager == "npm", kinds=manager != "yarn")
     assert {root: view for root, view in found.items() if root == ""} == expected

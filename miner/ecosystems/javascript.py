@@ -43,14 +43,17 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+import yaml
+
 from miner.cache import Cache
 from miner.ecosystems import bun, npm, pnpm
 from miner.ecosystems.packagejson import (
-    FILES, MANIFEST, Link, Member, Members, catalog_range, join, language, link, manifest, manifest_path, owner,
+    FILES, MANIFEST, Link, Member, Members, catalog_range, join, language, link, load_yaml, manifest, manifest_path,
+    owner,
 )
 from miner.errors import Warning
 from miner.model.packages import Dependency, Package, Workspace
-from miner.sources.trees import Found, TreeView
+from miner.sources.trees import Found, MissingObject, TreeView
 
 WORKSPACES_KIND = "javascript-workspaces-v1"
 MANIFESTS = FILES | {pnpm.WORKSPACE_FILE, pnpm.NPMRC}
@@ -194,7 +197,10 @@ class _Builder:
             return []
         if self.manager == "bun":
             self.catalogs = bun.catalogs(facts)
-        folders, problems = rules.members(self.root, declared, candidates)
+        if self.manager == "yarn":
+            self.ranges = self._yarn_transparent()
+        matcher = npm.yarn_members if self.manager == "yarn" else rules.members
+        folders, problems = matcher(self.root, declared, candidates)
         self.problems += [(manifest_path(self.root), problem) for problem in problems]
         return folders
 
@@ -211,6 +217,18 @@ class _Builder:
         self.problems += [(config_path, problem) for problem in problems]
         return folders
 
+    def _yarn_transparent(self) -> bool:
+        """berry's `enableTransparentWorkspaces` (on unless the root .yarnrc.yml turns it off)."""
+        path = _join(self.root, ".yarnrc.yml")
+        if path not in self.discovery.files or self.discovery.files[path]:
+            return True
+        try:
+            settings = load_yaml(self.discovery.tree.read(path).decode("utf-8", "replace"))
+        except (MissingObject, yaml.YAMLError, ValueError, RecursionError, AttributeError):
+            self.problems.append((path, ".yarnrc.yml does not parse; transparent workspaces assumed"))
+            return True
+        return not (isinstance(settings, dict) and settings.get("enableTransparentWorkspaces") is False)
+
     def _members(self, folders: list[str]) -> Members:
         """Members by folder and by the name specs reach them by; duplicates are reported and reach no one."""
         by_path: dict[str, Member] = {}
@@ -219,13 +237,13 @@ class _Builder:
             member = self._member(folder)
             if member is not None:
                 by_path[folder] = member
-                if self.manager != "pnpm" or self.discovery.facts(folder)["name"] is not None:
+                if self.manager not in ("pnpm", "yarn") or self.discovery.facts(folder)["name"] is not None:
                     linkable.setdefault(member.name, []).append(member)
         root = self._root_member()
         if root is not None:
             by_path[self.root] = root
-            if self.manager in ("pnpm", "bun") and root.name not in linkable:
-                linkable[root.name] = [root]  # pnpm and bun list the root among the workspace's projects
+            if self.manager != "npm" and root.name not in linkable:
+                linkable[root.name] = [root]  # pnpm, yarn and bun list the root among the workspace's projects
         by_name = {}
         for name, found in linkable.items():
             if len(found) > 1:
@@ -244,7 +262,9 @@ class _Builder:
         if name is None and self.manager == "bun":
             self.problems.append((manifest_path(folder), "package has no name; bun leaves it out of the workspace"))
             return None
-        return Member(folder, name or npm.folder_name(folder), facts["version"] or "")
+        if name is None:  # npm names it after its folder; pnpm and yarn leave it nameless: labelled by folder
+            name = npm.folder_name(folder) if self.manager == "npm" else posixpath.basename(folder)
+        return Member(folder, name, facts["version"] or "")
 
     def _root_member(self) -> Member | None:
         facts = self._root_facts() if not self.standalone else self.discovery.facts(self.root)
@@ -271,6 +291,8 @@ class _Builder:
             if why is not None:
                 self.problems.append((manifest_path(folder), why))
                 return None
+        if self.manager == "yarn":
+            return npm.yarn_link(key, spec, self.root, members, transparent=self.ranges)
         found = link(key, spec, folder, members, ranges=self.ranges)
         if found is None:
             self._explain(folder, key, spec)

@@ -18,21 +18,39 @@ root's workspaces:
   `@scope/pkg` when the parent folder is a scope);
 - two members with one name are npm's EDUPLICATEWORKSPACE error.
 
+yarn reads the same field by rules of its own (berry's `Workspace.ts`, as
+`yarn workspaces list` shows them; yarn classic is read by them too):
+
+- the patterns go to globby for folders, so every `!` pattern drops the
+  folders it matches and everything below them, wherever it stands, and
+  `**/node_modules`, `**/.git` and `**/.yarn` are never entered; dot-folders
+  are not matched unless the pattern names them;
+- a member without a name has none (yarn lists it as `null`), so no spec
+  reaches it;
+- `workspaceDependencies` are the `dependencies`, `devDependencies` and
+  `optionalDependencies` (peers are not) that name a member and that it
+  `accepts`: `workspace:*`/`^`/`~`, `workspace:PATH` (from the project root),
+  `workspace:RANGE` or, transparent workspaces being on by default, a plain
+  range its version satisfies (node semver, strictly: a prerelease satisfies
+  only ranges that name one); `file:`, `link:` and `npm:` specs are other
+  packages to yarn, not workspace edges.
+
 Patterns are matched against the folders `TreeView.find` already listed as
 holding a package.json, never by walking the tree: a pattern such as `**`
 costs one test per manifest, however many folders the repository has.
-yarn (classic and berry) reads the same field; its members are found by the
-same rules.
 """
 from __future__ import annotations
 
 import posixpath
 import re
 
-from miner.ecosystems.packagejson import join, strings
+import nodesemver
+
+from miner.ecosystems.packagejson import Link, Members, join, strings, valid_version
 from miner.model.globs import glob_match
 
 NODE_MODULES = "**/node_modules/**"
+YARN_NEVER_ENTERED = ("**/node_modules", "**/.git", "**/.yarn")
 
 
 def patterns(workspaces: object) -> tuple[list[str] | None, str | None]:
@@ -62,6 +80,37 @@ def members(root: str, declared: list[str], candidates: list[str]) -> tuple[list
         and not any(glob_match(pattern, folder, dot=True) for pattern in ignore)  # glob ignores dot-folders too
     ]
     return found, problems
+
+
+def yarn_members(root: str, declared: list[str], candidates: list[str]) -> tuple[list[str], list[str]]:
+    """The folders yarn berry makes members: globby's, where a negation prunes the folders below it."""
+    problems: list[str] = []
+    include = _anchored(root, [p for p in declared if not p.startswith("!")], problems)
+    prune = _anchored(root, [p.lstrip("!") for p in declared if p.startswith("!")], problems)
+    prune += [f"{root}/{p}" if root else p for p in YARN_NEVER_ENTERED]
+    found = [
+        folder for folder in candidates
+        if any(glob_match(pattern, folder, dot=False) for pattern in include)
+        and not any(glob_match(pattern, ancestor, dot=False) for pattern in prune for ancestor in _lineage(root, folder))
+    ]
+    return found, problems
+
+
+def yarn_link(key: str, spec: str, root: str, members: Members, *, transparent: bool = True) -> Link | None:
+    """The member yarn berry's `tryWorkspaceByDescriptor` finds for `key: spec`, if it `accepts` the range."""
+    member = members.by_name.get(key)
+    if member is None:
+        return None
+    protocol, colon, rest = spec.partition(":")
+    if not colon:
+        protocol, rest = "", spec
+    if protocol == "workspace":
+        if join(root, rest) == member.path or rest in ("*", "^", "~"):
+            return Link(member, None)
+        return Link(member, None) if _yarn_satisfies(member.version or "0.0.0", rest) else None
+    if protocol or not transparent:
+        return None
+    return Link(member, None) if member.version and _yarn_satisfies(member.version, spec) else None
 
 
 def folder_name(path: str) -> str:
@@ -102,3 +151,22 @@ def _anchored(root: str, patterns: list[str], problems: list[str], keep_globstar
             anchored.append(joined)
     return anchored
 
+
+
+def _lineage(root: str, folder: str) -> list[str]:
+    """`folder` and its ancestors below `root`: a pruned ancestor hides everything under it."""
+    found = []
+    while folder != root and folder:
+        found.append(folder)
+        folder = posixpath.dirname(folder)
+    return found
+
+
+def _yarn_satisfies(version: str, range_: str) -> bool:
+    """node semver's `new Range(range).test(version)`, strict: what berry's `semverUtils.validRange` builds."""
+    if not valid_version(version) or version != version.strip() or version.startswith(("v", "=")):
+        return False
+    try:
+        return nodesemver.satisfies(version, range_, loose=False)
+    except (ValueError, TypeError, IndexError):
+        return False

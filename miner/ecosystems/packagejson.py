@@ -33,6 +33,7 @@ from typing import Any
 
 import nodesemver
 import pygit2
+import yaml
 
 from miner.cache import Cache
 from miner.sources.trees import MissingObject, TreeView
@@ -55,6 +56,8 @@ OWNERS = (
 )
 TSCONFIG = "tsconfig.json"
 FILES = frozenset({MANIFEST, TSCONFIG, *(name for _, names in OWNERS for name in names)})
+MAX_YAML_NODES = 100_000
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
 _DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 # node-semver's LOOSE version pattern (`new SemVer(v, true)` accepts exactly these) and its limits.
@@ -189,6 +192,47 @@ def language(tree: TreeView, directory: str, files: set[str] | dict[str, bool]) 
                                                   if entry.type_str == "blob"):
             return "TypeScript"
     return "JavaScript"
+
+
+def load_yaml(text: str) -> Any:
+    """PyYAML's safe loader (the C one when present), once aliases are known not to expand past MAX_YAML_NODES.
+
+    A "billion laughs" file (anchors of anchors) costs a walk of its node
+    graph, each distinct node once, never the memory of its expansion.
+    """
+    node = yaml.compose(text, Loader=_LOADER)
+    if node is None:
+        return None
+    if _expanded_size(node) > MAX_YAML_NODES:
+        raise ValueError(f"aliases expand it past {MAX_YAML_NODES} nodes")
+    return yaml.load(text, Loader=_LOADER)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """The number of nodes once every alias is expanded, computed once per distinct node (bounded work)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not ready:
+            sizes_missing = [child for child in children if id(child) not in sizes]
+            if sizes_missing:
+                stack.append((node, True))
+                stack += [(child, False) for child in sizes_missing]
+                continue
+        sizes[id(node)] = min(1 + sum(sizes.get(id(child), 1) for child in children), MAX_YAML_NODES + 1)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def join(directory: str, path: str) -> str | None:

@@ -20,10 +20,8 @@ The rules are those of `@pnpm/workspace.find-packages` and `@pnpm/config`:
 - `catalog:` and `catalog:NAME` specs take their range from the `catalog` /
   `catalogs` maps of the same file (`catalog:default` is `catalog`).
 
-The YAML is parsed with PyYAML's safe loader (the C one when present), at
-most `MAX_YAML_BYTES` of it, and refused when its aliases would expand to
-more than `MAX_YAML_NODES` nodes: a "billion laughs" file costs a bounded
-walk of its node graph, never the memory of its expansion.
+The YAML is read by `packagejson.load_yaml` (safe loading, aliases bounded),
+at most `MAX_YAML_BYTES` of it.
 pnpm also reads `package.yaml` and `package.json5` manifests; no repository
 miner tracks has one, and they are not read.
 """
@@ -35,7 +33,7 @@ from typing import Any
 import yaml
 
 from miner.cache import Cache
-from miner.ecosystems.packagejson import join, strings, table
+from miner.ecosystems.packagejson import join, load_yaml, strings, table
 from miner.model.globs import glob_match
 from miner.sources.trees import MissingObject, TreeView
 
@@ -43,9 +41,7 @@ WORKSPACE_FILE = "pnpm-workspace.yaml"
 NPMRC = ".npmrc"
 CONFIG_KIND = "pnpm-workspace-v1"
 MAX_YAML_BYTES = 1024 * 1024
-MAX_YAML_NODES = 100_000
 ALWAYS_IGNORED = ("**/node_modules/**", "**/bower_components/**")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def config(tree: TreeView, root: str, cache: Cache) -> dict[str, Any]:
@@ -129,7 +125,7 @@ def _parse(tree: TreeView, path: str) -> dict[str, Any]:
     except MissingObject:
         return {"error": f"{WORKSPACE_FILE} missing from the repository"}
     try:
-        document = _safe_load(data.decode("utf-8-sig"))
+        document = load_yaml(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as error:
         return {"error": f"{WORKSPACE_FILE} does not parse: {str(error).splitlines()[0] if str(error) else error!r}"}
     return _facts(table(document))
@@ -154,43 +150,6 @@ def _facts(document: dict) -> dict[str, Any]:
 
 def _specs(value: Any) -> dict[str, str]:
     return {key: str(spec) for key, spec in table(value).items() if isinstance(key, str) and isinstance(spec, (str, int, float))}
-
-
-def _safe_load(text: str) -> Any:
-    """PyYAML's safe loader, after checking that aliases do not expand the document past MAX_YAML_NODES."""
-    node = yaml.compose(text, Loader=_LOADER)
-    if node is None:
-        return None
-    if _expanded_size(node) > MAX_YAML_NODES:
-        raise ValueError(f"aliases expand it past {MAX_YAML_NODES} nodes")
-    return yaml.load(text, Loader=_LOADER)
-
-
-def _expanded_size(root: yaml.Node) -> int:
-    """The number of nodes once every alias is expanded, computed once per distinct node (bounded work)."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in sizes:
-            continue
-        children = _children(node)
-        if not ready:
-            sizes_missing = [child for child in children if id(child) not in sizes]
-            if sizes_missing:
-                stack.append((node, True))
-                stack += [(child, False) for child in sizes_missing]
-                continue
-        sizes[id(node)] = min(1 + sum(sizes.get(id(child), 1) for child in children), MAX_YAML_NODES + 1)
-    return sizes[id(root)]
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
 
 
 def _path(root: str, name: str) -> str:

@@ -1,0 +1,180 @@
+"""Compare miner's JavaScript workspaces with npm, pnpm and bun at the tags of real repositories; time the pass.
+
+    python benchmarks/js_workspaces_check.py [REPO ...] [--sample N | --all]
+
+For each repository (default: gemini-cli (npm), Roo-Code (pnpm), opencoder,
+an OpenCode fork (bun)), the root workspace at each sampled tag is read by
+miner from git objects and by the manager from the tag's manifest files,
+exported with their lock (`package.json`, `pnpm-workspace.yaml` and the
+committed `package-lock.json`, `pnpm-lock.yaml` or `bun.lock`; blobs missing
+from a damaged snapshot are left out, where `git archive` would stop).  The
+oracles are those of fixtures/javascript.py, run on the committed lock:
+`npm query --package-lock-only`, `pnpm ls -r --depth 0 --lockfile-only`, the
+`bun.lock` maps.  The root package.json's `engines` and `packageManager` are
+set aside in the export (pnpm refuses to run under an older node or pnpm).
+Prints, per repository, "members and internal edges equal at N of M tags"
+and every difference, then the time of miner's pass over every tag (cold and
+warm cache).  Exits 0 with a "skipped" message for a repository that is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pygit2
+
+from fixtures import javascript as fx
+from miner.cache import MemoryCache
+from miner.ecosystems import workspaces_at
+from miner.sources.trees import TreeView
+
+DEFAULT = ["/work/.mirror/google-gemini+gemini-cli/repo", "/work/.mirror/RooCodeInc+Roo-Code/repo",
+           "/work/.mirror/AryaLabsHQ+opencoder/repo"]
+EXPORTED = {"package.json", "pnpm-workspace.yaml"}
+LOCKS = {"package-lock.json": "npm", "pnpm-lock.yaml": "pnpm", "bun.lock": "bun"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("repos", nargs="*", default=DEFAULT)
+    parser.add_argument("--sample", type=int, default=40, help="tags to check, spread over the history")
+    parser.add_argument("--all", action="store_true", help="check every tag")
+    args = parser.parse_args()
+    for path in args.repos:
+        if not Path(path).exists():
+            print(f"skipped: {path} does not exist")
+            continue
+        repo = pygit2.Repository(path)
+        trees = tag_trees(repo)
+        time_pass(path, repo, trees)
+        check(path, repo, trees, None if args.all else args.sample)
+    return 0
+
+
+def tag_trees(repo: pygit2.Repository) -> dict[str, pygit2.Tree]:
+    """Tag name -> root tree, oldest commit first."""
+    found = []
+    for name in repo.references:
+        if name.startswith("refs/tags/"):
+            try:
+                commit = repo.revparse_single(name).peel(pygit2.Commit)
+            except (pygit2.GitError, ValueError, KeyError):
+                continue
+            found.append((commit.commit_time, name.removeprefix("refs/tags/"), commit.tree))
+    return {name: tree for _, name, tree in sorted(found, key=lambda item: (item[0], item[1]))}
+
+
+def time_pass(path: str, repo, trees) -> None:
+    cache = MemoryCache()
+    for label in ("cold", "warm"):
+        started = time.perf_counter()
+        counts = [len([p for w in workspaces_at(TreeView(repo, tree), cache) for p in w.packages])
+                  for tree in trees.values()]
+        elapsed = time.perf_counter() - started
+        print(f"{_name(path)} {label}: {len(trees)} tags in {elapsed:.2f}s "
+              f"({1000 * elapsed / max(len(trees), 1):.1f} ms/tag), {sum(counts)} package-releases")
+
+
+def check(path: str, repo, trees, sample: int | None) -> None:
+    names = list(trees)
+    if sample is not None and len(names) > sample:
+        names = [names[round(i * (len(names) - 1) / (sample - 1))] for i in range(sample)]
+    agree, compared, skipped = 0, 0, []
+    for tag in names:
+        tree = trees[tag]
+        manager = next((manager for lock, manager in LOCKS.items() if _has(tree, lock)), None)
+        if manager is None or not fx.available(manager):
+            skipped.append(tag)
+            continue
+        found = fx.miner_view(workspaces_at(TreeView(repo, tree), MemoryCache()), manager,
+                              peers=manager != "pnpm", collapse=manager == "npm").get("", {"members": [], "edges": []})
+        try:
+            expected = oracle(repo, tree, manager)
+        except RuntimeError as error:
+            print(f"  {tag}: oracle failed: {str(error)[:300]}")
+            continue
+        compared += 1
+        same = expected == found
+        agree += same
+        if not same:
+            print(f"  {tag} ({manager}): DIFFERENT ({len(found['members'])} members, {len(found['edges'])} edges)")
+            report(expected, found, manager)
+    print(f"{_name(path)}: members and internal edges equal at {agree} of {compared} tags"
+          + (f" ({len(skipped)} sampled tags without a lock file or oracle)" if skipped else ""))
+
+
+def oracle(repo, tree, manager: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        export(repo, tree, Path(folder), manager)
+        if manager == "bun":
+            return fx.bun_lock_view((Path(folder) / "bun.lock").read_text())[""]
+        view = fx.npm_view if manager == "npm" else fx.pnpm_view
+        return view(Path(folder), make_lock=False)[""]
+
+
+def export(repo, tree, folder: Path, manager: str) -> None:
+    """The manifests and the manager's lock of `tree` under `folder`; blobs missing from the snapshot left out."""
+    wanted = EXPORTED | {lock for lock, owner in LOCKS.items() if owner == manager}
+    for path, blob in _files(repo, tree, ""):
+        if path.rsplit("/", 1)[-1] not in wanted or "node_modules/" in path:
+            continue
+        try:
+            data = blob.data
+        except (KeyError, ValueError, pygit2.GitError):
+            continue
+        if path == "package.json":
+            data = _without_engines(data)
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def report(expected: dict, found: dict, manager: str) -> None:
+    for part in ("members", "edges"):
+        want, got = set(map(tuple, expected[part])), set(map(tuple, found[part]))
+        for item in sorted(want ^ got):
+            print(f"    {part} {manager + ' only' if item in want else 'miner only'}: {item}")
+
+
+def _files(repo, tree, prefix):
+    for entry in tree:
+        if entry.type_str == "tree":
+            try:
+                yield from _files(repo, repo[entry.id], f"{prefix}{entry.name}/")
+            except (KeyError, ValueError, pygit2.GitError):
+                continue
+        elif entry.type_str == "blob" and entry.filemode != pygit2.GIT_FILEMODE_LINK:
+            try:
+                yield f"{prefix}{entry.name}", repo[entry.id]
+            except (KeyError, ValueError, pygit2.GitError):
+                continue
+
+
+def _without_engines(data: bytes) -> bytes:
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return data
+    if isinstance(document, dict):
+        document.pop("engines", None)
+        document.pop("packageManager", None)
+    return json.dumps(document, indent=2).encode()
+
+
+def _has(tree, name: str) -> bool:
+    try:
+        return tree[name].type_str == "blob"
+    except (KeyError, ValueError, pygit2.GitError):
+        return False
+
+
+def _name(path: str) -> str:
+    return Path(path).parent.name
+
+
+if __name__ == "__main__":
+    sys.exit(main())
