@@ -73,3 +73,15 @@ def test_pnpm_links_plain_ranges_when_told_to(where, text, tmp_path):
     fx.write(files, tmp_path / "work")
     assert fx.pnpm_view(tmp_path / "work")[""]["edges"] == [("packages/b", "packages/a", "normal")]
     assert _edges(files, tmp_path, "pnpm") == [("packages/b", "packages/a", "normal")]
+
+
+@pytest.mark.parametrize(("yarnrc", "edges"), [("nodeLinker: node-modules\n", [("packages/b", "packages/a")]),
+                                              ("enableTransparentWorkspaces: false\n", [])])
+def test_yarn_links_plain_ranges_only_with_transparent_workspaces(yarnrc, edges, tmp_path):
+    if not fx.available("yarn"):
+        pytest.skip("yarn (berry) is not installed")
+    files = {"package.json": fx.pkg("root", private=True, workspaces=["packages/*"]), "yarn.lock": "",
+             ".yarnrc.yml": yarnrc, **MEMBER, "packages/b/package.json": fx.pkg("b", dependencies={"a": "^1.0.0"})}
+    fx.write(files, tmp_path / "work")
+    assert fx.yarn_view(tmp_path / "work")[""]["edges"] == edges
+    assert fx.miner_view(miner_workspaces(files, tmp_path), "yarn", kinds=False)[""]["edges"] == edges

@@ -49,11 +49,11 @@ from miner.cache import Cache
 from miner.ecosystems import bun, npm, pnpm
 from miner.ecosystems.packagejson import (
     FILES, MANIFEST, Link, Member, Members, catalog_range, join, language, link, load_yaml, manifest, manifest_path,
-    owner,
+    owner, read_limited,
 )
 from miner.errors import Warning
 from miner.model.packages import Dependency, Package, Workspace
-from miner.sources.trees import Found, MissingObject, TreeView
+from miner.sources.trees import Found, TreeView
 
 WORKSPACES_KIND = "javascript-workspaces-v1"
 MANIFESTS = FILES | {pnpm.WORKSPACE_FILE, pnpm.NPMRC}
@@ -222,10 +222,13 @@ class _Builder:
         path = _join(self.root, ".yarnrc.yml")
         if path not in self.discovery.files or self.discovery.files[path]:
             return True
+        data, error = read_limited(self.discovery.tree, path, pnpm.MAX_YAML_BYTES)
         try:
-            settings = load_yaml(self.discovery.tree.read(path).decode("utf-8", "replace"))
-        except (MissingObject, yaml.YAMLError, ValueError, RecursionError, AttributeError):
-            self.problems.append((path, ".yarnrc.yml does not parse; transparent workspaces assumed"))
+            settings = load_yaml(data.decode("utf-8", "replace")) if data is not None else None
+        except (yaml.YAMLError, ValueError, RecursionError) as why:
+            error = f".yarnrc.yml does not parse: {str(why).splitlines()[0] if str(why) else why!r}"
+        if error is not None:
+            self.problems.append((path, f"{error}; transparent workspaces assumed"))
             return True
         return not (isinstance(settings, dict) and settings.get("enableTransparentWorkspaces") is False)
 

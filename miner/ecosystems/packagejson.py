@@ -245,6 +245,20 @@ def join(directory: str, path: str) -> str | None:
     return None if joined == ".." or joined.startswith("../") else joined
 
 
+def read_limited(tree: TreeView, path: str, limit: int) -> tuple[bytes | None, str | None]:
+    """(the bytes of the file at `path`, None), or (None, why not): over `limit` bytes (known from the
+    object header, before any decompression) or missing from a damaged repository."""
+    name = posixpath.basename(path)
+    try:
+        size = tree.size(path)
+        if size is not None and size > limit:
+            return None, f"{name} is {size} bytes, over the {limit}-byte limit"
+        data = tree.read(path)
+    except MissingObject:
+        return None, f"{name} missing from the repository"
+    return (data, None) if data is not None else (None, f"{name} is not a file")
+
+
 def manifest_path(directory: str) -> str:
     return _join_path(directory, MANIFEST)
 
@@ -291,13 +305,9 @@ def _path_link(key: str, path: str, directory: str, members: Members) -> Link | 
 
 
 def _parse(tree: TreeView, path: str) -> dict[str, Any]:
-    try:
-        size = tree.size(path)
-        if size is not None and size > MAX_MANIFEST_BYTES:
-            return {"error": f"package.json is {size} bytes, over the {MAX_MANIFEST_BYTES}-byte limit"}
-        data = tree.read(path)
-    except MissingObject:
-        return {"error": "package.json missing from the repository"}
+    data, error = read_limited(tree, path, MAX_MANIFEST_BYTES)
+    if error is not None:
+        return {"error": error}
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:

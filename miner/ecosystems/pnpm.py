@@ -33,9 +33,9 @@ from typing import Any
 import yaml
 
 from miner.cache import Cache
-from miner.ecosystems.packagejson import join, load_yaml, strings, table
+from miner.ecosystems.packagejson import join, load_yaml, read_limited, strings, table
 from miner.model.globs import glob_match
-from miner.sources.trees import MissingObject, TreeView
+from miner.sources.trees import TreeView
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
 NPMRC = ".npmrc"
@@ -63,10 +63,9 @@ def links_ranges(tree: TreeView, root: str, facts: dict[str, Any]) -> bool:
     """Whether plain ranges link members: `linkWorkspacePackages` in the YAML, else the root `.npmrc`."""
     if facts.get("link") is not None:
         return facts["link"]
-    try:
-        data = tree.read(_path(root, NPMRC)) if not tree.is_link(_path(root, NPMRC)) else None
-    except MissingObject:
+    if tree.is_link(_path(root, NPMRC)):
         return False
+    data, _ = read_limited(tree, _path(root, NPMRC), MAX_YAML_BYTES)
     if data is None:
         return False
     for line in data.decode("utf-8", "replace").splitlines():
@@ -117,13 +116,9 @@ def _manifest_path(relative: str) -> str:
 
 
 def _parse(tree: TreeView, path: str) -> dict[str, Any]:
-    try:
-        size = tree.size(path)
-        if size is not None and size > MAX_YAML_BYTES:
-            return {"error": f"{WORKSPACE_FILE} is {size} bytes, over the {MAX_YAML_BYTES}-byte limit"}
-        data = tree.read(path)
-    except MissingObject:
-        return {"error": f"{WORKSPACE_FILE} missing from the repository"}
+    data, error = read_limited(tree, path, MAX_YAML_BYTES)
+    if error is not None:
+        return {"error": error}
     try:
         document = load_yaml(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as error:
