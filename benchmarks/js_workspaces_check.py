@@ -4,7 +4,8 @@
 
 For each repository (default: gemini-cli (npm), Roo-Code (pnpm), opencoder,
 an OpenCode fork (bun)), the root workspace at each sampled tag is read by
-miner from git objects and by the manager from the tag's manifest files,
+miner from git objects and by the manager miner says owns it (yarn has no
+committed-lock oracle here) from the tag's manifest files,
 exported with their lock (`package.json`, `pnpm-workspace.yaml` and the
 committed `package-lock.json`, `pnpm-lock.yaml` or `bun.lock`; blobs missing
 from a damaged snapshot are left out, where `git archive` would stop).  The
@@ -86,12 +87,14 @@ def check(path: str, repo, trees, sample: int | None) -> None:
     agree, compared, skipped = 0, 0, []
     for tag in names:
         tree = trees[tag]
-        manager = next((manager for lock, manager in LOCKS.items() if _has(tree, lock)), None)
-        if manager is None or not fx.available(manager):
+        workspaces = workspaces_at(TreeView(repo, tree), MemoryCache())
+        manager = next((workspace.ecosystem for workspace in workspaces if workspace.root == ""), None)
+        lock = next((lock for lock, owner in LOCKS.items() if owner == manager), None)
+        if lock is None or not _has(tree, lock) or not fx.available(manager):
             skipped.append(tag)
             continue
-        found = fx.miner_view(workspaces_at(TreeView(repo, tree), MemoryCache()), manager,
-                              peers=manager != "pnpm", collapse=manager == "npm").get("", {"members": [], "edges": []})
+        found = fx.miner_view(workspaces, manager, peers=manager != "pnpm",
+                              collapse=manager == "npm").get("", {"members": [], "edges": []})
         try:
             expected = oracle(repo, tree, manager)
         except RuntimeError as error:
@@ -104,7 +107,8 @@ def check(path: str, repo, trees, sample: int | None) -> None:
             print(f"  {tag} ({manager}): DIFFERENT ({len(found['members'])} members, {len(found['edges'])} edges)")
             report(expected, found, manager)
     print(f"{_name(path)}: members and internal edges equal at {agree} of {compared} tags"
-          + (f" ({len(skipped)} sampled tags without a lock file or oracle)" if skipped else ""))
+          + (f" ({len(skipped)} sampled tags without a root package, its manager's lock or the manager)"
+             if skipped else ""))
 
 
 def oracle(repo, tree, manager: str) -> dict:

@@ -34,6 +34,25 @@ def test_the_files_beside_a_root_name_its_manager(marker, manager, tmp_path):
     assert _owners(found) == {"": manager} and _roots(found) == {"": ["", "packages/a"]}
 
 
+@pytest.mark.parametrize(("files", "manager"), [
+    ({"bun.lock": "{}", "pnpm-lock.yaml": "x"}, "bun"), ({"pnpm-lock.yaml": "x"}, "pnpm"),
+    ({"bun.lock": "{}", "yarn.lock": ""}, "bun")])
+def test_a_package_owned_by_its_lock_files(files, manager, tmp_path):
+    found = _read({"app/package.json": fx.pkg("app"), **{f"app/{name}": text for name, text in files.items()}},
+                  tmp_path)
+    assert _owners(found) == {"app": manager}
+
+
+@pytest.mark.parametrize("declared", ["yarn@4.5.0", "bun@1.3.10", "npm@11.0.0", "pnpm@10.8.1+sha512.abc"])
+def test_package_manager_field_names_the_owner_before_any_file(declared, tmp_path):
+    files = {"package.json": fx.pkg("root", workspaces=["packages/*"], packageManager=declared),
+             "yarn.lock": "", "bun.lock": "{}", "packages/a/package.json": fx.pkg("a")}
+    found = _read(files, tmp_path)
+    manager = declared.split("@")[0]
+    assert _owners(found) == {"": manager}
+    assert _roots(found) == ({"": [""]} if manager == "pnpm" else {"": ["", "packages/a"]})
+
+
 def test_pnpm_without_packages_has_only_the_root_and_ignores_the_workspaces_field(tmp_path):
     files = {"package.json": fx.pkg("root", workspaces=["packages/*"]), "pnpm-workspace.yaml": "catalog: {}\n",
              "packages/a/package.json": fx.pkg("a")}

@@ -120,22 +120,27 @@ class _Discovery:
         return self._facts[directory]
 
     def _roots(self) -> list[str]:
-        """Workspace roots, outermost first: pnpm-workspace.yaml folders and package.json with `workspaces`."""
-        roots = {posixpath.dirname(path) for path in self.files
-                 if posixpath.basename(path) == pnpm.WORKSPACE_FILE and not _in_node_modules(path)}
-        for directory in self.dirs:
-            if owner(directory, self.files) != "pnpm" and self.facts(directory).get("workspaces") is not None:
+        """Workspace roots, outermost first: pnpm's by their pnpm-workspace.yaml, the others' by `workspaces`."""
+        with_yaml = {posixpath.dirname(path) for path, link in self.files.items()
+                     if posixpath.basename(path) == pnpm.WORKSPACE_FILE and not _in_node_modules(path)}
+        roots = set()
+        for directory in with_yaml | set(self.dirs):
+            facts = self.facts(directory) if directory in self.dirs else {}
+            if owner(directory, self.files, facts) == "pnpm":
+                if directory in with_yaml:
+                    roots.add(directory)
+            elif facts.get("workspaces") is not None:
                 roots.add(directory)
         return sorted(roots, key=lambda root: (root.count("/") + bool(root), root))
 
     def _workspace(self, root: str) -> Workspace:
-        manager = owner(root, self.files)
+        manager = owner(root, self.files, self.facts(root) if root in self.dirs else {})
         builder = _Builder(self, root, manager)
         return builder.build()
 
     def _standalone(self, directory: str) -> Workspace | None:
         facts = self.facts(directory)
-        manager = owner(directory, self.files)
+        manager = owner(directory, self.files, facts)
         if "error" in facts:
             return Workspace(directory, (), (Warning("", facts["error"], "", manifest_path(directory)),), manager)
         if facts["name"] is None:

@@ -7,10 +7,10 @@ registry.  This module holds the agreed part:
 
 - `manifest` parses one `package.json` from its blob, size-limited, cached by
   blob id, into the few facts the managers use, or {"error": why};
-- `owner` says which manager owns a directory, from the files beside its
-  manifest (pnpm-workspace.yaml: pnpm; bun.lock, bun.lockb or bunfig.toml: bun;
-  yarn.lock or .yarnrc.yml: yarn; else npm), as a developer's checkout would
-  decide it;
+- `owner` says which manager owns a directory: the one `packageManager`
+  names, else the files beside its manifest (pnpm-workspace.yaml: pnpm;
+  bun.lock, bun.lockb or bunfig.toml: bun; yarn.lock or .yarnrc.yml: yarn;
+  pnpm-lock.yaml: pnpm; else npm), as a developer's checkout would decide it;
 - `link` decides whether one declared dependency is an edge to a member:
   `workspace:` specs, `file:`/`link:` paths that name a member's folder, and,
   where the manager links by version, a range the member's version satisfies
@@ -48,12 +48,15 @@ TABLES = (
     ("peerDependencies", "peer"),
     ("optionalDependencies", "optional"),
 )
-# Which manager owns a directory, by the files beside its package.json; the first match wins.
+# Which manager owns a directory, by the files beside its package.json; the first match wins.  A
+# pnpm-lock.yaml comes last: a repository that moved to bun or yarn often keeps its old one.
 OWNERS = (
     ("pnpm", ("pnpm-workspace.yaml",)),
     ("bun", ("bun.lock", "bun.lockb", "bunfig.toml")),
     ("yarn", ("yarn.lock", ".yarnrc.yml")),
+    ("pnpm", ("pnpm-lock.yaml",)),
 )
+MANAGERS = ("npm", "pnpm", "yarn", "bun")
 TSCONFIG = "tsconfig.json"
 FILES = frozenset({MANIFEST, TSCONFIG, *(name for _, names in OWNERS for name in names)})
 MAX_YAML_NODES = 100_000
@@ -108,8 +111,12 @@ def manifest(tree: TreeView, path: str, cache: Cache) -> dict[str, Any]:
     return cached
 
 
-def owner(directory: str, files: set[str] | dict[str, bool]) -> str:
-    """The manager that owns `directory`, from the lock and configuration files in it."""
+def owner(directory: str, files: set[str] | dict[str, bool], facts: dict[str, Any] | None = None) -> str:
+    """The manager that owns `directory`: the one its package.json's `packageManager` names (what corepack
+    enforces), else the one its lock and configuration files name, else npm."""
+    declared = (facts or {}).get("manager")
+    if declared in MANAGERS:
+        return declared
     for manager, names in OWNERS:
         if any(_join_path(directory, name) in files for name in names):
             return manager
@@ -331,6 +338,7 @@ def _facts(document: dict) -> dict[str, Any]:
         "version": _text(document.get("version")),
         "description": _text(document.get("description")),
         "workspaces": document.get("workspaces"),
+        "manager": _text(document.get("packageManager")).split("@")[0] if _text(document.get("packageManager")) else None,
         "catalog": _specs(document.get("catalog")),
         "catalogs": {name: _specs(value) for name, value in table(document.get("catalogs")).items()},
         "dependencies": dependencies,
