@@ -109,3 +109,21 @@ def test_a_workspace_spec_reaching_no_member_is_a_warning(tmp_path):
     assert _warnings(_read(files, tmp_path)) == [
         ("a/package.json", "'ghost': no member matches 'workspace:*'"),
         ("a/package.json", "'b': no member matches 'workspace:^9'")]
+
+
+def test_a_manifest_blob_missing_from_the_snapshot_is_a_warning_not_cached(tmp_path):
+    files = {"package.json": fx.pkg("root", workspaces=["packages/*"]), "packages/a/package.json": fx.pkg("a", "7.0.0"),
+             "packages/b/package.json": fx.pkg("b")}
+    repo, tree = fx.commit(files, tmp_path / "repo.git")
+    blob = tree["packages/a/package.json"].id
+    loose = tmp_path / "repo.git" / "objects" / str(blob)[:2] / str(blob)[2:]
+    data = loose.read_bytes()
+    loose.unlink()
+    cache = MemoryCache()
+    damaged = pygit2.Repository(str(tmp_path / "repo.git"))
+    found = workspaces_at(TreeView(damaged, damaged[tree.id]), cache)
+    assert _roots(found) == {"": ["", "packages/b"]}
+    assert _warnings(found) == [("packages/a/package.json", "package.json missing from the repository")]
+    loose.write_bytes(data)
+    repaired = pygit2.Repository(str(tmp_path / "repo.git"))
+    assert _roots(workspaces_at(TreeView(repaired, repaired[tree.id]), cache)) == {"": ["", "packages/a", "packages/b"]}

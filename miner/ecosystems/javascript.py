@@ -53,7 +53,7 @@ from miner.ecosystems.packagejson import (
 )
 from miner.errors import Warning
 from miner.model.packages import Dependency, Package, Workspace
-from miner.sources.trees import Found, TreeView
+from miner.sources.trees import Found, MissingObject, TreeView
 
 WORKSPACES_KIND = "javascript-workspaces-v1"
 MANIFESTS = FILES | {pnpm.WORKSPACE_FILE, pnpm.NPMRC}
@@ -83,8 +83,9 @@ def discover(tree: TreeView, found: Found, cache: Cache) -> list[Workspace]:
     key = str(tree.tree.id)
     cached = cache.get(WORKSPACES_KIND, key)
     if cached is None:
-        cached = [workspace.to_json() for workspace in _Discovery(tree, found, cache).workspaces()]
-        if not found.missing:
+        discovery = _Discovery(tree, found, cache)
+        cached = [workspace.to_json() for workspace in discovery.workspaces()]
+        if not found.missing and not discovery.damaged:
             cache.put(WORKSPACES_KIND, key, cached)
     return [Workspace.from_json(data) for data in cached]
 
@@ -98,8 +99,15 @@ class _Discovery:
         manifests = found.paths(MANIFEST) + found.links(MANIFEST)
         self.dirs = sorted({posixpath.dirname(path) for path in manifests if not _in_node_modules(path)})
         self._facts: dict[str, dict] = {}
+        self.damaged = False  # a blob was missing: the answer is not kept, a repaired clone gives another
+
+    def missing(self, path: str) -> str:
+        """The message for a file whose blob is missing, noting that this tree's answer must not be cached."""
+        self.damaged = True
+        return f"{posixpath.basename(path)} missing from the repository"
 
     def workspaces(self) -> list[Workspace]:
+        """Roots first, outermost first; then the standalone packages no root's folder holds."""
         built: dict[str, Workspace] = {}
         members: set[str] = set()
         for root in self._roots():
@@ -107,7 +115,7 @@ class _Discovery:
                 built[root] = self._workspace(root)
                 members |= {package.path for package in built[root].packages}
         for directory in self.dirs:
-            if directory not in members and not any(_under(directory, root) for root in built):
+            if directory not in members and not any(folder in built for folder in _lineage(directory)):
                 standalone = self._standalone(directory)
                 if standalone is not None:
                     built[directory] = standalone
@@ -116,12 +124,15 @@ class _Discovery:
 
     def facts(self, directory: str) -> dict:
         if directory not in self._facts:
-            self._facts[directory] = manifest(self.tree, manifest_path(directory), self.cache)
+            try:
+                self._facts[directory] = manifest(self.tree, manifest_path(directory), self.cache)
+            except MissingObject:
+                self._facts[directory] = {"error": self.missing(manifest_path(directory))}
         return self._facts[directory]
 
     def _roots(self) -> list[str]:
         """Workspace roots, outermost first: pnpm's by their pnpm-workspace.yaml, the others' by `workspaces`."""
-        with_yaml = {posixpath.dirname(path) for path, link in self.files.items()
+        with_yaml = {posixpath.dirname(path) for path in self.files
                      if posixpath.basename(path) == pnpm.WORKSPACE_FILE and not _in_node_modules(path)}
         roots = set()
         for directory in with_yaml | set(self.dirs):
@@ -135,8 +146,7 @@ class _Discovery:
 
     def _workspace(self, root: str) -> Workspace:
         manager = owner(root, self.files, self.facts(root) if root in self.dirs else {})
-        builder = _Builder(self, root, manager)
-        return builder.build()
+        return _Builder(self, root, manager).build()
 
     def _standalone(self, directory: str) -> Workspace | None:
         facts = self.facts(directory)
@@ -145,8 +155,7 @@ class _Discovery:
             return Workspace(directory, (), (Warning("", facts["error"], "", manifest_path(directory)),), manager)
         if facts["name"] is None:
             return None
-        builder = _Builder(self, directory, manager, standalone=True)
-        return builder.build()
+        return _Builder(self, directory, manager, standalone=True).build()
 
     def _with_missing(self, built: dict[str, Workspace]) -> list[Workspace]:
         """Subtrees missing from a damaged repository, reported by the workspace whose members they may hide."""
@@ -211,7 +220,10 @@ class _Builder:
 
     def _pnpm_folders(self, candidates: list[str]) -> list[str]:
         config_path = _join(self.root, pnpm.WORKSPACE_FILE)
-        config = pnpm.config(self.discovery.tree, self.root, self.discovery.cache)
+        try:
+            config = pnpm.config(self.discovery.tree, self.root, self.discovery.cache)
+        except MissingObject:
+            config = {"error": self.discovery.missing(config_path)}
         if "error" in config:
             self.problems.append((config_path, config["error"]))
             return []
@@ -227,9 +239,11 @@ class _Builder:
         path = _join(self.root, ".yarnrc.yml")
         if path not in self.discovery.files or self.discovery.files[path]:
             return True
-        data, error = read_limited(self.discovery.tree, path, pnpm.MAX_YAML_BYTES)
         try:
+            data, error = read_limited(self.discovery.tree, path, pnpm.MAX_YAML_BYTES)
             settings = load_yaml(data.decode("utf-8", "replace")) if data is not None else None
+        except MissingObject:
+            error, settings = self.discovery.missing(path), None
         except (yaml.YAMLError, ValueError, RecursionError) as why:
             error = f".yarnrc.yml does not parse: {str(why).splitlines()[0] if str(why) else why!r}"
         if error is not None:
@@ -327,6 +341,15 @@ def _edge_order(dependency: Dependency) -> tuple:
 
 def _in_node_modules(path: str) -> bool:
     return "node_modules" in path.split("/")[:-1]
+
+
+def _lineage(path: str) -> list[str]:
+    """`path` and every folder above it, up to the repository root ""."""
+    found = [path]
+    while path:
+        path = posixpath.dirname(path)
+        found.append(path)
+    return found
 
 
 def _under(path: str, directory: str) -> bool:

@@ -36,7 +36,7 @@ import pygit2
 import yaml
 
 from miner.cache import Cache
-from miner.sources.trees import MissingObject, TreeView
+from miner.sources.trees import TreeView
 
 MANIFEST = "package.json"
 MANIFEST_KIND = "packagejson-v1"
@@ -98,7 +98,11 @@ class Members:
 
 
 def manifest(tree: TreeView, path: str, cache: Cache) -> dict[str, Any]:
-    """The facts of the `package.json` at `path`, or {"error": why}; cached by blob id."""
+    """The facts of the `package.json` at `path`, or {"error": why}; cached by blob id.
+
+    Raises MissingObject when the blob is absent from a damaged repository:
+    nothing is cached then, since a repaired clone has it.
+    """
     if tree.is_link(path):
         return {"error": "package.json is a symbolic link; not followed"}
     blob_id = tree.blob_id(path)
@@ -253,16 +257,13 @@ def join(directory: str, path: str) -> str | None:
 
 
 def read_limited(tree: TreeView, path: str, limit: int) -> tuple[bytes | None, str | None]:
-    """(the bytes of the file at `path`, None), or (None, why not): over `limit` bytes (known from the
-    object header, before any decompression) or missing from a damaged repository."""
+    """(the bytes of the file at `path`, None), or (None, why not) when it is over `limit` bytes (known from
+    the object header, before any decompression) or no file; MissingObject if its blob is absent."""
     name = posixpath.basename(path)
-    try:
-        size = tree.size(path)
-        if size is not None and size > limit:
-            return None, f"{name} is {size} bytes, over the {limit}-byte limit"
-        data = tree.read(path)
-    except MissingObject:
-        return None, f"{name} missing from the repository"
+    size = tree.size(path)
+    if size is not None and size > limit:
+        return None, f"{name} is {size} bytes, over the {limit}-byte limit"
+    data = tree.read(path)
     return (data, None) if data is not None else (None, f"{name} is not a file")
 
 

@@ -35,7 +35,7 @@ import yaml
 from miner.cache import Cache
 from miner.ecosystems.packagejson import join, load_yaml, read_limited, strings, table
 from miner.model.globs import glob_match
-from miner.sources.trees import TreeView
+from miner.sources.trees import MissingObject, TreeView
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
 NPMRC = ".npmrc"
@@ -54,7 +54,7 @@ def config(tree: TreeView, root: str, cache: Cache) -> dict[str, Any]:
         return {"error": f"{WORKSPACE_FILE} is not a file"}
     cached = cache.get(CONFIG_KIND, blob_id)
     if cached is None:
-        cached = _parse(tree, path)
+        cached = _parse(tree, path)  # MissingObject from a damaged repository is the caller's: nothing cached
         cache.put(CONFIG_KIND, blob_id, cached)
     return cached
 
@@ -65,7 +65,10 @@ def links_ranges(tree: TreeView, root: str, facts: dict[str, Any]) -> bool:
         return facts["link"]
     if tree.is_link(_path(root, NPMRC)):
         return False
-    data, _ = read_limited(tree, _path(root, NPMRC), MAX_YAML_BYTES)
+    try:
+        data, _ = read_limited(tree, _path(root, NPMRC), MAX_YAML_BYTES)
+    except MissingObject:
+        return False
     if data is None:
         return False
     for line in data.decode("utf-8", "replace").splitlines():
