@@ -14,13 +14,17 @@ oracles are those of fixtures/javascript.py, run on the committed lock:
 `bun.lock` maps.  The root package.json's `engines` and `packageManager` are
 set aside in the export (pnpm refuses to run under an older node or pnpm).
 Prints, per repository, "members and internal edges equal at N of M tags"
-and every difference, then the time of miner's pass over every tag (cold and
+and every difference with what the manager itself finds wrong with the
+committed lock (`npm ls` invalid dependencies, bun's frozen-lockfile check),
+then the time of miner's pass over every tag (cold and
 warm cache).  Exits 0 with a "skipped" message for a repository that is absent.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,14 +101,16 @@ def check(path: str, repo, trees, sample: int | None) -> None:
                               collapse=manager == "npm").get("", {"members": [], "edges": []})
         try:
             expected = oracle(repo, tree, manager)
-        except RuntimeError as error:
+        except (RuntimeError, ValueError) as error:
             print(f"  {tag}: oracle failed: {str(error)[:300]}")
             continue
         compared += 1
         same = expected == found
         agree += same
         if not same:
-            print(f"  {tag} ({manager}): DIFFERENT ({len(found['members'])} members, {len(found['edges'])} edges)")
+            stale = stale_lock(repo, tree, manager)
+            print(f"  {tag} ({manager}): DIFFERENT ({len(found['members'])} members, {len(found['edges'])} edges)"
+                  + (f"; {stale}" if stale else ""))
             report(expected, found, manager)
     print(f"{_name(path)}: members and internal edges equal at {agree} of {compared} tags"
           + (f" ({len(skipped)} sampled tags without a root package, its manager's lock or the manager)"
@@ -114,10 +120,26 @@ def check(path: str, repo, trees, sample: int | None) -> None:
 def oracle(repo, tree, manager: str) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         export(repo, tree, Path(folder), manager)
+        views = {"npm": fx.npm_view, "pnpm": fx.pnpm_view, "bun": fx.bun_view}
+        return views[manager](Path(folder), make_lock=False)[""]
+
+
+def stale_lock(repo, tree, manager: str) -> str | None:
+    """What the manager itself says is wrong with the committed lock, if anything: the evidence that the
+    lock, not miner, is out of date (npm: dependencies `npm ls` calls invalid; bun: its frozen-lockfile check)."""
+    with tempfile.TemporaryDirectory() as folder:
+        export(repo, tree, Path(folder), manager)
+        if manager == "npm":
+            result = subprocess.run([fx.tool("npm"), "ls", "--package-lock-only", "--all", "--json"], cwd=folder,
+                                    capture_output=True, text=True, env={**os.environ, **fx.ENV}, timeout=fx.TIMEOUT)
+            invalid = [p for p in json.loads(result.stdout or "{}").get("problems", []) if p.startswith("invalid")]
+            return f"npm ls: {len(invalid)} invalid in the lock, e.g. {invalid[0]!r}" if invalid else None
         if manager == "bun":
-            return fx.bun_lock_view((Path(folder) / "bun.lock").read_text())[""]
-        view = fx.npm_view if manager == "npm" else fx.pnpm_view
-        return view(Path(folder), make_lock=False)[""]
+            result = subprocess.run([fx.tool("bun"), "install", "--frozen-lockfile", "--lockfile-only", "--offline",
+                                     "--ignore-scripts"], cwd=folder, capture_output=True, text=True,
+                                    env={**os.environ, **fx.ENV}, timeout=fx.TIMEOUT)
+            return "bun: lockfile had changes, but lockfile is frozen" if "lockfile had changes" in result.stderr else None
+    return None
 
 
 def export(repo, tree, folder: Path, manager: str) -> None:

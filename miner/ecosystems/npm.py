@@ -73,7 +73,7 @@ def members(root: str, declared: list[str], candidates: list[str]) -> tuple[list
     positive, negated = _ordered_patterns(declared)
     problems: list[str] = []
     include = _anchored(root, positive, problems)
-    ignore = _anchored(root, [NODE_MODULES] + negated, problems, keep_globstar=True)
+    ignore = _anchored(root, [NODE_MODULES] + negated, problems)
     found = [
         folder for folder in candidates
         if any(glob_match(pattern, folder, dot=False) for pattern in include)
@@ -137,20 +137,16 @@ def _ordered_patterns(declared: list[str]) -> tuple[list[str], list[str]]:
     return positive, negated
 
 
-def _anchored(root: str, patterns: list[str], problems: list[str], keep_globstar: bool = False) -> list[str]:
-    """Patterns relative to the repository root; `**/x` stays as it is (it matches at any depth below)."""
+def _anchored(root: str, patterns: list[str], problems: list[str]) -> list[str]:
+    """Patterns relative to the repository root; one that climbs out of it is a problem, not a pattern."""
     anchored = []
     for pattern in patterns:
-        if keep_globstar and pattern.startswith("**/"):
-            anchored.append(pattern if not root else f"{root}/{pattern}")
-            continue
         joined = join(root, pattern.rstrip("/")) if pattern.rstrip("/") else root
         if joined is None:
             problems.append(f"workspace pattern {pattern!r} leaves the repository")
         else:
             anchored.append(joined)
     return anchored
-
 
 
 def _lineage(root: str, folder: str) -> list[str]:
@@ -164,7 +160,7 @@ def _lineage(root: str, folder: str) -> list[str]:
 
 def _yarn_satisfies(version: str, range_: str) -> bool:
     """node semver's `new Range(range).test(version)`, strict: what berry's `semverUtils.validRange` builds."""
-    if not valid_version(version) or version != version.strip() or version.startswith(("v", "=")):
+    if not valid_version(version) or re.match(r"v?[0-9]", version) is None or version != version.strip():
         return False
     try:
         return nodesemver.satisfies(version, range_, loose=False)
