@@ -1,8 +1,9 @@
-"""miner's range test agrees with node's own `semver` (npm's copy) on a thousand generated pairs.
+"""miner's range tests agree with node's own `semver` (npm's copy) on a thousand generated pairs.
 
 npm links a member when `semver.satisfies(version, range, loose=true)` holds
-(`*` and "" always do, `dep-valid.js`); miner uses the node-semver port plus
-its own check that node would parse the version at all.
+(`*` and "" always do, `dep-valid.js`); yarn berry when
+`new Range(range).test(version)` does, strictly.  miner uses the node-semver
+port plus its own check that node would parse the version at all.
 """
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from miner.ecosystems.npm import _yarn_satisfies
 from miner.ecosystems.packagejson import satisfies
 
 ORACLE = """
 const semver = require(process.argv[1])
 const pairs = JSON.parse(require('fs').readFileSync(0, 'utf8'))
 const dep = (v, r) => (r.trim() === '' || r.trim() === '*') ? true : semver.satisfies(v, r, true)
-console.log(JSON.stringify(pairs.map(([v, r]) => { try { return dep(v, r) } catch (e) { return false } })))
+const yarn = (v, r) => new semver.Range(r).test(v)  // berry's Workspace.accepts: validRange(r).test(version)
+const test = process.argv[2] === 'yarn' ? yarn : dep
+console.log(JSON.stringify(pairs.map(([v, r]) => { try { return test(v, r) } catch (e) { return false } })))
 """
 ODD_VERSIONS = ["v1.2.3", "=1.2.3", "1.2", "1", "01.2.3", " 1.2.3", "1.2.3-01", "1.2.3+meta", "1.2.3.4",
                 "999999999999999999.0.0", "latest", "", "0.9.0-nightly.20251002.aa8b2abe", "0.9.0-preview.1"]
@@ -69,13 +73,14 @@ def _pairs() -> list[tuple[str, str]]:
     return generated + [(v, r) for v in ODD_VERSIONS for r in ODD_RANGES + ["*", "", "^1.2", ">=0.0.0-0"]]
 
 
-def test_satisfies_agrees_with_nodes_semver():
+@pytest.mark.parametrize(("oracle", "ours"), [("npm", satisfies), ("yarn", _yarn_satisfies)])
+def test_range_tests_agree_with_nodes_semver(oracle, ours):
     module, node = _semver_module(), shutil.which("node")
     if module is None or node is None:
         pytest.skip("node or its semver module is not installed")
     pairs = _pairs()
-    result = subprocess.run([node, "-e", ORACLE, module], input=json.dumps(pairs), capture_output=True, text=True,
-                            check=True, timeout=120)
+    result = subprocess.run([node, "-e", ORACLE, module, oracle], input=json.dumps(pairs), capture_output=True,
+                            text=True, check=True, timeout=120)
     expected = json.loads(result.stdout)
-    disagreements = [(v, r, want) for (v, r), want in zip(pairs, expected) if satisfies(v, r) != want]
+    disagreements = [(v, r, want) for (v, r), want in zip(pairs, expected) if ours(v, r) != want]
     assert disagreements == []

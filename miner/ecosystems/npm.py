@@ -160,7 +160,7 @@ def _lineage(root: str, folder: str) -> list[str]:
 
 def _yarn_satisfies(version: str, range_: str) -> bool:
     """node semver's `new Range(range).test(version)`, strict: what berry's `semverUtils.validRange` builds."""
-    if not valid_version(version) or re.match(r"v?[0-9]", version) is None or version != version.strip():
+    if not valid_version(version, loose=False):
         return False
     try:
         return nodesemver.satisfies(version, range_, loose=False)

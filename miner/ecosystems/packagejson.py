@@ -69,6 +69,11 @@ _LOOSE_VERSION = re.compile(
     r"(?:-?((?:[0-9]+|\d*[a-zA-Z-][a-zA-Z0-9-]*)(?:\.(?:[0-9]+|\d*[a-zA-Z-][a-zA-Z0-9-]*))*))?"
     r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
 )
+_STRICT_VERSION = re.compile(
+    r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][a-zA-Z0-9-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][a-zA-Z0-9-]*))*))?"
+    r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
+)
 _MAX_SAFE_INTEGER = 2**53 - 1
 _MAX_VERSION_LENGTH = 256
 
@@ -180,11 +185,11 @@ def satisfies(version: str, spec: str) -> bool:
         return False  # not a range at all: a dist-tag (`latest`), a URL, a git spec
 
 
-def valid_version(version: str) -> bool:
-    """Whether node's semver would parse `version` loosely (the port also takes `1.2`, which node refuses)."""
+def valid_version(version: str, loose: bool = True) -> bool:
+    """Whether node's semver would parse `version` (the port also takes `1.2`, which node refuses)."""
     if not isinstance(version, str) or len(version) > _MAX_VERSION_LENGTH:
         return False
-    found = _LOOSE_VERSION.match(version.strip())
+    found = (_LOOSE_VERSION if loose else _STRICT_VERSION).match(version.strip())
     return found is not None and all(int(part) <= _MAX_SAFE_INTEGER for part in found.groups()[:3])
 
 
