@@ -85,3 +85,12 @@ def test_yarn_links_plain_ranges_only_with_transparent_workspaces(yarnrc, edges,
     fx.write(files, tmp_path / "work")
     assert fx.yarn_view(tmp_path / "work")[""]["edges"] == edges
     assert fx.miner_view(miner_workspaces(files, tmp_path), "yarn", kinds=False)[""]["edges"] == edges
+
+
+def test_npm_links_the_roots_dependency_on_a_workspace_whatever_its_range(tmp_path):
+    if not fx.available("npm"):
+        pytest.skip("npm is not installed")
+    files = {"package.json": fx.pkg("root", workspaces=["packages/*"], dependencies={"a": "^0.9.0"}), **MEMBER}
+    fx.write(files, tmp_path / "work")
+    assert fx.npm_view(tmp_path / "work")[""]["edges"] == [("", "packages/a", "normal")]
+    assert _edges(files, tmp_path, "npm") == [("", "packages/a", "normal")]

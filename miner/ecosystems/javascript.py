@@ -315,6 +315,8 @@ class _Builder:
                 return None
         if self.manager == "yarn":
             return npm.yarn_link(key, spec, self.root, members, transparent=self.ranges)
+        if self.manager == "npm" and folder == self.root and (found := npm.root_link(key, members)) is not None:
+            return found
         found = link(key, spec, folder, members, ranges=self.ranges)
         if found is None:
             self._explain(folder, key, spec)

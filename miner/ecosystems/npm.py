@@ -16,7 +16,10 @@ root's workspaces:
 - a matched folder counts only if it holds a package.json, and a package
   without a name is called by its folder's name (`@npmcli/name-from-folder`:
   `@scope/pkg` when the parent folder is a scope);
-- two members with one name are npm's EDUPLICATEWORKSPACE error.
+- two members with one name are npm's EDUPLICATEWORKSPACE error;
+- the root links every workspace by a `workspace` edge, which a declared
+  dependency of the same name does not replace (arborist's `#loadDepType`),
+  so the root's dependency on a member's name is an edge whatever its range.
 
 yarn reads the same field by rules of its own (berry's `Workspace.ts`, as
 `yarn workspaces list` shows them; yarn classic is read by them too):
@@ -80,6 +83,12 @@ def members(root: str, declared: list[str], candidates: list[str]) -> tuple[list
         and not any(glob_match(pattern, folder, dot=True) for pattern in ignore)  # glob ignores dot-folders too
     ]
     return found, problems
+
+
+def root_link(key: str, members: Members) -> Link | None:
+    """The workspace the root's dependency `key` lands on: the root's own workspace edge, any spec."""
+    member = members.by_name.get(key)
+    return Link(member, None) if member is not None else None
 
 
 def yarn_members(root: str, declared: list[str], candidates: list[str]) -> tuple[list[str], list[str]]:
