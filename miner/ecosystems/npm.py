@@ -19,7 +19,10 @@ root's workspaces:
 - two members with one name are npm's EDUPLICATEWORKSPACE error;
 - the root links every workspace by a `workspace` edge, which a declared
   dependency of the same name does not replace (arborist's `#loadDepType`),
-  so the root's dependency on a member's name is an edge whatever its range.
+  so the root's dependency on a member's name is an edge whatever its range;
+- npm refuses the `workspace:` protocol (EUNSUPPORTEDPROTOCOL): a root that
+  writes it is run with another manager than its files name, and its
+  `workspace:` specs are kept as the edges they are meant to be.
 
 yarn reads the same field by rules of its own (berry's `Workspace.ts`, as
 `yarn workspaces list` shows them; yarn classic is read by them too):
