@@ -1,23 +1,28 @@
-"""Compare miner's JavaScript workspaces with npm, pnpm and bun at the tags of real repositories; time the pass.
+"""Compare miner's JavaScript workspaces with npm, pnpm, bun and yarn at the tags of real repositories; time it.
 
-    python benchmarks/js_workspaces_check.py [REPO ...] [--sample N | --all]
+    python benchmarks/js_workspaces_check.py [--sample N | --all] [REPO ...]
 
 For each repository (default: gemini-cli (npm), Roo-Code (pnpm), opencoder,
 an OpenCode fork (bun)), the root workspace at each sampled tag is read by
-miner from git objects and by the manager miner says owns it (yarn has no
-committed-lock oracle here) from the tag's manifest files,
-exported with their lock (`package.json`, `pnpm-workspace.yaml` and the
-committed `package-lock.json`, `pnpm-lock.yaml` or `bun.lock`; blobs missing
-from a damaged snapshot are left out, where `git archive` would stop).  The
-oracles are those of fixtures/javascript.py, run on the committed lock:
+miner from git objects, and by the manager miner says owns it from the tag's
+manifests and lock written to a temporary folder (`package.json`,
+`pnpm-workspace.yaml`, and the committed `package-lock.json`,
+`pnpm-lock.yaml`, `bun.lock` or `yarn.lock`; blobs missing from a damaged
+snapshot are left out, where `git archive` would stop).  The root
+package.json's `engines` and `packageManager` are set aside (pnpm refuses to
+run under an older node or pnpm, or fetches the pnpm it names).  The oracles
+are those of fixtures/javascript.py, on the committed lock:
 `npm query --package-lock-only`, `pnpm ls -r --depth 0 --lockfile-only`, the
-`bun.lock` maps.  The root package.json's `engines` and `packageManager` are
-set aside in the export (pnpm refuses to run under an older node or pnpm).
-Prints, per repository, "members and internal edges equal at N of M tags"
-and every difference with what the manager itself finds wrong with the
-committed lock (`npm ls` invalid dependencies, bun's frozen-lockfile check),
-then the time of miner's pass over every tag (cold and
-warm cache).  Exits 0 with a "skipped" message for a repository that is absent.
+`bun.lock` maps, and `yarn workspaces list` (berry; it needs no lock, and no
+`.yarnrc.yml` is written, so no `yarnPath` runs).
+
+Prints per repository "members and internal edges equal at N of M tags", the
+same with members compared by name and folder only (a lock keeps the
+versions members had when it was last written: bun's frozen-lockfile check
+accepts a release that bumped them since), every difference with what the
+manager itself finds wrong with the committed lock (`npm ls` invalid
+dependencies, bun's frozen-lockfile check), and the time of miner's pass
+over every tag, cold and warm.  A repository that is absent is skipped.
 """
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ from miner.sources.trees import TreeView
 DEFAULT = ["/work/.mirror/google-gemini+gemini-cli/repo", "/work/.mirror/RooCodeInc+Roo-Code/repo",
            "/work/.mirror/AryaLabsHQ+opencoder/repo"]
 EXPORTED = {"package.json", "pnpm-workspace.yaml"}
-LOCKS = {"package-lock.json": "npm", "pnpm-lock.yaml": "pnpm", "bun.lock": "bun"}
+LOCKS = {"package-lock.json": "npm", "pnpm-lock.yaml": "pnpm", "bun.lock": "bun", "yarn.lock": "yarn"}
 
 
 def main() -> int:
@@ -88,7 +93,7 @@ def check(path: str, repo, trees, sample: int | None) -> None:
     names = list(trees)
     if sample is not None and len(names) > sample:
         names = [names[round(i * (len(names) - 1) / (sample - 1))] for i in range(sample)]
-    agree, compared, skipped = 0, 0, []
+    agree, named, compared, skipped = 0, 0, 0, []
     for tag in names:
         tree = trees[tag]
         workspaces = workspaces_at(TreeView(repo, tree), MemoryCache())
@@ -97,8 +102,8 @@ def check(path: str, repo, trees, sample: int | None) -> None:
         if lock is None or not _has(tree, lock) or not fx.available(manager):
             skipped.append(tag)
             continue
-        found = fx.miner_view(workspaces, manager, peers=manager != "pnpm",
-                              collapse=manager == "npm").get("", {"members": [], "edges": []})
+        found = fx.miner_view(workspaces, manager, peers=manager not in ("pnpm", "yarn"), collapse=manager == "npm",
+                              kinds=manager != "yarn").get("", {"members": [], "edges": []})
         try:
             expected = oracle(repo, tree, manager)
         except (RuntimeError, ValueError) as error:
@@ -107,12 +112,14 @@ def check(path: str, repo, trees, sample: int | None) -> None:
         compared += 1
         same = expected == found
         agree += same
+        named += _without_versions(expected) == _without_versions(found)
         if not same:
             stale = stale_lock(repo, tree, manager)
             print(f"  {tag} ({manager}): DIFFERENT ({len(found['members'])} members, {len(found['edges'])} edges)"
                   + (f"; {stale}" if stale else ""))
             report(expected, found, manager)
-    print(f"{_name(path)}: members and internal edges equal at {agree} of {compared} tags"
+    print(f"{_name(path)}: members and internal edges equal at {agree} of {compared} tags; "
+          f"with the versions a lock recorded set aside, at {named} of {compared}"
           + (f" ({len(skipped)} sampled tags without a root package, its manager's lock or the manager)"
              if skipped else ""))
 
@@ -120,6 +127,8 @@ def check(path: str, repo, trees, sample: int | None) -> None:
 def oracle(repo, tree, manager: str) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         export(repo, tree, Path(folder), manager)
+        if manager == "yarn":
+            return fx.yarn_view(Path(folder))[""]
         views = {"npm": fx.npm_view, "pnpm": fx.pnpm_view, "bun": fx.bun_view}
         return views[manager](Path(folder), make_lock=False)[""]
 
@@ -189,6 +198,10 @@ def _without_engines(data: bytes) -> bytes:
         document.pop("engines", None)
         document.pop("packageManager", None)
     return json.dumps(document, indent=2).encode()
+
+
+def _without_versions(view: dict) -> dict:
+    return {"members": sorted(member[:2] for member in view["members"]), "edges": view["edges"]}
 
 
 def _has(tree, name: str) -> bool:
