@@ -28,7 +28,7 @@ import pygit2
 from bench_workspaces import tag_trees
 from fixtures import go_modules as go_fx
 from fixtures import python_projects as py_fx
-from miner.cache import MemoryCache
+from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.ecosystems.manifests import under
 from miner.ecosystems.go import GO

@@ -9,11 +9,16 @@ from __future__ import annotations
 from miner.store.cache import Cache
 from miner.ecosystems.base import Ecosystem
 from miner.ecosystems.go import GO
+from miner.ecosystems.javascript import BUN, NPM, PNPM, YARN
 from miner.ecosystems.python import PYTHON
 from miner.model.packages import Workspace
 from miner.sources.trees import TreeView
 
 ECOSYSTEMS: tuple[Ecosystem, ...] = (
+    NPM,
+    YARN,
+    PNPM,
+    BUN,
     PYTHON,
     GO,
 )

@@ -28,7 +28,7 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.ecosystems import manifests as mf
 from miner.model.packages import Dependency, Package, Workspace
 from miner.sources.trees import Found, TreeView

@@ -17,7 +17,7 @@ import re
 import tomllib
 from typing import Any, Callable
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.errors import Warning
 from miner.model.packages import Package, Workspace
 from miner.sources.trees import MissingObject, TreeView

@@ -52,7 +52,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from miner.cache import Cache
+from miner.store.cache import Cache
 from miner.ecosystems import manifests as mf
 from miner.model.globs import glob_match, is_glob
 from miner.model.packages import Dependency, Package, Workspace

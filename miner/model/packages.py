@@ -29,7 +29,10 @@ class Dependency:
     normal, optional for extras, dev for dependency groups); `target` the
     platform the edge is limited to (`cfg(unix)`), `optional` whether a feature
     or extra turns it on, `alias` the key it is imported under when that
-    differs from the name (Cargo's `package =`, npm's `npm:` alias).
+    differs from the name (Cargo's `package =`, npm's `npm:` alias); `path`
+    the depended-on member's directory where the ecosystem resolves the edge
+    to one directory (npm: two members may share a name with the root, as
+    gemini-cli's root and `packages/cli` do, so the name alone is ambiguous).
     """
 
     name: str
@@ -37,11 +40,16 @@ class Dependency:
     target: str | None = None
     optional: bool = False
     alias: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True)
 class Package:
-    """A workspace member; `path` is its directory from the repository root ("" for the root)."""
+    """A workspace member; `path` is its directory from the repository root ("" for the root).
+
+    `language` is set where an ecosystem's packages differ (an npm package is
+    TypeScript or JavaScript); None means the ecosystem's own language.
+    """
 
     name: str
     path: str
@@ -50,6 +58,7 @@ class Package:
     description: str | None
     dependencies: tuple[Dependency, ...] = ()
     ecosystem: str = "cargo"
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,10 +110,12 @@ def _package_to_json(package: Package) -> dict[str, Any]:
     return {
         "name": package.name, "path": package.path, "manifest": package.manifest,
         "version": package.version, "description": package.description,
-        "dependencies": [[dep.name, dep.kind, dep.target, dep.optional, dep.alias] for dep in package.dependencies],
+        "dependencies": [[dep.name, dep.kind, dep.target, dep.optional, dep.alias, dep.path]
+                         for dep in package.dependencies],
+        "language": package.language,
     }
 
 
 def _package_from_json(data: dict[str, Any], ecosystem: str) -> Package:
     return Package(data["name"], data["path"], data["manifest"], data["version"], data["description"],
-                   tuple(Dependency(*dep) for dep in data["dependencies"]), ecosystem)
+                   tuple(Dependency(*dep) for dep in data["dependencies"]), ecosystem, data["language"])
