@@ -36,7 +36,7 @@ def bench(repo: Path) -> None:
 
         def run() -> None:
             result = analyze(str(repo), db=folder / "bench.sqlite")
-            publish(result.repo, result.tables, folder / "out", folder / "graphs", inputs=result.inputs)
+            publish(result, folder / "out", folder / "graphs")
 
         cold = timed(run)
         warm = timed(run)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pygit2
 
-from miner.sources.notes import find_changelogs, split_sections
+from miner.sources.changelogs import find_changelogs, split_sections
 
 MIRRORS = ["/work/.mirror/anthropics+claude-code/repo", "/work/.mirror/BurntSushi+ripgrep/repo",
            "/work/.mirror/google-gemini+gemini-cli/repo"]

@@ -37,10 +37,11 @@ from pathlib import Path
 import pygit2
 
 from miner.pipeline import analyze
-from miner.analyses.contributors import CrateMap, contributors_from_store
+from miner.analyses.contributors import PackageMap, contributors_from_store
 from miner.sources.history import log_arguments, walk
 from miner.analyses.identities import IdentityResolver
-from miner.analyses.releases import read_tags, select_releases
+from miner.sources.tags import read_tags
+from miner.analyses.releases import select_releases
 from miner.store.sqlite import Store
 
 DEFAULT_REPOS = [
@@ -157,7 +158,7 @@ def pydriller_line(path: Path, scratch: Path, tables, limit: int, total: int, mi
         print("  pydriller  not installed (pip install 'miner[bench]'), skipped")
         return
     repo = pygit2.Repository(str(path))
-    places = CrateMap(tables["crates"])
+    places = PackageMap(tables["packages"])
     latest = str(tables["releases"]["tag"].iloc[-1])
     resolver = IdentityResolver(repo, seen=[])
     counts: dict = {}

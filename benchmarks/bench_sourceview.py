@@ -28,7 +28,8 @@ import pygit2
 
 from fixtures.sources import cargo_workspaces, npm_workspaces, python_project, release_trees
 from miner.store.cache import MemoryCache
-from miner.analyses.releases import read_tags, select_releases
+from miner.sources.tags import read_tags
+from miner.analyses.releases import select_releases
 from miner.sources.code import Limits
 from miner.sources.imports import parse
 from miner.sources.trees import TreeView

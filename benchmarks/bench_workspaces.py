@@ -21,7 +21,7 @@ import pygit2
 
 from fixtures.workspaces import cargo_available, cargo_view, parser_view
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import workspaces_at
+from fixtures.workspaces import cargo_workspaces
 
 
 def main() -> int:
@@ -62,8 +62,8 @@ def tag_trees(repo: pygit2.Repository) -> dict[str, pygit2.Tree]:
 
 
 def workspace_pass(repo, tree, cache, pin) -> tuple[int, int]:
-    workspaces = workspaces_at(repo, tree, cache, pin=pin)
-    return len(workspaces), sum(len(workspace.crates) for workspace in workspaces)
+    workspaces = cargo_workspaces(repo, tree, cache, pin=pin)
+    return len(workspaces), sum(len(workspace.packages) for workspace in workspaces)
 
 
 def check(path: str, repo, trees, tags: list[str], pin: str | None) -> int:
@@ -78,7 +78,7 @@ def check(path: str, repo, trees, tags: list[str], pin: str | None) -> int:
             expected = cargo_view(Path(directory))
         if lost:
             print(f"  {tag}: {lost} blobs missing from the snapshot, left out of the export")
-        found = parser_view(workspaces_at(repo, trees[tag], MemoryCache(), pin=pin))
+        found = parser_view(cargo_workspaces(repo, trees[tag], MemoryCache(), pin=pin))
         if pin is not None:
             expected = {root: view for root, view in expected.items() if root in found}
         same = expected == found

@@ -30,7 +30,7 @@ from fixtures import go_modules as go_fx
 from fixtures import python_projects as py_fx
 from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
-from miner.ecosystems.manifests import under
+from miner.model.repopaths import under
 from miner.ecosystems.go import GO
 from miner.ecosystems.python import PYTHON
 from miner.sources.trees import MISSING_OBJECT, TreeView

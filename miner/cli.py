@@ -17,17 +17,17 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from miner.sources import clone as cloning
-from miner.pipeline import analyze as run_analysis
+from miner import pipeline
+from miner.analyses.compare import compare_table
+from miner.catalogs.agents import load_config
+from miner.catalogs.layers import purposes
 from miner.errors import MinerError
-from miner.analyses.compare import agent_tables, compare_markdown, compare_table, load_config
-from miner.catalogs.layers import load_layers, purposes
-from miner.sources.notes import DEFAULT_ORDER
+from miner.model.notes import DEFAULT_ORDER
 from miner.outputs.publish import FORMATS, Published, publish
-from miner.paths import default_db, make_folder
-from miner.outputs.regenerate import regenerate_file, store_renderer
-from miner.outputs.report import HEADINGS, render_section
-from miner.store.sqlite import Store
+from miner.outputs.regenerate import regenerate_file, stored_renderer
+from miner.outputs.report import HEADINGS, compare_markdown, render_section
+from miner.paths import make_folder
+from miner.sources import clone as cloning
 
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
@@ -116,8 +116,8 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--tags", help="Regular expression the release tags must match (instead of --line).")
 @click.option("--name", help="Name for the repository in reports (default: its directory name).")
 @LAYERS
-@click.option("--workspace", help="Cargo workspace directory to analyse (default: every workspace found).")
-@click.option("--release", "snapshot", help="Release whose crate graph is exported and described (default: latest stable).")
+@click.option("--workspace", help="Workspace directory to analyse, of any ecosystem (default: every workspace found).")
+@click.option("--release", "snapshot", help="Release whose package graph is exported and described (default: latest stable).")
 @GRAPHS
 @click.option("--capabilities", type=click.Path(dir_okay=False, exists=True), help="Capability catalog TOML (default: miner's own).")
 @click.option("--releases-json", "hosted", type=click.Path(dir_okay=False, exists=True),
@@ -137,14 +137,11 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @QUIET
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
-    """Analyse REPO (a path, or the name of a clone): releases, crate graph, capabilities, team."""
+    """Analyse REPO (a path, or the name of a clone): releases, packages, capabilities, team."""
     say = None if quiet else (lambda message: _say(message, "dim"))
     order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
-    unknown = set(order) - set(DEFAULT_ORDER)
-    if unknown:
-        raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_ORDER)})")
-    result = run_analysis(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
-    published = publish(result.repo, result.tables, out, graphs, options["layers"], fmt, inputs=result.inputs)
+    result = pipeline.analyze(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
+    published = publish(result, out, graphs, fmt)
     _print_json(result.tables, fmt)
     if not quiet:
         for warning in result.warnings:
@@ -161,21 +158,14 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
 @OUT
 @FORMAT
 @GRAPHS
-@LAYERS
 @QUIET
-def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
+def report(repo, db, out, fmt, graphs, quiet) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
-    store = Store(db or default_db(), readonly=True)
-    try:
-        repo_id = store.find_repo(repo)
-        name = store.repos().set_index("id").at[repo_id, "name"]  # as analysed, whatever path REPO gave
-        tables = store.load_tables(repo_id)
-    finally:
-        store.close()
-    folder = publish(name, tables, out, graphs, layers, fmt).folder
-    _print_json(tables, fmt)
+    analysis = pipeline.load(repo, db)  # named as analysed, whatever path REPO gave
+    folder = publish(analysis, out, graphs, fmt).folder
+    _print_json(analysis.tables, fmt)
     if not quiet:
-        _say(f"{name}: wrote {folder}/")
+        _say(f"{analysis.repo}: wrote {folder}/")
 
 
 @cli.command()
@@ -184,25 +174,20 @@ def report(repo, db, out, fmt, graphs, layers, quiet) -> None:
 @click.option("--check", is_flag=True, help="Exit non-zero if the file is out of date; write nothing.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML for the `agents` section.")
-@LAYERS
 @QUIET
-def regenerate(report_file, db, check, show_diff, config, layers, quiet) -> None:
+def regenerate(report_file, db, check, show_diff, config, quiet) -> None:
     """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
-    store = Store(db or default_db(), readonly=True)
-    try:
-        rules = purposes(load_layers(layers))
-        base = store_renderer(store, {name: (lambda repo, t, name=name: render_section(name, t, rules))
-                                      for name in HEADINGS})
+    sections = {name: (lambda analysis, name=name: render_section(name, analysis, purposes(analysis.layers)))
+                for name in HEADINGS}
+    base = stored_renderer(lambda repo: pipeline.load(repo, db), sections)
 
-        def render(name: str, repo: str, old: str) -> str:
-            if name != "agents":
-                return base(name, repo, old)
-            agents = load_config(config)
-            return compare_markdown(compare_table(agents, agent_tables(agents, store)[0]))
+    def render(name: str, repo: str, old: str) -> str:
+        if name != "agents":
+            return base(name, repo, old)
+        agents = load_config(config)
+        return compare_markdown(compare_table(agents, pipeline.load_agents(agents, db)[0]))
 
-        outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents"])
-    finally:
-        store.close()
+    outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents"])
     if outcome.diff:
         click.echo(outcome.diff, nl=False)
     if check and outcome.changed:
@@ -222,11 +207,7 @@ def regenerate(report_file, db, check, show_diff, config, layers, quiet) -> None
 def compare(config, db, strict, out, fmt, quiet) -> None:
     """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
     agents = load_config(config)
-    store = Store(db or default_db(), readonly=True)
-    try:
-        found, warnings = agent_tables(agents, store, strict=strict)
-    finally:
-        store.close()
+    found, warnings = pipeline.load_agents(agents, db, strict=strict)
     for warning in [] if quiet else warnings:
         _warn(warning)
     table = compare_table(agents, found)

@@ -2,7 +2,7 @@
 
 Every failure the CLI can meet on bad input is a `MinerError`; its message names
 the repository, tag and file involved.  Problems confined to one release or one
-manifest are `Warning` values collected beside the results instead of raised, so
+manifest are `MinerWarning` values collected beside the results instead of raised, so
 one broken tag never stops the analysis of the others.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ class MinerError(Exception):
 
 
 @dataclass(frozen=True)
-class Warning:
+class MinerWarning:
     """A non-fatal problem, located as precisely as the source allows."""
 
     repo: str

@@ -1,75 +1,88 @@
-"""`mine analyze` as a library call: repository in, tables out.
+"""`mine analyze` as a library: inputs resolved once, a repository mined, what was mined saved.
 
-The pipeline reads the tags, walks only the history the store has not seen,
-computes each release's range and counts, and saves the tables in one
-transaction.  It returns pandas DataFrames named after the CSV files they
-become, so a notebook gets exactly what the command line writes.
+    resolve(options) -> Inputs             every option checked and every file it names read, before any mining
+    mine(path, name, inputs, prior) -> Analysis
+                                           pure in the repository and its inputs: reads git and `prior` (what
+                                           the store already knows), never writes; what it found comes back
+                                           with the analysis, new commits and cache entries included
+    save(store, analysis)                  the one writer: everything of one analysis in one transaction
+    analyze(spec, db=..., **options)       the three together, and nothing mined when the inputs are unchanged
+    load(name, db=...) -> Analysis         a stored analysis, as `mine report` renders it
+
+The same `mine` runs in this process, in a pool or on a cluster, since it
+takes a path and picklable inputs and returns values.  Stages hand each other
+values (the timeline, the commits and ranges, each release's workspaces and
+sizes, the notes every source holds) and the tables are made at the end.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import Counter
-from itertools import chain
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Any, Protocol
 
 import pandas as pd
 import pygit2
 
+from miner import ecosystems
 from miner.analyses import timeline
-from miner.analyses.architecture import architecture_tables
-from miner.catalogs.capabilities import load_catalog
-from miner.errors import MinerError, Warning
-from miner.analyses.evolution import NotesOptions, evolution_tables, inflections, latest_arc
+from miner.analyses.compare import line_mismatch
+from miner.analyses.architecture import ReleaseArchitecture, architecture_tables, language_of, pinned, place_rows
+from miner.analyses.contributors import PackageMap, contributor_tables, previous_releases, releases_of_commits, \
+    resolver_for
+from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
-from miner.sources.history import Commit, HistoryError, walk, walk_objects
-from miner.analyses.contributors import (contributor_tables, history_boundaries, moment, previous_releases,
-                               releases_of_commits, resolver_for)
-from miner.analyses.identities import Catalog, IdentityResolver
-from miner.catalogs.layers import load_layers
-from miner.sources.notes import DEFAULT_ORDER
-from miner.paths import check_name, default_db
+from miner.analyses.releases import commit_ranges, select_releases
+from miner.catalogs.agents import Agent, Config
+from miner.catalogs.bots import Catalog
+from miner.catalogs.capabilities import Capability, load_catalog
+from miner.catalogs.layers import Layer, layers_from_meta, layers_to_meta, load_layers
+from miner.errors import MinerError, MinerWarning
+from miner.model.commits import Commit
+from miner.model.notes import DEFAULT_ORDER, HostedRelease
 from miner.model.patterns import compile_pattern
-from miner.analyses.releases import TagRef, Timeline, commit_ranges, read_tags, ref_target, select_releases
-from miner.sources.repository import Repository, open_repository
-from miner.store.sqlite import Store
+from miner.model.releases import Release, TagRef, Timeline
 from miner.model.versions import parse_tag
+from miner.model.window import Window
+from miner.paths import check_name, default_db
+from miner.sources.clone import parse_source, redact
+from miner.sources.codesize import language_bytes, package_bytes, package_lines
+from miner.sources.history import HistoryError, history_boundaries, walk, walk_objects
+from miner.sources.hosted import load_hosted_releases, unknown_tags
+from miner.sources.mailmap import mailmap_of
+from miner.sources.notes import read_notes
+from miner.sources.repository import open_repository
+from miner.sources.tags import read_tags, ref_target
+from miner.sources.trees import MISSING_OBJECT, TreeView
+from miner.store.cache import ReadCache, RecordingCache
+from miner.store.sqlite import Saved, Store
 
 Progress = Callable[[str], None]
 # The shipped catalogs an analysis reads (agents.toml is read by `mine compare` only).
 ANALYSIS_CATALOGS = ("bots.toml", "layers.toml", "capabilities.toml")
-
-
-@dataclass
-class Analysis:
-    """The result of analysing one repository: its tables and the warnings met on the way."""
-
-    repo: str
-    line: str
-    tables: dict[str, pd.DataFrame]
-    warnings: list[Warning] = field(default_factory=list)
-    walked: int = 0
-    inputs: str = ""  # the fingerprint of what the tables were computed from (see `fingerprint`); "" if incomplete
-    complete: bool = True  # False when part of the history was unreadable: such tables are not reused
+# The packages whose code the mined tables depend on; `outputs` and the command line are not among them.
+MINING_PACKAGES = ("model", "sources", "ecosystems", "catalogs", "analyses", "store")
 
 
 @dataclass(frozen=True)
 class Options:
     """What to analyse and how; every field is a `mine analyze` option of the same name.
 
-    `line`/`tags` choose the releases; `layers`, `capabilities` and `hosted`
-    name a layer rules file, a capability catalog and a releases JSON export;
-    `workspace` pins the Cargo workspace directory; `snapshot` is the release
-    whose crate graph is described (default: the latest stable); `notes_order`
-    ranks the notes sources; `count_all` counts prereleases in the capability
-    table; `untagged` keeps changelog versions that have no tag; `arc` is the
-    number of stable releases in the latest arc; `since`/`until` bound the
-    contributor tables in time (dates, as `git log --since/--until` takes them);
-    `bots` names a bot and agent catalog replacing miner's own, and
-    `join_names=False` stops joining one name's several e-mails into one person.
+    `line`/`tags` choose the releases; `layers`, `capabilities`, `hosted` and
+    `bots` name a layer rules file, a capability catalog, a releases JSON
+    export and a bot and agent catalog replacing miner's own; `workspace` pins
+    the workspace directory; `snapshot` is the release whose package graph is
+    described (default: the latest stable); `notes_order` ranks the notes
+    sources, `changelogs` adds changelog paths; `count_all` counts prereleases
+    in the capability table; `untagged` keeps changelog versions that have no
+    tag; `arc` is the number of stable releases in the latest arc;
+    `since`/`until` bound the contributor tables in time (as `git log
+    --since/--until` takes them); `join_names=False` stops joining one name's
+    several e-mails into one person.
     """
 
     line: str | None = None
@@ -91,124 +104,364 @@ class Options:
     join_names: bool = True
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The options with every file they name read and checked, once, before any mining."""
+
+    options: Options
+    bots: Catalog
+    layers: tuple[Layer, ...]
+    capabilities: tuple[Capability, ...]
+    hosted: tuple[HostedRelease, ...]
+    hosted_warnings: tuple[MinerWarning, ...]
+    window: Window
+    digest: str  # of the options and of every file they name: part of each analysis's fingerprint
+
+
+@dataclass
+class Analysis:
+    """One repository analysed: its tables, what they describe, the warnings met, and what the run found.
+
+    `commits`, `tips` and `cache` are what `save` writes beside the tables:
+    the commits the run walked that the store lacked, the tips whose history
+    they complete, and the cache entries the run made.
+    """
+
+    repo: str
+    path: str
+    line: str
+    tables: dict[str, pd.DataFrame]
+    warnings: list[MinerWarning] = field(default_factory=list)
+    snapshot: str | None = None
+    layers: tuple[Layer, ...] = ()
+    walked: int = 0
+    inputs: str = ""  # the fingerprint of what the tables were computed from; "" if incomplete
+    complete: bool = True  # False when part of the history was unreadable: such tables are not reused
+    commits: list[Commit] = field(default_factory=list)
+    tips: list[str] = field(default_factory=list)
+    cache: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What rendering the tables again needs beyond them, as the store keeps it."""
+        return {"line": self.line, "snapshot": self.snapshot, "layers": layers_to_meta(self.layers),
+                "complete": self.complete}
+
+
+class Prior(Protocol):
+    """What a mining run may know before it starts: the store's commits and cache for its repository."""
+
+    cache: ReadCache
+
+    def walked_tips(self) -> set[str]: ...
+
+    def commits(self, files: bool = False) -> Iterable[Commit]: ...
+
+
+class NoPrior:
+    """A first run: nothing walked, nothing cached."""
+
+    cache: ReadCache | None = None
+
+    def walked_tips(self) -> set[str]:
+        return set()
+
+    def commits(self, files: bool = False) -> Iterable[Commit]:
+        return ()
+
+
+def resolve(options: Options) -> Inputs:
+    """Check every option and read every file it names; one-line errors before any mining starts."""
+    if options.tags is not None:
+        try:
+            compile_pattern(options.tags)
+        except ValueError as error:
+            raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
+    unknown = set(options.notes_order) - set(DEFAULT_ORDER)
+    if unknown:
+        raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(DEFAULT_ORDER)})")
+    if options.arc < 1:
+        raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
+    if options.name is not None:
+        check_name(options.name, "--name")
+    warnings: list[MinerWarning] = []
+    hosted = load_hosted_releases(options.hosted, warnings) if options.hosted else []
+    return Inputs(options, Catalog.load(options.bots), tuple(load_layers(options.layers)),
+                  tuple(load_catalog(options.capabilities)), tuple(hosted), tuple(warnings),
+                  Window.parse(options.since, options.until), _options_digest(options))
+
+
 def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
     """Analyse the repository at path (or clone name) `spec` and store the result; see `Options`."""
     say = progress or (lambda message: None)
-    chosen_options = Options(**options)
+    inputs = resolve(Options(**options))
     repo = open_repository(spec)
-    repo_name = _repository_name(spec, repo, chosen_options.name)
-    store = Store(db or default_db())
-    try:
-        say(f"{repo_name}: reading tags")
-        _check_options(chosen_options)
-        tags = read_tags(repo.git)
-        chosen = select_releases(tags, line=chosen_options.line, pattern=chosen_options.tags)
-        if not chosen.releases:
-            raise MinerError(_no_releases(repo_name, chosen, tags, chosen_options.line, chosen_options.tags))
-        _check_snapshot(repo_name, chosen, chosen_options.snapshot)
-        repo_id = store.repo_id(repo_name, str(repo.git_dir))
-        inputs = fingerprint(repo, chosen_options)
-        if store.fingerprint(repo_id) == inputs:
-            say(f"{repo_name}: unchanged since the last analysis")
-            return replace(_stored(store, repo_id, repo_name, chosen.line), inputs=inputs)
-        result = _mine(store, repo_id, repo, repo_name, chosen, chosen_options, say)
+    name = inputs.options.name or _derived_name(spec, repo.name)
+    with Store(db or default_db()) as store:
+        path = str(repo.git_dir)
+        _check_owner(store, name, path)
+        prior = store.prior(path)
+        stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options).line)
+        if store.fingerprint(name, path) == stamp:
+            say(f"{name}: unchanged since the last analysis")
+            return load(name, store=store, inputs=stamp)
+        analysis = mine(path, name, inputs, prior, say)
         # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
-        kept = inputs if result.complete else ""
-        store.save_tables(repo_id, result.tables, kept)
-        return replace(result, inputs=kept)
-    finally:
-        store.close()
+        analysis.inputs = stamp if analysis.complete else ""
+        save(store, analysis)
+    return analysis
 
 
-def fingerprint(repo: Repository, options: Options) -> str:
-    """A digest of everything the tables depend on: refs, options, files they name, miner's code and catalogs.
+def save(store: Store, analysis: Analysis) -> None:
+    """Write the analysis, with the commits and cache entries its run found, in one transaction."""
+    store.save(Saved(analysis.repo, analysis.path, analysis.inputs, analysis.meta, analysis.tables,
+                     analysis.commits, analysis.tips, analysis.cache))
+
+
+def load(name: str, db: str | Path | None = None, *, store: Store | None = None, inputs: str = "") -> Analysis:
+    """The stored analysis called `name` (or of the repository at path `name`), as its run left it."""
+    if store is None:
+        with Store(db or default_db(), readonly=True) as opened:
+            return load(name, store=opened, inputs=inputs)
+    found = store.find(name)
+    tables, meta = store.load(found)
+    warnings = [MinerWarning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
+    path = store.analyses().set_index("name").at[found, "path"]
+    return Analysis(found, path, meta["line"], tables, warnings, meta["snapshot"], layers_from_meta(meta["layers"]),
+                    inputs=inputs, complete=meta["complete"])
+
+
+def fingerprint(git: pygit2.Repository, inputs: Inputs, line: str) -> str:
+    """A digest of everything the tables depend on: refs, inputs, miner's mining code and catalogs.
 
     When it matches the stored one, the stored tables are the answer and
     nothing is recomputed; any moved ref, changed option or file, or upgrade
-    of miner invalidates it.
+    of miner invalidates it.  The release line enters as chosen, not as asked
+    for: `--line rust-v` and the automatic choice of the same line are one input.
     """
-    digest = hashlib.sha256(json.dumps(asdict(options), sort_keys=True).encode())
+    digest = hashlib.sha256(f"{inputs.digest}\nline={line}".encode())
     # "3 weeks ago" names another window tomorrow: the day it resolves to is an input too.
-    window = [None if value is None else moment(value) // 86400 for value in (options.since, options.until)]
+    window = [None if value is None else value // 86400 for value in (inputs.window.since, inputs.window.until)]
     digest.update(f"window={window}".encode())
-    for named in (options.layers, options.capabilities, options.hosted, options.bots):
-        if named:
-            digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
+    for module in _mining_modules():
+        digest.update(module.read_bytes())
     package = resources.files("miner")
-    for module in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
-        digest.update(package.joinpath(module).read_bytes())
     for catalog in ANALYSIS_CATALOGS:
         digest.update(package.joinpath("data", catalog).read_bytes())
-    for name in sorted(repo.git.references):
+    for name in sorted(git.references):
         if name.startswith("refs/tags/") or name == "HEAD" or name.startswith("refs/heads/"):
-            digest.update(f"{name}={ref_target(repo.git, name)}\n".encode("utf-8", "surrogateescape"))
-    digest.update(f"mailmap={_mailmap_id(repo)}".encode())
-    digest.update(f"boundaries={sorted(history_boundaries(repo.git.path))}".encode())  # unshallowing moves no ref
+            digest.update(f"{name}={ref_target(git, name)}\n".encode("utf-8", "surrogateescape"))
+    digest.update(f"mailmap={_mailmap_id(git)}".encode())
+    digest.update(f"boundaries={sorted(history_boundaries(git.path))}".encode())  # unshallowing moves no ref
     return digest.hexdigest()
 
 
-def crate_graph_facts(tables: dict[str, pd.DataFrame], release: str | None) -> dict[str, pd.DataFrame]:
-    """Graph facts of the crate graph at `release`: most depended-upon, depth, cycles."""
-    crates, deps = tables["crates"], tables["crate_deps"]
-    graph = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
-    facts = graph_facts(graph)
-    snapshot = pd.DataFrame({"release": [release or ""]})
-    return {"snapshot": snapshot, "crate_central": facts["central"], "crate_depth": facts["depth"],
-            "crate_cycles": facts["cycles"]}
-
-
-def _mine(store: Store, repo_id: int, repo: Repository, repo_name: str, chosen: Timeline, options: Options,
-          say: Progress) -> Analysis:
-    """Every stage of the analysis, from the history walk to the graph facts."""
-    warnings: list[Warning] = []
-    say(f"{repo_name}: walking history")
-    boundaries = history_boundaries(repo.git.path)
-    walked, salvaged = _walk_new(store, repo_id, repo, chosen, boundaries, warnings)
-    commits = {c.sha: c for c in chain(store.commits(repo_id), salvaged)}
-    parents = {sha: c.parents for sha, c in commits.items()}
+def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress | None = None) -> Analysis:
+    """Every stage of the analysis of the repository at git directory `path`, reporting as `name`."""
+    say = progress or (lambda message: None)
+    git = pygit2.Repository(path, pygit2.enums.RepositoryOpenFlag.NO_SEARCH)
+    options = inputs.options
+    cache = RecordingCache(prior.cache)
+    say(f"{name}: reading tags")
+    chosen = _timeline(name, git, options)
+    say(f"{name}: walking history")
+    history = _history(git, chosen, prior)
+    warnings = list(history.warnings)
     incomplete: set[str] = set()
-    ranges = commit_ranges(chosen.releases, parents, incomplete)
-    warnings += [Warning(repo_name, "range reaches unreadable history: commit and contributor counts left empty",
+    ranges = commit_ranges(chosen.releases, history.parents, incomplete)
+    warnings += [MinerWarning(name, "range reaches unreadable history: commit and contributor counts left empty",
                          tag=tag) for tag in sorted(incomplete)]
     complete = not warnings  # so far only an unreadable history warns
-    warnings += [Warning(repo_name, "range reaches a shallow or grafted boundary: its counts cover only the "
-                                    "history this repository holds", tag=release.tag)
-                 for release in chosen.releases if ranges[release.tag] & boundaries]
-    warnings += _after_last_release(repo_name, chosen, ranges, commits)
-    resolver = resolver_for(repo.git, commits.values(), Catalog.load(options.bots), options.join_names)
-    tables = _timeline_tables(chosen, ranges, commits, resolver, incomplete)
-    say(f"{repo_name}: reading Cargo workspaces at {len(chosen.releases)} releases")
-    crates, problems = architecture_tables(repo.git, repo_name, chosen.releases, store,
-                                           load_layers(options.layers), options.workspace)
-    tables |= crates
-    say(f"{repo_name}: reading release notes")
+    warnings += [MinerWarning(name, "range reaches a shallow or grafted boundary: its counts cover only the "
+                               "history this repository holds", tag=release.tag)
+                 for release in chosen.releases if ranges[release.tag] & history.boundaries]
+    warnings += _after_last_release(name, chosen, ranges, history.by_sha)
+    resolver = resolver_for(mailmap_of(git, cache), history.by_sha.values(), inputs.bots, options.join_names)
+    tables = _timeline_tables(chosen, ranges, history.by_sha, resolver, incomplete)
+    snapshot = options.snapshot or timeline.latest_stable(tables["releases"])
+    say(f"{name}: reading packages at {len(chosen.releases)} releases")
+    per_release = _architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
+    tables |= architecture_tables(per_release, chosen.releases, inputs.layers, _ECOSYSTEM_LANGUAGES)
+    say(f"{name}: reading release notes")
 
     def is_bot(commit: Commit) -> bool:
         return resolver.resolve(commit.author_name, commit.author_email).kind == "bot"
 
-    notes, notes_problems = evolution_tables(repo.git, repo_name, chosen.releases, ranges, commits, store,
-                                             _notes_options(options), is_bot)
-    tables |= notes
-    tables["inflections"] = inflections(tables["capabilities"], tables["crate_changes"], tables["notes"])
-    tables["latest_arc"] = latest_arc(tables["capabilities"], tables["crate_changes"], tables["releases"], options.arc)
-    tables |= crate_graph_facts(tables, options.snapshot or timeline.latest_stable(tables["releases"]))
-    say(f"{repo_name}: attributing commits to crates and layers")
-    release_of = releases_of_commits(tables["releases"], parents, ranges)
-    tables |= contributor_tables(chain(store.commits(repo_id, files=True), salvaged), release_of, tables["crates"], resolver,
-                                 since=options.since, until=options.until,
-                                 boundaries=boundaries,
-                                 previous=previous_releases(tables["releases"]))
-    warnings += problems + notes_problems
-    tables["warnings"] = _warnings_table(warnings)
-    return Analysis(repo_name, chosen.line, tables, warnings, walked, complete=complete)
+    hosted = {release.tag: release for release in inputs.hosted}
+    warnings += list(inputs.hosted_warnings) + unknown_tags(inputs.hosted, [r.tag for r in chosen.releases],
+                                                           str(options.hosted or ""))
+    found, untagged = read_notes(git, chosen.releases, ranges, history.by_sha, is_bot, cache, hosted,
+                                 options.changelogs, options.untagged, warnings)
+    tables |= evolution_tables(found, untagged, inputs.capabilities, options.notes_order, options.count_all, cache)
+    tables["inflections"] = inflections(tables["capabilities"], tables["package_changes"], tables["notes"])
+    tables["latest_arc"] = latest_arc(tables["capabilities"], tables["package_changes"], tables["releases"],
+                                      options.arc)
+    tables |= _graph_facts(tables, snapshot)
+    say(f"{name}: attributing commits to packages and layers")
+    places = PackageMap(place_rows(per_release, inputs.layers))
+    tables |= contributor_tables(history.with_files(prior), releases_of_commits(chosen.releases, history.parents, ranges),
+                                 places, resolver, window=inputs.window, boundaries=history.boundaries,
+                                 previous=previous_releases(chosen.releases))
+    warnings = _named(warnings, name)
+    tables["warnings"] = pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])
+    return Analysis(name, path, chosen.line, tables, warnings, snapshot, inputs.layers, history.walked,
+                    complete=complete, commits=history.new, tips=history.tips, cache=cache.entries())
 
 
-def _after_last_release(repo_name: str, chosen: Timeline, ranges: dict[str, set[str]],
-                        commits: dict[str, Commit]) -> list[Warning]:
+# Stages ----------------------------------------------------------------------
+
+
+_ECOSYSTEM_LANGUAGES = {ecosystem.name: ecosystem.language for ecosystem in ecosystems.ECOSYSTEMS}
+
+
+def _timeline(name: str, git: pygit2.Repository, options: Options) -> Timeline:
+    tags = read_tags(git)
+    chosen = select_releases(tags, line=options.line, pattern=options.tags)
+    if not chosen.releases:
+        raise MinerError(_no_releases(name, chosen, tags, options.line, options.tags))
+    known = [r.tag for r in chosen.releases]
+    if options.snapshot is not None and options.snapshot not in known:
+        raise MinerError(f"{name}: --release {options.snapshot!r} is no release of line '{chosen.line}' "
+                         f"(latest: {', '.join(known[-5:])})")
+    return chosen
+
+
+@dataclass
+class _History:
+    """The commits a run knows: the store's (`by_sha`, without file lists) and those it walked (`new`, with)."""
+
+    by_sha: dict[str, Commit]
+    new: list[Commit]
+    tips: list[str]
+    boundaries: frozenset[str]
+    walked: int = 0
+    salvaged: list[Commit] = field(default_factory=list)
+    warnings: list[MinerWarning] = field(default_factory=list)
+
+    @property
+    def parents(self) -> dict[str, tuple[str, ...]]:
+        return {sha: commit.parents for sha, commit in self.by_sha.items()}
+
+    def with_files(self, prior: Prior) -> Iterable[Commit]:
+        """Every commit with its changed paths: the store's streamed, then the run's own."""
+        yield from prior.commits(files=True)
+        yield from self.new
+        yield from self.salvaged
+
+
+def _history(git: pygit2.Repository, chosen: Timeline, prior: Prior) -> _History:
+    """Walk the commits the store lacks, in one `git log` when git can.
+
+    A tip whose history git cannot walk costs a warning, and its commits are
+    read object by object for this run only: the store keeps only histories
+    git walked whole, so every later run meets the same damage and warns as
+    this one did, and a repaired repository is then read whole.  In a shallow
+    or grafted repository no tip counts as walked: the history behind a
+    boundary may arrive later (`git fetch --unshallow`) under the same tips.
+    """
+    boundaries = history_boundaries(git.path)
+    known = prior.walked_tips()
+    head = [str(git.head.target)] if not git.head_is_unborn else []
+    tips = list(dict.fromkeys([r.commit for r in chosen.releases] + head))
+    new_tips = [tip for tip in tips if tip not in known]
+    by_sha = {c.sha: c for c in prior.commits()}
+    history = _History(by_sha, [], [], boundaries)
+    if not new_tips:
+        return history
+    try:
+        history.new = list(walk(git.path, new_tips, known))
+        history.tips = [] if boundaries else new_tips
+    except HistoryError:
+        tags = {r.commit: r.tag for r in chosen.releases}
+        for tip in new_tips:
+            _walk_one(git, tip, tags.get(tip, "HEAD"), known, history)
+        walked = {c.sha for c in history.new}  # a later tip's walk may have read some of them whole
+        history.salvaged = [c for c in history.salvaged if c.sha not in walked]
+    for commit in history.new:
+        by_sha[commit.sha] = commit._replace(files=())
+    for commit in history.salvaged:
+        by_sha.setdefault(commit.sha, commit._replace(files=()))
+    history.walked = len(history.new) + len(history.salvaged)
+    return history
+
+
+def _walk_one(git: pygit2.Repository, tip: str, tag: str, known: set[str], history: _History) -> None:
+    """Walk one tip alone; if git cannot, read its history object by object, for this run only."""
+    walked = {c.sha for c in history.new}
+    try:
+        commits = [c for c in walk(git.path, [tip], known) if c.sha not in walked]
+        history.new += commits
+        history.tips.append(tip)
+        return
+    except HistoryError as error:
+        first = error
+    damage: Counter = Counter()
+    seen = set(history.by_sha) | walked | {c.sha for c in history.salvaged}
+    history.salvaged += list(walk_objects(git, [tip], seen, damage))
+    if damage["unreadable tree"]:
+        history.warnings.append(MinerWarning("", f"changed files unavailable for {damage['unreadable tree']} "
+                                            f"commit{'s' * (damage['unreadable tree'] != 1)} ({first})", tag=tag))
+    if damage["missing commit"]:
+        history.warnings.append(MinerWarning("", f"history partly unreadable ({first}); the readable commits are kept",
+                                        tag=tag))
+
+
+def _architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: RecordingCache, pin: str | None,
+                  snapshot: str | None, warnings: list[MinerWarning]) -> list[ReleaseArchitecture]:
+    """Each readable release's workspaces of every ecosystem and sizes, read from its tree; lines of code at
+    the described release only, where the report quotes them."""
+    found = []
+    for release in releases:
+        try:
+            view = TreeView(git, git[release.commit].tree)
+        except MISSING_OBJECT as error:
+            warnings.append(MinerWarning("", f"tree unreadable, architecture skipped ({error})", tag=release.tag))
+            continue
+        workspaces = ecosystems.workspaces_at(view, cache)
+        if pin is not None:
+            workspaces = pinned(workspaces, pin)
+        warnings += [_at(w, release.tag) for workspace in workspaces for w in workspace.warnings]
+        found.append(_sizes(view, release.tag, tuple(workspaces), cache, release.tag == snapshot, warnings))
+    return found
+
+
+def _sizes(view: TreeView, tag: str, workspaces: tuple, cache: RecordingCache, described: bool,
+           warnings: list[MinerWarning]) -> ReleaseArchitecture:
+    """A release's sizes: bytes of each package's language and of every language in the tree, from object
+    headers; lines of each package's language only when `described`."""
+    unreadable: set[str] = set()
+    keys = [(w.ecosystem, p.path) for w in workspaces for p in w.packages]
+    packages = [(p.path, language_of(p, _ECOSYSTEM_LANGUAGES)) for w in workspaces for p in w.packages]
+    sizes = dict(zip(keys, package_bytes(view, packages, cache, unreadable)))
+    lines = dict(zip(keys, package_lines(view, packages, cache, unreadable))) if described else {}
+    languages = language_bytes(view, cache, unreadable)
+    warned = {w.path for workspace in workspaces for w in workspace.warnings}
+    warnings += [MinerWarning("", "missing from the repository: not counted in lines of code or language bytes",
+                              tag=tag, path=path) for path in sorted(unreadable - warned)]
+    return ReleaseArchitecture(tag, workspaces, sizes, languages, lines)
+
+
+def _graph_facts(tables: dict[str, pd.DataFrame], release: str | None) -> dict[str, pd.DataFrame]:
+    """Most depended-upon packages, dependency depth and cycles of the package graph at `release`."""
+    packages, deps = tables["packages"], tables["package_deps"]
+    facts = graph_facts(release_graph(packages[packages["release"] == release], deps[deps["release"] == release]))
+    return {"package_central": facts["central"], "package_depth": facts["depth"], "package_cycles": facts["cycles"]}
+
+
+def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit], resolver,
+                     incomplete: set[str]) -> dict[str, pd.DataFrame]:
+    releases = timeline.releases_table(chosen, ranges, commits, resolver, incomplete)
+    return {"releases": releases, "cadence": timeline.cadence_table(releases), "bursts": timeline.bursts_table(releases),
+            "lines": timeline.lines_table(chosen), "skipped": timeline.skipped_table(chosen)}
+
+
+def _after_last_release(name: str, chosen: Timeline, ranges: dict[str, set[str]],
+                        commits: dict[str, Commit]) -> list[MinerWarning]:
     """A warning when most of the history comes after the line's last release: another line may be current.
 
-    Those commits are attributed with the last release's crate layout, and the
-    release tables say nothing of them, so a reader should know.
+    Those commits are attributed with the last release's package layout, and
+    the release tables say nothing of them, so a reader should know.
     """
     released = set().union(*ranges.values())
     later = sum(1 for sha, commit in commits.items() if sha not in released and not commit.is_merge)
@@ -216,146 +469,108 @@ def _after_last_release(repo_name: str, chosen: Timeline, ranges: dict[str, set[
     if later < 100 or later * 4 < every:
         return []
     last = chosen.releases[-1]
-    return [Warning(repo_name, f"{later} of {every} non-merge commits come after the last release of line "
-                               f"'{chosen.line}' ({last.tag}, {last.date:%Y-%m-%d}): they are attributed with its "
-                               "crate layout; choose another line with --line or --tags", tag=last.tag)]
+    return [MinerWarning(name, f"{later} of {every} non-merge commits come after the last release of line "
+                          f"'{chosen.line}' ({last.tag}, {last.date:%Y-%m-%d}): they are attributed with its "
+                          "package layout; choose another line with --line or --tags", tag=last.tag)]
 
 
-def _notes_options(options: Options) -> NotesOptions:
-    return NotesOptions(hosted=options.hosted, order=tuple(options.notes_order), changelogs=tuple(options.changelogs),
-                        count_all=options.count_all, untagged=options.untagged, arc=options.arc,
-                        catalog=load_catalog(options.capabilities))
+# Helpers ---------------------------------------------------------------------
 
 
-def _mailmap_id(repo: Repository) -> str:
+def _named(warnings: list[MinerWarning], name: str) -> list[MinerWarning]:
+    """The warnings with the repository named as reports name it, each once, in the order first met."""
+    return list(dict.fromkeys(MinerWarning(name, w.message, w.tag, w.path) for w in warnings))
+
+
+def _at(warning: MinerWarning, tag: str) -> MinerWarning:
+    return MinerWarning(warning.repo, warning.message, warning.tag or tag, warning.path)
+
+
+def _options_digest(options: Options) -> str:
+    """The options and the bytes of every file they name."""
+    digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items() if k not in ("line", "name")},
+                                       sort_keys=True).encode())
+    for named in (options.layers, options.capabilities, options.hosted, options.bots):
+        if named:
+            digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
+    return digest.hexdigest()
+
+
+def _mining_modules() -> list[Path]:
+    """Every module mining depends on, in a fixed order: a change to any of them re-mines."""
+    root = Path(__file__).parent
+    found = [root / "errors.py", root / "paths.py", root / "pipeline.py"]
+    for package in MINING_PACKAGES:
+        found += sorted((root / package).rglob("*.py"))
+    return found
+
+
+def _mailmap_id(git: pygit2.Repository) -> str:
     """The blob id of HEAD's `.mailmap` (identities depend on it), or "" when there is none."""
     try:
-        return str(repo.git.revparse_single("HEAD:.mailmap").id)
-    except (KeyError, pygit2.GitError):
+        return str(git.revparse_single("HEAD:.mailmap").id)
+    except (KeyError, ValueError, pygit2.GitError):
         return ""
 
 
-def _stored(store: Store, repo_id: int, repo_name: str, line: str) -> Analysis:
-    tables = store.load_tables(repo_id)
-    warnings = [Warning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
-    return Analysis(repo_name, line, tables, warnings, 0)
-
-
-def _repository_name(spec: str, repo: Repository, name: str | None) -> str:
-    """`--name`, refused unless it is one safe folder name, else the name the repository's directory gives."""
-    if name is not None:
-        return check_name(name, "--name")
-    if not repo.name:
+def _derived_name(spec: str, name: str) -> str:
+    if not name:
         raise MinerError(f"{spec}: its directory gives no usable repository name; give --name")
-    return repo.name
+    return name
 
 
-def _check_options(options: Options) -> None:
-    """Bad option values as one-line errors before any mining starts."""
-    if options.bots is not None:
-        Catalog.load(options.bots)
-    if options.tags is not None:
-        try:
-            compile_pattern(options.tags)
-        except ValueError as error:
-            raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
-    since, until = _moment("--since", options.since), _moment("--until", options.until, end_of_day=True)
-    if since is not None and until is not None and since > until:
-        raise MinerError(f"--since {options.since} is after --until {options.until}: the window holds no commit")
-    if options.arc < 1:
-        raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
-
-
-def _moment(option: str, value: str | None, end_of_day: bool = False) -> int | None:
-    try:
-        return moment(value, end_of_day=end_of_day)
-    except MinerError as error:
-        raise MinerError(f"{option} {error}") from None
-
-
-def _check_snapshot(repo: str, chosen: Timeline, snapshot: str | None) -> None:
-    tags = [r.tag for r in chosen.releases]
-    if snapshot is not None and snapshot not in tags:
-        raise MinerError(f"{repo}: --release {snapshot!r} is no release of line '{chosen.line}' "
-                         f"(latest: {', '.join(tags[-5:])})")
+def _check_owner(store: Store, name: str, path: str) -> None:
+    """One name, one repository: a second repository analysed under a taken name would replace the first."""
+    analyses = store.analyses()
+    taken = analyses[(analyses["name"] == name) & (analyses["path"] != path)]
+    if len(taken):
+        raise MinerError(f"the name '{name}' is the analysis of {taken['path'].iloc[0]} in {store.path}; "
+                         "give this one another with --name")
 
 
 def _no_releases(repo: str, chosen: Timeline, tags: list[TagRef], line: str | None, pattern: str | None) -> str:
     unreadable = [ref for ref in tags if ref.kind in ("missing", "unreadable") and parse_tag(ref.name)]
     if unreadable:  # a truncated pack, say: the names parse, the objects behind them do not
         return (f"{repo}: no readable release: {len(unreadable)} version tag{'s' * (len(unreadable) != 1)} "
-                f"point{'s' * (len(unreadable) == 1)} at objects the repository cannot read ({unreadable[0].name} {unreadable[0].problem})")
+                f"point{'s' * (len(unreadable) == 1)} at objects the repository cannot read "
+                f"({unreadable[0].name} {unreadable[0].problem})")
     if line is not None or pattern is not None:
         wanted = f"line '{line}'" if line is not None else f"tags matching '{pattern}'"
         return f"{repo}: no release tags for {wanted} (lines found: {', '.join(map(repr, chosen.lines)) or 'none'})"
     return f"{repo}: no version tags ({len(chosen.skipped)} tags, none parse as a version)"
 
 
-def _walk_new(store: Store, repo_id: int, repo: Repository, chosen: Timeline, boundaries: frozenset[str],
-              warnings: list[Warning]) -> tuple[int, list[Commit]]:
-    """Walk the commits the store lacks; return how many, and the commits of damaged history, which are not stored.
+def load_agents(config: Config, db: str | Path | None = None, strict: bool = False
+                ) -> tuple[dict[str, Analysis | None], list[MinerWarning]]:
+    """Each agent's stored analysis (None when it has no repository or was never analysed), and warnings.
 
-    A tip whose history git cannot walk costs a warning, and its commits are
-    read object by object for this run only: the store keeps only histories
-    git walked whole, so every later run meets the same damage and warns as
-    this one did, and a repaired repository is then read whole.  In a shallow
-    or grafted repository no tip counts as walked: the history behind a
-    boundary may arrive later (`git fetch --unshallow`) under the same tips,
-    and the next run must then read it.
+    With `strict`, an agent whose repository is in the config but not in the
+    store is a MinerError naming the config file and line instead of a warning.
     """
-    known = store.walked_tips(repo_id)
-    head = [str(repo.git.head.target)] if not repo.git.head_is_unborn else []
-    tips = list(dict.fromkeys([r.commit for r in chosen.releases] + head))
-    new = [tip for tip in tips if tip not in known]
-    if not new:
-        return 0, []
-    try:
-        return store.add_commits(repo_id, walk(repo.git_dir, new, known), [] if boundaries else new), []
-    except HistoryError:
-        tags = {r.commit: r.tag for r in chosen.releases}
-        salvaged: list[Commit] = []
-        walked = sum(_walk_one(store, repo_id, repo, tip, tags.get(tip, "HEAD"), salvaged, warnings) for tip in new)
-        stored = {c.sha for c in store.commits(repo_id)}  # a later tip's walk may have stored some of them
-        return walked, [c for c in salvaged if c.sha not in stored]
+    found: dict[str, Analysis | None] = {}
+    warnings: list[MinerWarning] = []
+    with Store(db or default_db(), readonly=True) as store:
+        analyses = store.analyses()
+        for agent in config.agents:
+            name = _stored_name(agent, analyses) if agent.repository else None
+            if agent.repository and name is None:
+                shown = redact(agent.repository)
+                message = f"{shown} was never analysed into {store.path} (run `mine clone {shown}` and `mine analyze`)"
+                if strict:
+                    raise MinerError(f"{config.path}:{agent.line}: agent '{agent.name}': {message}")
+                warnings.append(MinerWarning(agent.name, f"{message}; its row says unknown",
+                                        path=f"{config.path}:{agent.line}"))
+            found[agent.name] = load(name, store=store) if name is not None else None
+            if found[agent.name] is not None:
+                warnings += line_mismatch(agent, found[agent.name].tables)
+    return found, warnings
 
 
-def _walk_one(store: Store, repo_id: int, repo: Repository, tip: str, tag: str, salvaged: list[Commit],
-              warnings: list[Warning]) -> int:
-    """Walk one tip alone (excluding what is stored); if git cannot, read its history object by object.
-
-    What is read object by object is added to `salvaged`, not to the store,
-    and the tip is not recorded as walked (see `_walk_new`).
-    """
-    known = store.walked_tips(repo_id)
-    try:
-        return store.add_commits(repo_id, walk(repo.git_dir, [tip], known), [tip])
-    except HistoryError as error:
-        first = error
-    damage: Counter = Counter()
-    seen = {c.sha for c in chain(store.commits(repo_id), salvaged)}
-    read = list(walk_objects(repo.git, [tip], seen, damage))
-    salvaged += read
-    if damage["unreadable tree"]:
-        warnings.append(Warning(repo.name, f"changed files unavailable for {damage['unreadable tree']} "
-                                           f"commit{'s' * (damage['unreadable tree'] != 1)} ({first})", tag=tag))
-    if damage["missing commit"]:
-        warnings.append(Warning(repo.name, f"history partly unreadable ({first}); the readable commits are kept",
-                                tag=tag))
-    return len(read)
-
-
-def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[str, Commit],
-                     resolver: IdentityResolver, incomplete: set[str]) -> dict[str, pd.DataFrame]:
-    releases = timeline.releases_table(chosen, ranges, commits, resolver, incomplete)
-    tables = {
-        "releases": releases,
-        "cadence": timeline.cadence_table(releases),
-        "bursts": timeline.bursts_table(releases),
-        "lines": timeline.lines_table(chosen),
-        "skipped": timeline.skipped_table(chosen),
-    }
-    return tables
-
-
-def _warnings_table(warnings: list[Warning]) -> pd.DataFrame:
-    return pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])
+def _stored_name(agent: Agent, analyses: pd.DataFrame) -> str | None:
+    """The stored analysis of the agent's repository: by its clone's owner+name directory, else by name."""
+    source = parse_source(agent.repository)
+    by_path = analyses[analyses["path"].str.contains(f"/{source.slug}/", regex=False)
+                       | analyses["path"].str.endswith(f"/{source.slug}")]
+    names = {agent.analysed_as} if agent.analysed_as else {source.name, source.slug}
+    chosen = by_path if len(by_path) and not agent.analysed_as else analyses[analyses["name"].isin(names)]
+    return str(chosen["name"].iloc[0]) if len(chosen) == 1 else None

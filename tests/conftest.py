@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from fixtures.agent_repo import build_agent_repo, build_crate_repo
+from miner._sample.repos import build_agent_repo, build_crate_repo
 from miner.store.cache import MemoryCache
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from miner.catalogs.capabilities import SUMMARY_COLUMNS, ReleaseText, cached_mentions, evolution, load_catalog, mentions
+from miner.analyses.capabilities import SUMMARY_COLUMNS, ReleaseText, cached_mentions, evolution, mentions
+from miner.catalogs.capabilities import load_catalog
 from miner.errors import MinerError
 from tests.conftest import CountingCache
 

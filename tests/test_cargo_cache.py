@@ -5,9 +5,11 @@ import json
 from collections import Counter
 
 from fixtures import workspaces as fx
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import MANIFEST_KIND, WORKSPACES_KIND, Workspace, workspaces_at
+from miner.ecosystems.cargo import MANIFEST_KIND, WORKSPACES_KIND
+from miner.model.packages import Workspace
+from fixtures.workspaces import cargo_workspaces
 
 WHEN = "2025-07-01T10:00:00+00:00"
 
@@ -40,12 +42,12 @@ def two_releases(tmp_path):
 def test_a_second_release_parses_only_changed_manifests(tmp_path):
     repo, first, second = two_releases(tmp_path)
     cache = JsonCache()
-    workspaces_at(repo, first, cache)
+    cargo_workspaces(repo, first, cache)
     assert cache.puts[MANIFEST_KIND] == 8
-    [workspace] = workspaces_at(repo, second, cache)
+    [workspace] = cargo_workspaces(repo, second, cache)
     assert cache.puts[MANIFEST_KIND] == 9
-    assert workspace.crate("codex-git2").path == "codex-rs/utils/git"
-    assert [dep.name for dep in workspace.crate("codex-core").dependencies] == [
+    assert workspace.package("codex-git2").path == "codex-rs/utils/git"
+    assert [dep.name for dep in workspace.package("codex-core").dependencies] == [
         "codex-git2", "codex-protocol", "codex-windows-sandbox"]
 
 
@@ -54,24 +56,24 @@ def test_same_tree_is_answered_from_the_cache_with_the_new_tag(tmp_path):
     files = {**fx.CODEX, "codex-rs/Cargo.toml": fx.CODEX["codex-rs/Cargo.toml"].replace('"cli"]', '"cli", "gone"]')}
     repo, tree = fx.commit(files, tmp_path / "broken.git")
     cache = JsonCache()
-    cold = workspaces_at(repo, tree, cache, repo_name="codex", tag="rust-v0.44.0")
-    warm = workspaces_at(repo, tree, cache, repo_name="codex", tag="rust-v0.44.1")
+    cold = cargo_workspaces(repo, tree, cache)
+    warm = cargo_workspaces(repo, tree, cache)
     assert cache.puts[WORKSPACES_KIND] == 1
-    assert [w.crates for w in warm] == [w.crates for w in cold] and len(cold[0].crates) == 7
-    assert str(warm[0].warnings[0]) == "codex:rust-v0.44.1:codex-rs/Cargo.toml: member 'gone' matches no directory"
+    assert [w.packages for w in warm] == [w.packages for w in cold] and len(cold[0].packages) == 7
+    assert str(warm[0].warnings[0]) == "codex-rs/Cargo.toml: member 'gone' matches no directory"
 
 
-def test_pin_is_part_of_the_cache_key(tmp_path):
+def test_a_pin_keeps_one_workspace_of_what_is_cached(tmp_path):
     repo, tree = fx.commit(fx.DISCOVERY, tmp_path / "repo.git")
     cache = MemoryCache()
-    assert len(workspaces_at(repo, tree, cache)) == 3
-    assert [w.root for w in workspaces_at(repo, tree, cache, pin="tools/xtask")] == ["tools/xtask"]
-    assert len(workspaces_at(repo, tree, cache)) == 3
+    assert len(cargo_workspaces(repo, tree, cache)) == 3
+    assert [w.root for w in cargo_workspaces(repo, tree, cache, pin="tools/xtask")] == ["tools/xtask"]
+    assert len(cargo_workspaces(repo, tree, cache)) == 3
 
 
 def test_json_round_trip(tmp_path):
     repo, tree = fx.commit(fx.KINDS, tmp_path / "repo.git")
-    [workspace] = workspaces_at(repo, tree, MemoryCache(), repo_name="r", tag="t")
+    [workspace] = cargo_workspaces(repo, tree, MemoryCache())
     text = json.dumps(workspace.to_json())
     assert Workspace.from_json(json.loads(text), "r", "t") == workspace
-    assert len(workspace.crate("a").dependencies) == 6
+    assert len(workspace.package("a").dependencies) == 6

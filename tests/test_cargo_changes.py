@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from fixtures import workspaces as fx
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import Crate, crate_changes, workspaces_at
+from miner.model.packages import Package
+from miner.analyses.architecture import package_changes
+from fixtures.workspaces import cargo_workspaces
 
 WHEN = "2025-07-01T10:00:00+00:00"
 
 
 def crate(name, path):
-    return Crate(name, path, f"{path}/Cargo.toml", "0.1.0", None)
+    return Package(name, path, f"{path}/Cargo.toml", "0.1.0", None)
 
 
 def test_ripgrep_move_from_top_level_to_crates_is_a_rename(tmp_path):
@@ -32,9 +34,9 @@ def test_ripgrep_move_from_top_level_to_crates_is_a_rename(tmp_path):
     old = builder.commit("0.9.0", fx.with_sources(before), when=WHEN)
     new = builder.commit("0.10.0", {**fx.with_sources(after), **moved_away}, when=WHEN)
     cache = MemoryCache()
-    [first] = [w for w in workspaces_at(builder.repo, builder.repo[old].tree, cache) if w.root == ""]
-    [second] = [w for w in workspaces_at(builder.repo, builder.repo[new].tree, cache) if w.root == ""]
-    added, removed, renamed = crate_changes(first, second)
+    [first] = [w for w in cargo_workspaces(builder.repo, builder.repo[old].tree, cache) if w.root == ""]
+    [second] = [w for w in cargo_workspaces(builder.repo, builder.repo[new].tree, cache) if w.root == ""]
+    added, removed, renamed = package_changes(first.packages, second.packages)
     assert [c.name for c in added] == ["grep-printer"]
     assert removed == ()
     assert sorted((a.path, b.path) for a, b in renamed) == [("globset", "crates/globset"), ("grep-cli", "crates/cli")]
@@ -43,19 +45,19 @@ def test_ripgrep_move_from_top_level_to_crates_is_a_rename(tmp_path):
 def test_same_directory_new_name_is_a_rename():
     before = [crate("codex-core", "codex-rs/core"), crate("codex-exec", "codex-rs/exec")]
     after = [crate("codex-core", "codex-rs/core"), crate("codex-exec-server", "codex-rs/exec")]
-    changes = crate_changes(before, after)
+    changes = package_changes(before, after)
     assert changes.renamed == ((before[1], after[1]),)
     assert changes.added == () and changes.removed == ()
 
 
 def test_name_and_directory_both_new_is_removal_and_addition():
-    changes = crate_changes([crate("a", "a")], [crate("b", "b")])
+    changes = package_changes([crate("a", "a")], [crate("b", "b")])
     assert (changes.added, changes.removed, changes.renamed) == ((crate("b", "b"),), (crate("a", "a"),), ())
 
 
 def test_ambiguous_matches_are_not_renames():
     before = [crate("x", "one"), crate("x", "two")]
     after = [crate("x", "three")]
-    changes = crate_changes(before, after)
+    changes = package_changes(before, after)
     assert changes.renamed == ()
     assert len(changes.removed) == 2 and len(changes.added) == 1

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from fixtures import workspaces as fx
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import Dependency, workspaces_at
+from miner.model.packages import Dependency
+from fixtures.workspaces import cargo_workspaces
 
 
 def read(files, tmp_path, **options):
     repo, tree = fx.commit(files, tmp_path / "repo.git")
-    return {workspace.root: workspace for workspace in workspaces_at(repo, tree, MemoryCache(), **options)}
+    return {workspace.root: workspace for workspace in cargo_workspaces(repo, tree, MemoryCache(), **options)}
 
 
 def names(workspace):
-    return sorted(crate.name for crate in workspace.crates)
+    return sorted(crate.name for crate in workspace.packages)
 
 
 def test_discovery_finds_roots_and_unclaimed_packages(tmp_path):
@@ -30,19 +31,19 @@ def test_discovery_finds_roots_and_unclaimed_packages(tmp_path):
 def test_package_without_workspace_does_not_claim_its_path_dependencies(tmp_path):
     found = read(fx.DISCOVERY_STANDALONE, tmp_path)
     assert {root: names(ws) for root, ws in found.items()} == {"": ["top"], "docs/example": ["example"]}
-    assert found[""].crates[0].dependencies == ()
+    assert found[""].packages[0].dependencies == ()
 
 
 def test_member_outside_the_workspace_directory_points_back(tmp_path):
     found = read(fx.POINTER, tmp_path)
-    assert [root for root, workspace in found.items() if workspace.crates] == ["ws"]
-    assert [(crate.name, crate.path) for crate in found["ws"].crates] == [("shared", "shared"), ("app", "ws/app")]
-    assert found["ws"].crate("app").dependencies == (Dependency("shared"),)
+    assert [root for root, workspace in found.items() if workspace.packages] == ["ws"]
+    assert [(crate.name, crate.path) for crate in found["ws"].packages] == [("shared", "shared"), ("app", "ws/app")]
+    assert found["ws"].package("app").dependencies == (Dependency("shared"),)
     refused = [("lost/Cargo.toml", "package.workspace leads to 'nowhere/Cargo.toml', which does not exist: "
                                    "Cargo refuses this package (failed to read it)")]
     assert [(w.path, w.message) for w in found["lost"].warnings] == refused
     pinned = read(fx.POINTER, tmp_path / "pin", pin="lost")["lost"]
-    assert (pinned.crates, [(w.path, w.message) for w in pinned.warnings]) == ((), refused)
+    assert (pinned.packages, [(w.path, w.message) for w in pinned.warnings]) == ((), refused)
 
 
 def test_globs_match_directories_and_exclude_wins_over_globs(tmp_path):
@@ -53,10 +54,10 @@ def test_globs_match_directories_and_exclude_wins_over_globs(tmp_path):
 
 def test_root_package_is_a_member(tmp_path):
     workspace = read(fx.RIPGREP, tmp_path)[""]
-    ripgrep = workspace.crate("ripgrep")
+    ripgrep = workspace.package("ripgrep")
     assert (ripgrep.path, ripgrep.manifest, ripgrep.version) == ("", "Cargo.toml", "14.1.0")
-    assert workspace.crate("grep-cli").path == "crates/cli"
-    assert workspace.crate("grep-cli").description == "Utilities for search oriented CLIs."
+    assert workspace.package("grep-cli").path == "crates/cli"
+    assert workspace.package("grep-cli").description == "Utilities for search oriented CLIs."
     assert [dep.name for dep in ripgrep.dependencies] == ["grep", "ignore"]
 
 
@@ -64,11 +65,11 @@ def test_path_dependencies_inside_the_workspace_become_members(tmp_path):
     found = read(fx.IMPLICIT, tmp_path)
     assert names(found["ws"]) == ["app", "helpers", "support"]
     assert names(found["outside"]) == ["outside"]
-    assert found["ws"].crate("support").dependencies == (Dependency("helpers"),)
+    assert found["ws"].package("support").dependencies == (Dependency("helpers"),)
 
 
 def test_renamed_dependencies_keep_their_alias(tmp_path):
-    core = read(fx.RENAMES, tmp_path)[""].crate("acme-core")
+    core = read(fx.RENAMES, tmp_path)[""].package("acme-core")
     assert core.path == "core"
     assert core.dependencies == (
         Dependency("acme-protocol", alias="acme-protocol"),
@@ -78,7 +79,7 @@ def test_renamed_dependencies_keep_their_alias(tmp_path):
 
 def test_inherited_dependencies_version_and_description(tmp_path):
     workspace = read(fx.INHERITANCE, tmp_path)[""]
-    base, top = workspace.crate("base"), workspace.crate("top")
+    base, top = workspace.package("base"), workspace.package("top")
     assert (base.version, base.description) == ("2.3.4", "shared words")
     assert (top.version, top.description) == ("2.3.4", "its own")
     assert set(top.dependencies) == {
@@ -89,7 +90,7 @@ def test_inherited_dependencies_version_and_description(tmp_path):
 
 
 def test_kinds_targets_optional_and_underscore_spellings(tmp_path):
-    a = read(fx.KINDS, tmp_path)[""].crate("a")
+    a = read(fx.KINDS, tmp_path)[""].package("a")
     assert set(a.dependencies) == {
         Dependency("b", optional=True),
         Dependency("c", kind="dev"),
@@ -98,14 +99,14 @@ def test_kinds_targets_optional_and_underscore_spellings(tmp_path):
         Dependency("b", kind="dev", target="x86_64-pc-windows-gnu"),
         Dependency("b", kind="build", target="cfg(windows)", optional=True),
     }
-    assert read(fx.KINDS, tmp_path / "again")[""].crate("c").version == "0.0.0"
+    assert read(fx.KINDS, tmp_path / "again")[""].package("c").version == "0.0.0"
 
 
 def test_codex_shaped_workspace(tmp_path):
     found = read(fx.CODEX, tmp_path)
     assert list(found) == ["codex-rs"]
     workspace = found["codex-rs"]
-    paths = {crate.name: crate.path for crate in workspace.crates}
+    paths = {crate.name: crate.path for crate in workspace.packages}
     assert paths == {
         "codex-app-server": "codex-rs/app-server",
         "app_test_support": "codex-rs/app-server/tests/common",
@@ -115,17 +116,17 @@ def test_codex_shaped_workspace(tmp_path):
         "codex-windows-sandbox": "codex-rs/windows-sandbox-rs",
         "codex-cli": "codex-rs/cli",
     }
-    assert {crate.version for crate in workspace.crates} == {"0.44.0"}
-    assert set(workspace.crate("codex-core").dependencies) == {
+    assert {crate.version for crate in workspace.packages} == {"0.44.0"}
+    assert set(workspace.package("codex-core").dependencies) == {
         Dependency("codex-git"), Dependency("codex-protocol"),
         Dependency("codex-windows-sandbox", target="cfg(windows)"),
     }
-    assert Dependency("app_test_support", kind="dev") in workspace.crate("codex-app-server").dependencies
+    assert Dependency("app_test_support", kind="dev") in workspace.package("codex-app-server").dependencies
     assert workspace.warnings == ()
 
 
 def test_pin_returns_the_workspace_cargo_uses_there(tmp_path):
     assert list(read(fx.CODEX, tmp_path, pin="codex-rs")) == ["codex-rs"]
     from_member = read(fx.CODEX, tmp_path / "member", pin="codex-rs/utils/git/")
-    assert list(from_member) == ["codex-rs"] and len(from_member["codex-rs"].crates) == 7
+    assert list(from_member) == ["codex-rs"] and len(from_member["codex-rs"].packages) == 7
     assert list(read(fx.DISCOVERY, tmp_path / "excluded", pin="scratch")) == ["scratch"]

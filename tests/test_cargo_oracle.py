@@ -9,7 +9,7 @@ import pytest
 
 from fixtures import workspaces as fx
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import workspaces_at
+from fixtures.workspaces import cargo_workspaces
 
 RULES = {
     "discovery": fx.DISCOVERY,
@@ -28,7 +28,7 @@ RULES = {
 
 def miner_view(files, tmp_path):
     repo, tree = fx.commit(files, tmp_path / "repo.git")
-    return fx.parser_view(workspaces_at(repo, tree, MemoryCache()))
+    return fx.parser_view(cargo_workspaces(repo, tree, MemoryCache()))
 
 
 @pytest.mark.parametrize("files", RULES.values(), ids=RULES.keys())

@@ -14,7 +14,7 @@ import pytest
 from fixtures import workspaces as fx
 from fixtures.forged import tree_with
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import workspaces_at
+from fixtures.workspaces import cargo_workspaces
 
 TWO = {"a/Cargo.toml": fx.package("a"), "b/Cargo.toml": fx.package("b")}
 DEEP_ARRAYS = "x = " + "[" * 5000 + "]" * 5000 + "\n"  # 10 KB
@@ -40,10 +40,10 @@ REFUSED = {
         "workspace inferred but wasn't a root)", ["b"]),
     "arrays-nested-5000-deep": (
         {**TWO, "a/Cargo.toml": fx.package("a", "[package.metadata]\n" + DEEP_ARRAYS)}, "a/Cargo.toml",
-        "Cargo.toml nests arrays or tables deeper than Python's TOML reader follows (Cargo stops at 80 levels)", ["b"]),
+        "Cargo.toml nests arrays or tables more than 100 deep; not parsed", ["b"]),
     "inline-tables-nested-3000-deep": (
         {**TWO, "a/Cargo.toml": fx.package("a", "[package.metadata]\n" + DEEP_TABLES)}, "a/Cargo.toml",
-        "Cargo.toml nests arrays or tables deeper than Python's TOML reader follows (Cargo stops at 80 levels)", ["b"]),
+        "Cargo.toml nests arrays or tables more than 100 deep; not parsed", ["b"]),
 }
 CYCLE = (" -> ", "path dependencies form a cycle ({}): Cargo refuses to resolve this workspace (cyclic package "
                  "dependency)")
@@ -64,7 +64,7 @@ CYCLES = {
 
 def read(files, tmp_path, **options):
     repo, tree = fx.commit(fx.with_sources(files), tmp_path / "repo.git")
-    return workspaces_at(repo, tree, MemoryCache(), repo_name="acme", tag="v1", **options)
+    return cargo_workspaces(repo, tree, MemoryCache(), **options)
 
 
 def warnings_of(workspaces):
@@ -72,7 +72,7 @@ def warnings_of(workspaces):
 
 
 def crates_of(workspaces):
-    return sorted(crate.name for workspace in workspaces for crate in workspace.crates)
+    return sorted(crate.name for workspace in workspaces for crate in workspace.packages)
 
 
 def needs_cargo():
@@ -119,7 +119,7 @@ def test_a_symlinked_manifest_is_not_read_as_one(tmp_path):
     repo, tree = fx.commit(fx.with_sources({"Cargo.toml": '[workspace]\nmembers = ["*"]\n', **TWO}), tmp_path / "r.git")
     link = tree_with(repo, tree["b"], "Cargo.toml", repo.create_blob(target), pygit2.GIT_FILEMODE_LINK)
     root = repo[tree_with(repo, tree, "b", link, pygit2.GIT_FILEMODE_TREE)]
-    found = workspaces_at(repo, root, MemoryCache())
+    found = cargo_workspaces(repo, root, MemoryCache())
     assert crates_of(found) == ["a"]
     assert warnings_of(found) == [("b/Cargo.toml", "Cargo.toml is a symbolic link, not read: miner reads git objects "
                                                    "and follows no link")]

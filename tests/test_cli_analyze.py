@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pygit2
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
 

@@ -28,7 +28,7 @@ def test_report_renders_from_the_store_what_analyze_wrote(store, tmp_path):
     result = mine("report", "agent", "--db", store / "s.sqlite", "--out", tmp_path, "--graphs", tmp_path / "g")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "report.md").read_text() == (store / "out" / "report.md").read_text()
-    assert (tmp_path / "g" / "crates.gexf").exists()
+    assert (tmp_path / "g" / "packages.gexf").exists()
 
 
 def test_report_of_a_repository_never_analysed(store):

@@ -10,7 +10,7 @@ import pygit2
 import pytest
 from rich.console import Console
 
-from fixtures.gitbuilder import Person, RepoBuilder
+from miner._sample.builder import Person, RepoBuilder
 from miner.sources.clone import clone_all, clone_or_update, parse_source
 from miner.errors import MinerError
 

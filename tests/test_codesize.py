@@ -1,13 +1,14 @@
-"""Lines of Rust per crate and bytes per language, checked against git's own view of the tree."""
+"""Lines and bytes of each package's language and bytes per language, checked against git's own view of the tree."""
 from __future__ import annotations
 
 import subprocess
 from collections import Counter
 from pathlib import Path
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.store.cache import MemoryCache
-from miner.sources.codesize import LANGUAGE_BYTES_KIND, crate_rust_lines, language_bytes, language_of, rust_lines
+from miner.sources.codesize import LANGUAGE_BYTES_KIND, language_bytes, language_of, package_bytes, package_lines
+from miner.sources.trees import TreeView
 
 WHEN = "2025-07-01T10:00:00+00:00"
 FILES = {
@@ -53,7 +54,7 @@ def test_rust_lines_match_the_exported_tree(tmp_path):
     disk = exported(tmp_path, oid)
     tree = builder.repo[oid].tree
     crates = ["", "crates/core", "crates/core/plugin"]
-    counted = crate_rust_lines(builder.repo, tree, crates, MemoryCache())
+    counted = dict(zip(crates, package_lines(TreeView(builder.repo, tree), [(c, "Rust") for c in crates], MemoryCache())))
     assert counted == {
         "": nonblank_rust_lines(disk, [disk / "crates/core"]),
         "crates/core": nonblank_rust_lines(disk / "crates/core", [disk / "crates/core/plugin"]),
@@ -62,9 +63,19 @@ def test_rust_lines_match_the_exported_tree(tmp_path):
     assert counted == {"": 3, "crates/core": 4, "crates/core/plugin": 1}
 
 
-def test_rust_lines_of_a_missing_directory_is_zero(tmp_path):
+def test_lines_of_a_missing_directory_are_zero(tmp_path):
     builder, oid = build(tmp_path)
-    assert rust_lines(builder.repo, builder.repo[oid].tree, "nowhere", [], MemoryCache()) == 0
+    assert package_lines(TreeView(builder.repo, builder.repo[oid].tree), [("nowhere", "Rust")], MemoryCache()) == [0]
+
+
+def test_package_bytes_are_the_header_sizes_of_its_language_without_nested_packages(tmp_path):
+    builder, oid = build(tmp_path)
+    view = TreeView(builder.repo, builder.repo[oid].tree)
+    sizes = package_bytes(view, [("", "Rust"), ("crates/core", "Rust"), ("web", "TypeScript")], MemoryCache())
+    assert sizes == [len(FILES["src/main.rs"]),
+                     len(FILES["crates/core/src/lib.rs"]) + len(FILES["crates/core/src/deep/mod.rs"])
+                     + len(FILES["crates/core/plugin/src/lib.rs"]),
+                     len(FILES["web/app.tsx"])]
 
 
 def test_language_bytes_match_git_ls_tree(tmp_path):
@@ -79,7 +90,7 @@ def test_language_bytes_match_git_ls_tree(tmp_path):
         language = language_of(Path(path).name)
         if language:
             expected[language] += int(meta.split()[3])
-    found = language_bytes(builder.repo, builder.repo[oid].tree, MemoryCache())
+    found = language_bytes(TreeView(builder.repo, builder.repo[oid].tree), MemoryCache())
     assert found == dict(expected)
     assert list(found) == ["Rust", "TypeScript", "JavaScript", "Shell", "Dockerfile"]  # largest first
 
@@ -88,9 +99,9 @@ def test_unchanged_directories_cost_nothing(tmp_path):
     builder, first = build(tmp_path)
     second = builder.commit("two", {"web/app.tsx": "export const App = () => 1;\n"}, when=WHEN)
     cache = CountingCache()
-    language_bytes(builder.repo, builder.repo[first].tree, cache)
+    language_bytes(TreeView(builder.repo, builder.repo[first].tree), cache)
     cache.puts.clear()
-    after = language_bytes(builder.repo, builder.repo[second].tree, cache)
+    after = language_bytes(TreeView(builder.repo, builder.repo[second].tree), cache)
     assert cache.puts[LANGUAGE_BYTES_KIND] == 2  # the root and web/, nothing else
     assert after["TypeScript"] == len("export const App = () => 1;\n")
 

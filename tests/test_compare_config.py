@@ -5,11 +5,11 @@ from importlib import resources
 
 import pytest
 
-from miner.pipeline import analyze
+from miner.pipeline import analyze, load_agents
 from miner.sources.clone import sources_from_config
-from miner.analyses.compare import agent_tables, compare_table, load_config
+from miner.analyses.compare import compare_table
+from miner.catalogs.agents import load_config
 from miner.errors import MinerError
-from miner.store.sqlite import Store
 
 DEFAULT = resources.files("miner").joinpath("data/agents.toml")
 
@@ -85,14 +85,12 @@ def analysed(agent_repo, tmp_path):
     analyze(str(agent_repo), db=tmp_path / "db.sqlite", line="rust-v")
     config = tmp_path / "agents.toml"
     config.write_text(CONFIG.format(path=agent_repo), encoding="utf-8")
-    store = Store(tmp_path / "db.sqlite")
-    yield load_config(config), store
-    store.close()
+    return load_config(config), tmp_path / "db.sqlite"
 
 
 def test_an_agent_never_analysed_is_a_warning_and_a_row_of_unknowns(analysed):
-    config, store = analysed
-    found, warnings = agent_tables(config, store)
+    config, db = analysed
+    found, warnings = load_agents(config, db)
     assert found["Fixture agent"] is not None and found["Never cloned"] is None and found["Closed"] is None
     assert [(w.repo, w.path) for w in warnings] == [("Never cloned", f"{config.path}:7")]
     assert "example/never-cloned was never analysed" in warnings[0].message
@@ -102,16 +100,16 @@ def test_an_agent_never_analysed_is_a_warning_and_a_row_of_unknowns(analysed):
 
 
 def test_strict_mode_makes_it_an_error_naming_config_file_and_line(analysed):
-    config, store = analysed
+    config, db = analysed
     with pytest.raises(MinerError, match=rf"^{config.path}:7: agent 'Never cloned': example/never-cloned was never analysed"):
-        agent_tables(config, store, strict=True)
+        load_agents(config, db, strict=True)
 
 
 def test_a_release_line_other_than_the_stored_one_is_a_warning(analysed, tmp_path, agent_repo):
-    config, store = analysed
+    config, db = analysed
     other = tmp_path / "other.toml"
     other.write_text(CONFIG.format(path=agent_repo).replace('line = "rust-v"', 'line = "v"'), encoding="utf-8")
-    _, warnings = agent_tables(load_config(other), store)
+    _, warnings = load_agents(load_config(other), db)
     assert any(w.repo == "Fixture agent" and "release line 'v'" in w.message for w in warnings)
 
 
@@ -122,9 +120,5 @@ def test_a_clone_is_found_by_its_owner_and_name_directory(tmp_path, agent_repo):
     analyze(str(mirror), db=tmp_path / "db2.sqlite", line="rust-v")
     config = tmp_path / "a.toml"
     config.write_text('[[agent]]\nname = "A"\nrepository = "https://github.com/example/agent.git"\n', encoding="utf-8")
-    store = Store(tmp_path / "db2.sqlite")
-    try:
-        found, warnings = agent_tables(load_config(config), store)
-    finally:
-        store.close()
+    found, warnings = load_agents(load_config(config), tmp_path / "db2.sqlite")
     assert found["A"] is not None and warnings == []

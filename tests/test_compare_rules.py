@@ -1,10 +1,14 @@
 """Architecture and extension model come from rules over crates and capability hits, never by hand."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import pytest
 
-from miner.analyses.compare import COLUMNS, UNKNOWN, compare_markdown, compare_table, load_config
+from miner.analyses.compare import COLUMNS, UNKNOWN, compare_table
+from miner.outputs.report import compare_markdown
+from miner.catalogs.agents import load_config
 
 CONFIG = load_config()
 CODEX, CLAUDE, FACTORY = "Codex CLI", "Claude Code", "Factory CLI"
@@ -12,20 +16,28 @@ CODEX, CLAUDE, FACTORY = "Codex CLI", "Claude Code", "Factory CLI"
 
 def tables(crates=(), capabilities=None, stable=(True, True, False), contributors=(20, 25, 3),
            months=(("2025-07", 6), ("2025-08", 15), ("2025-09", 11))):
-    """Hand-made analysis tables: crates as (directory in codex-rs, package, layer), capabilities as {name: releases}."""
+    """A hand-made analysis: crates as (directory in codex-rs, package, layer), capabilities as {name: releases}."""
     result = {
         "releases": pd.DataFrame({"tag": [f"rust-v0.{i}.0" for i in range(len(stable))], "line": "rust-v",
                                   "stable": list(stable), "contributors": list(contributors)}),
         "cadence": pd.DataFrame({"month": [m for m, _ in months], "releases": [n for _, n in months], "prereleases": 0}),
-        "snapshot": pd.DataFrame({"release": ["rust-v0.1.0"]}),
-        "crates": pd.DataFrame([{"release": "rust-v0.1.0", "crate": name, "path": f"codex-rs/{path}", "layer": layer,
-                                 "workspace": "codex-rs"} for path, name, layer in crates],
-                               columns=["release", "crate", "path", "layer", "workspace"]),
+        "packages": pd.DataFrame([{"release": "rust-v0.1.0", "ecosystem": "cargo", "package": name,
+                                   "path": f"codex-rs/{path}", "layer": layer, "workspace": "codex-rs"}
+                                  for path, name, layer in crates],
+                                 columns=["release", "ecosystem", "package", "path", "layer", "workspace"]),
     }
     if capabilities is not None:
         result["capabilities"] = pd.DataFrame({"capability": list(capabilities),
                                                "releases_mentioning": list(capabilities.values())})
-    return result
+    return Described(result, "rust-v0.1.0")
+
+
+@dataclass
+class Described:
+    """What the comparison reads of an analysis: its tables and the release its architecture describes."""
+
+    tables: dict
+    snapshot: str | None
 
 
 def row(agent_tables, agent=CODEX):
@@ -57,7 +69,7 @@ def test_an_mcp_server_crate_is_not_an_app_server():
 
 def test_crates_of_another_release_do_not_count():
     old = tables([CLI, SERVER, CLIENT], {})
-    old["snapshot"] = pd.DataFrame({"release": ["rust-v0.2.0"]})
+    old.snapshot = "rust-v0.2.0"
     assert row(old)["Architecture"] == "CLI"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from fixtures.contributors import HUGE_FILES, contributors_repo_for, mined, tables_for
 from miner.pipeline import analyze
-from miner.analyses.contributors import history_boundaries
+from miner.sources.history import history_boundaries
 from tests.conftest import git
 
 
@@ -42,7 +42,7 @@ def test_empty_email_and_non_utf8_author_are_attributed(repo, issues):
 def test_non_utf8_path_lands_in_its_bucket(issues):
     tables, found = issues
     assert found["path not valid UTF-8"] == 1
-    root = tables["contributors"][tables["contributors"]["crate"] == "(root)"]
+    root = tables["contributors"][tables["contributors"]["package"] == "(root)"]
     assert "Linus Torvalds" in set(root["name"])
 
 
@@ -53,7 +53,7 @@ def test_huge_commit_is_flagged_and_attributed_in_full(repo, issues):
     files = len(git(repo, "show", "--name-only", "--format=", sha).split())
     assert files == HUGE_FILES
     rows = tables["release_contributors"]
-    grace = rows[(rows["name"] == "Grace Hopper") & (rows["crate"] == "fx-core") & (rows["release"] == "rust-v0.3.0")]
+    grace = rows[(rows["name"] == "Grace Hopper") & (rows["package"] == "fx-core") & (rows["release"] == "rust-v0.3.0")]
     assert grace["files"].sum() == HUGE_FILES
 
 

@@ -52,7 +52,7 @@ def pathspec(directory: str) -> list[str]:
 
 def crate_rows(tables, crate: str):
     rows = tables["contributors"]
-    return rows[(rows["crate"] == crate) & (rows["kind"] == "person")]
+    return rows[(rows["package"] == crate) & (rows["kind"] == "person")]
 
 
 @pytest.mark.parametrize("directory", sorted(STABLE_CRATES))
@@ -85,7 +85,7 @@ def test_ownership_matches_shares_computed_from_git(repo, tables, directory):
     counts = Counter(who for credited, _ in git_credits(repo, *pathspec(directory)) for who in credited)
     total = sum(counts.values())
     best = max(counts.values())
-    row = tables["crate_ownership"].set_index("crate").loc[STABLE_CRATES[directory]]
+    row = tables["package_ownership"].set_index("package").loc[STABLE_CRATES[directory]]
     assert row["authors"] == len(counts)
     assert row["people_commits"] == total
     assert row["ownership"] == pytest.approx(best / total, abs=1e-4)
@@ -156,7 +156,7 @@ def test_ownership_of_the_latest_release_matches_git_log(repo, tables, directory
                                                           revisions=("rust-v0.3.0", "HEAD", *earlier))
                        for who in credited)
     owned = tables["release_ownership"]
-    row = owned[(owned["release"] == "rust-v0.3.0") & (owned["crate"] == STABLE_CRATES[directory])]
+    row = owned[(owned["release"] == "rust-v0.3.0") & (owned["package"] == STABLE_CRATES[directory])]
     if not expected:
         assert row.empty
         return

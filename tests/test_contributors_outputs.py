@@ -10,7 +10,7 @@ import pytest
 from fixtures.contributors import contributors_repo, mined
 from miner.pipeline import analyze
 from miner.analyses.contributors import AGENT_COLUMNS, AUTHOR_LAYER_COLUMNS, SPECIALIZATION_COLUMNS
-from miner.analyses.graphs import write_author_crate_gexf
+from miner.outputs.graphs import write_author_package_gexf
 from miner.outputs.report import team as team_markdown
 
 
@@ -24,14 +24,14 @@ def mined_repo(tmp_path_factory):
 
 def test_gexf_is_bipartite_with_spells_and_commit_weights(mined_repo):
     tables, releases, folder = mined_repo
-    path = write_author_crate_gexf(tables, releases, folder / "graphs" / "fx" / "authors.gexf")
+    path = write_author_package_gexf(tables, releases, folder / "graphs" / "fx" / "authors.gexf")
     graph = nx.read_gexf(path)
     parts = nx.get_node_attributes(graph, "bipartite")
     assert set(parts.values()) == {0, 1}
     assert all(parts[u] != parts[v] for u, v in graph.edges)
     rows = tables["contributors"]
-    edge = graph.edges["author:email:ada@example.com", "crate:fx-app-server"]
-    expected = rows[(rows["author"] == "email:ada@example.com") & (rows["crate"] == "fx-app-server")]["commits"].sum()
+    edge = graph.edges["author:email:ada@example.com", "package:fx-app-server"]
+    expected = rows[(rows["author"] == "email:ada@example.com") & (rows["package"] == "fx-app-server")]["commits"].sum()
     assert edge["weight"] == expected == 2
     text = path.read_text()
     assert 'mode="dynamic"' in text and "<spell " in text
@@ -95,7 +95,7 @@ def test_gexf_keeps_the_work_of_late_tags_and_steps_by_day(agent_repo, tmp_path)
     assert tables["releases"]["out_of_order"].any()
     late = set(tables["releases"][tables["releases"]["out_of_order"]]["tag"])
     assert late & set(tables["release_contributors"]["release"]), "the fixture credits work to a late tag"
-    graph = nx.read_gexf(write_author_crate_gexf(tables, tables["releases"], tmp_path / "authors.gexf"))
+    graph = nx.read_gexf(write_author_package_gexf(tables, tables["releases"], tmp_path / "authors.gexf"))
     assert sum(weight for _, _, weight in graph.edges(data="weight")) == tables["contributors"]["commits"].sum()
     text = (tmp_path / "authors.gexf").read_text()
     spans = [(m[0], m[1]) for m in re.findall(r'<spell start="([^"]+)" end="([^"]+)"', text)]
@@ -105,7 +105,7 @@ def test_gexf_keeps_the_work_of_late_tags_and_steps_by_day(agent_repo, tmp_path)
 def test_team_markdown_says_who_owns_the_busiest_crates(mined_repo):
     tables, _, _ = mined_repo
     text = team_markdown(tables)
-    owned = tables["crate_ownership"].set_index("crate").loc["fx-core"]
+    owned = tables["package_ownership"].set_index("package").loc["fx-core"]
     row = next(line for line in text.splitlines() if line.startswith("| fx-core |"))
     assert row == (f"| fx-core | {owned['layer']} | {owned['people_commits']} | {owned['authors']} | "
                    f"{owned['main_developer_name']} | {owned['ownership']:.0%} | {owned['fragmentation']:.2f} |")

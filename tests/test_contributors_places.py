@@ -1,21 +1,23 @@
 """Paths go to the crate holding them at the commit's release, else to a named bucket."""
 from collections import Counter
+from datetime import datetime, timezone
 
-import pandas as pd
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
-from fixtures.people import GRACE
+from miner._sample.builder import RepoBuilder
+from miner._sample.people import GRACE
 from miner.pipeline import analyze
-from miner.analyses.contributors import CrateMap, Place, releases_of_commits
+from miner.analyses.contributors import PackageMap, Place, releases_of_commits
+from miner.analyses.releases import commit_ranges
+from miner.model.releases import Release
+from miner.model.versions import parse_tag
 from tests.conftest import git
 
-CRATES = pd.DataFrame(
-    [["v1", "fx-core", "rs/core", "Core", "rs"], ["v1", "fx-common", "rs/core/tests/common", "Infra", "rs"],
-     ["v1", "fx-sandbox", "rs/sandbox", "Sandbox", "rs"],
-     ["v2", "fx-core", "rs/core", "Core", "rs"], ["v2", "fx-sandbox", "rs/linux-sandbox", "Sandbox", "rs"],
-     ["r1", "rgx", "", "Core", ""], ["r1", "rgx-cli", "crates/cli", "Core", ""]],
-    columns=["release", "crate", "path", "layer", "workspace"])
+# (release, package, directory, layer, workspace root), as `architecture.place_rows` gives them.
+CRATES = [("v1", "fx-core", "rs/core", "Core", "rs"), ("v1", "fx-common", "rs/core/tests/common", "Infra", "rs"),
+          ("v1", "fx-sandbox", "rs/sandbox", "Sandbox", "rs"),
+          ("v2", "fx-core", "rs/core", "Core", "rs"), ("v2", "fx-sandbox", "rs/linux-sandbox", "Sandbox", "rs"),
+          ("r1", "rgx", "", "Core", ""), ("r1", "rgx-cli", "crates/cli", "Core", "")]
 
 
 @pytest.mark.parametrize("release, path, crate, layer", [
@@ -42,7 +44,7 @@ CRATES = pd.DataFrame(
     ("r1", "Cargo.lock", "rgx", "Core"),
 ])
 def test_place_of_path(release, path, crate, layer):
-    assert CrateMap(CRATES).place(release, path) == Place(crate, layer)
+    assert PackageMap(CRATES).place(release, path) == Place(crate, layer)
 
 
 @pytest.mark.parametrize("path, crate", [
@@ -52,8 +54,8 @@ def test_place_of_path(release, path, crate, layer):
     ("rs/Cargo.lock", "(workspace)"),               # held by no crate at either release: v2's buckets
 ])
 def test_a_path_no_crate_holds_at_the_release_goes_to_the_crate_that_held_it_before(path, crate):
-    [(place, files)] = CrateMap(CRATES).count("v2", [path], before="v1").items()
-    assert (place.crate, files) == (crate, 1)
+    [(place, files)] = PackageMap(CRATES).count("v2", [path], before="v1").items()
+    assert (place.package, files) == (crate, 1)
 
 
 def test_a_move_within_a_release_cycle_keeps_the_work_in_its_crate(tmp_path):
@@ -75,23 +77,24 @@ def test_a_move_within_a_release_cycle_keeps_the_work_in_its_crate(tmp_path):
     builder.tag("2.0.0", builder.repo.head.target)
     tables = analyze(str(tmp_path / "repo.git"), db=tmp_path / "s.sqlite").tables
     rows = tables["contributors"]
-    credited = dict(zip(rows[rows["crate"] == "globset"]["name"], rows[rows["crate"] == "globset"]["commits"]))
+    credited = dict(zip(rows[rows["package"] == "globset"]["name"], rows[rows["package"] == "globset"]["commits"]))
     expected = Counter(git(tmp_path / "repo.git", "log", "--no-merges", "--format=%aN", "2.0.0", "--",
                            "globset", "crates/globset").splitlines())
     assert credited == dict(expected) == {"Grace Hopper": 2, "Ada Lovelace": 2}
 
 
 def test_commits_belong_to_the_earliest_release_whose_range_holds_them(agent_repo):
-    releases = pd.DataFrame([
-        {"tag": t, "commit": git(agent_repo, "rev-parse", f"{t}^{{commit}}").strip(), "previous": p, "out_of_order": o}
-        for t, p, o in [("rust-v0.5.0-alpha.1", "rust-v0.2.0", False), ("rust-v0.2.0", "rust-v0.1.0", False),
-                        ("rust-v0.1.0", "", False), ("rust-v0.5.0", "rust-v0.2.0", False)]])
-    releases = releases.iloc[[2, 1, 0, 3]]  # by date
+    def release(tag, previous):
+        commit = git(agent_repo, "rev-parse", f"{tag}^{{commit}}").strip()
+        return Release(tag, "rust-v", parse_tag(tag).version, datetime.now(timezone.utc), commit, False, previous)
+
+    releases = [release("rust-v0.1.0", ""), release("rust-v0.2.0", "rust-v0.1.0"),
+                release("rust-v0.5.0-alpha.1", "rust-v0.2.0"), release("rust-v0.5.0", "rust-v0.2.0")]  # by date
     parents = {}
     for line in git(agent_repo, "log", "--all", "--format=%H %P").splitlines():
         sha, *rest = line.split()
         parents[sha] = tuple(rest)
-    release_of = releases_of_commits(releases, parents)
+    release_of = releases_of_commits(releases, parents, commit_ranges(tuple(releases), parents))
     shown, expected = set(), {}
     for tag, previous in [("rust-v0.1.0", ""), ("rust-v0.2.0", "rust-v0.1.0"), ("rust-v0.5.0-alpha.1", "rust-v0.2.0"),
                           ("rust-v0.5.0", "rust-v0.2.0")]:

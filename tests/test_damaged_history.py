@@ -1,3 +1,4 @@
+from dataclasses import replace
 """A repository with missing objects: the broken release gets a warning, the others are analysed."""
 import shutil
 import subprocess
@@ -55,7 +56,7 @@ def test_a_missing_tree_costs_the_file_lists_of_its_commit_only_and_a_repair_is_
     first = analyze(str(repo), db=db)
     damaged = first.tables
     out, graphs = tmp_path / "out", tmp_path / "graphs"
-    publish(first.repo, damaged, out, graphs, inputs=first.inputs)
+    publish(replace(first, tables=damaged), out, graphs)
     issues = dict(zip(damaged["attribution_issues"]["issue"], damaged["attribution_issues"]["commits"]))
     before = dict(zip(intact["attribution_issues"]["issue"], intact["attribution_issues"]["commits"]))
     empty = "no changed files (empty commit or unreadable tree)"
@@ -64,9 +65,9 @@ def test_a_missing_tree_costs_the_file_lists_of_its_commit_only_and_a_repair_is_
     (repo / "objects" / tree[:2] / tree[2:]).write_bytes(saved)
     repaired = analyze(str(repo), db=db)
     assert repaired.warnings == whole.warnings and repaired.walked > 0
-    assert publish(repaired.repo, repaired.tables, out, graphs, inputs=repaired.inputs).written
+    assert publish(repaired, out, graphs).written
     assert (out / "contributors.csv").read_text() == intact["contributors"].to_csv(index=False)
-    for name in ("contributors", "releases", "crates"):
+    for name in ("contributors", "releases", "packages"):
         assert repaired.tables[name].to_csv(index=False) == intact[name].to_csv(index=False), name
 
 
@@ -110,7 +111,7 @@ def test_a_shallow_clone_warns_on_the_releases_it_cuts_and_unshallowing_is_read(
                 if boundary & set(git(shallow, "rev-list", row.tag, *([f"^{row.previous}"] if row.previous else []))
                                   .split())}
     assert cut == expected and cut
-    assert "Caveats:" in render_section("summary", result.tables, {})
+    assert "Caveats:" in render_section("summary", result, {})
     subprocess.run(["git", "--git-dir", str(shallow), "fetch", "-q", "--unshallow", "--tags", "origin"], check=True)
     again = analyze(str(shallow), db=db)
     assert again.walked > 0 and not any("shallow" in w.message for w in again.warnings)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fixtures import go_modules as go_fx
 from fixtures import python_projects as py_fx
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.ecosystems import ECOSYSTEMS, workspaces_at
 from miner.sources.trees import TreeView
 from tests.conftest import CountingCache

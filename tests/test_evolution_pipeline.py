@@ -2,10 +2,10 @@
 import pygit2
 import pytest
 
-from fixtures.agent_repo import CHANGES
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.repos import CHANGES
+from miner._sample.builder import RepoBuilder
 from miner.pipeline import analyze
-from miner.analyses.evolution import _first_written
+from miner.sources.changelogs import first_written
 from tests.conftest import git
 
 
@@ -40,7 +40,7 @@ def test_first_appearance_is_the_first_changelog_version_naming_it(tables):
 
 def test_inflections_pair_new_crates_with_first_mentions_but_not_the_first_release(tables):
     inflections = tables["inflections"].set_index("release")
-    assert "codex-app-server" in inflections.loc["rust-v0.5.0", "crates_added"]
+    assert "codex-app-server" in inflections.loc["rust-v0.5.0", "packages_added"]
     assert "App-server" in inflections.loc["rust-v0.5.0", "capabilities"]
     assert "#44" in inflections.loc["rust-v0.5.0", "prs"]
     assert "rust-v0.0.2504291921" not in inflections.index
@@ -49,11 +49,11 @@ def test_inflections_pair_new_crates_with_first_mentions_but_not_the_first_relea
 def test_latest_arc_spans_the_last_stable_releases(tables):
     arc = tables["latest_arc"]
     assert arc[arc["kind"] == "release"]["name"].tolist() == ["rust-v0.6.0", "rust-v0.6.1", "rust-v0.7.0", "rust-v0.8.0"]
-    assert "codex-git-utils" in arc[arc["kind"] == "crate"]["name"].tolist()
+    assert "codex-git-utils" in arc[arc["kind"] == "package"]["name"].tolist()
 
 
 def test_a_release_tagged_out_of_version_order_claims_no_first_appearance(tmp_path):
-    from fixtures.gitbuilder import RepoBuilder
+    from miner._sample.builder import RepoBuilder
 
     builder = RepoBuilder(tmp_path / "late.git", bare=True)
     builder.tag("v0.1.0", builder.commit("Start", {"a": "1"}, when="2025-01-01T00:00:00+00:00"))
@@ -90,5 +90,5 @@ def test_heading_first_written_by_a_merge_is_dated_by_the_merge(tmp_path):
         for version in ("1.0.0", "1.0.1", "1.1.0", "1.1.1"):
             if f"## {version}\n" in git(repo, "show", f"{sha}:CHANGELOG.md"):
                 expected.setdefault(version, date)
-    assert _first_written(pygit2.Repository(str(repo)), "CHANGELOG.md") == expected
+    assert first_written(pygit2.Repository(str(repo)), "CHANGELOG.md") == expected
     assert expected["1.1.1"] == "2025-01-04T10:00:00+00:00"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from fixtures.hostile_config import HOSTILE, arm, build_project
 from miner.sources import gitprocess
 from miner.pipeline import analyze

@@ -20,8 +20,8 @@ def crate_graph(edges: list[tuple[str, str, str]]) -> nx.DiGraph:
 def test_crates_that_all_dev_depend_on_each_other_are_one_group(tmp_path):
     """Listing every elementary cycle of these 20 crates took 68 s, 2.6 GB and wrote 239 MB."""
     tagged_workspace(tmp_path / "r.git", mutual_dev_dependencies(20))
-    cycles = analyze(str(tmp_path / "r.git"), db=tmp_path / "store.sqlite").tables["crate_cycles"]
-    assert cycles[["component", "crates", "dev_only"]].values.tolist() == [[1, 20, True]]
+    cycles = analyze(str(tmp_path / "r.git"), db=tmp_path / "store.sqlite").tables["package_cycles"]
+    assert cycles[["component", "packages", "dev_only"]].values.tolist() == [[1, 20, True]]
     assert cycles["members"].iloc[0] == " ".join(f"c{n:02}" for n in range(20))
     assert cycles["example_cycles"].iloc[0] == "c00 -> c01 -> c00; c00 -> c02 -> c00; c00 -> c03 -> c00"
 
@@ -32,10 +32,10 @@ def test_a_group_looping_through_runtime_edges_is_not_dev_only_and_shows_that_lo
                          ("self", "self", "dev"), ("leaf", "b", "normal")])
     cycles = graph_facts(graph)["cycles"]
     assert cycles.to_dict("records") == [
-        {"component": 1, "crates": 3, "members": "b c d", "dev_only": False,
+        {"component": 1, "packages": 3, "members": "b c d", "dev_only": False,
          "example_cycles": "b -> c -> d -> b; b -> d -> b"},
-        {"component": 2, "crates": 2, "members": "app core", "dev_only": True, "example_cycles": "app -> core -> app"},
-        {"component": 3, "crates": 1, "members": "self", "dev_only": True, "example_cycles": "self -> self"},
+        {"component": 2, "packages": 2, "members": "app core", "dev_only": True, "example_cycles": "app -> core -> app"},
+        {"component": 3, "packages": 1, "members": "self", "dev_only": True, "example_cycles": "self -> self"},
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from fixtures.forged import workspace_repo
-from miner.analyses.identities import IdentityResolver
+from fixtures.identities import resolver_of
 
 
 def test_a_chain_of_thousands_of_identities_is_one_person(tmp_path):
@@ -13,6 +13,6 @@ def test_a_chain_of_thousands_of_identities_is_one_person(tmp_path):
     for k in range(1, 3000):
         seen[(f"Person {k - 1}", f"p{k}@example.com")] += 1
         seen[(f"Person {k}", f"p{k}@example.com")] += 1
-    resolver = IdentityResolver(builder.repo, seen=seen)
+    resolver = resolver_of(builder.repo, seen=seen)
     assert len({identity.key for identity in resolver.identities()}) == 1
     assert resolver.resolve("Person 0", "p1@example.com") == resolver.resolve("Person 2998", "p2999@example.com")

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from miner.pipeline import analyze
-from miner.sources.notes import HostedRelease, parse_hosted_releases
+from miner.model.notes import HostedRelease
+from miner.sources.hosted import parse_hosted_releases
 from tests.test_cli_analyze import assert_one_line_error, mine
 
 

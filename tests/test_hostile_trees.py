@@ -10,8 +10,9 @@ from fixtures import workspaces as fx
 from fixtures.forged import commit_tree, directory, nested_tree, tree_with, workspace_repo
 from miner.pipeline import analyze
 from miner.store.cache import MemoryCache
-from miner.ecosystems.cargo import workspaces_at
-from miner.sources.codesize import rust_lines
+from fixtures.workspaces import cargo_workspaces
+from miner.sources.codesize import package_lines
+from miner.sources.trees import TreeView
 from tests.conftest import git
 from tests.test_cargo_bad_input import delete_object
 
@@ -30,12 +31,12 @@ def test_a_tree_nested_1500_levels_is_walked_whole(tmp_path):
     listed = git(repo.path, "ls-tree", "-r", "--name-only", "v0.2.0").split()
     assert f"{deep_dir}/Cargo.toml" in listed and f"{deep_dir}/lib.rs" in listed
     result = analyze(repo.path, db=tmp_path / "s.sqlite")
-    crates = result.tables["crates"]
-    deep_row = crates[crates["crate"] == "deep"].iloc[0]
-    assert (deep_row["release"], deep_row["path"], deep_row["rust_lines"]) == ("v0.2.0", deep_dir, 1)
+    crates = result.tables["packages"]
+    deep_row = crates[crates["package"] == "deep"].iloc[0]
+    assert (deep_row["release"], deep_row["path"], deep_row["bytes"]) == ("v0.2.0", deep_dir, len(b"fn deep() {}\n"))
     assert result.warnings == []
     work = result.tables["contributors"]
-    assert work[work["crate"] == "deep"]["files"].tolist() == [2]
+    assert work[work["package"] == "deep"]["files"].tolist() == [2]
 
 
 def test_a_path_dependency_chain_longer_than_the_recursion_limit(tmp_path):
@@ -45,8 +46,8 @@ def test_a_path_dependency_chain_longer_than_the_recursion_limit(tmp_path):
     files[f"c{count - 1}/Cargo.toml"] = fx.package(f"c{count - 1}")
     files["Cargo.toml"] = '[workspace]\nmembers = ["c0"]\nresolver = "2"\n'
     repo, tree = fx.commit(fx.with_sources(files), tmp_path / "repo.git")
-    (workspace,) = workspaces_at(repo, tree, MemoryCache())
-    assert len(workspace.crates) == count and workspace.warnings == ()
+    (workspace,) = cargo_workspaces(repo, tree, MemoryCache())
+    assert len(workspace.packages) == count and workspace.warnings == ()
 
 
 def test_a_missing_tree_is_named_by_its_whole_path(tmp_path):
@@ -70,8 +71,8 @@ def test_a_missing_blob_shared_by_two_releases_warns_at_each(tmp_path):
     assert [(w.tag, w.path, w.message) for w in result.warnings] == [
         (tag, "a/src/lib.rs", "missing from the repository: not counted in lines of code or language bytes")
         for tag in ("v0.1.0", "v0.2.0")]
-    crates = result.tables["crates"].set_index(["release", "crate"])
-    assert crates.loc[("v0.2.0", "b"), "rust_lines"] == 1
+    crates = result.tables["packages"].set_index(["release", "package"])
+    assert crates.loc[("v0.2.0", "b"), "bytes"] > 0
 
 
 def test_a_crate_directory_whose_name_is_not_utf8(tmp_path):
@@ -85,13 +86,13 @@ def test_a_crate_directory_whose_name_is_not_utf8(tmp_path):
     assert '"od\\377d/src/lib.rs"' in git(repo.path, "ls-tree", "-r", "--name-only", "v0.2.0")
     db = tmp_path / "s.sqlite"
     result = analyze(repo.path, db=db)
-    crates = result.tables["crates"]
-    assert crates[crates["crate"] == "odd"][["release", "path", "rust_lines"]].values.tolist() == [
-        ["v0.2.0", "od\ufffdd", 1]]
+    crates = result.tables["packages"]
+    assert crates[crates["package"] == "odd"][["release", "path", "bytes"]].values.tolist() == [
+        ["v0.2.0", "od\ufffdd", len(b"fn odd() {}\n")]]
     work = result.tables["contributors"]
-    assert work[work["crate"] == "odd"]["files"].tolist() == [2]  # the commit's paths, read by git log, agree
+    assert work[work["package"] == "odd"]["files"].tolist() == [2]  # the commit's paths, read by git log, agree
     again = analyze(repo.path, db=db)
-    assert again.walked == 0 and again.tables["crates"].equals(crates)
+    assert again.walked == 0 and again.tables["packages"].equals(crates)
 
 
 def test_symbolic_links_are_no_code(tmp_path):
@@ -101,4 +102,5 @@ def test_symbolic_links_are_no_code(tmp_path):
     linked = tree_with(repo, source, "link.rs", repo.create_blob("fn a() {}\nfn b() {}\n"), pygit2.GIT_FILEMODE_LINK)
     crate = tree_with(repo, repo[first].tree["a"], "src", linked, pygit2.GIT_FILEMODE_TREE)
     root = repo[tree_with(repo, repo[first].tree, "a", crate, pygit2.GIT_FILEMODE_TREE)]
-    assert rust_lines(repo, root, "a", [], MemoryCache()) == rust_lines(repo, repo[first].tree, "a", [], MemoryCache())
+    assert (package_lines(TreeView(repo, root), [("a", "Rust")], MemoryCache())
+            == package_lines(TreeView(repo, repo[first].tree), [("a", "Rust")], MemoryCache()))

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 
 from fixtures.identities import identities_repo_for
-from miner.analyses.identities import co_authors
+from miner.model.identities import co_authors
 
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
@@ -53,4 +53,4 @@ def test_trailer_blocks_agree_with_git(repo):
     ("", []),
 ])
 def test_forms_seen_in_real_messages(message, expected):
-    assert co_authors(message) == expected
+    assert list(co_authors(message)) == expected

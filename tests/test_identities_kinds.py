@@ -1,10 +1,11 @@
 """Bots and coding agents are told apart from people, by the catalog and the [bot] suffix."""
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from fixtures.identities import resolver_of
+from miner._sample.builder import RepoBuilder
 from fixtures.identities import (ACTIONS, COPILOT, CURSOR, DEPENDABOT, NOT_BOTS, identities_repo_for,
                                  resolver_for)
-from miner.analyses.identities import Catalog, IdentityResolver
+from miner.catalogs.bots import Catalog
 
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
@@ -15,7 +16,7 @@ resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)
 def bare(tmp_path_factory):
     """A resolver that knows no history: each pair is classified on its own."""
     builder = RepoBuilder(tmp_path_factory.mktemp("empty") / "r.git", bare=True)
-    return IdentityResolver(builder.repo, seen=[])
+    return resolver_of(builder.repo, seen=[])
 
 
 def test_bot_suffix_in_name_or_email(resolver):
@@ -114,7 +115,7 @@ def test_agent_identity_is_the_catalog_name(bare):
 def test_catalog_file_can_be_replaced(tmp_path, repo):
     path = tmp_path / "bots.toml"
     path.write_text('[bots.ci]\nname = "CI"\nnames = ["Build Robot"]\n')
-    custom = IdentityResolver(repo, catalog=Catalog.load(path))
+    custom = resolver_of(repo, catalog=Catalog.load(path))
     assert custom.resolve("Build Robot", "ci@example.com").key == "bot:ci"
     # Without the agent catalog, Copilot's GitHub App is only a bot.
     assert custom.resolve(COPILOT.name, COPILOT.email).kind == "bot"

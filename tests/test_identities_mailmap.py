@@ -3,10 +3,10 @@ import subprocess
 
 import pytest
 
-from fixtures.gitbuilder import Person, RepoBuilder
+from miner._sample.builder import Person, RepoBuilder
 from fixtures.identities import MAILMAP, identities_repo_for
 from miner.store.cache import MemoryCache
-from miner.analyses.identities import Mailmap, mailmap_of
+from miner.sources.mailmap import Mailmap, mailmap_of
 
 WHEN = "2025-07-01T10:00:00+00:00"
 

@@ -5,8 +5,8 @@ import pytest
 
 from fixtures.identities import (ALAN, ANONYMOUS, GENERIC, GRACE, JEROME, LINUS, MARGARET,
                                  NAMELESS_EMAIL, NOT_ALAN, NOT_BOTS, RENAMED, RYO, SHARED_FIRST_NAME,
-                                 identities_repo_for, resolver_for)
-from miner.analyses.identities import IdentityResolver, co_authors, contributors_of
+                                 identities_repo_for, resolver_for, signatures)
+from fixtures.identities import resolver_of
 
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
@@ -15,7 +15,7 @@ resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)
 
 @pytest.fixture(scope="module")
 def unjoined(repo):
-    return IdentityResolver(repo, join_names=False)
+    return resolver_of(repo, join_names=False)
 
 
 def keys(resolver, people):
@@ -69,9 +69,9 @@ def test_renamed_github_account_joins_through_its_id(unjoined):
 
 def test_name_equal_to_a_login_joins_that_login(repo):
     seen = [("Gal Zahavi", "38544478+galz10@users.noreply.github.com"), ("galz10", "galzahavi@google.example")]
-    joined = IdentityResolver(repo, seen=seen)
+    joined = resolver_of(repo, seen=seen)
     assert len({joined.resolve(*pair).key for pair in seen}) == 1
-    apart = IdentityResolver(repo, seen=seen, join_names=False)
+    apart = resolver_of(repo, seen=seen, join_names=False)
     assert len({apart.resolve(*pair).key for pair in seen}) == 2
 
 
@@ -98,7 +98,7 @@ def test_unseen_pairs_join_known_identities(resolver):
 
 
 def test_resolve_is_memoised(repo, monkeypatch):
-    resolver = IdentityResolver(repo)
+    resolver = resolver_of(repo)
     calls = []
     lookup = resolver._lookup
     monkeypatch.setattr(resolver, "_lookup", lambda *pair: calls.append(pair) or lookup(*pair))
@@ -108,19 +108,11 @@ def test_resolve_is_memoised(repo, monkeypatch):
 
 
 def test_order_of_pairs_does_not_matter(repo):
-    seen = list(contributors_of(repo))
-    forward = IdentityResolver(repo, seen=seen)
-    backward = IdentityResolver(repo, seen=seen[::-1])
+    seen = signatures(repo)
+    forward = resolver_of(repo, seen=seen)
+    backward = resolver_of(repo, seen=seen[::-1])
     assert forward.identities() == backward.identities()
     assert all(forward.resolve(*pair) == backward.resolve(*pair) for pair in seen)
-
-
-def test_contributors_are_the_authors_and_co_authors_git_shows(repo):
-    authors = git_log(repo, "%an%x00%ae").splitlines()
-    messages = git_log(repo, "%B%x1e").split("\x1e")
-    expected = sorted([tuple(row.split("\x00")) for row in authors] +
-                      [pair for message in messages for pair in co_authors(message)])
-    assert sorted(contributors_of(repo)) == expected
 
 
 def test_people_after_joining(resolver, repo):

@@ -5,7 +5,7 @@ import pygit2
 import pytest
 
 from fixtures import javascript as fx
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.ecosystems.packagejson import MAX_YAML_NODES

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from fixtures import javascript as fx
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.ecosystems.packagejson import MANIFEST_KIND

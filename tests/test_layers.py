@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
 from fixtures.workspaces import package, with_sources
-from miner.analyses.architecture import architecture_tables
-from miner.store.cache import MemoryCache
-from miner.errors import MinerError
+from miner._sample.builder import RepoBuilder
 from miner.catalogs.layers import UNCLASSIFIED, Layer, classify, load_layers, purposes
-from miner.analyses.releases import Release
-from miner.model.versions import parse_version
+from miner.errors import MinerError
+from miner.pipeline import analyze
 
 GOOD = """\
 [[layer]]
@@ -111,11 +108,12 @@ def test_path_globs_are_relative_to_the_workspace_root(tmp_path):
         "codex-rs/app-server/Cargo.toml": package("codex-app-server"),
         "codex-rs/utils/git/Cargo.toml": package("codex-git-utils"),
     })
-    commit = builder.commit("workspace", files, when="2025-07-01T10:00:00+00:00")
-    release = Release("rust-v0.1.0", "rust-v", parse_version("0.1.0"), None, str(commit), False)
-    layers = [Layer("Root-relative", "", ("codex-rs/*",)), Layer("Core", "", ("core",)),
-              Layer("Server", "", ("app-server",)), Layer("Infra", "", ("utils/*",))]
-    tables, _ = architecture_tables(builder.repo, "r", (release,), MemoryCache(), layers)
-    crates = tables["crates"].set_index("crate")
+    builder.tag("rust-v0.1.0", builder.commit("workspace", files, when="2025-07-01T10:00:00+00:00"))
+    rules = tmp_path / "layers.toml"
+    rules.write_text("".join(f'[[layer]]\nname = "{name}"\npaths = ["{glob}"]\n\n' for name, glob in
+                             [("Root-relative", "codex-rs/*"), ("Core", "core"), ("Server", "app-server"),
+                              ("Infra", "utils/*")]), encoding="utf-8")
+    tables = analyze(str(tmp_path / "r"), db=tmp_path / "s.sqlite", layers=str(rules)).tables
+    crates = tables["packages"].set_index("package")
     assert crates.loc["codex-core", "path"] == "codex-rs/core"
     assert crates["layer"].to_dict() == {"codex-core": "Core", "codex-app-server": "Server", "codex-git-utils": "Infra"}

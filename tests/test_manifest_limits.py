@@ -5,8 +5,9 @@ import tracemalloc
 
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.ecosystems import manifests as mf
+from miner.model import repopaths
 from miner.sources.trees import TreeView
 
 
@@ -52,8 +53,8 @@ def test_a_file_over_the_size_limit_is_refused_from_its_header(tmp_path):
 
 
 def test_paths_that_climb_out_of_the_repository_are_none_never_clamped():
-    assert mf.join("a/b", "../c") == "a/c"
-    assert mf.join("a", "..") == ""
-    assert mf.join("a", "../../x") is None
-    assert mf.join("", "/etc") is None
-    assert mf.ancestors("a/b/c") == ["a/b", "a", ""]
+    assert repopaths.join("a/b", "../c") == "a/c"
+    assert repopaths.join("a", "..") == ""
+    assert repopaths.join("a", "../../x") is None
+    assert repopaths.join("", "/etc") is None
+    assert repopaths.ancestors("a/b/c") == ["a/b", "a", ""]

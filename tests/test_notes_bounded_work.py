@@ -9,8 +9,9 @@ import pytest
 
 from fixtures.notes import changelog_repo
 from miner.store.cache import MemoryCache
-from miner.catalogs.capabilities import Capability, mentions
-from miner.sources.notes import read_changelogs, split_sections
+from miner.catalogs.capabilities import Capability
+from miner.analyses.capabilities import mentions
+from miner.sources.changelogs import read_changelogs, split_sections
 from miner.model.patterns import compile_pattern
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 import subprocess
 
 from fixtures.notes import all_sources_repo
+from miner.analyses.evolution import choose, coverage
+from miner.model.notes import DEFAULT_ORDER
+from miner.sources.changelogs import read_changelogs, sections_by_version
+from miner.sources.hosted import parse_hosted_releases
+from miner.sources.notes import candidates
 from miner.store.cache import MemoryCache
-from miner.sources.notes import (DEFAULT_ORDER, candidates, choose, coverage, parse_hosted_releases, read_changelogs,
-                         sections_by_version)
 
 RANGES = {"v1.0.0": "v1.0.0", "v1.1.0": "v1.0.0..v1.1.0", "v1.2.0": "v1.1.0..v1.2.0", "v1.3.0": "v1.2.0..v1.3.0"}
 

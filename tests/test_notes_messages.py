@@ -4,8 +4,8 @@ from __future__ import annotations
 import subprocess
 
 from fixtures.notes import CODEX_NOTES, W1, annotated_notes_repo, claude_repo, codex_repo, raw_tag
-from fixtures.gitbuilder import RepoBuilder
-from miner.sources.notes import release_commit_message, tag_message
+from miner._sample.builder import RepoBuilder
+from miner.sources.messages import release_commit_message, tag_message
 
 
 def git_tag_contents(repo_path, tag):

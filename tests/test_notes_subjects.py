@@ -4,7 +4,8 @@ from __future__ import annotations
 import subprocess
 
 from fixtures.notes import codex_repo
-from miner.sources.notes import pr_numbers, subject_notes
+from miner.model.notes import pr_numbers
+from miner.sources.messages import subject_notes
 
 
 def git_subjects(repo_path, spec):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.notes import same_second_repo
-from fixtures.sample import build_sample
+from miner._sample.__main__ import build_sample
 from miner.outputs.publish import STAMP
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]

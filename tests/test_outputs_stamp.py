@@ -1,3 +1,4 @@
+from dataclasses import replace
 """An unchanged analysis leaves its published files alone; any change to them, the inputs or the options rewrites."""
 import os
 
@@ -13,9 +14,9 @@ def _times(folder):
 def test_second_publish_of_the_same_inputs_writes_nothing(agent_repo, tmp_path):
     result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
     out, graphs = tmp_path / "out", tmp_path / "graphs"
-    assert publish(result.repo, result.tables, out, graphs, inputs=result.inputs).written
+    assert publish(result, out, graphs).written
     before = _times(out), _times(graphs)
-    again = publish(result.repo, result.tables, out, graphs, inputs=result.inputs)
+    again = publish(result, out, graphs)
     assert not again.written and again.folder == out
     assert (_times(out), _times(graphs)) == before
 
@@ -23,24 +24,24 @@ def test_second_publish_of_the_same_inputs_writes_nothing(agent_repo, tmp_path):
 def test_a_deleted_or_edited_file_is_written_again(agent_repo, tmp_path):
     result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
     out, graphs = tmp_path / "out", tmp_path / "graphs"
-    publish(result.repo, result.tables, out, graphs, inputs=result.inputs)
+    publish(result, out, graphs)
     (graphs / "authors.gexf").unlink()
-    assert publish(result.repo, result.tables, out, graphs, inputs=result.inputs).written
+    assert publish(result, out, graphs).written
     assert (graphs / "authors.gexf").exists()
     report = out / "report.md"
     report.write_text(report.read_text() + "my note\n")
-    assert publish(result.repo, result.tables, out, graphs, inputs=result.inputs).written
+    assert publish(result, out, graphs).written
     assert "my note" not in report.read_text()
 
 
 def test_other_inputs_or_options_write_again(agent_repo, tmp_path):
     result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
     out, graphs = tmp_path / "out", tmp_path / "graphs"
-    publish(result.repo, result.tables, out, graphs, inputs=result.inputs)
-    assert publish(result.repo, result.tables, out, graphs, inputs="other").written
-    assert publish(result.repo, result.tables, out, graphs, fmt="json", inputs="other").written
+    publish(result, out, graphs)
+    assert publish(replace(result, inputs="other"), out, graphs).written
+    assert publish(replace(result, inputs="other"), out, graphs, fmt="json").written
     assert (out / "releases.json").exists()
-    assert publish(result.repo, result.tables, out, graphs).written  # no inputs: nothing to compare with
+    assert publish(replace(result, inputs=""), out, graphs).written  # no inputs: nothing to compare with
 
 
 def test_cli_says_when_the_files_were_up_to_date(agent_repo, tmp_path):

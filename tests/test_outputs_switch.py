@@ -1,3 +1,4 @@
+from dataclasses import replace
 """Publishing is one switch: a run killed at any point of it leaves the report folder and the graphs folder
 holding one analysis (the old one, or, once the next run has finished the switch, the new one), and no
 scratch entry survives the next run, which deletes nothing else."""
@@ -8,8 +9,8 @@ import signal
 
 import pytest
 
-from fixtures.agent_repo import GRACE
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.people import GRACE
+from miner._sample.builder import RepoBuilder
 from miner.pipeline import analyze
 from miner.outputs.publish import JOURNAL, STAMP, publish
 
@@ -29,7 +30,7 @@ def runs(agent_repo, tmp_path_factory):
     found = {}
     for name, repo in (("A", agent_repo), ("B", newer)):
         result = analyze(str(repo), db=folder / f"{name}.sqlite")
-        publish(result.repo, result.tables, folder / name / "out", folder / name / "graphs", inputs=result.inputs)
+        publish(result, folder / name / "out", folder / name / "graphs")
         found[name] = result
     return folder, found
 
@@ -63,7 +64,7 @@ def publish_killed(at, log, result, folder):
             return call
 
         os.replace, os.unlink = hooked(real_replace), hooked(real_unlink)
-        publish(result.repo, result.tables, folder / "out", folder / "graphs", inputs=result.inputs)
+        publish(result, folder / "out", folder / "graphs")
 
     real_replace, real_unlink = os.replace, os.unlink
     process = multiprocessing.get_context("fork").Process(target=child)
@@ -93,7 +94,7 @@ def test_a_kill_at_any_point_of_the_switch_leaves_one_analysis_and_the_next_run_
     folder, found = runs
     old, new = contents(folder / "A"), contents(folder / "B")
     assert old[("out", "report.md")] != new[("out", "report.md")]
-    assert old[("graphs", "crates.gexf")] != new[("graphs", "crates.gexf")]
+    assert old[("graphs", "packages.gexf")] != new[("graphs", "packages.gexf")]
     for point, at in kill_points(runs, tmp_path).items():
         place = tmp_path / point.replace(" ", "-")
         shutil.copytree(folder / "A", place)
@@ -102,8 +103,7 @@ def test_a_kill_at_any_point_of_the_switch_leaves_one_analysis_and_the_next_run_
         assert switched == (point != "journal written"), point
         if not switched:
             assert contents(place) == old, point
-        again = publish(found["B"].repo, found["B"].tables, place / "out", place / "graphs",
-                        inputs=found["B"].inputs)
+        again = publish(found["B"], place / "out", place / "graphs")
         assert again.written == (not switched), point  # a switch made is finished, not written again
         assert contents(place) == new, point
         assert leftovers(place) == [], point
@@ -120,7 +120,7 @@ def test_scratch_entries_of_a_killed_run_go_and_nothing_else_does(runs, tmp_path
         (tmp_path / name).write_text(text)
     (tmp_path / "drafts").mkdir()
     result = found["A"]
-    assert publish(result.repo, result.tables, ".", tmp_path / "g", inputs=result.inputs).written
+    assert publish(result, ".", tmp_path / "g").written
     assert not (tmp_path / ".mine-x1y2.partial").exists() and not (tmp_path / f"{JOURNAL}.partial").exists()
     assert {name: (tmp_path / name).read_text() for name in mine} == mine and (tmp_path / "drafts").is_dir()
     assert (tmp_path / "report.md").read_bytes() == (folder / "A" / "out" / "report.md").read_bytes()

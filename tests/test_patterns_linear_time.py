@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.pipeline import analyze
-from miner.catalogs.capabilities import load_catalog, mentions
+from miner.catalogs.capabilities import load_catalog
+from miner.analyses.capabilities import mentions
 from miner.errors import MinerError
-from miner.analyses.identities import Catalog
+from miner.catalogs.bots import Catalog
 
 SUBJECT = "a" * 32 + "!"
 

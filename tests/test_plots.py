@@ -36,9 +36,9 @@ def test_missing_matplotlib_is_one_clear_error(tmp_path, monkeypatch):
 
 def test_cadence_and_crate_count_plots_are_pngs(agent_repo, tmp_path):
     from miner.pipeline import analyze
-    from miner.outputs.plots import cadence_plot, crate_count_plot
+    from miner.outputs.plots import cadence_plot, package_count_plot
 
     tables = analyze(str(agent_repo), db=tmp_path / "s.sqlite").tables
     for path in (cadence_plot(tables["cadence"], tmp_path / "c.png"),
-                 crate_count_plot(tables["workspaces"], tables["releases"], tmp_path / "k.png")):
+                 package_count_plot(tables["workspaces"], tables["releases"], tmp_path / "k.png")):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -5,12 +5,11 @@ from datetime import date
 
 import pytest
 
-from miner.pipeline import analyze
+from miner.pipeline import analyze, load
 from miner.errors import MinerError
-from miner.outputs.regenerate import regenerate, store_renderer
+from miner.outputs.regenerate import regenerate, stored_renderer
 from miner.outputs.markdown import markdown_table
 from miner.outputs.report import cadence_chart
-from miner.store.sqlite import Store
 
 REPORT = """\
 Intro by hand.
@@ -29,37 +28,35 @@ stale
 @pytest.fixture
 def store(agent_repo, tmp_path):
     analyze(str(agent_repo), db=tmp_path / "db.sqlite", line="rust-v")
-    opened = Store(tmp_path / "db.sqlite")
-    yield opened
-    opened.close()
+    return lambda repo: load(repo, tmp_path / "db.sqlite")
 
 
 def sections():
     return {
-        "cadence": lambda repo, tables: cadence_chart(tables["cadence"], date(2030, 1, 1)),
-        "releases": lambda repo, tables: markdown_table(tables["releases"][["tag"]].assign(note="")),
+        "cadence": lambda analysis: cadence_chart(analysis.tables["cadence"], date(2030, 1, 1)),
+        "releases": lambda analysis: markdown_table(analysis.tables["releases"][["tag"]].assign(note="")),
     }
 
 
 def test_sections_come_from_the_stored_tables(store):
-    new = regenerate(REPORT, store_renderer(store, sections()), known=sections())
-    cadence = store.load_tables(1)["cadence"]
+    new = regenerate(REPORT, stored_renderer(store, sections()), known=sections())
+    cadence = store("agent").tables["cadence"]
     assert f"{cadence['month'].iloc[0]}: " in new
     assert "stale" not in new
     assert new.startswith("Intro by hand.\n\n<!-- mine:cadence repo=agent -->\n```\n")
     tags = [line.split(" | ")[0][2:] for line in new.splitlines() if line.startswith("| rust-v")]
-    assert tags == list(store.load_tables(1)["releases"]["tag"])
-    assert regenerate(new, store_renderer(store, sections())) == new
+    assert tags == list(store("agent").tables["releases"]["tag"])
+    assert regenerate(new, stored_renderer(store, sections())) == new
 
 
 def test_a_repo_the_store_does_not_know_is_a_located_error(store):
     text = "x\n<!-- mine:cadence repo=codex -->\n<!-- /mine:cadence -->\n"
     with pytest.raises(MinerError, match=r"^report.md:2: section 'mine:cadence' repo=codex: repository 'codex' "
                                          r"is not in the store .* \(analysed: agent\)$"):
-        regenerate(text, store_renderer(store, sections()), origin="report.md")
+        regenerate(text, stored_renderer(store, sections()), origin="report.md")
 
 
 def test_an_unknown_section_lists_the_known_ones(store):
     text = "<!-- mine:team repo=agent -->\n<!-- /mine:team -->\n"
     with pytest.raises(MinerError, match=r"^r.md:1: unknown section 'mine:team' \(known: cadence, releases\)$"):
-        regenerate(text, store_renderer(store, sections()), known=sections(), origin="r.md")
+        regenerate(text, stored_renderer(store, sections()), known=sections(), origin="r.md")

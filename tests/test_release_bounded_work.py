@@ -25,7 +25,7 @@ def test_twenty_thousand_tags_are_analysed_and_written(tmp_path):
     """
     many_tags(tmp_path / "r.git", 20_000)
     result = analyze(str(tmp_path / "r.git"), db=tmp_path / "store.sqlite")
-    publish(result.repo, result.tables, out=tmp_path / "out", graphs=tmp_path / "graphs")
+    publish(result, out=tmp_path / "out", graphs=tmp_path / "graphs")
     assert len(result.tables["releases"]) == 20_000
     bursts = result.tables["bursts"]
     assert len(bursts) == 15_000 and bursts["prereleases"].sum() == 5_000 and bursts["days"].sum() == 5_000
@@ -67,7 +67,7 @@ def test_bursts_and_the_latest_arc_of_many_releases():
     bursts = bursts_table(releases)
     assert len(bursts) == 10_000 and set(bursts["prereleases"]) == {1} and set(bursts["days"]) == {1.0}
     capabilities = pd.DataFrame([{"capability": "Hooks", "first_release": "v9999.0.0"}])
-    changes = pd.DataFrame(columns=["release", "change", "crate"])
+    changes = pd.DataFrame(columns=["release", "change", "package"])
     arc = latest_arc(capabilities, changes, releases, 2)
     assert arc.values.tolist() == [["v9998.0.0", "release", "v9998.0.0", ""], ["v9999.0.0", "release", "v9999.0.0", ""],
                                    ["v9999.0.0", "capability", "Hooks", "first mention"]]

@@ -1,8 +1,9 @@
 """Release ranges on tangled histories equal `git rev-list PREV..TAG`."""
 import random
 
-from fixtures.gitbuilder import Person, RepoBuilder
-from miner.analyses.releases import Release, commit_ranges
+from miner._sample.builder import Person, RepoBuilder
+from miner.model.releases import Release
+from miner.analyses.releases import commit_ranges
 from miner.model.versions import parse_version
 from tests.conftest import git
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.pipeline import analyze
 from tests.conftest import git
 
@@ -75,12 +75,12 @@ def test_channels_and_stable_flag(releases):
 
 
 def git_tags(prefix):
-    from fixtures.agent_repo import RELEASES
+    from miner._sample.repos import RELEASES
     return [f"{prefix}{v}" for v, _, _ in RELEASES] + [f"{prefix}0.0.2504291921"]
 
 
 def test_contributors_follow_git_and_people_join_further(tmp_path):
-    from fixtures.gitbuilder import Person, RepoBuilder
+    from miner._sample.builder import Person, RepoBuilder
 
     builder = RepoBuilder(tmp_path / "ids.git", bare=True)
     authors = [Person("Ada Lovelace", "ada@example.com"), Person("Ada Lovelace", "ada@home.example"),

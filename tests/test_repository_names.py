@@ -8,10 +8,11 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.pipeline import analyze
 from miner.errors import MinerError
 from miner.outputs.publish import publish
+from miner.pipeline import Analysis
 from miner.paths import safe_name
 from miner.sources.repository import open_repository
 
@@ -54,7 +55,7 @@ def test_a_directory_named_x_plus_dotdot_keeps_the_outputs_under_reports(workdir
     assert (workdir / "report.md").read_text() == USERS_REPORT
     assert files_outside_reports(workdir) == before
     assert (workdir / "reports" / "x-.." / "report.md").is_file()
-    assert (workdir / "graphs" / "x-.." / "crates.gexf").is_file()
+    assert (workdir / "graphs" / "x-.." / "packages.gexf").is_file()
 
 
 def test_a_clone_of_evil_plus_dotdot_is_named_safely_and_analysed_under_reports(workdir, tmp_path):
@@ -141,7 +142,7 @@ def test_mine_report_names_its_folders_after_the_analysed_name_not_the_path_give
 def test_publish_refuses_a_name_that_is_no_folder_name_for_its_default_folders(name, workdir, monkeypatch):
     monkeypatch.chdir(workdir)
     with pytest.raises(MinerError, match="give the folder"):
-        publish(name, {})
+        publish(Analysis(name, "", "", {}), None)
     assert files_outside_reports(workdir) == {"report.md"} and not (workdir / "reports").exists()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.sources.clone import parse_source, redact
 from miner.errors import MinerError
 from miner.store.sqlite import Store

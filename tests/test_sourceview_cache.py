@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces
 from miner.store.cache import MemoryCache

@@ -4,7 +4,8 @@ from __future__ import annotations
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces, committed, release_trees, stable_releases
 from miner.store.cache import MemoryCache
-from miner.analyses.releases import read_tags, select_releases
+from miner.sources.tags import read_tags
+from miner.analyses.releases import select_releases
 from miner.sources.sourceview import releases_to_read, source_views
 
 

@@ -12,7 +12,7 @@ import pytest
 import miner.store.sqlite
 from miner.pipeline import analyze
 from miner.errors import MinerError
-from miner.store.sqlite import Store
+from miner.store.sqlite import Saved, Store
 from tests.test_cli_analyze import MINE, assert_one_line_error, mine
 
 # Linux capabilities that let root ignore file modes: dropped so that a test run as root meets them too.
@@ -50,7 +50,7 @@ def test_a_lock_held_past_the_busy_timeout_is_a_one_line_error_naming_the_store(
         analyze(str(agent_repo), db=db, progress=grab_lock_before_saving(db, held))
     assert str(db) in str(error.value) and held
     held[0].rollback()
-    assert Store(db).fingerprint(1) is None  # nothing half-saved
+    assert Store(db).analyses().empty  # nothing half-saved
 
 
 def test_the_save_waits_for_another_writer_to_finish(agent_repo, tmp_path):
@@ -63,7 +63,7 @@ def test_the_save_waits_for_another_writer_to_finish(agent_repo, tmp_path):
             threading.Timer(0.5, held[0].execute, ["COMMIT"]).start()
 
     result = analyze(str(agent_repo), db=db, progress=say)
-    assert held and Store(db).fingerprint(1) == result.inputs != ""
+    assert held and Store(db).fingerprint(result.repo, result.path) == result.inputs != ""
 
 
 def test_a_store_locked_at_start_is_reported_as_locked(tmp_path, monkeypatch):
@@ -80,9 +80,8 @@ def test_a_store_locked_at_start_is_reported_as_locked(tmp_path, monkeypatch):
 def _open_together(path, barrier, errors):
     barrier.wait()
     try:
-        store = Store(path)
-        store.repo_id("repo", "/the/same/repo")
-        store.close()
+        with Store(path) as store:
+            store.save(Saved("repo", "/the/same/repo", "", {}, {}))
     except Exception as error:
         errors.put(f"{type(error).__name__}: {error}")
 
@@ -103,7 +102,7 @@ def test_runs_starting_together_on_a_new_store_all_open_it(tmp_path):
     while not errors.empty():
         found.append(errors.get())
     assert found == []
-    assert len(Store(tmp_path / "0.sqlite").repos()) == 1
+    assert len(Store(tmp_path / "0.sqlite").analyses()) == 1
 
 
 def test_report_of_a_missing_store_says_so_and_creates_nothing(tmp_path):

@@ -5,9 +5,10 @@ import time
 import pytest
 
 import miner.pipeline
-from fixtures.agent_repo import GRACE
-from fixtures.gitbuilder import RepoBuilder
-from miner.pipeline import Options, analyze, fingerprint
+from miner._sample.people import GRACE
+from miner._sample.builder import RepoBuilder
+from miner.errors import MinerError
+from miner.pipeline import Options, analyze, fingerprint, load, resolve
 from miner.sources.repository import open_repository
 from miner.store.sqlite import Store
 from tests.conftest import git
@@ -79,8 +80,7 @@ def test_run_interrupted_while_saving_keeps_the_previous_tables(repo, tmp_path, 
     with pytest.raises(KeyboardInterrupt):
         analyze(str(repo), db=db, tags=r"^rust-v0\.8\.0$")
     monkeypatch.undo()
-    store = Store(db)
-    saved = store.load_tables(store.repo_id("agent", str(repo.resolve())))
+    saved, _ = Store(db).load("agent")
     assert saved["releases"]["tag"].tolist() == before["releases"]["tag"].tolist()
 
 
@@ -92,21 +92,40 @@ def _unreachable_tagged(repo) -> int:
     return len(every - walked)
 
 
-def test_name_option_renames_and_paths_find_the_repository(repo, tmp_path):
+def test_another_name_is_another_analysis_and_the_first_stays(repo, tmp_path):
+    db = tmp_path / "s.sqlite"
+    first = analyze(str(repo), db=db)
+    other = analyze(str(repo), db=db, name="codex-public", line="rust-v")
+    store = Store(db)
+    assert store.analyses()["name"].tolist() == ["agent", "codex-public"] and other.walked == 0
+    assert load("agent", db).tables["releases"].equals(first.tables["releases"])
+    with pytest.raises(MinerError, match="analysed under several names"):
+        store.find(str(repo))
+
+
+def test_a_path_finds_its_one_analysis(repo, tmp_path):
     db = tmp_path / "s.sqlite"
     analyze(str(repo), db=db)
-    analyze(str(repo), db=db, name="codex")
-    store = Store(db)
-    assert store.repos()["name"].tolist() == ["codex"]
-    assert store.find_repo("codex") == store.find_repo(str(repo))
+    assert Store(db).find(str(repo)) == "agent"
+
+
+def test_the_line_asked_for_and_the_same_line_chosen_are_one_input(repo, tmp_path):
+    db = tmp_path / "s.sqlite"
+    first = analyze(str(repo), db=db)
+    again = analyze(str(repo), db=db, line=first.line)
+    assert again.inputs == first.inputs and again.walked == 0 and again.commits == []
 
 
 def test_a_relative_window_is_another_input_each_day(repo, monkeypatch):
-    opened = open_repository(str(repo))
+    git = open_repository(str(repo)).git
+
+    def stamps():
+        return tuple(fingerprint(git, resolve(options), "rust-v") for options in (relative, fixed))
+
     relative, fixed = Options(since="30 days ago"), Options(since="2025-01-01", until="2025-12-31")
-    today = fingerprint(opened, relative), fingerprint(opened, fixed)
-    assert (fingerprint(opened, relative), fingerprint(opened, fixed)) == today
+    today = stamps()
+    assert stamps() == today
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 86400)
-    assert fingerprint(opened, relative) != today[0]
-    assert fingerprint(opened, fixed) == today[1]
+    tomorrow = stamps()
+    assert tomorrow[0] != today[0] and tomorrow[1] == today[1]

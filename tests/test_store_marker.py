@@ -71,7 +71,7 @@ def test_a_store_from_before_the_marker_is_rebuilt(agent_repo, tmp_path):
     assert not result.tables["releases"].empty
     store = Store(path)
     assert store.get("old", "key") is None
-    assert list(store.repos()["name"]) == ["agent"]
+    assert list(store.analyses()["name"]) == ["agent"]
 
 
 def test_an_older_store_keeps_the_tables_that_are_not_miners(agent_repo, tmp_path):
@@ -81,7 +81,7 @@ def test_an_older_store_keeps_the_tables_that_are_not_miners(agent_repo, tmp_pat
     analyze(str(agent_repo), db=path)
     kept = contents(path)
     assert kept["my_notes"] == [("keep me",)]
-    assert kept["repo"][0][1] == "agent"
+    assert kept["analysis"][0][1] == "agent"
 
 
 def test_a_store_of_a_newer_miner_is_refused_untouched(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pygit2
 import pytest
 
-from fixtures.gitbuilder import RepoBuilder
+from miner._sample.builder import RepoBuilder
 from miner.store.cache import MemoryCache
 from miner.sources.trees import MissingObject, TreeView
 from tests.conftest import CountingCache, git

@@ -1,115 +1,223 @@
-"""The architecture at every release: workspaces, crates, layers, edges, code size.
+"""The architecture at every release: packages of every ecosystem, their layers, edges and size.
 
-For each release this reads the Cargo workspaces of the tagged tree (through
-`miner.ecosystems.cargo`, cached by object id), sorts the crates into layers, counts their
-lines of Rust and the repository's bytes per language, and follows crates
-across releases so a rename keeps one lineage.  The results are the tables
-`crates`, `crate_deps`, `crate_changes`, `workspaces` and `languages`.
+The pipeline reads each release's workspaces (`miner.ecosystems`) and sizes
+(`miner.sources.codesize`) into a `ReleaseArchitecture`; this module sorts the
+packages into layers, follows them across releases so that a rename keeps one
+lineage, says what each release added, removed and renamed, and makes the
+tables `packages`, `package_deps`, `package_changes`, `workspaces` and
+`languages`.  A package is known by its ecosystem, workspace and directory
+(`package_key`), never by its name alone: two packages called `util` in two
+workspaces are two packages.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
-import pygit2
 
-from miner.store.cache import Cache
-from miner.ecosystems.cargo import Crate, crate_changes, workspaces_at
-from miner.sources.codesize import crate_rust_lines, language_bytes
-from miner.errors import Warning
 from miner.catalogs.layers import Layer, classify
 from miner.model.names import as_text
-from miner.analyses.releases import Release
+from miner.model.packages import Package, Workspace, package_key
+from miner.model.releases import Release
 
-CRATE_COLUMNS = ["release", "crate", "path", "version", "description", "layer", "workspace", "lineage", "rust_lines"]
-DEP_COLUMNS = ["release", "crate", "depends_on", "kind", "optional", "target", "alias", "workspace"]
-CHANGE_COLUMNS = ["release", "change", "crate", "path", "old_crate", "old_path"]
-WORKSPACE_COLUMNS = ["release", "workspace", "crates", "edges", "rust_lines"]
+PACKAGE_COLUMNS = ["release", "ecosystem", "package", "path", "version", "description", "language", "layer",
+                   "workspace", "lineage", "bytes"]
+DEP_COLUMNS = ["release", "ecosystem", "workspace", "package", "depends_on", "depends_on_path", "kind", "optional",
+               "target", "alias"]
+CHANGE_COLUMNS = ["release", "ecosystem", "change", "package", "path", "old_package", "old_path"]
+WORKSPACE_COLUMNS = ["release", "ecosystem", "workspace", "packages", "edges", "bytes"]
 LANGUAGE_COLUMNS = ["release", "language", "bytes", "share"]
+LINES_COLUMNS = ["release", "ecosystem", "package", "path", "language", "lines"]
 
 
-def architecture_tables(
-    git: pygit2.Repository,
-    repo_name: str,
-    releases: tuple[Release, ...],
-    cache: Cache,
-    layers: list[Layer],
-    pin: str | None = None,
-) -> tuple[dict[str, pd.DataFrame], list[Warning]]:
-    """Crate, dependency, change, workspace and language tables over `releases` (in date order)."""
-    rows: dict[str, list] = {"crates": [], "crate_deps": [], "crate_changes": [], "workspaces": [], "languages": []}
-    warnings: list[Warning] = []
-    members: dict[str, list[Crate]] = {}
-    lineage: dict[tuple[str, str], str] = {}
-    before: list[Crate] = []
+@dataclass(frozen=True)
+class ReleaseArchitecture:
+    """What one release's tree holds: its workspaces, the bytes of each package's language (by
+    `(ecosystem, path)`), the bytes of every language in the tree, and, at the described release only, the
+    lines of each package's language."""
+
+    tag: str
+    workspaces: tuple[Workspace, ...]
+    bytes: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    languages: Mapping[str, int] = field(default_factory=dict)
+    lines: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+    def packages(self) -> list[tuple[Workspace, Package]]:
+        """Every (workspace, package) of the release, in workspace order."""
+        return [(workspace, package) for workspace in self.workspaces for package in workspace.packages]
+
+
+class PackageChanges(NamedTuple):
+    """What changed between two releases' packages of one ecosystem; unpacks as (added, removed, renamed)."""
+
+    added: tuple[Package, ...]
+    removed: tuple[Package, ...]
+    renamed: tuple[tuple[Package, Package], ...]
+
+
+def language_of(package: Package, languages: Mapping[str, str]) -> str:
+    """The language a package is written in: its own when the ecosystem names one, else the ecosystem's."""
+    return package.language or languages.get(package.ecosystem, "")
+
+
+def architecture_tables(per_release: Sequence[ReleaseArchitecture], releases: Sequence[Release],
+                        layers: Sequence[Layer], languages: Mapping[str, str]) -> dict[str, pd.DataFrame]:
+    """The packages, edges, changes, workspaces and languages of every release (`releases` in date order;
+    `per_release` the readable ones among them; `languages` each ecosystem's language)."""
+    rows: dict[str, list] = {"packages": [], "package_deps": [], "package_changes": [], "workspaces": [],
+                             "languages": [], "package_lines": []}
+    lineages = lineage_by_release(per_release)
+    read = {facts.tag: facts for facts in per_release}
     for release in releases:
-        try:
-            tree = git[release.commit].tree
-        except (KeyError, ValueError, pygit2.GitError) as error:
-            warnings.append(Warning(repo_name, f"tree unreadable, architecture skipped ({error})", tag=release.tag))
+        facts = read.get(release.tag)
+        if facts is None:
             continue
-        found = workspaces_at(git, tree, cache, pin=pin, repo_name=repo_name, tag=release.tag)
-        crates = [crate for workspace in found for crate in workspace.crates]
-        problems = [w for workspace in found for w in workspace.warnings]
-        lineage = _follow(lineage, before, crates)
-        unreadable: set[str] = set()
-        lines = crate_rust_lines(git, tree, [c.path for c in crates], cache, unreadable)
-        for workspace in found:
-            _workspace_rows(rows, release.tag, workspace, lineage, lines, layers)
-        rows["crate_changes"] += _change_rows(release, members.get(release.previous), crates)
-        rows["languages"] += _language_rows(release.tag, language_bytes(git, tree, cache, unreadable))
-        members[release.tag], before = crates, crates
-        warnings += problems + _uncounted(repo_name, release.tag, unreadable, {w.path for w in problems})
-    columns = {"crates": CRATE_COLUMNS, "crate_deps": DEP_COLUMNS, "crate_changes": CHANGE_COLUMNS,
-               "workspaces": WORKSPACE_COLUMNS, "languages": LANGUAGE_COLUMNS}
-    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in rows}, warnings
+        lineage = lineages[release.tag]
+        for workspace in facts.workspaces:
+            _workspace_rows(rows, release.tag, workspace, lineage, facts, layers, languages)
+        previous = read.get(release.previous)
+        rows["package_changes"] += _change_rows(release, facts, previous)
+        rows["languages"] += _language_rows(release.tag, facts.languages)
+    columns = {"packages": PACKAGE_COLUMNS, "package_deps": DEP_COLUMNS, "package_changes": CHANGE_COLUMNS,
+               "workspaces": WORKSPACE_COLUMNS, "languages": LANGUAGE_COLUMNS, "package_lines": LINES_COLUMNS}
+    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in rows}
 
 
-def _uncounted(repo_name: str, tag: str, unreadable: set[str], warned: set[str]) -> list[Warning]:
-    """A warning for each file or directory the code sizes could not read, unless one already names it."""
-    return [Warning(repo_name, "missing from the repository: not counted in lines of code or language bytes",
-                    tag=tag, path=path) for path in sorted(unreadable) if path not in warned]
+def lineage_by_release(per_release: Sequence[ReleaseArchitecture]) -> dict[str, dict[str, str]]:
+    """Release -> package key -> lineage: the key the package had when it first appeared, carried through
+    renames and moves (ripgrep's `grep-cli/` to `crates/cli/`), release after release in date order."""
+    found: dict[str, dict[str, str]] = {}
+    lineage: dict[str, str] = {}
+    before: list[tuple[Workspace, Package]] = []
+    for facts in per_release:
+        after = facts.packages()
+        lineage = _follow(lineage, before, after)
+        found[facts.tag] = lineage
+        before = after
+    return found
 
 
-def _workspace_rows(rows, tag: str, workspace, lineage, lines: dict[str, int], layers: list[Layer]) -> None:
-    """Rows of one workspace; paths as text (pygit2 keeps bytes that are not UTF-8 as surrogates, which no
-    table holds), replaced as the history walk replaces them in commits' paths."""
-    total = 0
-    root = as_text(workspace.root)
-    for crate in workspace.crates:
-        inside = posixpath.relpath(crate.path or ".", workspace.root or ".")
-        rows["crates"].append([tag, crate.name, as_text(crate.path), crate.version, crate.description or "",
-                               classify(inside, crate.name, layers), root,
-                               lineage[(crate.name, crate.path)], lines.get(crate.path, 0)])
-        total += lines.get(crate.path, 0)
-        for dep in crate.dependencies:
-            rows["crate_deps"].append([tag, crate.name, dep.name, dep.kind, dep.optional, dep.target or "",
-                                       dep.alias or "", root])
-    edges = sum(len(crate.dependencies) for crate in workspace.crates)
-    rows["workspaces"].append([tag, root, len(workspace.crates), edges, total])
+def place_rows(per_release: Iterable[ReleaseArchitecture], layers: Sequence[Layer]) -> Iterator[tuple[str, ...]]:
+    """(release, label, directory, layer, workspace root) of every package at every release, for attribution.
+
+    The label is the package's name, or its name and directory where two
+    packages of the release share a name (gemini-cli's root and `packages/cli`
+    are both `@google/gemini-cli`), so that their work is not merged.
+    """
+    for facts in per_release:
+        members = facts.packages()
+        names = Counter(package.name for _, package in members)
+        for workspace, package in members:
+            label = package.name if names[package.name] == 1 else f"{package.name} ({package.path or '.'})"
+            yield (facts.tag, label, as_text(package.path),
+                   _layer(_inside(package.path, workspace.root), package.name, tuple(layers)), workspace.root)
 
 
-def _follow(lineage: dict, before: list[Crate], after: list[Crate]) -> dict[tuple[str, str], str]:
-    """Carry each crate's lineage over from the previous release, through renames."""
-    added, _, renamed = crate_changes(before, after)
-    carried = {(c.name, c.path): lineage[(c.name, c.path)] for c in after if (c.name, c.path) in lineage}
-    carried.update({(new.name, new.path): lineage[(old.name, old.path)] for old, new in renamed})
-    carried.update({(c.name, c.path): c.name for c in added if (c.name, c.path) not in carried})
-    carried.update({(c.name, c.path): c.name for c in after if (c.name, c.path) not in carried})
+def package_changes(before: Iterable[Package], after: Iterable[Package]) -> PackageChanges:
+    """Packages added, removed and renamed between two releases (one ecosystem's, or all compared per ecosystem).
+
+    A package that kept its name but moved, or kept its directory but changed
+    its name, is one rename, not a removal and an addition.
+    """
+    old, new = list(before), list(after)
+    same_place = {(p.ecosystem, p.name, p.path) for p in old} & {(p.ecosystem, p.name, p.path) for p in new}
+    old = [p for p in old if (p.ecosystem, p.name, p.path) not in same_place]
+    new = [p for p in new if (p.ecosystem, p.name, p.path) not in same_place]
+    renamed = []
+    for same in (lambda p: (p.ecosystem, p.name), lambda p: (p.ecosystem, p.path)):
+        pairs = _pairs_by(old, new, same)
+        renamed += pairs
+        paired = {id(package) for pair in pairs for package in pair}
+        old = [package for package in old if id(package) not in paired]
+        new = [package for package in new if id(package) not in paired]
+    return PackageChanges(tuple(new), tuple(old), tuple(renamed))
+
+
+def pinned(workspaces: Iterable[Workspace], pin: str) -> list[Workspace]:
+    """The workspaces `--workspace DIR` keeps: those rooted at DIR or holding a package there."""
+    directory = posixpath.normpath(pin.strip("/")) if pin.strip("/") not in ("", ".") else ""
+    return [w for w in workspaces if w.root == directory or any(p.path == directory for p in w.packages)]
+
+
+def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, lineage: dict[str, str],
+                    facts: ReleaseArchitecture, layers: Sequence[Layer], languages: Mapping[str, str]) -> None:
+    total = edges = 0
+    eco, root = workspace.ecosystem, workspace.root
+    for package in workspace.packages:
+        size = facts.bytes.get((eco, package.path), 0)
+        language = language_of(package, languages)
+        rows["packages"].append([tag, eco, package.name, as_text(package.path), package.version,
+                                 package.description or "", language,
+                                 _layer(_inside(package.path, root), package.name, tuple(layers)), root,
+                                 as_text(lineage[package_key(package, root)]), size])
+        total += size
+        for dep in package.dependencies:
+            edges += 1
+            rows["package_deps"].append([tag, eco, root, package.name, dep.name, dep.path or "", dep.kind,
+                                         dep.optional, dep.target or "", dep.alias or ""])
+        if (eco, package.path) in facts.lines:
+            rows["package_lines"].append([tag, eco, package.name, as_text(package.path), language,
+                                          facts.lines[(eco, package.path)]])
+    rows["workspaces"].append([tag, eco, root, len(workspace.packages), edges, total])
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _layer(inside: str, name: str, layers: tuple[Layer, ...]) -> str:
+    """The layer of a package, classified once per (directory, name, rules): most packages recur at every release."""
+    return classify(inside, name, list(layers))
+
+
+def _inside(path: str, root: str) -> str:
+    """A package's directory relative to its workspace root ("." for the root itself)."""
+    return posixpath.relpath(path or ".", root or ".")
+
+
+def _follow(lineage: dict[str, str], before: list[tuple[Workspace, Package]],
+            after: list[tuple[Workspace, Package]]) -> dict[str, str]:
+    """Carry each package's lineage over from the previous release, through renames and moves."""
+    key_before = {id(package): package_key(package, workspace.root) for workspace, package in before}
+    key_after = {id(package): package_key(package, workspace.root) for workspace, package in after}
+    _, _, renamed = package_changes([p for _, p in before], [p for _, p in after])
+    carried = {key: lineage[key] for key in key_after.values() if key in lineage}
+    carried.update({key_after[id(new)]: lineage.get(key_before[id(old)], key_before[id(old)]) for old, new in renamed})
+    carried.update({key: key for key in key_after.values() if key not in carried})
     return carried
 
 
-def _change_rows(release: Release, previous: list[Crate] | None, crates: list[Crate]) -> list[list]:
-    """Crates added, removed and renamed since the previous stable release (all added for the first)."""
+def _change_rows(release: Release, now: ReleaseArchitecture, previous: ReleaseArchitecture | None) -> list[list]:
+    """Packages added, removed and renamed since the previous stable release (every package at the first)."""
+    current = [package for _, package in now.packages()]
     if previous is None:
-        return [[release.tag, "added", c.name, as_text(c.path), "", ""] for c in crates] if not release.previous else []
-    added, removed, renamed = crate_changes(previous, crates)
-    return ([[release.tag, "added", c.name, as_text(c.path), "", ""] for c in added]
-            + [[release.tag, "removed", c.name, as_text(c.path), "", ""] for c in removed]
-            + [[release.tag, "renamed", new.name, as_text(new.path), old.name, as_text(old.path)]
-               for old, new in renamed])
+        return [] if release.previous else [_change(release.tag, "added", p) for p in current]
+    added, removed, renamed = package_changes([package for _, package in previous.packages()], current)
+    return ([_change(release.tag, "added", p) for p in added] + [_change(release.tag, "removed", p) for p in removed]
+            + [_change(release.tag, "renamed", new, old) for old, new in renamed])
 
 
-def _language_rows(tag: str, sizes: dict[str, int]) -> list[list]:
+def _change(tag: str, change: str, package: Package, old: Package | None = None) -> list:
+    return [tag, package.ecosystem, change, package.name, as_text(package.path),
+            old.name if old else "", as_text(old.path) if old else ""]
+
+
+def _language_rows(tag: str, sizes: Mapping[str, int]) -> list[list]:
     total = sum(sizes.values()) or 1
     return [[tag, language, size, round(size / total, 4)] for language, size in sizes.items()]
+
+
+def _pairs_by(old: list[Package], new: list[Package], same) -> list[tuple[Package, Package]]:
+    """Pairs (old, new) that agree on `same` and are the only such package on each side, in `old`'s order."""
+    olds, news = _group_by(old, same), _group_by(new, same)
+    return [(package, news[same(package)][0]) for package in old
+            if len(olds[same(package)]) == 1 and len(news.get(same(package), ())) == 1]
+
+
+def _group_by(packages: list[Package], same) -> dict:
+    groups: dict = {}
+    for package in packages:
+        groups.setdefault(same(package), []).append(package)
+    return groups

@@ -31,35 +31,32 @@ crates x releases, plus the sha -> release map the ranges need.
 """
 from __future__ import annotations
 
-import functools
 import math
-import re
-import time
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
-from pathlib import Path
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import pandas as pd
-import pygit2
 
-from miner.errors import MinerError
-from miner.sources.history import Commit
-from miner.analyses.identities import AGENT, BOT, PERSON, Catalog, Identity, IdentityResolver, co_authors
-from miner.analyses.releases import commit_ranges, iso_day
-from miner.store.sqlite import Store
+from miner.analyses.identities import IdentityResolver
+from miner.catalogs.bots import Catalog
+from miner.model.commits import Commit
+from miner.model.identities import AGENT, BOT, PERSON, Identity, co_author_pairs
+from miner.model.releases import Release
+from miner.model.window import Window, iso_day
+from miner.sources.mailmap import Mailmap
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
 BUCKETS = (CI, DOCS, WORKSPACE, ROOT, OTHER)
 HUGE_COMMIT = 1000
 ALL_LAYERS = "(all)"
 
-CONTRIBUTOR_COLUMNS = ["author", "name", "kind", "crate", "layer", "commits", "co_authored", "files"]
+CONTRIBUTOR_COLUMNS = ["author", "name", "kind", "package", "layer", "commits", "co_authored", "files"]
 AUTHOR_LAYER_COLUMNS = ["author", "name", "kind", "layer", "commits", "co_authored", "files", "share"]
-SPECIALIZATION_COLUMNS = ["author", "name", "kind", "commits", "top_layer", "top_share", "entropy", "layers", "crates"]
-OWNERSHIP_COLUMNS = ["crate", "layer", "people_commits", "authors", "main_developer", "main_developer_name",
+SPECIALIZATION_COLUMNS = ["author", "name", "kind", "commits", "top_layer", "top_share", "entropy", "layers", "packages"]
+OWNERSHIP_COLUMNS = ["package", "layer", "people_commits", "authors", "main_developer", "main_developer_name",
                      "ownership", "fragmentation", "bot_commits", "agent_commits"]
-RELEASE_CONTRIBUTOR_COLUMNS = ["release", "author", "name", "kind", "crate", "layer", "commits", "co_authored", "files"]
+RELEASE_CONTRIBUTOR_COLUMNS = ["release", "author", "name", "kind", "package", "layer", "commits", "co_authored", "files"]
 RELEASE_LAYER_COLUMNS = ["release", "layer", "author", "name", "commits", "share"]
 AGENT_COLUMNS = ["release", "layer", "commits", "by_people", "by_bots", "by_agents", "with_agent"]
 ISSUE_COLUMNS = ["issue", "commits", "example"]
@@ -74,42 +71,16 @@ _CONTAINERS = {"packages", "crates", "apps", "libs", "extensions", "plugins", "t
 
 
 class Place(NamedTuple):
-    """Where a changed path belongs: a crate (or bucket) and its layer.
+    """Where a changed path belongs: a package (or bucket) and its layer.
 
     A named tuple: it is hashed for every changed path, and a tuple hashes in C.
     """
 
-    crate: str
+    package: str
     layer: str
 
 
-def contributors_from_store(git: pygit2.Repository, store: Store, repo_id: int, tables: dict[str, pd.DataFrame],
-                            since=None, until=None, ranges: dict[str, set[str]] | None = None,
-                            resolver: IdentityResolver | None = None) -> dict[str, pd.DataFrame]:
-    """The contributor tables of an analysed repository, from the store alone (`miner.pipeline` makes the same
-    wherever git could walk the history: commits of damaged history are not stored, see `analysis._walk_new`).
-
-    Two passes over the stored commits: one without file lists for the release
-    of each commit (and the identity resolver, unless `resolver` is given),
-    one streamed with files.  `ranges` (tag -> shas, from `commit_ranges`)
-    saves recomputing the release ranges when the caller has them: on 600
-    releases they cost more than the rest.
-    """
-    parents: dict[str, tuple[str, ...]] = {}
-    seen: Counter = Counter()
-    for sha, its_parents, name, email, coauthors in store.lineage(repo_id):
-        parents[sha] = its_parents
-        if resolver is None:
-            _count_signature(seen, name, email, coauthors)
-    resolver = resolver or IdentityResolver(git, seen=seen)
-    release_of = releases_of_commits(tables["releases"], parents, ranges)
-    del parents, seen
-    return contributor_tables(store.commits(repo_id, files=True), release_of, tables["crates"], resolver,
-                              since=since, until=until, boundaries=history_boundaries(git.path),
-                              previous=previous_releases(tables["releases"]))
-
-
-def resolver_for(git: pygit2.Repository, commits: Iterable[Commit], catalog: Catalog | None = None,
+def resolver_for(mailmap: Mailmap, commits: Iterable[Commit], catalog: Catalog | None = None,
                  join_names: bool = True) -> IdentityResolver:
     """An identity resolver that knows every author and co-author of `commits`.
 
@@ -119,38 +90,32 @@ def resolver_for(git: pygit2.Repository, commits: Iterable[Commit], catalog: Cat
     seen: Counter = Counter()
     for commit in commits:
         _count_signature(seen, commit.author_name, commit.author_email, commit.coauthors)
-    return IdentityResolver(git, seen=seen, catalog=catalog, join_names=join_names)
+    return IdentityResolver(mailmap, seen, catalog=catalog, join_names=join_names)
 
 
 def _count_signature(seen: Counter, name: str, email: str, coauthors: tuple[str, ...]) -> None:
     """Count a commit's author and co-authors: counted, not listed, memory grows with identities, not commits."""
     seen[(name, email)] += 1
     if coauthors:
-        seen.update(coauthor_pairs(coauthors))
+        seen.update(co_author_pairs(coauthors))
 
 
-def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ...]],
-                        ranges: dict[str, set[str]] | None = None) -> dict[str, str]:
-    """sha -> the release tag whose crate layout the commit is attributed in.
+def releases_of_commits(releases: Sequence[Release], parents: Mapping[str, tuple[str, ...]],
+                        ranges: Mapping[str, set[str]]) -> dict[str, str]:
+    """sha -> the release tag whose package layout the commit is attributed in.
 
     A commit belongs to the earliest release, by date, whose `previous..tag`
     range holds it (so an alpha ships a commit before its stable release does).
     Commits in no range (work after the last release, on HEAD) belong to the
     latest release by date that was not tagged out of version order: its
-    layout is the nearest known one.  `releases` is the releases table;
-    `ranges` the ranges `commit_ranges` gives for them, computed when absent.
+    layout is the nearest known one.  `ranges` are those `commit_ranges` gives.
     """
-    tags = [str(tag) for tag in releases["tag"].tolist()]
-    if ranges is None:
-        previous = [p if isinstance(p, str) else "" for p in releases["previous"].tolist()]
-        ranges = commit_ranges(tuple(map(_Span, tags, map(str, releases["commit"].tolist()), previous)), parents)
     release_of: dict[str, str] = {}
-    for tag in tags:
-        for sha in ranges[tag]:
-            release_of.setdefault(sha, tag)
-    late = releases["out_of_order"].astype(bool).tolist() if "out_of_order" in releases else [False] * len(tags)
-    in_order = [tag for tag, out_of_order in zip(tags, late) if not out_of_order]
-    latest = in_order[-1] if in_order else (tags[-1] if tags else "")
+    for release in releases:
+        for sha in ranges[release.tag]:
+            release_of.setdefault(sha, release.tag)
+    in_order = [release.tag for release in releases if not release.out_of_order]
+    latest = in_order[-1] if in_order else (releases[-1].tag if releases else "")
     for sha in parents.keys() - release_of.keys():
         release_of[sha] = latest
     return release_of
@@ -159,20 +124,18 @@ def releases_of_commits(releases: pd.DataFrame, parents: dict[str, tuple[str, ..
 def contributor_tables(
     commits: Iterable[Commit],
     release_of: dict[str, str],
-    crates: pd.DataFrame,
+    places: PackageMap,
     resolver: IdentityResolver,
     *,
-    since=None,
-    until=None,
+    window: Window = Window(),
     boundaries: frozenset[str] | set[str] = frozenset(),
     huge: int = HUGE_COMMIT,
     previous: dict[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Attribute a stream of commits and return the contributor tables.
 
-    `since`/`until` (unix seconds, `date`, `datetime` or ISO 8601 text; both
-    inclusive) select commits by committer date, as `git log --since/--until`
-    does.  `boundaries` are shallow or grafted commits (`history_boundaries`):
+    `window` selects commits by committer date, both ends inclusive, as
+    `git log --since/--until` does.  `boundaries` are shallow or grafted commits (`history_boundaries`):
     their file lists are the whole tree, not their work, so they are not
     attributed.  `previous` (`previous_releases`) names the release before
     each, whose layout places paths the release's own crates no longer hold.
@@ -180,35 +143,19 @@ def contributor_tables(
     release_contributors, release_layers, release_specialization,
     release_ownership, agent_work, attribution_issues, attribution_window.
     """
-    tally = _Tally(CrateMap(crates), release_of, resolver, moment(since), moment(until, end_of_day=True),
+    tally = _Tally(places, release_of, resolver, window.since, window.until,
                    set(boundaries), huge, previous or {})
     for commit in commits:
         tally.add(commit)
     return tally.tables()
 
 
-def previous_releases(releases: pd.DataFrame) -> dict[str, str]:
-    """Release -> the release before it (the releases table's `previous`), for `contributor_tables`."""
-    return {str(tag): before for tag, before in zip(releases["tag"], releases["previous"])
-            if isinstance(before, str) and before}
+def previous_releases(releases: Iterable[Release]) -> dict[str, str]:
+    """Release -> the release before it (its `previous`), for `contributor_tables`."""
+    return {release.tag: release.previous for release in releases if release.previous}
 
 
-def history_boundaries(git_dir: str | Path) -> frozenset[str]:
-    """Commits whose parents git does not show as they are: shallow or grafted.
-
-    Replacement objects (`refs/replace/*`) make no boundary: miner's git runs
-    ignore them, as pygit2 does (see `miner.sources.gitprocess`).
-    """
-    git_dir = Path(git_dir)
-    found: set[str] = set()
-    for name in ("shallow", "info/grafts"):
-        path = git_dir / name
-        if path.is_file():
-            found.update(line.split()[0] for line in path.read_text("ascii", "replace").splitlines() if line.strip())
-    return frozenset(found)
-
-
-def crate_ownership(contributors: Iterable[list]) -> pd.DataFrame:
+def package_ownership(contributors: Iterable[list]) -> pd.DataFrame:
     """Per crate, in code-maat's words: main developer, ownership share, fragmentation, authors.
 
     From the rows of a `contributors` table (CONTRIBUTOR_COLUMNS).  Shares are
@@ -243,17 +190,23 @@ def _ownership_rows(contributors: Iterable[list]) -> list[list]:
     return rows
 
 
-class CrateMap:
-    """Path -> Place at a release, from the crates table; memoised per (release, directory)."""
+class PackageMap:
+    """Path -> Place at a release, from each release's packages; memoised per (release, directory).
 
-    def __init__(self, crates: pd.DataFrame):
+    A package is named by its name, or by its name and directory where two
+    packages of one release share a name (gemini-cli's root and `packages/cli`
+    are both `@google/gemini-cli`), so that their work is not merged.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str, str]]):
+        """`rows` are (release, label, path, layer, workspace root) of every package at every release."""
         self._crates: dict[str, dict[str, Place]] = defaultdict(dict)
         self._workspaces: dict[str, set[str]] = defaultdict(set)
-        for row in crates[["release", "crate", "path", "layer", "workspace"]].itertuples(index=False):
-            self._crates[row.release][row.path or ""] = Place(row.crate, row.layer)
-            if row.workspace:
-                self._workspaces[row.release].add(row.workspace)
-        # Releases with the same crate layout share their look-ups: most releases change no crate.
+        for release, label, path, layer, workspace in rows:
+            self._crates[release].setdefault(path or "", Place(label, layer))
+            if workspace:
+                self._workspaces[release].add(workspace)
+        # Releases with the same package layout share their look-ups: most releases change no package.
         layouts: dict[tuple, str] = {}
         self._layout = {release: layouts.setdefault(self._layout_key(release), release)
                         for release in set(self._crates) | set(self._workspaces)}
@@ -358,23 +311,15 @@ def _bucket(parts: list[str], file_bucket: str) -> Place | None:
     return None
 
 
-class _Span(NamedTuple):
-    """The three fields of a release `commit_ranges` reads."""
-
-    tag: str
-    commit: str
-    previous: str
-
-
 class _Tally:
     """Counters filled commit by commit; `tables()` turns them into DataFrames."""
 
-    def __init__(self, places: CrateMap, release_of: dict[str, str], resolver: IdentityResolver,
+    def __init__(self, places: PackageMap, release_of: dict[str, str], resolver: IdentityResolver,
                  since: int | None, until: int | None, boundaries: set[str], huge: int, previous: dict[str, str]):
         self.places, self.release_of, self.resolver, self.previous = places, release_of, resolver, previous
         self.since, self.until, self.boundaries, self.huge = since, until, boundaries, huge
         self.who: dict[str, Identity] = {}
-        self.crates: dict[tuple, list[int]] = {}
+        self.packages: dict[tuple, list[int]] = {}
         self.layers: dict[tuple, list[int]] = {}
         self.totals: Counter = Counter()
         self.kinds: dict[tuple, list[int]] = {}
@@ -406,7 +351,7 @@ class _Tally:
         author = self.resolver.resolve(commit.author_name, commit.author_email)
         credited = [author]
         if commit.coauthors:
-            credited = _distinct(credited + [self.resolver.resolve(n, e) for n, e in coauthor_pairs(commit.coauthors)])
+            credited = _distinct(credited + [self.resolver.resolve(n, e) for n, e in co_author_pairs(commit.coauthors)])
         for who in credited:
             self._credit(release, who, who is not author, touched, per_layer)
         self._count_kinds(release, author, credited, per_layer)
@@ -435,7 +380,7 @@ class _Tally:
         key = who.key
         self.who[key] = who
         self.totals[(release, key)] += 1
-        crates, layers = self.crates, self.layers
+        crates, layers = self.packages, self.layers
         for (crate, layer), files in touched.items():
             _bump(crates, (release, key, crate, layer), co, files)
         for layer, files in per_layer.items():
@@ -453,8 +398,10 @@ class _Tally:
             counts[4] += with_agent
 
     def _issue(self, issue: str, commit: Commit) -> None:
+        """Count an odd commit; the example is the smallest id, whatever order the commits came in."""
         self.issues[issue] += 1
-        self.examples.setdefault(issue, commit.sha)
+        if commit.sha < self.examples.get(issue, "g"):
+            self.examples[issue] = commit.sha
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The counters as tables, summed and sorted in plain Python: pandas per group costs more than the walk."""
@@ -464,7 +411,7 @@ class _Tally:
             "contributors": pd.DataFrame(contributors, columns=CONTRIBUTOR_COLUMNS),
             "author_layers": self._author_layers(),
             "specialization": specialization,
-            "crate_ownership": crate_ownership(contributors),
+            "package_ownership": package_ownership(contributors),
             "release_contributors": self._release_contributors(),
             "release_layers": self._release_layers(),
             "release_specialization": release_specialization,
@@ -489,13 +436,13 @@ class _Tally:
 
     def _release_contributors(self) -> pd.DataFrame:
         rows = sorted(([release, key, self.who[key].name, self.who[key].kind, crate, layer, *counts]
-                       for (release, key, crate, layer), counts in self.crates.items()),
+                       for (release, key, crate, layer), counts in self.packages.items()),
                       key=lambda row: (row[0], row[1], row[4]))
         return pd.DataFrame(rows, columns=RELEASE_CONTRIBUTOR_COLUMNS)
 
     def _contributors(self) -> list[list]:
         summed = _sum_over_releases(((key, crate, layer), counts)
-                                    for (_, key, crate, layer), counts in self.crates.items())
+                                    for (_, key, crate, layer), counts in self.packages.items())
         rows = sorted(([key, self.who[key].name, self.who[key].kind, crate, layer, *counts]
                        for (key, crate, layer), counts in summed.items()),
                       key=lambda row: (-row[5], row[0], row[3], row[4]))
@@ -541,7 +488,7 @@ class _Tally:
             release_layers[(release, key)][layer] = commits
         window_crates: dict[str, set] = defaultdict(set)
         release_crates: dict[tuple, set] = defaultdict(set)
-        for release, key, crate, _ in self.crates:
+        for release, key, crate, _ in self.packages:
             window_crates[key].add(crate)
             release_crates[(release, key)].add(crate)
         width = len({layer for key, counts in window_layers.items() if self.who[key].kind == PERSON
@@ -569,7 +516,7 @@ class _Tally:
     def _release_ownership(self) -> pd.DataFrame:
         """`crate_ownership` of each release's range."""
         by_release: dict[str, list] = defaultdict(list)
-        for (release, key, crate, layer), counts in self.crates.items():
+        for (release, key, crate, layer), counts in self.packages.items():
             who = self.who[key]
             by_release[release].append([key, who.name, who.kind, crate, layer, counts[0]])
         rows = [[release, *row] for release in sorted(by_release) for row in _ownership_rows(by_release[release])]
@@ -595,15 +542,6 @@ def _entropy(counts: list[int], width: int) -> float:
     return round(value / math.log(width), 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-@functools.lru_cache(maxsize=1 << 12)
-def coauthor_pairs(coauthors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(name, e-mail) of each co-author line the walk found in a commit message (a `Commit.coauthors`).
-
-    Memoised: the same lines ("Claude <noreply@anthropic.com>") recur in thousands of commits.
-    """
-    return tuple(co_authors("\n".join(f"Co-authored-by: {value}" for value in coauthors)))
-
-
 def _distinct(identities: list[Identity]) -> list[Identity]:
     seen: dict[str, Identity] = {}
     for who in identities:
@@ -622,47 +560,3 @@ def _bump(counters: dict[tuple, list[int]], key: tuple, co: bool, files: int) ->
         counts[2] += files
 
 
-def moment(value, now: float | None = None, end_of_day: bool = False) -> int | None:
-    """Unix seconds from None, a number, a date, a datetime (naive = UTC), ISO 8601 text or "N days ago".
-
-    Relative text takes days, weeks, months (30 days) or years (365 days);
-    anything else is a one-line MinerError, never a silent "now".  A bare
-    day (`2023-11-26` or a `date`) is its first second, or with `end_of_day`
-    its last: `--until 2023-11-26` includes the 26th.  A moment outside the
-    years 1 to 9999 is an error too: no date holds it, and it is likely
-    milliseconds given for seconds.
-    """
-    seconds = _unix_seconds(value, now, end_of_day)
-    if seconds is not None and not _FIRST_SECOND <= seconds <= _LAST_SECOND:
-        raise MinerError(f"{value!r}: outside the years 1 to 9999 (unix times count seconds, not milliseconds)")
-    return seconds
-
-
-def _unix_seconds(value, now: float | None, end_of_day: bool) -> int | None:
-    if value is None or isinstance(value, (int, float)):
-        return None if value is None else int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
-        relative = _AGO.fullmatch(text.lower())
-        if relative:
-            days = int(relative["count"]) * _UNIT_DAYS[relative["unit"]]
-            return int(time.time() if now is None else now) - days * 86400  # in integers: any count is a number
-        try:
-            value = date.fromisoformat(text) if _DAY.fullmatch(text) else datetime.fromisoformat(text)
-        except ValueError:
-            raise MinerError(f"{value!r}: not a date (give YYYY-MM-DD, an ISO 8601 time, or 'N days ago')") from None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        day = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-        return int(day.timestamp()) + (86399 if end_of_day else 0)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return int(value.timestamp())
-
-
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FIRST_SECOND = int(datetime(1, 1, 1, tzinfo=timezone.utc).timestamp())
-_LAST_SECOND = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
-_AGO = re.compile(r"(?P<count>\d+)\s+(?P<unit>day|week|month|year)s?\s+ago")
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

@@ -1,76 +1,57 @@
-"""The crate dependency graph: networkx graphs built from the crate tables, and their exports.
+"""The package dependency graph of one release, and what it says: hubs, depth, cycles.
 
-One release's graph is a `DiGraph` whose nodes are crates (attributes: layer,
-path, lines of Rust) and whose edges carry the dependency kinds between them.
-The evolution graph holds every crate and edge that ever existed, each with
-GEXF spells for the releases where it exists, so Gephi's timeline replays how
-the architecture grew.  Nodes are keyed by lineage (the name a crate had when
-it first appeared), so a renamed crate stays one node.  Exporters take a graph
-and nothing else.
+One release's graph is a `DiGraph` built from its rows of packages.csv and
+package_deps.csv.  Its nodes are keyed by lineage (the key a package had when
+it first appeared: ecosystem, workspace and directory), so a renamed package
+stays one node and two packages of one name in two workspaces stay two; the
+name is the node's label.  Edges carry the dependency kinds between them.
 """
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
 from itertools import islice
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
 # Strongest first: an edge that is both normal and dev counts as normal.
-KIND_ORDER = ["normal", "build", "dev"]
-# Example cycles shown per strongly connected component of the crate graph.
+KIND_ORDER = ["normal", "build", "peer", "optional", "dev"]
+# Example cycles shown per strongly connected component of the package graph.
 CYCLE_EXAMPLES = 3
-PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-           (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
 
 
-def release_graph(crates: pd.DataFrame, deps: pd.DataFrame) -> nx.DiGraph:
-    """The crate graph of one release, from its rows of crates.csv and crate_deps.csv."""
+def node_keys(packages: pd.DataFrame, deps: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The lineage of each dependency's package and of the member it depends on, row by row: a member
+    is found in the same release, ecosystem and workspace by its directory when the edge names one, else
+    by its name."""
+    by_name = {(r.release, r.ecosystem, r.workspace, r.package): r.lineage for r in packages.itertuples(index=False)}
+    by_path = {(r.release, r.ecosystem, r.workspace, r.path): r.lineage for r in packages.itertuples(index=False)}
+    sources, sinks = [], []
+    for r in deps.itertuples(index=False):
+        place = (r.release, r.ecosystem, r.workspace)
+        sources.append(by_name[(*place, r.package)])
+        sink = by_path.get((*place, r.depends_on_path)) if r.depends_on_path else None
+        sinks.append(sink or by_name.get((*place, r.depends_on), r.depends_on))
+    return sources, sinks
+
+
+def release_graph(packages: pd.DataFrame, deps: pd.DataFrame) -> nx.DiGraph:
+    """The package graph of one release, from its rows of packages.csv and package_deps.csv."""
     graph = nx.DiGraph()
-    for row in crates.itertuples(index=False):
-        graph.add_node(row.crate, label=row.crate, layer=row.layer, path=row.path,
-                       version=str(row.version), rust_lines=int(row.rust_lines), workspace=row.workspace)
-    for (source, target), edges in deps.groupby(["crate", "depends_on"], sort=True):
-        kinds = sorted(set(edges["kind"]), key=KIND_ORDER.index)
-        graph.add_edge(source, target, kind=kinds[0], kinds=",".join(kinds),
-                       optional=bool(edges["optional"].all()),
-                       target=",".join(sorted(t for t in edges["target"].fillna("") if t)))
-    return graph
-
-
-def evolution_graph(crates: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataFrame) -> nx.DiGraph:
-    """Every crate and edge of every release, with GEXF spells and per-release lines of code.
-
-    Releases tagged out of version order are left out: replayed by date, a
-    months-late tag of an old version would make crates vanish and come back.
-    """
-    order = list(releases[~releases["out_of_order"]]["tag"])
-    crates = crates[crates["release"].isin(order)]
-    deps = deps[deps["release"].isin(order)]
-    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
-    lineage = dict(zip(zip(crates["release"], crates["crate"]), crates["lineage"]))
-    colors = layer_colors(crates["layer"])
-    graph = nx.DiGraph(mode="dynamic")
-    for node, rows in crates.groupby("lineage", sort=True):
-        latest = rows.iloc[-1]
-        graph.add_node(node, label=latest["crate"], layer=latest["layer"], path=latest["path"],
-                       spells=spells(set(rows["release"]), order, days),
-                       rust_lines=dynamic_values(dict(zip(rows["release"], rows["rust_lines"])), order, days),
-                       viz={"color": colors[latest["layer"]]})
-    deps = deps.assign(source=[lineage[k] for k in zip(deps["release"], deps["crate"])],
-                       sink=[lineage.get(k, k[1]) for k in zip(deps["release"], deps["depends_on"])])
-    for (source, sink), rows in deps.groupby(["source", "sink"], sort=True):
+    for row in packages.itertuples(index=False):
+        graph.add_node(row.lineage, label=row.package, ecosystem=row.ecosystem, layer=row.layer, path=row.path,
+                       version=str(row.version), bytes=int(row.bytes), workspace=row.workspace)
+    sources, sinks = node_keys(packages, deps)
+    edges = deps.assign(source=sources, sink=sinks)
+    for (source, sink), rows in edges.groupby(["source", "sink"], sort=True):
         kinds = sorted(set(rows["kind"]), key=KIND_ORDER.index)
         graph.add_edge(source, sink, kind=kinds[0], kinds=",".join(kinds),
-                       spells=spells(set(rows["release"]), order, days))
+                       optional=bool(rows["optional"].all()),
+                       platform=",".join(sorted(t for t in rows["target"].fillna("") if t)))
     return graph
 
 
 def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:
-    """Most depended-upon crates, dependency depth and cycles of one release's graph.
+    """Most depended-upon packages, dependency depth and cycles of one release's graph.
 
     Depth is the topological generation over normal and build edges (0: depends on
     no member).  Cycles are reported by strongly connected component (see
@@ -81,139 +62,29 @@ def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:
     runtime.add_nodes_from(graph)
     rank = nx.pagerank(graph) if graph.number_of_edges() else {n: 1 / max(len(graph), 1) for n in graph}
     central = pd.DataFrame(
-        [{"crate": n, "layer": graph.nodes[n].get("layer", ""), "dependents": graph.in_degree(n),
-          "dependencies": graph.out_degree(n), "pagerank": round(rank[n], 4)} for n in graph],
-        columns=["crate", "layer", "dependents", "dependencies", "pagerank"],
-    ).sort_values(["dependents", "pagerank", "crate"], ascending=[False, False, True], kind="stable")
-    return {"central": central, "depth": _depth(runtime), "cycles": _cycles(graph, runtime)}
+        [{"package": _label(graph, n), "ecosystem": graph.nodes[n].get("ecosystem", ""),
+          "path": graph.nodes[n].get("path", ""), "layer": graph.nodes[n].get("layer", ""),
+          "dependents": graph.in_degree(n), "dependencies": graph.out_degree(n), "pagerank": round(rank[n], 4)}
+         for n in graph],
+        columns=["package", "ecosystem", "path", "layer", "dependents", "dependencies", "pagerank"],
+    ).sort_values(["dependents", "pagerank", "package", "path"], ascending=[False, False, True, True], kind="stable")
+    return {"central": central, "depth": _depth(graph, runtime), "cycles": _cycles(graph, runtime)}
 
 
-def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, release: str) -> list[Path]:
-    """`crates.gexf` (dynamic), and GraphML, DOT and node-link JSON of the `release` snapshot."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "crates.gexf", folder / "crates.graphml", folder / "crates.dot", folder / "crates.json"]
-    nx.write_gexf(evolution, paths[0])
-    flat = snapshot.copy()
-    flat.graph = {"release": release}
-    nx.write_graphml(flat, paths[1])
-    paths[2].write_text(to_dot(snapshot, release), encoding="utf-8")
-    paths[3].write_text(json.dumps(nx.node_link_data(flat, edges="edges"), indent=1), encoding="utf-8")
-    return paths
-
-
-def write_author_crate_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFrame, path: str | Path) -> Path:
-    """A bipartite author-crate graph, dynamic over releases, as GEXF for Gephi's timeline.
-
-    Authors (`bipartite=0`, with their kind) link to the crates and buckets
-    (`bipartite=1`, coloured by layer) they changed; each edge lives on the
-    release days whose ranges have such commits and carries the commit count
-    per day, and its weight is the total, as in contributors.csv.  The
-    timeline steps by release day: releases of one day are one step, and a
-    release tagged out of version order (a backport) counts in the latest
-    in-order release of its day or before, so that its work is neither lost
-    nor replayed out of order.
-    """
-    rows = tables["release_contributors"]
-    day_of = _release_days(releases)
-    order = sorted(set(day_of.values()))
-    steps = {day: day for day in order}
-    authors: dict[tuple, set[str]] = defaultdict(set)
-    crates: dict[tuple, set[str]] = defaultdict(set)
-    edges: dict[tuple, Counter] = defaultdict(Counter)
-    columns = [rows[c].tolist() for c in ("release", "author", "name", "kind", "crate", "layer", "commits")]
-    for release, key, name, kind, crate, layer, commits in zip(*columns):
-        day = day_of.get(release)
-        if day is not None:
-            authors[(key, name, kind)].add(day)
-            crates[(crate, layer)].add(day)
-            edges[(key, crate)][day] += int(commits)
-    colors = layer_colors(layer for _, layer in crates)
-    graph = nx.Graph(mode="dynamic")
-    for (key, name, kind), present in sorted(authors.items()):
-        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0, spells=spells(present, order, steps))
-    for (crate, layer), present in sorted(crates.items()):
-        graph.add_node(f"crate:{crate}", label=crate, kind="crate", layer=layer, bipartite=1,
-                       spells=spells(present, order, steps), viz={"color": colors[layer]})
-    for (key, crate), per_day in sorted(edges.items()):
-        graph.add_edge(f"author:{key}", f"crate:{crate}", weight=sum(per_day.values()),
-                       spells=spells(set(per_day), order, steps), commits=dynamic_values(per_day, order, steps))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_gexf(graph, path)
-    return path
-
-
-def _release_days(releases: pd.DataFrame) -> dict[str, str]:
-    """Release -> the day (YYYY-MM-DD) it counts on: its own, or for one tagged out of order, its home release's."""
-    moments = pd.to_datetime(releases["date"], utc=True, format="ISO8601")
-    late = releases["out_of_order"].astype(bool)
-    in_order = sorted(zip(moments[~late], releases["tag"][~late], releases["date"][~late].str.slice(0, 10)))
-    days = {tag: day for _, tag, day in in_order}
-    for moment, tag in zip(moments[late], releases["tag"][late]):
-        before = [day for when, _, day in in_order if when <= moment]
-        if in_order:
-            days[tag] = before[-1] if before else in_order[0][2]
-    return days
-
-
-def to_dot(graph: nx.DiGraph, name: str) -> str:
-    """Graphviz DOT text, crates clustered by layer, dev edges dashed (no pydot needed)."""
-    lines = [f"digraph {_quote(name)} {{", "  rankdir=LR;", "  node [shape=box];"]
-    layers = sorted({data.get("layer", "") for _, data in graph.nodes(data=True)})
-    for number, layer in enumerate(layers):
-        lines.append(f"  subgraph cluster_{number} {{ label={_quote(layer)};")
-        lines += [f"    {_quote(n)};" for n, data in sorted(graph.nodes(data=True)) if data.get("layer", "") == layer]
-        lines.append("  }")
-    for source, target, kind in sorted(graph.edges(data="kind")):
-        style = ' [style=dashed, label="dev"]' if kind == "dev" else (' [label="build"]' if kind == "build" else "")
-        lines.append(f"  {_quote(source)} -> {_quote(target)}{style};")
-    return "\n".join(lines + ["}"]) + "\n"
-
-
-def spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tuple[str, str | None]]:
-    """Runs of consecutive releases holding the item, as (start, end) dates; open-ended if it lasts."""
-    spells, start = [], None
-    for tag in order:
-        if tag in present and start is None:
-            start = days[tag]
-        elif tag not in present and start is not None:
-            spells.append((start, days[tag]))
-            start = None
-    if start is not None:
-        spells.append((start, None))
-    return spells
-
-
-def dynamic_values(values: Mapping[str, int], order: list[str], days: dict[str, str]) -> list:
-    """A GEXF dynamic attribute from release -> value: (value, start, end) over each run of releases with one value."""
-    runs: list[list] = []
-    for tag in order:
-        value = int(values[tag]) if tag in values else None
-        if runs and runs[-1][2] is None and runs[-1][0] != value:
-            runs[-1][2] = days[tag]
-        if value is not None and (not runs or runs[-1][2] is not None):
-            runs.append([value, days[tag], None])
-    return [tuple(run) for run in runs]
-
-
-def layer_colors(layers: Iterable[str]) -> dict[str, dict]:
-    names = sorted(set(layers))
-    return {name: dict(zip("rgb", PALETTE[i % len(PALETTE)]), a=1.0) for i, name in enumerate(names)}
-
-
-def _depth(runtime: nx.DiGraph) -> pd.DataFrame:
-    """Longest chain of normal/build dependencies below each crate (0: it depends on no member)."""
+def _depth(graph: nx.DiGraph, runtime: nx.DiGraph) -> pd.DataFrame:
+    """Longest chain of runtime dependencies below each package (0: it depends on no member)."""
     if not nx.is_directed_acyclic_graph(runtime):
-        return pd.DataFrame(columns=["crate", "depth"])
+        return pd.DataFrame(columns=["package", "path", "depth"])
     depth: dict[str, int] = {}
     for node in reversed(list(nx.topological_sort(runtime))):
         depth[node] = 1 + max((depth[s] for s in runtime.successors(node)), default=-1)
-    rows = sorted(depth.items(), key=lambda item: (-item[1], item[0]))
-    return pd.DataFrame(rows, columns=["crate", "depth"])
+    rows = sorted(((_label(graph, n), graph.nodes[n].get("path", ""), d) for n, d in depth.items()),
+                  key=lambda row: (-row[2], row[0], row[1]))
+    return pd.DataFrame(rows, columns=["package", "path", "depth"])
 
 
 def _cycles(graph: nx.DiGraph, runtime: nx.DiGraph) -> pd.DataFrame:
-    """One row per group of crates that depend on each other in a loop, with a few example cycles.
+    """One row per group of packages that depend on each other in a loop, with a few example cycles.
 
     The groups are the strongly connected components, found in linear time.
     Listing every elementary cycle instead would be exponential: 20 crates
@@ -232,9 +103,11 @@ def _cycles(graph: nx.DiGraph, runtime: nx.DiGraph) -> pd.DataFrame:
         examples = [] if dev_only else [[source for source, _ in nx.find_cycle(inner_runtime)]]
         examples += [c for c in _example_cycles(_induced(graph, members), members, CYCLE_EXAMPLES)
                      if not any(_same_cycle(c, other) for other in examples)]
-        rows.append({"component": number, "crates": len(members), "members": " ".join(members), "dev_only": dev_only,
-                     "example_cycles": "; ".join(" -> ".join(cycle + cycle[:1]) for cycle in examples[:CYCLE_EXAMPLES])})
-    return pd.DataFrame(rows, columns=["component", "crates", "members", "dev_only", "example_cycles"])
+        rows.append({"component": number, "packages": len(members),
+                     "members": " ".join(_label(graph, n) for n in members), "dev_only": dev_only,
+                     "example_cycles": "; ".join(" -> ".join(_label(graph, n) for n in cycle + cycle[:1])
+                                                 for cycle in examples[:CYCLE_EXAMPLES])})
+    return pd.DataFrame(rows, columns=["component", "packages", "members", "dev_only", "example_cycles"])
 
 
 def _example_cycles(component: nx.DiGraph, members: list[str], count: int) -> list[list[str]]:
@@ -269,10 +142,12 @@ def _induced(graph: nx.DiGraph, members: list[str]) -> nx.DiGraph:
     return induced
 
 
+def _label(graph: nx.DiGraph, node: str) -> str:
+    return graph.nodes[node].get("label", node)
+
+
 def _same_cycle(one: list[str], other: list[str]) -> bool:
     """Whether two node lists are the same cycle, whichever node each starts at."""
     return set(zip(one, one[1:] + one[:1])) == set(zip(other, other[1:] + other[:1]))
 
 
-def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,107 +1,26 @@
-"""Release tags: lines, versions, dates, previous releases and commit ranges.
+"""Release lines, previous releases and commit ranges, from the tags as values.
 
-A repository's tags are read through pygit2 and sorted into release lines by
-the text before the version (`rust-v`, `v`, `grep-cli-`).  The main line is the
-one with the most version tags unless the user names one.  Each release's date
-is its tagger date when the tag is annotated, else the tagged commit's
-committer date, as `git for-each-ref --format=%(creatordate)` reports it.  Its
-range is what `git log PREV..TAG` lists, where PREV is the previous stable
-release of its line in version order: release commits sit off the main branch
-and dates can disagree with versions, so neither ancestry nor dates alone pick
-the right predecessor.
+Tags are sorted into release lines by the text before the version (`rust-v`,
+`v`, `grep-cli-`).  The main line is the current one with the most version
+tags unless the user names one.  A release's range is what `git log PREV..TAG`
+lists, where PREV is the previous stable release of its line in version order:
+release commits sit off the main branch and dates can disagree with versions,
+so neither ancestry nor dates alone pick the right predecessor.
 """
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-import numpy as np
-import pygit2
-
-from miner.model.names import as_text, is_text
 from miner.model.patterns import compile_pattern
-from miner.model.versions import COMMIT_ID, Version, parse_tag
-
-
-@dataclass(frozen=True)
-class TagRef:
-    """A tag as stored in git: what it points at and when it was made.
-
-    `commit` is None when the tag cannot be a release, and `problem` says why;
-    `kind` is "ignored" for a ref git itself ignores (or whose name is no
-    text), which is no release whatever its name says.
-    """
-
-    name: str
-    commit: str | None
-    kind: str
-    annotated: bool
-    date: datetime | None
-    message: str = ""
-    problem: str = ""
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A tag that is not analysed as a release, and why."""
-
-    tag: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Release:
-    """One release of the analysed line."""
-
-    tag: str
-    line: str
-    version: Version
-    date: datetime
-    commit: str
-    annotated: bool
-    previous: str = ""
-    out_of_order: bool = False
-
-    @property
-    def stable(self) -> bool:
-        return self.version.stable
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """The releases of the chosen line, ordered by date, and what was left out."""
-
-    line: str
-    releases: tuple[Release, ...]
-    skipped: tuple[Skipped, ...]
-    lines: dict[str, int]
+from miner.model.releases import Release, Skipped, TagRef, Timeline
+from miner.model.versions import COMMIT_ID, parse_tag
 
 
 # A line whose newest tag is this much older than the repository's newest version tag is no longer current.
 CURRENT = timedelta(days=365)
-
-
-def read_tags(repo: pygit2.Repository) -> list[TagRef]:
-    """Every tag with its peeled commit, kind of target and creation date, and every ref under `refs/tags/`
-    git ignores (an invalid name, a dangling symbolic ref), so that skipped.csv can say why it is left out."""
-    return [_read_tag(repo, name) for name in sorted(repo.references) if name.startswith("refs/tags/")]
-
-
-def ref_target(repo: pygit2.Repository, ref_name: str) -> str:
-    """The id of the object `ref_name` resolves to, through symbolic refs; "" for a ref git ignores."""
-    try:
-        return str(repo.references[ref_name].resolve().target)
-    except (KeyError, ValueError, pygit2.GitError):  # a dangling or looping symbolic ref, an invalid name
-        return ""
-
-
-def iso_day(seconds: int) -> str:
-    """The UTC day of unix time `seconds` as `git log --date=short` prints it, in any year git can store
-    (Python's dates end with year 9999; a forged commit can be dated 3170843)."""
-    return str(np.datetime64(seconds, "s").astype("datetime64[D]"))
 
 
 def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | None = None) -> Timeline:
@@ -208,51 +127,6 @@ def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]],
                 live += parent not in excluded
                 heapq.heappush(heap, (-generation[parent], parent))
     return found, cut
-
-
-def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:
-    name = as_text(ref_name[len("refs/tags/"):])
-    ignored = _ignored(repo, ref_name)
-    if ignored:
-        return TagRef(name, None, "ignored", False, None, problem=ignored)
-    try:
-        obj = repo[ref_target(repo, ref_name)]
-        annotated = isinstance(obj, pygit2.Tag)
-        tagger = obj.tagger if annotated else None
-        message = (obj.raw_message or b"").decode("utf-8", "replace") if annotated else ""  # any encoding, as git
-        while isinstance(obj, pygit2.Tag):
-            obj = repo[obj.target]
-    except KeyError:
-        return TagRef(name, None, "missing", False, None, problem="points at a missing object")
-    except (ValueError, pygit2.GitError) as error:  # a damaged pack, a commit libgit2 cannot parse
-        return TagRef(name, None, "unreadable", False, None, problem=f"points at an object that cannot be read ({error})")
-    if not isinstance(obj, pygit2.Commit):
-        return TagRef(name, None, obj.type_str, annotated, None, message, f"points at a {obj.type_str}, not a commit")
-    signature = tagger if tagger is not None else obj.committer
-    date = _when(signature)
-    if date is None:
-        return TagRef(name, None, "commit", annotated, None, message,
-                      f"dated {iso_day(signature.time)}, past the years 1 to 9999 that Python's dates hold")
-    return TagRef(name, str(obj.id), "commit", annotated, date, message)
-
-
-def _ignored(repo: pygit2.Repository, ref_name: str) -> str:
-    """Why a ref is no tag to analyse whatever it points at, "" if it is one: git ignores it, or its name is no text."""
-    if not is_text(ref_name):
-        return "its name is not UTF-8 text"
-    if not pygit2.reference_is_valid_name(ref_name):
-        return "not a valid ref name: git ignores it"
-    if not ref_target(repo, ref_name):
-        return f"a symbolic ref to {repo.references[ref_name].target!r}, which resolves to nothing: git ignores it"
-    return ""
-
-
-def _when(signature: pygit2.Signature) -> datetime | None:
-    """The signature's time in its own offset; None past what a `datetime` holds."""
-    try:
-        return datetime.fromtimestamp(signature.time, timezone(timedelta(minutes=signature.offset)))
-    except (ValueError, OverflowError, OSError):
-        return None
 
 
 def _classify(tags: list[TagRef]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from collections.abc import Iterable
 from pathlib import Path
 
 from miner.catalogs.toml import read_toml
@@ -56,7 +57,17 @@ def classify(path: str, name: str, layers: list[Layer]) -> str:
     return next((layer.name for layer in layers if layer.matches(path, name)), UNCLASSIFIED)
 
 
-def purposes(layers: list[Layer]) -> dict[str, str]:
+def layers_to_meta(layers: Iterable[Layer]) -> list[list]:
+    """The rules as JSON-ready lists, for an analysis to keep the rules it was made with."""
+    return [[layer.name, layer.purpose, list(layer.paths), list(layer.names)] for layer in layers]
+
+
+def layers_from_meta(rows: Iterable[list]) -> tuple[Layer, ...]:
+    """The inverse of `layers_to_meta`."""
+    return tuple(Layer(name, purpose, tuple(paths), tuple(names)) for name, purpose, paths, names in rows)
+
+
+def purposes(layers: Iterable[Layer]) -> dict[str, str]:
     """Layer name -> purpose, in rule order, with the Unclassified bucket last."""
     return {layer.name: layer.purpose for layer in layers} | {UNCLASSIFIED: "Matched by no layer rule"}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from miner.store.cache import Cache
 from miner.ecosystems.base import Ecosystem
+from miner.ecosystems.cargo import CARGO
 from miner.ecosystems.go import GO
 from miner.ecosystems.javascript import BUN, NPM, PNPM, YARN
 from miner.ecosystems.python import PYTHON
@@ -15,6 +16,7 @@ from miner.model.packages import Workspace
 from miner.sources.trees import TreeView
 
 ECOSYSTEMS: tuple[Ecosystem, ...] = (
+    CARGO,
     NPM,
     YARN,
     PNPM,

@@ -14,7 +14,7 @@ ecosystems.  Parsed manifests are cached by blob id through `cache`, so a
 release that shares a manifest with an earlier one does not parse it again.
 Problems (a manifest that does not parse, a glob matching nothing, a member
 outside the repository, a symbolic link where a manifest should be, two
-members with one name) are `Warning`s on the workspace they concern, with the
+members with one name) are `MinerWarning`s on the workspace they concern, with the
 file's path; the other workspaces and ecosystems are read as usual.
 """
 from __future__ import annotations

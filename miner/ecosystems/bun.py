@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from miner.ecosystems.packagejson import join, strings, table
+from miner.ecosystems.packagejson import strings, table
+from miner.model.repopaths import join
 from miner.model.globs import glob_match, is_glob
 
 

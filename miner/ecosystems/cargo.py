@@ -15,7 +15,7 @@ members, as Cargo has it).  A package inside a workspace's directory that the
 workspace neither lists nor excludes belongs to nobody (Cargo refuses to run
 there) and is left out; this is what test-data manifests usually are.
 
-Where Cargo would stop with an error, this module records a `Warning` naming
+Where Cargo would stop with an error, this module records a `MinerWarning` naming
 the file and returns everything else.  Parsed manifests are cached by blob id,
 whole results by tree id, so a release that shares its tree (or most of its
 manifests) with another costs a look-up.
@@ -25,150 +25,46 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-import tomllib
-from dataclasses import dataclass
-from typing import Any, Iterable, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import pygit2
 
+from miner.ecosystems import manifests as mf
+from miner.errors import MinerWarning
+from miner.model.packages import Dependency, Package, Workspace
+from miner.model.repopaths import ancestors, join, under
+from miner.sources.trees import Found, TreeView
 from miner.store.cache import Cache
-from miner.errors import Warning
-from miner.trees import Subtrees
 
 MANIFEST = "Cargo.toml"
 # Bump a version when the cached value's shape or meaning changes.
-MANIFEST_KIND = "cargo-manifest-v2"
-WORKSPACES_KIND = "cargo-workspaces-v2"
-MANIFEST_DIRS_KIND = "cargo-manifest-dirs-v1"
+MANIFEST_KIND = "cargo-manifest-v3"
+WORKSPACES_KIND = "cargo-workspaces-v3"
 
 _DEPENDENCY_TABLES = (
     ("normal", ("dependencies",)),
     ("dev", ("dev-dependencies", "dev_dependencies")),
     ("build", ("build-dependencies", "build_dependencies")),
 )
-_MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
-# Manifests beyond these are not parsed: tomllib's memory grows with the square of a dotted
-# key's parts (one key of 20,000 parts in 40 KB took 2.4 GB).  Real manifests stay far below:
-# 17 KB at most (uv's root), keys of 8 parts at most (`target.'cfg(unix)'.dependencies.x.features`).
-MAX_MANIFEST_BYTES = 1 << 20
-MAX_KEY_PARTS = 64
-_PART = rb"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-# The key opening a line, or a [table] or [[array]] header: where tomllib reads dotted keys.
-_LINE_KEY = re.compile(rb"^[ \t]*\[{0,2}[ \t]*(" + _PART + rb"(?:[ \t]*\.[ \t]*" + _PART + rb")*)", re.MULTILINE)
+
 
 
 @dataclass(frozen=True)
-class Dependency:
-    """An edge to another member of the same workspace.
+class CargoEcosystem:
+    """Cargo as an `Ecosystem`: every workspace and standalone package of a tree, as Cargo would read them."""
 
-    `name` is the depended-on member's package name, `alias` the key it is
-    renamed to (Cargo's `rename`, set whenever `package =` is written), `kind`
-    one of "normal", "dev", "build", and `target` the platform as Cargo prints
-    it (`cfg(unix)`, `x86_64-pc-windows-gnu`) or None.
-    """
+    name: str = "cargo"
+    language: str = "Rust"
+    manifests: frozenset[str] = field(default=frozenset({MANIFEST}))
 
-    name: str
-    kind: str = "normal"
-    target: str | None = None
-    optional: bool = False
-    alias: str | None = None
+    def workspaces(self, tree: TreeView, found: Found, cache: Cache) -> list[Workspace]:
+        """Every Cargo workspace in `tree`, ordered by root directory; `found` lists its `Cargo.toml` files."""
+        return mf.cached_workspaces(tree, cache, WORKSPACES_KIND, lambda: _all_workspaces(_TreeReader(tree, found, cache)))
 
 
-@dataclass(frozen=True)
-class Crate:
-    """A workspace member; `path` is its directory from the repository root ("" for the root)."""
-
-    name: str
-    path: str
-    manifest: str
-    version: str
-    description: str | None
-    dependencies: tuple[Dependency, ...] = ()
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """The members of the workspace rooted at directory `root`, and what went wrong reading it."""
-
-    root: str
-    crates: tuple[Crate, ...]
-    warnings: tuple[Warning, ...] = ()
-
-    def crate(self, name: str) -> Crate | None:
-        """The member called `name`, if any."""
-        return next((crate for crate in self.crates if crate.name == name), None)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict; warnings keep their path and message, not repo or tag."""
-        return {
-            "root": self.root,
-            "crates": [_crate_to_json(crate) for crate in self.crates],
-            "warnings": [[warning.path, warning.message] for warning in self.warnings],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], repo: str = "", tag: str = "") -> Workspace:
-        """The inverse of `to_json`; warnings are attributed to `repo` and `tag`."""
-        return cls(
-            root=data["root"],
-            crates=tuple(_crate_from_json(crate) for crate in data["crates"]),
-            warnings=tuple(Warning(repo, message, tag, path) for path, message in data["warnings"]),
-        )
-
-
-class CrateChanges(NamedTuple):
-    """What changed between two releases' crates; unpacks as (added, removed, renamed)."""
-
-    added: tuple[Crate, ...]
-    removed: tuple[Crate, ...]
-    renamed: tuple[tuple[Crate, Crate], ...]
-
-
-def workspaces_at(
-    repo: pygit2.Repository,
-    tree: pygit2.Tree,
-    cache: Cache,
-    pin: str | None = None,
-    repo_name: str = "",
-    tag: str = "",
-) -> list[Workspace]:
-    """Every Cargo workspace in `tree`, ordered by root directory.
-
-    With `pin` (a directory), only the workspace Cargo would use when run in
-    that directory is returned, and the rest of the tree is not searched.
-    `repo_name` and `tag` only label the warnings.
-    """
-    key = str(tree.id) if pin is None else f"{tree.id}:{_normal(pin)}"
-    cached = cache.get(WORKSPACES_KIND, key)
-    if cached is None:
-        reader = _TreeReader(repo, tree, cache)
-        found = _pinned(reader, _normal(pin)) if pin is not None else _all_workspaces(reader)
-        cached = [workspace.to_json() for workspace in found]
-        cache.put(WORKSPACES_KIND, key, cached)
-    return [Workspace.from_json(data, repo_name, tag) for data in cached]
-
-
-def crate_changes(before: Workspace | Iterable[Crate], after: Workspace | Iterable[Crate]) -> CrateChanges:
-    """Crates added, removed and renamed between two releases.
-
-    A crate that kept its package name but moved (ripgrep's `grep-cli/` to
-    `crates/cli/`), or kept its directory but changed its name, is one rename,
-    not a removal and an addition.
-    """
-    old = list(before.crates if isinstance(before, Workspace) else before)
-    new = list(after.crates if isinstance(after, Workspace) else after)
-    kept = {(crate.name, crate.path) for crate in old} & {(crate.name, crate.path) for crate in new}
-    old = [crate for crate in old if (crate.name, crate.path) not in kept]
-    new = [crate for crate in new if (crate.name, crate.path) not in kept]
-    renamed = []
-    for same in (lambda crate: crate.name, lambda crate: crate.path):
-        pairs = _pairs_by(old, new, same)
-        renamed += pairs
-        paired = {id(crate) for pair in pairs for crate in pair}
-        old = [crate for crate in old if id(crate) not in paired]
-        new = [crate for crate in new if id(crate) not in paired]
-    return CrateChanges(tuple(new), tuple(old), tuple(renamed))
+CARGO = CargoEcosystem()
 
 
 def normal_target(spec: str) -> str:
@@ -193,7 +89,7 @@ def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
         facts = reader.manifest(directory)
         if facts and facts.get("workspace") is not None:
             built[directory] = _Builder(reader, directory).build()
-    members = {crate.path for workspace in built.values() for crate in workspace.crates}
+    members = {package.path for workspace in built.values() for package in workspace.packages}
     reported = {warning.path for workspace in built.values() for warning in workspace.warnings}
     for directory in dirs:
         if directory in built or directory in members or _manifest_path(directory) in reported:
@@ -206,41 +102,18 @@ def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
             built[directory] = _Builder(reader, directory).build()
         elif reader.refusal(root):
             problems.append((_manifest_path(directory), reader.refusal(root)))
-    return _with_problems(built, problems)
-
-
-def _pinned(reader: _TreeReader, pin: str) -> list[Workspace]:
-    """The workspace Cargo uses when run in directory `pin`."""
-    facts = reader.manifest(pin)
-    if facts is None:
-        return [Workspace(pin, (), (Warning("", "no manifest here", "", _manifest_path(pin)),))]
-    if "error" in facts:
-        return [Workspace(pin, (), (Warning("", facts["error"], "", _manifest_path(pin)),))]
-    root = reader.find_root(pin)
-    if root is not None and reader.refusal(root):
-        return [Workspace(pin, (), (Warning("", reader.refusal(root), "", _manifest_path(pin)),))]
-    return [_Builder(reader, pin if root is None else root).build()]
-
-
-def _with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]]) -> list[Workspace]:
-    """Attach each problem to the innermost workspace whose directory holds it, or to a crate-less one."""
-    for path, message in problems:
-        root = next((holder for holder in _ancestors(path) if holder in built), posixpath.dirname(path))
-        workspace = built.get(root, Workspace(root, ()))
-        warnings = workspace.warnings + (Warning("", message, "", path),)
-        built[root] = Workspace(workspace.root, workspace.crates, warnings)
-    return [built[root] for root in sorted(built)]
+    return mf.with_problems(built, problems, "cargo")
 
 
 class _TreeReader:
-    """Reads manifests and directories of one tree, each at most once."""
+    """Reads the manifests and directories of one tree, each at most once."""
 
-    def __init__(self, repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache):
-        self.repo, self.tree, self.cache = repo, tree, cache
+    def __init__(self, tree: TreeView, found: Found, cache: Cache):
+        self.tree, self.found, self.cache = tree, found, cache
         self._manifests: dict[str, dict | None] = {}
         self._members: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
-        self._paths = Subtrees(tree)
         self._exclusions: dict[str, tuple[set[str], set[str]]] = {}
+        self._links = {posixpath.dirname(path) for path in found.links(MANIFEST)}
 
     def manifest(self, directory: str) -> dict | None:
         """The manifest facts of `directory`, None when it has no `Cargo.toml`."""
@@ -250,49 +123,13 @@ class _TreeReader:
 
     def subdirs(self, directory: str) -> list[str] | None:
         """Names of the directories inside `directory`, None if it is not a directory."""
-        tree = self._object(directory)
-        if not isinstance(tree, pygit2.Tree):
-            return None
-        return [entry.name for entry in tree if entry.type_str == "tree"]
+        return self.tree.subdirs(directory)
 
     def manifest_dirs(self) -> tuple[list[str], list[tuple[str, str]]]:
-        """Every directory holding a `Cargo.toml`, and (path, message) for trees that could not be read.
-
-        Each directory's list is cached by its tree id, so a release that
-        changed one crate re-lists only the directories on the way to it.
-        The walk keeps its own stack: a tree may nest deeper than Python's
-        recursion limit.
-        """
-        cached = self.cache.get(MANIFEST_DIRS_KIND, str(self.tree.id))
-        if cached is not None:
-            return sorted(cached), []
-        problems: list[tuple[str, str]] = []
-        stack = [_Listing(self.tree, "")]
-        while True:
-            listing = stack[-1]
-            entry = next(listing.entries, None)
-            if entry is None:
-                stack.pop()
-                if listing.complete:
-                    self.cache.put(MANIFEST_DIRS_KIND, str(listing.tree.id), listing.found)
-                if not stack:
-                    return sorted(listing.found), problems
-                stack[-1].add(listing)
-            elif entry.name == MANIFEST and entry.type_str == "blob":
-                listing.found.append("")
-            elif entry.type_str == "tree":
-                path = _join(listing.path, entry.name)
-                try:
-                    subtree = self.repo[entry.id]
-                except _MISSING_OBJECT:
-                    problems.append((path, "directory missing from the repository"))
-                    listing.complete = False
-                    continue
-                cached = self.cache.get(MANIFEST_DIRS_KIND, str(subtree.id))
-                if cached is None:
-                    stack.append(_Listing(subtree, path, entry.name))
-                else:
-                    listing.found += [_join(entry.name, directory) for directory in cached]
+        """Every directory holding a `Cargo.toml` (symbolic links included, to be refused by name), and
+        (path, message) for the directories the tree walk could not read."""
+        dirs = {posixpath.dirname(path) for path in self.found.paths(MANIFEST)} | self._links
+        return sorted(dirs), [(path, "directory missing from the repository") for path in self.found.missing]
 
     def member_dirs(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
         """The directories `root`'s `members` patterns name, and (path, message) for patterns matching nothing."""
@@ -349,21 +186,15 @@ class _TreeReader:
         return None
 
     def _read_manifest(self, directory: str) -> dict | None:
-        blob = self._object(_manifest_path(directory))
-        if blob is None:
-            return None
-        if not isinstance(blob, pygit2.Blob):
-            return {"error": "Cargo.toml is not a file"}
-        if blob.filemode == pygit2.GIT_FILEMODE_LINK:  # its blob holds the link's target, not a manifest
+        path = _manifest_path(directory)
+        if directory in self._links:  # its blob holds the link's target, not a manifest
             return {"error": "Cargo.toml is a symbolic link, not read: miner reads git objects and follows no link"}
-        facts = self.cache.get(MANIFEST_KIND, str(blob.id))
-        if facts is None:
-            facts = _parse_manifest(blob)
-            self.cache.put(MANIFEST_KIND, str(blob.id), facts)
-        return facts
-
-    def _object(self, path: str) -> pygit2.Object | None:
-        return self._paths.entry(path)
+        entry = self.tree.entry(path)
+        if entry is None:
+            return None
+        if not isinstance(entry, pygit2.Blob):
+            return {"error": "Cargo.toml is not a file"}
+        return mf.cached_facts(self.tree, path, self.cache, MANIFEST_KIND, _parse_manifest)
 
     def _expand_members(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
         dirs: dict[str, None] = {}
@@ -376,21 +207,6 @@ class _TreeReader:
                 problems.append((_manifest_path(root), f"member {pattern!r} matches no directory"))
             dirs.update(dict.fromkeys(matched or ()))
         return list(dirs), problems
-
-
-class _Listing:
-    """One directory on the manifest walk's stack: its entries still to read, and the manifest directories found."""
-
-    def __init__(self, tree: pygit2.Tree, path: str, name: str = ""):
-        self.tree, self.path, self.name = tree, path, name
-        self.entries = iter(tree)
-        self.found: list[str] = []
-        self.complete = True
-
-    def add(self, child: _Listing) -> None:
-        """Take in what a subdirectory found, relative to this directory."""
-        self.found += [_join(child.name, directory) for directory in child.found]
-        self.complete &= child.complete
 
 
 def _root_pointer(directory: str, facts: dict) -> str | None:
@@ -426,8 +242,8 @@ class _Builder:
         self._drop_foreign_members()
         crates = self._crates()
         self.problems += _cycles(crates)
-        warnings = tuple(Warning("", message, "", path) for path, message in self.problems)
-        return Workspace(self.root, crates, warnings)
+        warnings = tuple(MinerWarning("", message, "", path) for path, message in self.problems)
+        return Workspace(self.root, crates, warnings, "cargo")
 
     def _add(self, start: str | None, path_dep: bool) -> None:
         """Add a member and, depth first, the path dependencies it brings in (a chain of them may be
@@ -493,7 +309,7 @@ class _Builder:
                 del self.members[directory]
                 self.problems.append((_manifest_path(directory), f"member of this workspace, but belongs to workspace at {owner!r}"))
 
-    def _crates(self) -> tuple[Crate, ...]:
+    def _crates(self) -> tuple[Package, ...]:
         packages = {d: self.reader.manifest(d)["package"] for d in self.members}
         names = {d: package["name"] for d, package in packages.items() if package and package.get("name")}
         for directory, package in packages.items():
@@ -503,7 +319,7 @@ class _Builder:
         self._check_unique(crates)
         return tuple(crates)
 
-    def _crate(self, directory: str, names: dict[str, str]) -> Crate:
+    def _crate(self, directory: str, names: dict[str, str]) -> Package:
         package = self.reader.manifest(directory)["package"]
         edges = {
             Dependency(
@@ -513,7 +329,7 @@ class _Builder:
             for dependency in self._path_dependencies(directory)
             if dependency["dir"] in names
         }
-        return Crate(
+        return Package(
             name=names[directory],
             path=directory,
             manifest=_manifest_path(directory),
@@ -534,7 +350,7 @@ class _Builder:
             return default
         return shared
 
-    def _check_unique(self, crates: list[Crate]) -> None:
+    def _check_unique(self, crates: list[Package]) -> None:
         seen: dict[str, str] = {}
         for crate in crates:
             if crate.name in seen:
@@ -542,7 +358,7 @@ class _Builder:
             seen[crate.name] = crate.manifest
 
 
-def _cycles(crates: list[Crate]) -> list[tuple[str, str]]:
+def _cycles(crates: list[Package]) -> list[tuple[str, str]]:
     """(manifest, message) for each cycle of path dependencies Cargo refuses: any kind but dev-dependencies,
     optional and platform-specific ones included ("cyclic package dependency").  `cargo metadata --no-deps`
     still lists such a workspace; a build or a resolve does not.  One example cycle per strongly connected
@@ -571,22 +387,9 @@ def _dependency_order(dependency: Dependency) -> tuple:
 # Manifests -------------------------------------------------------------------
 
 
-def _parse_manifest(blob: pygit2.Blob) -> dict:
-    """The facts of one `Cargo.toml` this module uses, or {"error": why} (cached by blob id)."""
-    try:
-        data = blob.data
-    except _MISSING_OBJECT:
-        return {"error": "Cargo.toml missing from the repository"}
-    beyond = _beyond_limits(data)
-    if beyond is not None:
-        return {"error": f"Cargo.toml not parsed: {beyond}"}
-    try:
-        document = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return {"error": f"Cargo.toml does not parse: {error}"}
-    except RecursionError:  # raised inside tomllib, which reads nested arrays and tables by recursion
-        return {"error": "Cargo.toml nests arrays or tables deeper than Python's TOML reader follows "
-                         "(Cargo stops at 80 levels)"}
+def _parse_manifest(data: bytes) -> dict:
+    """The facts of one `Cargo.toml` this module uses (cached by blob id); BadManifest when it is refused."""
+    document = mf.parse_toml(data, MANIFEST)
     package = _table(document.get("package")) or _table(document.get("project"))
     workspace = document.get("workspace")
     return {
@@ -594,21 +397,6 @@ def _parse_manifest(blob: pygit2.Blob) -> dict:
         "workspace": _workspace_facts(_table(workspace)) if workspace is not None else None,
         "dependencies": _dependency_facts(document),
     }
-
-
-def _beyond_limits(data: bytes) -> str | None:
-    """What puts a manifest beyond MAX_MANIFEST_BYTES or MAX_KEY_PARTS, None when nothing does.
-
-    A pre-scan in one linear pass of a regular expression: the parts of a
-    key are counted by its dots, quoted parts' own dots included, so the
-    count errs only on the high side.
-    """
-    if len(data) > MAX_MANIFEST_BYTES:
-        return f"{len(data):,} bytes, over the limit of {MAX_MANIFEST_BYTES:,}"
-    parts = max((key.count(b".") + 1 for key in _LINE_KEY.findall(data)), default=0)
-    if parts > MAX_KEY_PARTS:
-        return f"a key of {parts:,} dotted parts, over the limit of {MAX_KEY_PARTS}"
-    return None
 
 
 def _package_facts(package: dict) -> dict:
@@ -731,65 +519,18 @@ def _descendants(reader: _TreeReader, dirs: list[str], include_self: bool) -> li
 
 
 def _join(directory: str, path: str) -> str | None:
-    """`path` relative to `directory`, normalised; "" for the root, None if it leaves the repository."""
-    if path.startswith("/"):
-        return None
-    joined = posixpath.normpath(posixpath.join(directory, path)) if (directory or path) else "."
-    if joined == ".":
-        return ""
-    return None if joined == ".." or joined.startswith("../") else joined
-
-
-def _normal(directory: str) -> str:
-    return _join("", directory.strip("/")) or ""
+    return join(directory, path)
 
 
 def _under(path: str | None, directory: str | None) -> bool:
     """Whether `path` is `directory` or inside it, comparing whole components like Rust's `starts_with`."""
-    if path is None or directory is None:
-        return False
-    return directory == "" or path == directory or path.startswith(directory + "/")
+    return path is not None and directory is not None and under(path, directory)
 
 
 def _ancestors(path: str) -> list[str]:
     """`path` and every directory above it, innermost first, ending with "" (the root)."""
-    parts = path.split("/") if path else []
-    return ["/".join(parts[:depth]) for depth in range(len(parts), -1, -1)]
+    return [path, *ancestors(path)] if path else [""]
 
 
 def _manifest_path(directory: str) -> str:
     return _join(directory, MANIFEST) or MANIFEST
-
-
-def _pairs_by(old: list[Crate], new: list[Crate], same) -> list[tuple[Crate, Crate]]:
-    """Pairs (old, new) that agree on `same` and are the only such crate on each side, in `old`'s order."""
-    olds, news = _group_by(old, same), _group_by(new, same)
-    return [(crate, news[same(crate)][0]) for crate in old
-            if len(olds[same(crate)]) == 1 and len(news.get(same(crate), ())) == 1]
-
-
-def _group_by(crates: list[Crate], same) -> dict[Any, list[Crate]]:
-    groups: dict[Any, list[Crate]] = {}
-    for crate in crates:
-        groups.setdefault(same(crate), []).append(crate)
-    return groups
-
-
-# JSON ------------------------------------------------------------------------
-
-
-def _crate_to_json(crate: Crate) -> dict[str, Any]:
-    return {
-        "name": crate.name, "path": crate.path, "manifest": crate.manifest,
-        "version": crate.version, "description": crate.description,
-        "dependencies": [
-            [dep.name, dep.kind, dep.target, dep.optional, dep.alias] for dep in crate.dependencies
-        ],
-    }
-
-
-def _crate_from_json(data: dict[str, Any]) -> Crate:
-    return Crate(
-        data["name"], data["path"], data["manifest"], data["version"], data["description"],
-        tuple(Dependency(*dep) for dep in data["dependencies"]),
-    )

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from miner.store.cache import Cache
 from miner.ecosystems import manifests as mf
+from miner.model.repopaths import join, parent, under
 from miner.model.packages import Dependency, Package, Workspace
 from miner.sources.trees import Found, TreeView
 
@@ -63,8 +64,8 @@ class _Reader:
 
     def __init__(self, tree: TreeView, found: Found, cache: Cache):
         self.links = found.links(MOD) + found.links(WORK)
-        self.mods = {mf.parent(path): mf.cached_facts(tree, path, cache, MOD_KIND, parse_mod) for path in found.paths(MOD)}
-        self.works = {mf.parent(path): mf.cached_facts(tree, path, cache, WORK_KIND, parse_work)
+        self.mods = {parent(path): mf.cached_facts(tree, path, cache, MOD_KIND, parse_mod) for path in found.paths(MOD)}
+        self.works = {parent(path): mf.cached_facts(tree, path, cache, WORK_KIND, parse_work)
                       for path in found.paths(WORK)}
         self.problems: list[tuple[str, str]] = []
 
@@ -74,7 +75,7 @@ class _Reader:
             self.problems += [(_path(d, name), facts["error"]) for d, facts in files.items() if "error" in facts]
         built = {root: self._workspace(root) for root, facts in self.works.items() if "error" not in facts}
         for directory in self.mods:
-            if not any(mf.under(directory, root) for root in self.works) and self._module(directory):
+            if not any(under(directory, root) for root in self.works) and self._module(directory):
                 built[directory] = Workspace(directory, (self._package(directory),), ecosystem=GO.name)
         return mf.with_problems(built, self.problems, GO.name)
 
@@ -103,7 +104,7 @@ class _Reader:
         """The directories of the go.work's `use` directives that hold a usable module, in order, once each."""
         manifest, dirs = _path(root, WORK), []
         for use in self.works[root]["uses"]:
-            directory = mf.join(root, use)
+            directory = join(root, use)
             if directory is None:
                 self.problems.append((manifest, f"use {use!r} leaves the repository"))
             elif directory in dirs:
@@ -160,7 +161,7 @@ def _go_order(version: str) -> tuple[int, ...]:
 
 def _replacements(base: str, replaces: list[list[str]]) -> dict[tuple[str, str], str | None]:
     """(old path, old version or "") -> the repository directory a directory replacement points to."""
-    return {(old, old_version): mf.join(base, new) for old, old_version, new, _ in replaces if is_directory_path(new)}
+    return {(old, old_version): join(base, new) for old, old_version, new, _ in replaces if is_directory_path(new)}
 
 
 def _path(directory: str, name: str) -> str:

@@ -48,10 +48,11 @@ import yaml
 from miner.store.cache import Cache
 from miner.ecosystems import bun, npm, pnpm
 from miner.ecosystems.packagejson import (
-    FILES, MANIFEST, Link, Member, Members, catalog_range, join, language, link, load_yaml, manifest, manifest_path,
+    FILES, MANIFEST, Link, Member, Members, catalog_range, language, link, load_yaml, manifest, manifest_path,
     owner, read_limited,
 )
-from miner.errors import Warning
+from miner.errors import MinerWarning
+from miner.model.repopaths import join
 from miner.model.packages import Dependency, Package, Workspace
 from miner.sources.trees import Found, MissingObject, TreeView
 
@@ -152,7 +153,7 @@ class _Discovery:
         facts = self.facts(directory)
         manager = owner(directory, self.files, facts)
         if "error" in facts:
-            return Workspace(directory, (), (Warning("", facts["error"], "", manifest_path(directory)),), manager)
+            return Workspace(directory, (), (MinerWarning("", facts["error"], "", manifest_path(directory)),), manager)
         if facts["name"] is None:
             return None
         return _Builder(self, directory, manager, standalone=True).build()
@@ -164,7 +165,7 @@ class _Discovery:
             if holders:
                 root = max(holders, key=len)
                 workspace = built[root]
-                warning = Warning("", "directory missing from the repository; members below it are not known", "", path)
+                warning = MinerWarning("", "directory missing from the repository; members below it are not known", "", path)
                 built[root] = Workspace(root, workspace.packages, workspace.warnings + (warning,), workspace.ecosystem)
         return [built[root] for root in sorted(built)]
 
@@ -184,7 +185,7 @@ class _Builder:
         members = self._members(folders)
         packages = tuple(self._package(member, members) for member in sorted(members.by_path.values(),
                                                                               key=lambda m: m.path))
-        warnings = tuple(Warning("", message, "", path) for path, message in self.problems)
+        warnings = tuple(MinerWarning("", message, "", path) for path, message in self.problems)
         return Workspace(self.root, packages, warnings, self.manager)
 
     def _root_facts(self) -> dict | None:

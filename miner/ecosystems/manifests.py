@@ -18,14 +18,15 @@ import tomllib
 from typing import Any, Callable
 
 from miner.store.cache import Cache
-from miner.errors import Warning
+from miner.errors import MinerWarning
 from miner.model.packages import Package, Workspace
+from miner.model.repopaths import parent, under
 from miner.sources.trees import MissingObject, TreeView
 
 MAX_MANIFEST_BYTES = 1 << 20
 # Parts of a key (dots outside strings on one line) and nesting of arrays and inline tables that a
 # hand-written manifest never comes near; tomllib's cost stays small below them.
-MAX_DOTS_PER_LINE = 100
+MAX_KEY_PARTS = 100
 MAX_NESTING = 100
 
 # The tokens that matter for the shape check: strings and comments (skipped whole), brackets, dots, newlines.
@@ -92,7 +93,8 @@ def parse_toml(data: bytes, name: str) -> dict[str, Any]:
 
 
 def _check_toml_shape(text: str, name: str) -> None:
-    """Refuse keys of more than MAX_DOTS_PER_LINE parts and nesting deeper than MAX_NESTING, in one pass."""
+    """Refuse keys of more than MAX_KEY_PARTS parts and nesting deeper than MAX_NESTING, in one pass (the
+    parts of a line's keys are counted by its dots outside strings, so the count errs only on the high side)."""
     depth = dots = 0
     for match in _TOML_TOKENS.finditer(text):
         token = match.group()
@@ -104,39 +106,10 @@ def _check_toml_shape(text: str, name: str) -> None:
             depth = max(depth - 1, 0)
         elif token == ".":
             dots += 1
-            if dots > MAX_DOTS_PER_LINE:
-                raise BadManifest(f"{name} has a key of more than {MAX_DOTS_PER_LINE} parts; not parsed")
+            if dots + 1 > MAX_KEY_PARTS:
+                raise BadManifest(f"{name} has a key of more than {MAX_KEY_PARTS} parts; not parsed")
         elif token == "\n":
             dots = 0
-
-
-def join(directory: str, path: str) -> str | None:
-    """`path` relative to `directory`, normalised; "" for the root, None if absolute or outside the repository."""
-    if path.startswith("/"):
-        return None
-    joined = posixpath.normpath(posixpath.join(directory, path)) if (directory or path) else "."
-    if joined == ".":
-        return ""
-    return None if joined == ".." or joined.startswith("../") else joined
-
-
-def under(path: str, directory: str) -> bool:
-    """Whether `path` is `directory` or inside it, comparing whole components."""
-    return directory == "" or path == directory or path.startswith(directory + "/")
-
-
-def parent(path: str) -> str:
-    """The directory holding `path` ("" for a file at the root)."""
-    return posixpath.dirname(path)
-
-
-def ancestors(directory: str) -> list[str]:
-    """The directories above `directory`, nearest first, ending with the root ""."""
-    found = []
-    while directory:
-        directory = posixpath.dirname(directory)
-        found.append(directory)
-    return found
 
 
 def with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]], ecosystem: str) -> list[Workspace]:
@@ -146,7 +119,7 @@ def with_problems(built: dict[str, Workspace], problems: list[tuple[str, str]], 
         holders = [root for root in built if under(path, root)]
         root = max(holders, key=len) if holders else parent(path)
         workspace = built.get(root, Workspace(root, (), ecosystem=ecosystem))
-        warnings = workspace.warnings + (Warning("", message, "", path),)
+        warnings = workspace.warnings + (MinerWarning("", message, "", path),)
         built[root] = Workspace(workspace.root, workspace.packages, warnings, ecosystem)
     return [built[root] for root in sorted(built)]
 

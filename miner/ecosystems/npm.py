@@ -52,7 +52,8 @@ import re
 
 import nodesemver
 
-from miner.ecosystems.packagejson import Link, Members, join, strings, valid_version
+from miner.ecosystems.packagejson import Link, Members, strings, valid_version
+from miner.model.repopaths import join
 from miner.model.globs import glob_match
 
 NODE_MODULES = "**/node_modules/**"

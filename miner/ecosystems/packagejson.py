@@ -36,6 +36,7 @@ import pygit2
 import yaml
 
 from miner.store.cache import Cache
+from miner.model.repopaths import join
 from miner.sources.trees import TreeView
 
 MANIFEST = "package.json"
@@ -249,16 +250,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return []
-
-
-def join(directory: str, path: str) -> str | None:
-    """`path` relative to `directory`, normalised; "" for the root, None if it leaves the repository."""
-    if path.startswith("/"):
-        return None
-    joined = posixpath.normpath(posixpath.join(directory, path)) if (directory or path) else "."
-    if joined == ".":
-        return ""
-    return None if joined == ".." or joined.startswith("../") else joined
 
 
 def read_limited(tree: TreeView, path: str, limit: int) -> tuple[bytes | None, str | None]:

@@ -54,6 +54,7 @@ from packaging.version import InvalidVersion, Version
 
 from miner.store.cache import Cache
 from miner.ecosystems import manifests as mf
+from miner.model.repopaths import ancestors, join, parent, under
 from miner.model.globs import glob_match, is_glob
 from miner.model.packages import Dependency, Package, Workspace
 from miner.sources.trees import Found, TreeView
@@ -86,7 +87,7 @@ class _Reader:
 
     def __init__(self, tree: TreeView, found: Found, cache: Cache):
         self.tree = tree
-        self.dirs = [mf.parent(path) for path in found.paths(MANIFEST)]
+        self.dirs = [parent(path) for path in found.paths(MANIFEST)]
         self.links = found.links(MANIFEST)
         self.facts = {d: mf.cached_facts(tree, _manifest(d), cache, MANIFEST_KIND, _parse_manifest) for d in self.dirs}
         self.problems: list[tuple[str, str]] = []
@@ -142,7 +143,7 @@ class _Reader:
             return []
         found = [""]
         for part in pattern.split("/"):
-            found = [mf.join(d, name) or "" for d in found for name in self.tree.subdirs(d) or ()
+            found = [join(d, name) or "" for d in found for name in self.tree.subdirs(d) or ()
                      if (glob_match(part, name) if is_glob(part) else name == part)]
             if len(found) > MAX_GLOB_DIRECTORIES:
                 return []
@@ -169,7 +170,7 @@ class _Reader:
         facts = self.facts[directory]
         if not _usable(facts) or facts["project"] is None or not facts["managed"]:
             return False
-        above = next((d for d in mf.ancestors(directory) if d in self.facts), None)
+        above = next((d for d in ancestors(directory) if d in self.facts), None)
         if above is None:
             return True
         outer = self.facts[above]
@@ -222,7 +223,7 @@ class _Reader:
             return False
         if not sources or any(source["workspace"] for source in sources):
             return True  # with no source applying here, uv resolves the plain requirement to the member
-        if target.path in [mf.join(base, source["path"]) for source in sources if source["path"] is not None]:
+        if target.path in [join(base, source["path"]) for source in sources if source["path"] is not None]:
             self.problems.append((manifest, f"member {name!r} is given a `path` source; uv requires `workspace = true`"))
             return True
         self.problems.append((manifest, f"member {name!r} has a source that is not `workspace = true`"))
@@ -269,7 +270,7 @@ def _rooted(root: str, pattern: str) -> str | None:
     """A member pattern joined to its root as uv joins them: the root escaped, the pattern normalised; Rust's
     glob has no `{a,b}`, so braces become literal; None when the pattern climbs out of the repository."""
     escaped = re.sub(r"([*?\[])", r"[\1]", root)
-    full = mf.join(escaped, _normal_pattern(pattern))
+    full = join(escaped, _normal_pattern(pattern))
     return None if full is None else full.replace("{", "[{]").replace("}", "[}]")
 
 
@@ -299,7 +300,7 @@ def _included(root: str, spec: dict, directory: str) -> bool:
 
 
 def _relative(directory: str, root: str) -> str | None:
-    if not mf.under(directory, root):
+    if not under(directory, root):
         return None
     return directory[len(root):].lstrip("/") if root else directory
 

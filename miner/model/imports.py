@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from miner.errors import Warning
+from miner.errors import MinerWarning
 from miner.model.packages import Package
 
 # Ecosystem -> the language family its packages' sources are read as.
@@ -148,5 +148,5 @@ class ReleaseSources:
     units: tuple[Unit, ...]
     files: tuple[SourceFile, ...]
     counts: ParseCounts
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[MinerWarning, ...] = ()
     """What could not be read (a missing subtree or blob, an unreadable manifest), by path."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from miner.errors import Warning
+from miner.errors import MinerWarning
 
 # Dependency kinds, strongest first: an edge that is both normal and dev counts as normal.
 KINDS = ("normal", "build", "peer", "optional", "dev")
@@ -72,7 +72,7 @@ class Workspace:
 
     root: str
     packages: tuple[Package, ...]
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[MinerWarning, ...] = ()
     ecosystem: str = "cargo"
 
     def package(self, name: str) -> Package | None:
@@ -95,7 +95,7 @@ class Workspace:
         return cls(
             root=data["root"],
             packages=tuple(_package_from_json(package, ecosystem) for package in data["packages"]),
-            warnings=tuple(Warning(repo, message, tag, path) for path, message in data["warnings"]),
+            warnings=tuple(MinerWarning(repo, message, tag, path) for path, message in data["warnings"]),
             ecosystem=ecosystem,
         )
 

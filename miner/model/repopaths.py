@@ -17,3 +17,17 @@ def join(directory: str, path: str) -> str | None:
 def under(path: str, directory: str) -> bool:
     """Whether `path` is `directory` or inside it (everything is inside the root "")."""
     return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def parent(path: str) -> str:
+    """The directory holding `path` ("" for a file at the root)."""
+    return posixpath.dirname(path)
+
+
+def ancestors(directory: str) -> list[str]:
+    """The directories above `directory`, nearest first, ending with the root ""."""
+    found = []
+    while directory:
+        directory = posixpath.dirname(directory)
+        found.append(directory)
+    return found

@@ -77,18 +77,18 @@ def cadence_plot(cadence: pd.DataFrame, path: str | Path, labels: int = 24) -> P
     return _save(plt, figure, path)
 
 
-def crate_count_plot(workspaces: pd.DataFrame, releases: pd.DataFrame, path: str | Path) -> Path:
-    """Crates per workspace over the stable releases, by release date."""
+def package_count_plot(workspaces: pd.DataFrame, releases: pd.DataFrame, path: str | Path) -> Path:
+    """Packages per workspace (of every ecosystem) over the stable releases, by release date."""
     plt = _pyplot()
     stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
     rows = workspaces.merge(stable, left_on="release", right_on="tag")
     figure, axes = plt.subplots(figsize=(6.0, 3.2))
-    for workspace, group in rows.groupby("workspace"):
+    for (ecosystem, workspace), group in rows.groupby(["ecosystem", "workspace"]):
         moments = pd.to_datetime(group["date"], utc=True, format="ISO8601")
-        axes.step(moments, group["crates"], where="post", label=workspace or "(root)")
-    axes.set_ylabel("crates")
-    axes.set_title("Crates per workspace over stable releases", fontsize=9)
-    if rows["workspace"].nunique() > 1:
+        axes.step(moments, group["packages"], where="post", label=f"{workspace or '(root)'} ({ecosystem})")
+    axes.set_ylabel("packages")
+    axes.set_title("Packages per workspace over stable releases", fontsize=9)
+    if len(rows.groupby(["ecosystem", "workspace"])) > 1:
         axes.legend(fontsize=7)
     figure.autofmt_xdate()
     return _save(plt, figure, path)

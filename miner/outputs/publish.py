@@ -32,12 +32,13 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 
 import pandas as pd
 
+from miner.analyses.graphs import release_graph
+from miner.catalogs.layers import purposes
 from miner.errors import MinerError
-from miner.analyses.graphs import evolution_graph, release_graph, write_author_crate_gexf, write_exports
-from miner.catalogs.layers import load_layers, purposes
+from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports
+from miner.outputs.plots import author_layer_heatmap, cadence_plot, package_count_plot
+from miner.outputs.report import Rendered, full_report
 from miner.paths import make_folder, output_folder
-from miner.outputs.plots import author_layer_heatmap, cadence_plot, crate_count_plot
-from miner.outputs.report import full_report
 
 FORMATS = ("md", "csv", "json")
 # Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.
@@ -55,22 +56,23 @@ class Published(NamedTuple):
     written: bool
 
 
-def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None = None,
-            graphs: str | Path | None = None, layers: str | Path | None = None, fmt: str = "md",
-            inputs: str = "") -> Published:
+def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Path | None = None,
+            fmt: str = "md") -> Published:
     """Write one analysis; return its report folder (default `reports/<repo>/`) and whether it was written.
 
     `csv` writes the tables as CSV; `md` adds report.md with its plots and the
     graph exports (default `graphs/<repo>/`); `json` writes the tables as JSON
-    as well as everything `md` writes.  `inputs`, the analysis fingerprint,
+    as well as everything `md` writes.  The analysis's fingerprint (`inputs`)
     lets an unchanged analysis skip the writing: when the folder's stamp names
-    the same inputs and options and every file it lists is still as written,
-    the files are already the answer (drawing the plots alone takes seconds).
+    the same inputs, options and version of these outputs, and every file it
+    lists is still as written, the files are already the answer (drawing the
+    plots alone takes seconds).
     """
+    repo, tables = analysis.repo, analysis.tables
     folder = Path(out) if out else output_folder("reports", repo)
     graph_folder = Path(graphs) if graphs else output_folder("graphs", repo)
-    key = _stamp_key(inputs, repo, fmt, graph_folder, layers) if inputs else ""
-    targets = [folder, graph_folder] if fmt != "csv" and not tables["crates"].empty else [folder]
+    key = _stamp_key(analysis.inputs, repo, fmt, graph_folder) if analysis.inputs else ""
+    targets = [folder, graph_folder] if fmt != "csv" and not tables["packages"].empty else [folder]
     with _exclusive(targets):
         if key and _up_to_date(folder, key):
             return Published(folder, False)
@@ -82,10 +84,10 @@ def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None =
                 if fmt == "json":
                     frame.to_json(building / f"{name}.json", orient="records", indent=1)
             if fmt != "csv":
-                report = full_report(repo, tables, purposes(load_layers(layers)), extra=_plots(building, tables))
+                report = full_report(analysis, purposes(analysis.layers), extra=_plots(building, tables))
                 (building / "report.md").write_text(report, encoding="utf-8")
             if len(targets) > 1:
-                _write_graphs(aside[1], tables)
+                _write_graphs(aside[1], tables, analysis.snapshot)
         except BaseException:
             for scratch in aside:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -95,14 +97,13 @@ def publish(repo: str, tables: dict[str, pd.DataFrame], out: str | Path | None =
     return Published(folder, True)
 
 
-def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path, layers: str | Path | None) -> str:
-    """What the written files depend on beyond the tables' inputs: the writing's options, and the month
-    (the report marks the month in progress)."""
+def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path) -> str:
+    """What the written files depend on beyond the tables' inputs: the writing's options, the code that
+    writes them, and the month (the report marks the month in progress)."""
     month = date.today().strftime("%Y-%m")
-    digest = hashlib.sha256("\n".join([inputs, repo, fmt, str(graph_folder.resolve()), str(layers or ""),
-                                       month]).encode())
-    if layers and Path(layers).is_file():
-        digest.update(Path(layers).read_bytes())
+    digest = hashlib.sha256("\n".join([inputs, repo, fmt, str(graph_folder.resolve()), month]).encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
     return digest.hexdigest()
 
 
@@ -121,20 +122,20 @@ def _signature(path: Path) -> list[int]:
     return [status.st_size, status.st_mtime_ns]
 
 
-def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-crate GEXF."""
-    crates, deps = tables["crates"], tables["crate_deps"]
-    release = tables["snapshot"]["release"].iloc[0] or None
-    snapshot = release_graph(crates[crates["release"] == release], deps[deps["release"] == release])
-    write_exports(folder, evolution_graph(crates, deps, tables["releases"]), snapshot, release or "")
-    write_author_crate_gexf(tables, tables["releases"], folder / "authors.gexf")
+def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame], release: str | None) -> None:
+    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-package GEXF."""
+    packages, deps = tables["packages"], tables["package_deps"]
+    snapshot = release_graph(packages[packages["release"] == release], deps[deps["release"] == release])
+    write_exports(folder, evolution_graph(packages, deps, tables["releases"]), snapshot, release or "")
+    write_author_package_gexf(tables, tables["releases"], folder / "authors.gexf")
 
 
 def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Draw the PNG plots next to the report; return the Markdown that links each from its section."""
     links = {"cadence": [cadence_plot(tables["cadence"], folder / "cadence.png")]}
     if not tables["workspaces"].empty:
-        links["architecture"] = [crate_count_plot(tables["workspaces"], tables["releases"], folder / "crates.png")]
+        links["architecture"] = [package_count_plot(tables["workspaces"], tables["releases"],
+                                                    folder / "packages.png")]
     if (tables["specialization"]["kind"] == "person").any():
         links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
                                               folder / "specialization.png")]

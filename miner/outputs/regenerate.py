@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 
 from miner.errors import MinerError
-from miner.store.sqlite import Store
+from miner.outputs.report import Rendered
 
 Render = Callable[[str, str, str], str]
 """(section name, repo, old body) -> new body; raises KeyError for an unknown section name."""
@@ -131,20 +130,21 @@ def find_blocks(text: str, origin: str = "<text>") -> list[Block]:
     return blocks
 
 
-def store_renderer(store: Store, sections: Mapping[str, Callable[[str, dict[str, pd.DataFrame]], str]]) -> Render:
-    """A `Render` that draws each section from the stored tables of its repo, without re-mining.
+def stored_renderer(load: Callable[[str], Rendered], sections: Mapping[str, Callable[[Rendered], str]]) -> Render:
+    """A `Render` that draws each section from the stored analysis of its repo, without re-mining.
 
-    `sections` maps a section name to a function of (repo name, tables) that
-    returns the section's Markdown body.  A repo the store does not know is a
-    MinerError listing the repos it does know.
+    `load` gives the stored analysis of a repository name (a MinerError listing
+    the known ones when there is none); `sections` maps a section name to a
+    function of that analysis returning the section's Markdown body.  Each
+    repository is loaded once.
     """
-    loaded: dict[str, dict[str, pd.DataFrame]] = {}
+    loaded: dict[str, Rendered] = {}
 
     def render(name: str, repo: str, old: str) -> str:
         draw = sections[name]
         if repo not in loaded:
-            loaded[repo] = store.load_tables(store.find_repo(repo))
-        return draw(repo, loaded[repo])
+            loaded[repo] = load(repo)
+        return draw(loaded[repo])
 
     return render
 

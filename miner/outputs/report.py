@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
+from miner.catalogs.layers import Layer
 from miner.outputs.markdown import markdown_table
 
 BAR = "█"
@@ -23,42 +25,63 @@ HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evoluti
             "team": "Team specializations (from commit authors)", "releases": "Releases"}
 
 
+# How the report names one package and several, per ecosystem ("crate" for Cargo, as Rust people say).
+_NOUNS = {"cargo": ("crate", "Rust workspace"), "python": ("project", "uv workspace"), "go": ("module", "Go workspace")}
+
+
+class Rendered(Protocol):
+    """An analysis as the report reads it: its name, tables, the release its architecture describes, the
+    layer rules it was made with, and the fingerprint of its inputs."""
+
+    repo: str
+    tables: dict[str, pd.DataFrame]
+    snapshot: str | None
+    layers: tuple[Layer, ...]
+    inputs: str
+
+
 def section(name: str, repo: str, body: str) -> str:
     """Wrap `body` in the markers that let `mine regenerate` find it again."""
     return f"<!-- mine:{name} repo={repo} -->\n{body.rstrip()}\n<!-- /mine:{name} -->\n"
 
 
-def full_report(repo: str, tables: dict[str, pd.DataFrame], purposes: dict[str, str],
-                today: date | None = None, extra: dict[str, str] | None = None) -> str:
+def full_report(analysis: Rendered, purposes: dict[str, str], today: date | None = None,
+                extra: dict[str, str] | None = None) -> str:
     """The whole report: every section, each under its heading and inside its markers.
 
     `extra` holds Markdown to put right after a section's markers, keyed by
     section name (links to the plots, which live next to the report).
     """
-    parts = [f"# {repo}: releases, architecture and team\n"]
+    parts = [f"# {analysis.repo}: releases, architecture and team\n"]
     for name, heading in HEADINGS.items():
         parts += [f"## {heading}\n"] if heading else []
-        parts.append(section(name, repo, render_section(name, tables, purposes, today)))
+        parts.append(section(name, analysis.repo, render_section(name, analysis, purposes, today)))
         if extra and name in extra:
             parts.append(extra[name] + "\n")
     return "\n".join(parts)
 
 
-def render_section(name: str, tables: dict[str, pd.DataFrame], purposes: dict[str, str],
-                   today: date | None = None) -> str:
-    """The Markdown body of one section from an analysis's tables; KeyError for an unknown name."""
+def render_section(name: str, analysis: Rendered, purposes: dict[str, str], today: date | None = None) -> str:
+    """The Markdown body of one section from an analysis; KeyError for an unknown name."""
+    tables = analysis.tables
     releases = tables["releases"]
     renderers = {
         "summary": lambda: "\n\n".join(filter(None, [
             summary(releases["line"].iloc[0], releases, tables["cadence"], tables["bursts"]),
             caveats(tables.get("warnings"))])),
-        "architecture": lambda: architecture(_snapshot(tables), tables, _facts(tables), purposes),
+        "architecture": lambda: architecture(analysis.snapshot, tables, purposes),
         "evolution": lambda: evolution(tables),
         "cadence": lambda: cadence_chart(tables["cadence"], today or date.today()),
         "team": lambda: team(tables),
         "releases": lambda: markdown_table(_release_rows(releases)),
     }
     return renderers[name]()
+
+
+def compare_markdown(table: pd.DataFrame) -> str:
+    """The cross-agent comparison as a Markdown table, medians written like counts (12, 12.5)."""
+    shown = table.drop(columns=["Evidence"], errors="ignore")
+    return markdown_table(shown.map(_text))
 
 
 def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
@@ -81,9 +104,11 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
              "people with the most commits: the layer most of their commits touch and the share that do "
              "(a commit touching several layers counts in each); spread is the normalised entropy over "
              "layers, 0 = one layer only:", markdown_table(_focus_rows(tables["specialization"], prolific, names))]
-    owners = _ownership_rows(tables.get("crate_ownership"), names)
+    packages = tables.get("packages")
+    noun = _noun(packages) if packages is not None and not packages.empty else "package"
+    owners = _ownership_rows(tables.get("package_ownership"), names, noun)
     if not owners.empty:
-        parts += [f"Who owns the {_count(len(owners), 'busiest crate')} (code-maat's measures over people's commits: "
+        parts += [f"Who owns the {_count(len(owners), 'busiest ' + noun)} (code-maat's measures over people's commits: "
                   "ownership is the main developer's share, fragmentation 0 when one person wrote it all):",
                   markdown_table(owners)]
     agents = _agent_sentence(tables)
@@ -152,33 +177,91 @@ def caveats(warnings: pd.DataFrame | None, shown: int = 3) -> str:
     return f"Caveats: {_count(len(warnings), 'warning')} while mining (each in warnings.csv): {listed}{more}."
 
 
-def architecture(release: str | None, tables: dict[str, pd.DataFrame], facts: dict[str, pd.DataFrame],
-                 purposes: dict[str, str]) -> str:
-    """Workspace, crate count, language mix, the Layer | Crates | Purpose table and graph facts at `release`."""
-    crates = tables["crates"]
-    if release is None or crates.empty:
-        return "No Cargo workspace found at any release."
-    at = crates[crates["release"] == release]
+def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes: dict[str, str]) -> str:
+    """The workspaces of every ecosystem at `release`, their growth, the language mix, the Layer | Packages |
+    Purpose table and the graph facts."""
+    packages = tables["packages"]
+    if release is None or packages.empty:
+        return "No package of any ecosystem (Cargo, npm, pnpm, bun, yarn, Python, Go) found at any release."
+    at = packages[packages["release"] == release]
     if at.empty:
-        return f"No Cargo workspace at {release}."
-    workspace = at["workspace"].value_counts().index[0]
-    main = at[at["workspace"] == workspace]
-    counts = tables["workspaces"][tables["workspaces"]["workspace"] == workspace]
-    parts = [f"`{workspace or '(repository root)'}` is {_article(len(main))} {len(main)}-crate Rust workspace at `{release}` "
-             f"({int(main['rust_lines'].sum()):,} lines of Rust); "
-             f"{_growth(counts)}. Language mix: {_languages(tables['languages'], release)}.",
-             markdown_table(layer_table(main, purposes))]
-    parts += _graph_lines(facts)
+        return f"No package of any ecosystem at {release}."
+    workspaces = tables["workspaces"]
+    parts = [_workspaces_sentence(at, release, tables.get("package_lines")) + " "
+             + _growth(workspaces, at) + f". Language mix: {_languages(tables['languages'], release)}.",
+             markdown_table(layer_table(at, purposes))]
+    parts += _graph_lines(tables, _noun(at))
     return "\n\n".join(parts)
 
 
-def layer_table(crates: pd.DataFrame, purposes: dict[str, str]) -> pd.DataFrame:
-    """Layer | Crates | Purpose, layers in rule order, crates by directory within the workspace."""
-    inside = [_inside(path, root) for path, root in zip(crates["path"], crates["workspace"])]
-    grouped = pd.DataFrame({"layer": crates["layer"], "crate": inside}).groupby("layer")["crate"]
-    rows = [{"Layer": layer, "Crates": ", ".join(sorted(grouped.get_group(layer))), "Purpose": purpose}
+def layer_table(packages: pd.DataFrame, purposes: dict[str, str]) -> pd.DataFrame:
+    """Layer | Crates (or Packages) | Purpose, layers in rule order, packages by directory within their
+    workspace ("Crates" where every package is Cargo's)."""
+    column = _noun(packages).capitalize() + "s"
+    inside = [_inside(path, root) for path, root in zip(packages["path"], packages["workspace"])]
+    grouped = pd.DataFrame({"layer": packages["layer"], "package": inside}).groupby("layer")["package"]
+    rows = [{"Layer": layer, column: ", ".join(sorted(set(grouped.get_group(layer)))), "Purpose": purpose}
             for layer, purpose in purposes.items() if layer in grouped.groups]
-    return pd.DataFrame(rows, columns=["Layer", "Crates", "Purpose"])
+    return pd.DataFrame(rows, columns=["Layer", column, "Purpose"])
+
+
+def _workspaces_sentence(at: pd.DataFrame, release: str, lines: pd.DataFrame | None) -> str:
+    """"`codex-rs` is a 73-crate Rust workspace at `rust-v0.116.0` (412,000 lines of Rust); beside it, a
+    5-package pnpm workspace at the root and 2 Python projects under `sdk/`."""
+    groups = at.groupby(["ecosystem", "workspace"], sort=False).size().sort_values(ascending=False, kind="stable")
+    (ecosystem, root), size = groups.index[0], int(groups.iloc[0])
+    lines_at = lines[(lines["release"] == release) & (lines["ecosystem"] == ecosystem)] if lines is not None else None
+    main = at[(at["ecosystem"] == ecosystem) & (at["workspace"] == root)]
+    counted = lines_at[lines_at["path"].isin(main["path"])]["lines"].sum() if lines_at is not None else 0
+    language = main["language"].iloc[0]
+    code = f" ({int(counted):,} lines of {language})" if counted else ""
+    first = f"`{root or '(repository root)'}` is {_article(size)} {size}-{_noun(main)} {_kind(ecosystem)} at `{release}`{code}"
+    others = [(e, r, int(n)) for (e, r), n in groups.iloc[1:].items()]
+    if not others:
+        return first + ";"
+    return first + "; beside it, " + _others(others) + ";"
+
+
+def _others(others: list[tuple[str, str, int]]) -> str:
+    """The other workspaces, standalone packages of one ecosystem grouped by their common folder."""
+    phrases = []
+    singles: dict[str, list[str]] = {}
+    for ecosystem, root, size in others:
+        if size == 1:
+            singles.setdefault(ecosystem, []).append(root)
+        else:
+            phrases.append(f"{_article(size)} {size}-{_NOUNS.get(ecosystem, ('package',))[0]} {_kind(ecosystem)} "
+                           f"{_where(root)}")
+    for ecosystem, roots in singles.items():
+        noun = _NOUNS.get(ecosystem, ("package",))[0]
+        common = _common_folder(roots)
+        where = f"under `{common}/`" if common else _where(roots[0]) if len(roots) == 1 else "in several folders"
+        label = {"python": "Python", "go": "Go", "cargo": "Rust"}.get(ecosystem, ecosystem)
+        phrases.append(f"{_count(len(roots), label + ' ' + noun)} {where}")
+    return ", ".join(phrases[:-1]) + (" and " if len(phrases) > 1 else "") + phrases[-1]
+
+
+def _kind(ecosystem: str) -> str:
+    return _NOUNS[ecosystem][1] if ecosystem in _NOUNS else f"{ecosystem} workspace"
+
+
+def _where(root: str) -> str:
+    return f"in `{root}`" if root else "at the root"
+
+
+def _common_folder(roots: list[str]) -> str:
+    parts = [root.split("/")[:-1] for root in roots]
+    common = []
+    for level in zip(*parts):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return "/".join(common)
+
+
+def _noun(packages: pd.DataFrame) -> str:
+    """"crate" where every package is Cargo's, "package" otherwise."""
+    return "crate" if set(packages["ecosystem"]) == {"cargo"} else "package"
 
 
 def evolution(tables: dict[str, pd.DataFrame]) -> str:
@@ -225,43 +308,40 @@ def cadence_chart(cadence: pd.DataFrame, today: date) -> str:
     return "```\n" + "\n".join(rows) + "\n```"
 
 
-def _snapshot(tables: dict[str, pd.DataFrame]) -> str | None:
-    return tables["snapshot"]["release"].iloc[0] or None
-
-
-def _facts(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {"central": tables["crate_central"], "depth": tables["crate_depth"], "cycles": tables["crate_cycles"]}
-
-
-def _graph_lines(facts: dict[str, pd.DataFrame]) -> list[str]:
+def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
     lines = []
-    central = facts.get("central", pd.DataFrame())
+    central = tables.get("package_central", pd.DataFrame())
     top = central[central["dependents"] > 0].head(5) if not central.empty else central
     if len(top):
-        lines.append("Most depended-upon crates: " + ", ".join(
-            f"`{r.crate}` ({r.dependents} dependent{'s' * (r.dependents != 1)}, PageRank {r.pagerank:.3f})" for r in top.itertuples()) + ".")
-    depth = facts.get("depth", pd.DataFrame())
+        lines.append(f"Most depended-upon {noun}s: " + ", ".join(
+            f"`{r.package}` ({r.dependents} dependent{'s' * (r.dependents != 1)}, PageRank {r.pagerank:.3f})"
+            for r in top.itertuples()) + ".")
+    depth = tables.get("package_depth", pd.DataFrame())
     if len(depth):
-        deepest = depth[depth["depth"] == depth["depth"].max()]["crate"].tolist()
+        deepest = depth[depth["depth"] == depth["depth"].max()]["package"].tolist()
         levels = int(depth["depth"].max())
-        lines.append(f"Dependency depth: {levels} level{'s' * (levels != 1)} of member crates below "
+        lines.append(f"Dependency depth: {levels} level{'s' * (levels != 1)} of member {noun}s below "
                      f"{', '.join(f'`{c}`' for c in deepest)}.")
-    cycles = facts.get("cycles", pd.DataFrame())
+    cycles = tables.get("package_cycles", pd.DataFrame())
     if len(cycles):
         dev = int(cycles["dev_only"].sum())
-        lines.append(f"Cycles: {_count(len(cycles), 'group')} of crates that depend on each other in a loop "
+        lines.append(f"Cycles: {_count(len(cycles), 'group')} of {noun}s that depend on each other in a loop "
                      f"({dev} through dev-dependencies only, which Cargo allows), e.g. "
                      f"`{cycles['example_cycles'].iloc[0].split('; ')[0]}`.")
     return lines
 
 
-def _growth(counts: pd.DataFrame) -> str:
+def _growth(workspaces: pd.DataFrame, at: pd.DataFrame) -> str:
+    """How the main workspace grew: its package count at the first release it exists, now, and at its peak."""
+    ecosystem, root = at.groupby(["ecosystem", "workspace"], sort=False).size().idxmax()
+    counts = workspaces[(workspaces["ecosystem"] == ecosystem) & (workspaces["workspace"] == root)]
     if counts.empty:
-        return "no crate count over releases"
+        return "no count over releases"
+    noun = _NOUNS.get(ecosystem, ("package",))[0]
     first, last = counts.iloc[0], counts.iloc[-1]
-    peak = counts.loc[counts["crates"].idxmax()]
-    return (f"{_count(int(first['crates']), 'crate')} at `{first['release']}`, {int(last['crates'])} at `{last['release']}` "
-            f"(peak {int(peak['crates'])} at `{peak['release']}`)")
+    peak = counts.loc[counts["packages"].idxmax()]
+    return (f"{_count(int(first['packages']), noun)} at `{first['release']}`, {int(last['packages'])} at "
+            f"`{last['release']}` (peak {int(peak['packages'])} at `{peak['release']}`)")
 
 
 def _languages(languages: pd.DataFrame, release: str) -> str:
@@ -271,7 +351,7 @@ def _languages(languages: pd.DataFrame, release: str) -> str:
 
 
 def _inside(path: str, root: str) -> str:
-    """A crate's directory within its workspace, as the sample report names crates."""
+    """A package's directory within its workspace, as the sample report names crates."""
     if path == root:
         return "(root)"
     return path[len(root) + 1:] if root and path.startswith(root + "/") else path
@@ -290,18 +370,19 @@ def _count(number: int, noun: str) -> str:
 def _inflection_lines(inflections: pd.DataFrame) -> list[str]:
     if inflections.empty:
         return []
-    items = [f"- `{r.release}` ({_month(r.date)}): first mention of {r.capabilities}, with new crates {r.crates_added}"
-             + (f"; PRs {_few(r.prs)}" if r.prs else "") for r in inflections.itertuples()]
-    return ["Inflections (new crates arriving with a capability's first mention):\n\n" + "\n".join(items)]
+    items = [f"- `{r.release}` ({_month(r.date)}): first mention of {r.capabilities}, with new packages "
+             f"{r.packages_added}" + (f"; PRs {_few(r.prs)}" if r.prs else "") for r in inflections.itertuples()]
+    return ["Inflections (new packages arriving with a capability's first mention):\n\n" + "\n".join(items)]
 
 
 def _arc_lines(arc: pd.DataFrame) -> list[str]:
     if arc.empty:
         return []
     releases = arc[arc["kind"] == "release"]["name"].tolist()
-    crates = ", ".join(f"`{n}`" for n in arc[arc["kind"] == "crate"]["name"]) or "none"
+    packages = ", ".join(f"`{n}`" for n in arc[arc["kind"] == "package"]["name"]) or "none"
     capabilities = ", ".join(arc[arc["kind"] == "capability"]["name"]) or "none"
-    return [f"The latest arc ({releases[0]} to {releases[-1]}): new crates {crates}; first mentions: {capabilities}."]
+    return [f"The latest arc ({releases[0]} to {releases[-1]}): new packages {packages}; "
+            f"first mentions: {capabilities}."]
 
 
 def _few(prs: str, shown: int = 12) -> str:
@@ -376,13 +457,14 @@ def _focus_rows(specialization: pd.DataFrame, prolific: int, names: dict[str, st
     return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
 
 
-def _ownership_rows(ownership: pd.DataFrame | None, names: dict[str, str], shown: int = 12) -> pd.DataFrame:
-    columns = ["Crate", "Layer", "Commits", "Authors", "Main developer", "Ownership", "Fragmentation"]
+def _ownership_rows(ownership: pd.DataFrame | None, names: dict[str, str], noun: str,
+                    shown: int = 12) -> pd.DataFrame:
+    columns = [noun.capitalize(), "Layer", "Commits", "Authors", "Main developer", "Ownership", "Fragmentation"]
     if ownership is None:
         return pd.DataFrame(columns=columns)
-    crates = ownership[~ownership["crate"].isin(BUCKETS) & ~ownership["crate"].str.endswith("/")
+    crates = ownership[~ownership["package"].isin(BUCKETS) & ~ownership["package"].str.endswith("/")
                        & (ownership["people_commits"] > 0)].head(shown)
-    rows = [{"Crate": r.crate, "Layer": r.layer, "Commits": r.people_commits, "Authors": r.authors,
+    rows = [{columns[0]: r.package, "Layer": r.layer, "Commits": r.people_commits, "Authors": r.authors,
              "Main developer": names.get(r.main_developer, r.main_developer_name), "Ownership": f"{r.ownership:.0%}",
              "Fragmentation": f"{r.fragmentation:.2f}"} for r in crates.itertuples()]
     return pd.DataFrame(rows, columns=columns)
@@ -405,3 +487,7 @@ def _share(part: int, whole: int) -> str:
     """A percentage with one decimal, never a "0.0%" that hides a real commit."""
     share = part / whole
     return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
+
+
+def _text(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import pygit2
 
 from miner.store.cache import Cache
-from miner.errors import Warning
+from miner.errors import MinerWarning
 from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSources, SourceFile, Unit
 from miner.model.packages import Package, Workspace, package_key
 from miner.model.repopaths import join, under
@@ -137,7 +137,7 @@ class _Reader:
             found = self._counted(path, blob_id, grammar, tally)
             if found is not None:
                 files.append(SourceFile(path, unit.key, grammar, found))
-        warnings = tuple(Warning(self.repo_name, message, release.release, path) for path, message in tally.warnings)
+        warnings = tuple(MinerWarning(self.repo_name, message, release.release, path) for path, message in tally.warnings)
         return ReleaseSources(release.release, tuple(units), tuple(files), tally.counts(), warnings)
 
     def prefetch(self, releases: list[ReleaseTree]) -> None:

@@ -1,9 +1,12 @@
-"""How much code a crate and a repository hold, measured from git objects.
+"""How much code a package and a repository hold, measured from git objects.
 
-Two sizes matter to the reports: lines of Rust per crate (to say which crates
-carry the weight) and the repository's language mix (to say "primary language:
-Rust").  Both are sums over a tree, so both are cached by object id: a blob's
-line count by blob id, a directory's total by tree id.  Between two releases
+Three sizes matter to the reports: bytes of each package's language (to say
+which packages carry the weight, at every release), the repository's language
+mix (to say "primary language: Rust"), and lines of code where the report
+quotes them (the described release only).  Bytes come from object headers,
+with no blob decompressed; lines need the blobs.  All are sums over a tree,
+so all are cached by object id: a blob's line count by blob id, a
+directory's total by tree id.  Between two releases
 most directories are unchanged, and an unchanged directory costs one look-up.
 Symbolic links count as nothing (their blob is a path, not code), and the
 paths of files and directories that cannot be read are handed back, so that
@@ -20,11 +23,11 @@ from typing import Any, Callable, Iterable
 
 import pygit2
 
+from miner.sources.trees import MISSING_OBJECT, TreeView
 from miner.store.cache import Cache
-from miner.trees import Subtrees
 
-RUST_LINES_BLOB_KIND = "rust-lines-blob-v1"
-RUST_LINES_TREE_KIND = "rust-lines-tree-v2"
+LINES_BLOB_KIND = "rust-lines-blob-v1"  # non-blank lines of a blob, whatever its language
+LINES_TREE_KIND = "lines-tree-v1"
 LANGUAGE_BYTES_KIND = "language-bytes-tree-v1"
 
 # Programming and markup languages by extension, named as GitHub names them.
@@ -43,55 +46,45 @@ LANGUAGES = {
 }
 FILE_NAMES = {"Dockerfile": "Dockerfile", "Makefile": "Makefile", "BUILD.bazel": "Starlark"}
 
-_MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
 _LINK = pygit2.GIT_FILEMODE_LINK
 _SIZES: dict[pygit2.Oid, int] = {}
 _SIZES_KEPT = 1 << 18  # about 40 MB at most
 
 
-def rust_lines(
-    repo: pygit2.Repository,
-    tree: pygit2.Tree,
-    crate_path: str,
-    exclude_paths: Iterable[str],
-    cache: Cache,
-    unreadable: set[str] | None = None,
-) -> int:
-    """Non-blank lines in `.rs` files under directory `crate_path` ("" for the root).
-
-    `exclude_paths` are directories (from the repository root) not to count,
-    typically the crates nested inside this one; paths outside `crate_path`
-    are ignored.  Files and directories that cannot be read count as nothing,
-    and their paths are added to `unreadable`.
-    """
-    return crate_rust_lines(repo, tree, [crate_path], cache, unreadable, exclude_paths)[crate_path]
-
-
-def crate_rust_lines(repo: pygit2.Repository, tree: pygit2.Tree, crate_paths: Iterable[str], cache: Cache,
-                     unreadable: set[str] | None = None,
-                     exclude_paths: Iterable[str] | None = None) -> dict[str, int]:
-    """Lines of Rust for each crate directory, not counting the crates (or `exclude_paths`) nested inside it.
-
-    Linear in the crates, however many share a directory: the nested ones
-    are found by bisection in name order, and directory trees are held.
-    """
-    paths = list(crate_paths)
-    nested = _Nested(paths if exclude_paths is None else exclude_paths)
-    subtrees = Subtrees(tree)
-    sink = set() if unreadable is None else unreadable
-    lines = {}
-    for path in paths:
-        start = subtrees.directory(_normal(path))
-        lines[path] = (_tree_total(repo, start, _normal(path), cache, _RUST_LINES, sink, nested.under(path))
-                       if start is not None else 0)
-    return lines
-
-
-def language_bytes(repo: pygit2.Repository, tree: pygit2.Tree, cache: Cache,
-                   unreadable: set[str] | None = None) -> dict[str, int]:
+def language_bytes(view: TreeView, cache: Cache, unreadable: set[str] | None = None) -> dict[str, int]:
     """Bytes of each language in the whole tree, largest first; what cannot be read is added to `unreadable`."""
-    totals = _tree_total(repo, tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
+    totals = _tree_total(view.repo, view.tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
+
+
+def package_bytes(view: TreeView, packages: Iterable[tuple[str, str]], cache: Cache,
+                  unreadable: set[str] | None = None) -> list[int]:
+    """Bytes of its language in each package directory (`packages` are (directory, language) pairs, the
+    answer is in their order), the packages nested inside it left out; from object headers only."""
+    return _per_package(view, list(packages), cache, unreadable,
+                        lambda directory, language, nested, sink: _tree_total(
+                            view.repo, directory[0], directory[1], cache, _LANGUAGE_BYTES, sink, nested).get(language, 0))
+
+
+def package_lines(view: TreeView, packages: Iterable[tuple[str, str]], cache: Cache,
+                  unreadable: set[str] | None = None) -> list[int]:
+    """Non-blank lines of its language in each package directory, the packages nested inside it left out."""
+    return _per_package(view, list(packages), cache, unreadable,
+                        lambda directory, language, nested, sink: _tree_total(
+                            view.repo, directory[0], directory[1], cache, _lines_of(language), sink, nested))
+
+
+def _per_package(view: TreeView, packages: list[tuple[str, str]], cache: Cache, unreadable: set[str] | None,
+                 measure: Callable) -> list[int]:
+    """`measure` of each package's directory tree, linear in the packages however many share a directory:
+    the nested ones are found by bisection in name order, and directory trees are held by the view."""
+    nested = _Nested(path for path, _ in packages)
+    sink = set() if unreadable is None else unreadable
+    found = []
+    for path, language in packages:
+        start = view.directory(_normal(path))
+        found.append(measure((start, _normal(path)), language, nested.under(path), sink) if start is not None else 0)
+    return found
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -169,8 +162,13 @@ class _Frame:
         self.complete = True
 
 
-def _file_lines(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> int | None:
-    return _blob_lines(repo, entry.id, cache) if entry.name.endswith(".rs") else 0
+@functools.cache
+def _lines_of(language: str) -> _Measure:
+    """Lines in the files of `language`, each directory's total cached under the language's own kind."""
+    def file_lines(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> int | None:
+        return _blob_lines(repo, entry.id, cache) if language_of(entry.name) == language else 0
+
+    return _Measure(f"{LINES_TREE_KIND}:{language}", int, int.__add__, file_lines)
 
 
 def _file_bytes(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> dict[str, int] | None:
@@ -186,19 +184,18 @@ def _counted(total: Counter, more: dict[str, int]) -> Counter:
     return total
 
 
-_RUST_LINES = _Measure(RUST_LINES_TREE_KIND, int, int.__add__, _file_lines)
 _LANGUAGE_BYTES = _Measure(LANGUAGE_BYTES_KIND, Counter, _counted, _file_bytes)
 
 
 def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int | None:
-    cached = cache.get(RUST_LINES_BLOB_KIND, str(oid))
+    cached = cache.get(LINES_BLOB_KIND, str(oid))
     if cached is not None:
         return cached
     blob = _load(repo, oid)
     if blob is None:
         return None
     lines = sum(1 for line in blob.data.splitlines() if line.strip())
-    cache.put(RUST_LINES_BLOB_KIND, str(oid), lines)
+    cache.put(LINES_BLOB_KIND, str(oid), lines)
     return lines
 
 
@@ -212,7 +209,7 @@ def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:
     if size is None:
         try:
             size = repo.odb.read_header(oid)[1]
-        except _MISSING_OBJECT:
+        except MISSING_OBJECT:
             return None
         if len(_SIZES) >= _SIZES_KEPT:
             _SIZES.clear()
@@ -223,7 +220,7 @@ def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:
 def _load(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Object | None:
     try:
         return repo[oid]
-    except _MISSING_OBJECT:
+    except MISSING_OBJECT:
         return None
 
 

@@ -66,7 +66,7 @@ class TreeView:
         if path in ("", "."):
             return self.tree
         parent, _, name = path.rpartition("/")
-        directory = self._directory(parent)
+        directory = self.directory(parent)
         if directory is None:
             return None
         try:
@@ -74,7 +74,7 @@ class TreeView:
         except MISSING_OBJECT:
             return None
 
-    def _directory(self, path: str) -> pygit2.Tree | None:
+    def directory(self, path: str) -> pygit2.Tree | None:
         """The tree at directory `path`, None if it is no directory; iterative, so any depth is fine."""
         pending = []
         while path not in self._trees:

@@ -3,12 +3,14 @@
 A blob or tree id names its content exactly, so whatever is computed from it
 (a parsed manifest, a workspace, a line count) never goes stale: a release that
 shares a file with the previous one costs a dictionary look-up.  Extraction code
-takes any object with this `get`/`put` interface; `MemoryCache` serves one run,
-and the SQLite store provides a persistent one so that a second `mine analyze`
-of an unchanged repository recomputes nothing.  Values must be JSON-serialisable.
+takes any object with this `get`/`put` interface; `MemoryCache` serves one run
+or a test, and `RecordingCache` a mining run over what the SQLite store already
+holds, so that a second `mine analyze` of an unchanged repository recomputes
+nothing.  Values must be JSON-serialisable.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Protocol
 
 
@@ -35,3 +37,41 @@ class MemoryCache:
     def items(self):
         """Every (kind, key, value), for the store to persist after a run."""
         return ((kind, key, value) for (kind, key), value in self._values.items())
+
+
+class ReadCache(Protocol):
+    """The reading half of a `Cache`: what a store offers a mining run."""
+
+    def get(self, kind: str, key: str) -> Any | None: ...
+
+
+class RecordingCache:
+    """A cache that reads through to an earlier one and records what is put, for the one writer to save.
+
+    Mining never writes to the store: the entries a run makes come back with
+    its analysis (`entries`) and are saved with it, so a worker on another
+    machine can mine with a read-only view of the store, or none.  A value put
+    here reads back after a JSON round trip (lists for tuples, text keys), as
+    it would from the store: a run gives the same results whether an entry
+    was made now or by an earlier run.
+    """
+
+    def __init__(self, earlier: ReadCache | None = None):
+        self.earlier = earlier
+        self._new: dict[tuple[str, str], str] = {}
+        self._decoded: dict[tuple[str, str], Any] = {}
+
+    def get(self, kind: str, key: str) -> Any | None:
+        found = self._decoded.get((kind, key))
+        if found is None and self.earlier is not None:
+            found = self.earlier.get(kind, key)
+        return found
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        text = json.dumps(value)
+        self._new[(kind, key)] = text
+        self._decoded[(kind, key)] = json.loads(text)
+
+    def entries(self) -> dict[tuple[str, str], str]:
+        """The entries put during the run, as JSON text, in the order they were made."""
+        return dict(self._new)

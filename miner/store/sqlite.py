@@ -1,32 +1,41 @@
 """The embedded SQLite store of mined facts.
 
 Three kinds of facts live here.  Commits, as the history walk saw them, with
-the tips whose whole ancestry is stored, so a later run walks only what is new.
-Values derived from git objects, keyed by object id (the `Cache` protocol), so
-nothing derived from an unchanged blob or tree is computed twice.  And the
-tables of the last analysis of each repository, so `mine report` renders
-without re-mining.  Every write happens in a transaction: a run killed half-way
-leaves the store as it was before the run.  The file carries miner's mark in its
-header, and miner writes to no SQLite file without it but a new or empty one.
+the tips whose whole ancestry is stored, so a later run walks only what is new:
+they belong to a *source*, the git directory they were read from.  Values
+derived from git objects, keyed by object id (the `Cache` protocol), so nothing
+derived from an unchanged blob or tree is computed twice.  And each
+*analysis*, by the name reports use for it, with the fingerprint of its inputs,
+what it needs to be rendered again (`meta`: the release line, the described
+release, the layer rules it used) and its tables, so `mine report` renders
+without re-mining.  Two analyses of one source under two names (`--name`) are
+two analyses sharing its commits.
+
+A mining run only reads (`prior`); `save` is the one writer, and writes an
+analysis with its new commits and cache entries in one transaction: a run
+killed half-way leaves the store as it was.  The file carries miner's mark in
+its header, and miner writes to no SQLite file without it but a new or empty one.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 import pandas as pd
 
 from miner.errors import MinerError
-from miner.sources.history import Commit
+from miner.model.commits import Commit
 from miner.paths import make_folder
+from miner.store.cache import ReadCache
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # `PRAGMA application_id` of a miner store ("mine" in ASCII), with the schema in `PRAGMA user_version`: how
 # miner tells its own file from another program's database, which it must neither change nor empty.
 APPLICATION_ID = 0x6D696E65
@@ -34,23 +43,26 @@ APPLICATION_ID = 0x6D696E65
 BUSY_TIMEOUT = 60.0
 # Every table a miner store has had.  Stores of schemas 1 and 2, from before the marker, are known by having
 # these alone, with their version in `meta`; rebuilding an older store drops these and nothing else.
-_MINER_TABLES = {"meta", "repo", "commits", "walked_tip", "object_cache", "result_input", "result_table"}
+_MINER_TABLES = {"meta", "repo", "commits", "walked_tip", "object_cache", "result_input", "result_table",
+                 "source", "analysis"}
 # Joins a commit's paths and co-authors in one column: git allows no control characters like it in
 # an identity, and in a path it is as good as unheard of (JSON would double the insert time).
 _SEPARATOR = "\x1f"
 
 _SCHEMA = """
-CREATE TABLE repo (id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL UNIQUE);
+CREATE TABLE source (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
 CREATE TABLE commits (
-    repo_id INTEGER NOT NULL, sha TEXT NOT NULL, parents TEXT NOT NULL,
+    source_id INTEGER NOT NULL, sha TEXT NOT NULL, parents TEXT NOT NULL,
     author_name TEXT NOT NULL, author_email TEXT NOT NULL,
     author_time INTEGER NOT NULL, author_offset TEXT NOT NULL, commit_time INTEGER NOT NULL,
     subject TEXT NOT NULL, coauthors TEXT NOT NULL, files TEXT NOT NULL,
-    PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
-CREATE TABLE walked_tip (repo_id INTEGER NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (repo_id, sha)) WITHOUT ROWID;
+    PRIMARY KEY (source_id, sha)) WITHOUT ROWID;
+CREATE TABLE walked_tip (source_id INTEGER NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (source_id, sha)) WITHOUT ROWID;
 CREATE TABLE object_cache (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
-CREATE TABLE result_input (repo_id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL);
-CREATE TABLE result_table (repo_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (repo_id, name)) WITHOUT ROWID;
+CREATE TABLE analysis (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, source_id INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL, meta TEXT NOT NULL);
+CREATE TABLE result_table (analysis_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (analysis_id, name)) WITHOUT ROWID;
 """
 
 
@@ -77,13 +89,18 @@ class Store:
         except (sqlite3.Error, MinerError) as error:
             self.db.close()  # and with it any transaction `_open` began
             raise self._failure(error) if isinstance(error, sqlite3.Error) else error from None
-        self._pending: dict[tuple[str, str], str] = {}
         self._decoded: dict[tuple[str, str], Any] = {}
         # A first analysis finds the persistent cache empty: no need to ask it about each object.
         self._cache_rows = self.db.execute("SELECT 1 FROM object_cache LIMIT 1").fetchone() is not None
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -100,76 +117,15 @@ class Store:
         except sqlite3.Error as error:
             raise self._failure(error) from None
 
-    # Repositories -------------------------------------------------------
+    # What a mining run reads ---------------------------------------------
 
-    def repo_id(self, name: str, path: str) -> int:
-        """The id of the repository at `path`, registered or renamed to `name` (the latest name wins)."""
-        with self.transaction():  # read inside it too: two runs may register one new repository at once
-            row = self.db.execute("SELECT id, name FROM repo WHERE path = ?", (path,)).fetchone()
-            if row is None:
-                return self.db.execute("INSERT INTO repo (name, path) VALUES (?, ?)", (name, path)).lastrowid
-            if row[1] != name:
-                self.db.execute("UPDATE repo SET name = ? WHERE id = ?", (name, row[0]))
-        return row[0]
-
-    def find_repo(self, name: str) -> int:
-        """The id of the analysed repository called `name` (or stored at path `name`); one-line errors otherwise."""
-        repos = self.repos()
-        found = repos[repos["name"] == name]
-        if found.empty and Path(name).exists():
-            found = repos[repos["path"].isin({str(Path(name).resolve()), str(Path(name).resolve() / ".git")})]
-        if found.empty:
-            names = ", ".join(repos["name"]) or "none: run `mine analyze` first"
-            raise MinerError(f"repository '{name}' is not in the store {self.path} (analysed: {names})")
-        if len(found) > 1:
-            raise MinerError(f"repository name '{name}' is ambiguous in the store: give its path, one of "
-                             f"{', '.join(found['path'])}")
-        return int(found["id"].iloc[0])
-
-    def repos(self) -> pd.DataFrame:
-        """Every repository analysed into this store."""
-        return pd.read_sql_query("SELECT id, name, path FROM repo ORDER BY name", self.db)
-
-    # Commits ------------------------------------------------------------
-
-    def walked_tips(self, repo_id: int) -> set[str]:
-        """Commits whose whole ancestry is already stored."""
-        return {sha for (sha,) in self.db.execute("SELECT sha FROM walked_tip WHERE repo_id = ?", (repo_id,))}
-
-    def add_commits(self, repo_id: int, commits: Iterable[Commit], tips: Iterable[str]) -> int:
-        """Store a walk's commits and the tips it covered, in one transaction; returns the count."""
-        rows = (
-            (repo_id, c.sha, " ".join(c.parents), c.author_name, c.author_email, c.author_time,
-             c.author_offset, c.commit_time, c.subject, _SEPARATOR.join(c.coauthors), _SEPARATOR.join(c.files))
-            for c in commits
-        )
-        with self.transaction():
-            before = self.db.total_changes
-            self.db.executemany("INSERT OR REPLACE INTO commits VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-            added = self.db.total_changes - before
-            self.db.executemany("INSERT OR IGNORE INTO walked_tip VALUES (?, ?)", ((repo_id, t) for t in tips))
-        return added
-
-    def commits(self, repo_id: int, files: bool = False) -> Iterator[Commit]:
-        """Every stored commit of a repository (file lists only when asked: they are the bulk)."""
-        columns = "sha, parents, author_name, author_email, author_time, author_offset, commit_time, subject, coauthors"
-        files_column = "files" if files else "''"
-        query = f"SELECT {columns}, {files_column} FROM commits WHERE repo_id = ?"
-        for row in self.db.execute(query, (repo_id,)):
-            yield Commit(row[0], tuple(row[1].split()), row[2], row[3], row[4], row[5], row[6], row[7],
-                         _split(row[8]), _split(row[9]))
-
-    def lineage(self, repo_id: int) -> Iterator[tuple[str, tuple[str, ...], str, str, tuple[str, ...]]]:
-        """(sha, parents, author name, author e-mail, co-author lines) of every stored commit: what the release
-        ranges and the identities need, read without building whole commits."""
-        query = "SELECT sha, parents, author_name, author_email, coauthors FROM commits WHERE repo_id = ?"
-        for sha, parents, name, email, coauthors in self.db.execute(query, (repo_id,)):
-            yield sha, tuple(parents.split()), name, email, _split(coauthors)
-
-    # Object cache (the miner.store.cache.Cache protocol) ------------------------
+    def prior(self, path: str | Path) -> StorePrior:
+        """What the store already knows of the git directory at `path`: its walked tips, commits and the cache."""
+        row = self.db.execute("SELECT id FROM source WHERE path = ?", (str(path),)).fetchone()
+        return StorePrior(self, row[0] if row else None)
 
     def get(self, kind: str, key: str) -> Any | None:
-        """The value under (kind, key), decoded once per run: callers treat it as read-only."""
+        """The cached value under (kind, key), decoded once per run: callers treat it as read-only."""
         found = self._decoded.get((kind, key))
         if found is None and self._cache_rows:
             row = self.db.execute("SELECT value FROM object_cache WHERE kind = ? AND key = ?", (kind, key)).fetchone()
@@ -178,51 +134,76 @@ class Store:
             found = self._decoded[(kind, key)] = json.loads(row[0])
         return found
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        """Held in memory until `flush`, so a run's cache lands with its results.
+    # Analyses ------------------------------------------------------------
 
-        What `get` returns is the value after a JSON round trip (lists for
-        tuples, text keys), whether it comes from this run or an earlier one.
-        """
-        text = json.dumps(value)
-        self._pending[(kind, key)] = text
-        self._decoded[(kind, key)] = json.loads(text)
-
-    def flush(self) -> None:
-        """Write the pending cache entries; call inside the run's closing transaction."""
-        self.db.executemany(
-            "INSERT OR REPLACE INTO object_cache VALUES (?, ?, ?)",
-            ((kind, key, value) for (kind, key), value in self._pending.items()),
+    def save(self, saved: Saved) -> None:
+        """Write one analysis, the commits and walked tips its run found and its cache entries, in one
+        transaction: the one writer of mining runs."""
+        rows = (
+            (c.sha, " ".join(c.parents), c.author_name, c.author_email, c.author_time,
+             c.author_offset, c.commit_time, c.subject, _SEPARATOR.join(c.coauthors), _SEPARATOR.join(c.files))
+            for c in saved.commits
         )
-        self._cache_rows = self._cache_rows or bool(self._pending)
-        self._pending.clear()
-
-    # Result tables --------------------------------------------------------
-
-    def save_tables(self, repo_id: int, tables: dict[str, pd.DataFrame], fingerprint: str = "") -> None:
-        """Replace the repository's result tables, with the pending cache, in one transaction.
-
-        `fingerprint` digests the inputs the tables were computed from; a later
-        run with the same inputs can take the tables as they are.
-        """
         with self.transaction():
-            self.flush()
-            self.db.execute("INSERT OR REPLACE INTO result_input VALUES (?, ?)", (repo_id, fingerprint))
-            self.db.execute("DELETE FROM result_table WHERE repo_id = ?", (repo_id,))
+            source = self._source_id(saved.path)
+            self.db.executemany(f"INSERT OR REPLACE INTO commits VALUES ({source},?,?,?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT OR IGNORE INTO walked_tip VALUES (?, ?)", ((source, t) for t in saved.tips))
+            self.db.executemany("INSERT OR REPLACE INTO object_cache VALUES (?, ?, ?)",
+                                ((kind, key, value) for (kind, key), value in saved.cache.items()))
+            meta = json.dumps(saved.meta, sort_keys=True)
+            self.db.execute("INSERT INTO analysis (name, source_id, fingerprint, meta) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT(name) DO UPDATE SET source_id = excluded.source_id, "
+                            "fingerprint = excluded.fingerprint, meta = excluded.meta",
+                            (saved.name, source, saved.fingerprint, meta))
+            analysis = self.db.execute("SELECT id FROM analysis WHERE name = ?", (saved.name,)).fetchone()[0]
+            self.db.execute("DELETE FROM result_table WHERE analysis_id = ?", (analysis,))
             self.db.executemany(
                 "INSERT INTO result_table VALUES (?, ?, ?)",
-                ((repo_id, name, frame.to_json(orient="table", index=False, double_precision=15))
-                 for name, frame in tables.items()),
+                ((analysis, name, frame.to_json(orient="table", index=False, double_precision=15))
+                 for name, frame in saved.tables.items()),
             )
+        self._cache_rows = self._cache_rows or bool(saved.cache)
 
-    def fingerprint(self, repo_id: int) -> str | None:
-        """The digest of the inputs of the stored tables, if any."""
-        row = self.db.execute("SELECT fingerprint FROM result_input WHERE repo_id = ?", (repo_id,)).fetchone()
+    def fingerprint(self, name: str, path: str | Path) -> str | None:
+        """The digest of the inputs of the analysis `name` of the source at `path`, if there is one."""
+        row = self.db.execute("SELECT a.fingerprint FROM analysis a JOIN source s ON s.id = a.source_id "
+                              "WHERE a.name = ? AND s.path = ?", (name, str(path))).fetchone()
         return row[0] if row else None
 
-    def load_tables(self, repo_id: int) -> StoredTables:
-        """The tables of the repository's last analysis, each parsed when first used."""
-        return StoredTables(dict(self.db.execute("SELECT name, data FROM result_table WHERE repo_id = ?", (repo_id,))))
+    def load(self, name: str) -> tuple[StoredTables, dict[str, Any]]:
+        """The tables of the analysis `name`, each parsed when first used, and its meta."""
+        row = self.db.execute("SELECT id, meta FROM analysis WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise MinerError(self._unknown(name))
+        texts = dict(self.db.execute("SELECT name, data FROM result_table WHERE analysis_id = ?", (row[0],)))
+        return StoredTables(texts), json.loads(row[1])
+
+    def find(self, name: str) -> str:
+        """The name of the analysis called `name`, or of the one analysis of the repository at path `name`."""
+        analyses = self.analyses()
+        if name in set(analyses["name"]):
+            return name
+        if Path(name).exists():
+            resolved = Path(name).resolve()
+            found = analyses[analyses["path"].isin({str(resolved), str(resolved / ".git")})]
+            if len(found) == 1:
+                return str(found["name"].iloc[0])
+            if len(found) > 1:
+                raise MinerError(f"{name} was analysed under several names ({', '.join(found['name'])}): give one")
+        raise MinerError(self._unknown(name))
+
+    def analyses(self) -> pd.DataFrame:
+        """Every analysis in this store: its name and the git directory it was mined from."""
+        return pd.read_sql_query("SELECT a.name, s.path FROM analysis a JOIN source s ON s.id = a.source_id "
+                                 "ORDER BY a.name", self.db)
+
+    def _unknown(self, name: str) -> str:
+        names = ", ".join(self.analyses()["name"]) or "none: run `mine analyze` first"
+        return f"repository '{name}' is not in the store {self.path} (analysed: {names})"
+
+    def _source_id(self, path: str) -> int:
+        row = self.db.execute("SELECT id FROM source WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else self.db.execute("INSERT INTO source (path) VALUES (?)", (path,)).lastrowid
 
     def _open(self, readonly: bool) -> None:
         """Check that the file is a store of this miner's schema; make an empty database one, rebuild an older one.
@@ -307,6 +288,44 @@ class Store:
         if code.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")):
             return MinerError(f"{self.path}: cannot write the store ({error})")
         return MinerError(f"{self.path}: not a usable miner store ({error})")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `Store.save` writes for one analysis: its name and source, what its run found, its tables."""
+
+    name: str
+    path: str
+    fingerprint: str
+    meta: dict[str, Any]
+    tables: Mapping[str, pd.DataFrame]
+    commits: Sequence[Commit] = ()
+    tips: Sequence[str] = ()
+    cache: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+
+class StorePrior:
+    """What the store knows of one source, for a mining run to read: walked tips, commits, cached values."""
+
+    def __init__(self, store: Store, source_id: int | None):
+        self.cache: ReadCache = store
+        self._db, self._source = store.db, source_id
+
+    def walked_tips(self) -> set[str]:
+        """Commits whose whole ancestry is already stored."""
+        if self._source is None:
+            return set()
+        return {sha for (sha,) in self._db.execute("SELECT sha FROM walked_tip WHERE source_id = ?", (self._source,))}
+
+    def commits(self, files: bool = False) -> Iterator[Commit]:
+        """Every stored commit of the source (file lists only when asked: they are the bulk)."""
+        if self._source is None:
+            return
+        columns = "sha, parents, author_name, author_email, author_time, author_offset, commit_time, subject, coauthors"
+        query = f"SELECT {columns}, {'files' if files else chr(39) * 2} FROM commits WHERE source_id = ?"
+        for row in self._db.execute(query, (self._source,)):
+            yield Commit(row[0], tuple(row[1].split()), row[2], row[3], row[4], row[5], row[6], row[7],
+                         _split(row[8]), _split(row[9]))
 
 
 class StoredTables(MutableMapping):

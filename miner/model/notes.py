@@ -1,0 +1,117 @@
+"""Release notes as values: a changelog section, a hosted release, the notes chosen for a release.
+
+The five places notes come from are named here once (`DEFAULT_ORDER` is the
+order of preference), with the version syntax their headings and tags share
+and the pull-request numbers they cite.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+HOSTED = "hosted"
+
+
+CHANGELOG = "changelog"
+
+
+TAG_MESSAGE = "tag-message"
+
+
+RELEASE_COMMIT = "release-commit"
+
+
+COMMITS = "commits"
+
+
+DEFAULT_ORDER = (HOSTED, CHANGELOG, TAG_MESSAGE, RELEASE_COMMIT, COMMITS)
+
+
+VERSION = r"\d+(?:\.\d+)+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?(?:\+[0-9A-Za-z][0-9A-Za-z.-]*)?"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One version's part of a changelog file; `version` is None for "Unreleased"."""
+
+    version: str | None
+    heading: str
+    date: str | None
+    body: str
+    path: str
+
+    @property
+    def unreleased(self) -> bool:
+        return self.version is None
+
+
+@dataclass(frozen=True)
+class HostedRelease:
+    """One release from an export of the hosting site's releases page."""
+
+    tag: str
+    name: str
+    body: str
+    published_at: str | None
+    prerelease: bool
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The notes of one release, the source they came from and the PRs they cite."""
+
+    source: str
+    text: str
+    prs: tuple[int, ...]
+
+
+def normalise_version(name: str) -> str | None:
+    """The version inside a tag or heading token: `rust-v0.44.0` and `v0.44.0` -> `0.44.0`.
+
+    The shortest prefix ending in `-`, `_` or `/` is dropped, then a leading
+    `v`, so sections match releases whatever prefix the tags carry.
+    """
+    match = re.fullmatch(rf"(?:.*?[-_/])?[vV]?({VERSION})", name.strip())
+    return match.group(1) if match else None
+
+
+def pr_numbers(text: str) -> tuple[int, ...]:
+    """Pull-request numbers cited in `text`, in order of first mention.
+
+    Recognised: `(#4471)` (squash merges), `Merge pull request #123 from`,
+    `[#28116](...)` and `.../pull/28116` (generated release notes).  A bare
+    `#123` is left out: it is as often an issue as a PR.
+    """
+    found = _PR.findall(text)
+    numbers = (int(next(group for group in groups if group)) for groups in found)
+    return tuple(dict.fromkeys(numbers))
+
+
+_PR = re.compile(
+    r"\(#(\d+)\)|Merge pull request #(\d+)|\[#(\d+)\]|/pull/(\d+)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ReleaseNotes:
+    """Every source's notes for one release (a source with none is absent), and the PRs its range cites."""
+
+    tag: str
+    version: str
+    date: str
+    stable: bool
+    out_of_order: bool
+    found: dict[str, Notes]
+    range_prs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class UntaggedVersion:
+    """A changelog version no tag names: published, just not tagged in this repository; `date` is its
+    heading's, else the day the heading was first written, else ""."""
+
+    version: str
+    date: str
+    section: Section
