@@ -21,7 +21,7 @@ from miner.model.names import decode_lossy
 from miner.model.notes import VERSION, Section
 from miner.model.releases import Release
 from miner.sources import gitprocess
-from miner.sources.history import RECORD, RECORD_FORMAT
+from miner.sources.history import RECORD, RECORD_FORMAT, HistoryError
 from miner.store.cache import Cache
 
 
@@ -314,11 +314,16 @@ def first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
     fast as reading git's patches was, against 1.5 s for scanning every
     revision's whole text with pygit2.  The path is read from the top of the
     tree and literally (`:(top,literal)`), wherever the repository puts its
-    work tree.
+    work tree.  A log git cannot finish (a commit missing from a damaged
+    snapshot) is a HistoryError: dates read from part of the history would
+    read as facts.
     """
     log = gitprocess.run(["log", *gitprocess.LOG_OPTIONS, "--reverse", "--raw", "--no-abbrev", "--diff-merges=separate",
                           f"--format={RECORD_FORMAT}%cI", "HEAD", "--", f":(top,literal){path}"],
                          git.path, capture_output=True)
+    if log.returncode != 0:
+        reason = log.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise HistoryError(reason[0] if reason else f"git log of {path} failed")
     changes = []  # (date, old blob, new blob); ":100644 100644 <old> <new> M\t<path>" lines follow each date
     for record in log.stdout.decode("utf-8", errors="replace").split(RECORD)[1:]:
         date, _, raw = record.partition("\n")

@@ -2,8 +2,9 @@
 
 Measured on a 6,000-commit repository, one `git log --name-only` stream parsed
 here costs 0.34 s, against 1.7 s for a pygit2 tree walk and 6.4 s for pygit2's
-per-commit diffs, so this is the one place where miner runs git instead of
-pygit2.  The stream is read in chunks and parsed record by record, so memory
+per-commit diffs, so the history is read with git, where objects otherwise
+are read with pygit2 (git also serves the changelog's history, clones and
+fetches: see `miner.sources.gitprocess`).  The stream is read in chunks and parsed record by record, so memory
 stays flat in the number of commits.  Merges are walked too (the release ranges
 need their parents) but git lists no files for them.  git runs as every git
 miner starts does (`miner.sources.gitprocess`): the repository's own config can neither
@@ -52,9 +53,10 @@ def walk(git_dir: str | Path, tips: Iterable[str], exclude: Iterable[str] = (), 
     `files=False` skips the tree diffs: enough for counts and contributors, and
     it still works where a tree is missing from a damaged snapshot.
     """
-    revisions = list(tips) + [f"^{sha}" for sha in exclude]
-    if not list(tips):
+    wanted = list(tips)  # an iterator would be spent by the first look
+    if not wanted:
         return
+    revisions = wanted + [f"^{sha}" for sha in exclude]
     process = gitprocess.start(log_arguments(files), git_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     process.stdin.write(("\n".join(revisions) + "\n").encode())

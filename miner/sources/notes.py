@@ -21,6 +21,7 @@ from miner.model.notes import (CHANGELOG, COMMITS, HOSTED, RELEASE_COMMIT, TAG_M
 from miner.model.releases import Release
 from miner.model.versions import parse_version
 from miner.sources.changelogs import changelog_sections, first_written
+from miner.sources.history import HistoryError
 from miner.sources.messages import release_commit_message, subject_notes, tag_message
 from miner.store.cache import Cache
 
@@ -32,7 +33,7 @@ def read_notes(git: pygit2.Repository, releases: Sequence[Release], ranges: Mapp
     """The notes every source holds for each release, and (with `untagged`) the changelog versions no tag names."""
     sections = changelog_sections(git, releases, cache, changelogs, warnings)
     found = [_release_notes(git, release, ranges, commits, sections, hosted, is_bot, warnings) for release in releases]
-    return found, _untagged(git, sections, {str(r.version) for r in releases}) if untagged else []
+    return found, _untagged(git, sections, {str(r.version) for r in releases}, warnings) if untagged else []
 
 
 def _release_notes(git: pygit2.Repository, release: Release, ranges: Mapping[str, set[str]],
@@ -72,11 +73,18 @@ def candidates(tag: str, version: str, *, sections: Mapping[str, Section] | None
     return found
 
 
-def _untagged(git: pygit2.Repository, sections: Mapping[str, Section], tagged: set[str]) -> list[UntaggedVersion]:
+def _untagged(git: pygit2.Repository, sections: Mapping[str, Section], tagged: set[str],
+              warnings: list[MinerWarning]) -> list[UntaggedVersion]:
     """Changelog versions without a tag; a section whose heading has no date is dated by the commit that first
     wrote its heading into the changelog: the nearest the history knows."""
     untagged = {v: s for v, s in sections.items() if parse_version(v) is not None and v not in tagged}
-    written = {path: first_written(git, path) for path in sorted({s.path for s in untagged.values() if not s.date})}
+    written = {}
+    for path in sorted({s.path for s in untagged.values() if not s.date}):
+        try:
+            written[path] = first_written(git, path)
+        except HistoryError as error:
+            warnings.append(MinerWarning("", f"the changelog's history cannot be read ({error}): its versions "
+                                             "without a tag are left undated", tag="HEAD", path=path))
     return [UntaggedVersion(version, section.date or written.get(section.path, {}).get(version, ""), section)
             for version, section in untagged.items()]
 

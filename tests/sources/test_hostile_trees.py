@@ -14,7 +14,7 @@ from fixtures.workspaces import cargo_workspaces
 from miner.sources.codesize import package_lines
 from miner.sources.trees import TreeView
 from tests.conftest import git
-from tests.test_cargo_bad_input import delete_object
+from tests.ecosystems.test_cargo_bad_input import delete_object
 
 DEPTH = 1500  # Python's recursion limit is 1000
 

@@ -33,7 +33,7 @@ ODD_RANGES = ["1.2.3 || garbage", "not-a-range", "~>1.2", "^ 1.2.3", "> =1.2", "
 
 
 def _semver_module() -> str | None:
-    local = Path(__file__).resolve().parent.parent / ".ci-tools" / "node_modules" / "semver"
+    local = Path(__file__).resolve().parents[2] / ".ci-tools" / "node_modules" / "semver"
     if local.exists():
         return str(local)
     npm = shutil.which("npm")

@@ -7,7 +7,7 @@ import pytest
 from miner.pipeline import analyze
 from miner.errors import MinerError
 from miner.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, Store
-from tests.test_cli_analyze import assert_one_line_error, mine
+from tests.cli.test_cli_analyze import assert_one_line_error, mine
 
 # The tables, as they were named, of the stores miner wrote before it marked them (schemas 1 and 2).
 UNMARKED_STORE = """

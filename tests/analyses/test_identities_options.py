@@ -6,7 +6,7 @@ import pytest
 from fixtures.contributors import contributors_repo_for
 from miner.pipeline import analyze
 from tests.conftest import git
-from tests.test_cli_analyze import mine
+from tests.cli.test_cli_analyze import mine
 
 repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
 CATALOG = '[bots.grace]\nname = "Grace (release bot)"\nemails = ["grace@example.com"]\n'

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from fixtures import javascript as fx
-from tests.test_javascript_oracle import miner_workspaces
+from tests.ecosystems.test_javascript_oracle import miner_workspaces
 
 MEMBER = {"packages/a/package.json": fx.pkg("a", "1.2.0")}
 

@@ -8,7 +8,7 @@ import pytest
 from miner.pipeline import analyze
 from miner.model.notes import HostedRelease
 from miner.sources.hosted import parse_hosted_releases
-from tests.test_cli_analyze import assert_one_line_error, mine
+from tests.cli.test_cli_analyze import assert_one_line_error, mine
 
 
 @pytest.mark.parametrize("since", ["99999999999999", "-99999999999999", "99999999999999999999 years ago",

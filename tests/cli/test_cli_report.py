@@ -1,7 +1,7 @@
 """`mine report`, `mine regenerate` and `mine compare` as a user runs them, on the fixture store."""
 import pytest
 
-from tests.test_cli_analyze import assert_one_line_error, mine
+from tests.cli.test_cli_analyze import assert_one_line_error, mine
 
 MARKED = """# Notes kept by hand
 

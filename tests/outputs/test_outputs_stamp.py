@@ -4,7 +4,7 @@ import os
 
 from miner.pipeline import analyze
 from miner.outputs.publish import STAMP, publish
-from tests.test_cli_analyze import mine
+from tests.cli.test_cli_analyze import mine
 
 
 def _times(folder):

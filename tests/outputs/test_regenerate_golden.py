@@ -8,7 +8,7 @@ import pytest
 from fixtures.reports import REPORT, SECTIONS, render
 from miner.outputs.regenerate import find_blocks, regenerate, regenerate_file
 
-GOLDEN = Path(__file__).parent / "golden" / "report-regenerated.md"
+GOLDEN = Path(__file__).parent.parent / "golden" / "report-regenerated.md"
 
 
 def golden() -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo_for, mined, tables_for
 from tests.conftest import git
-from tests.test_cli_analyze import mine
+from tests.cli.test_cli_analyze import mine
 
 
 repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures import javascript as fx
-from tests.test_javascript_bad_input import _read
+from tests.ecosystems.test_javascript_bad_input import _read
 
 
 @pytest.mark.parametrize(("extra", "language"), [

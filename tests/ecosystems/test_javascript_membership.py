@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures import javascript as fx
-from tests.test_javascript_bad_input import _read, _roots
+from tests.ecosystems.test_javascript_bad_input import _read, _roots
 
 
 def _owners(workspaces):

@@ -13,7 +13,7 @@ import miner.store.sqlite
 from miner.pipeline import analyze
 from miner.errors import MinerError
 from miner.store.sqlite import Saved, Store
-from tests.test_cli_analyze import MINE, assert_one_line_error, mine
+from tests.cli.test_cli_analyze import MINE, assert_one_line_error, mine
 
 # Linux capabilities that let root ignore file modes: dropped so that a test run as root meets them too.
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24

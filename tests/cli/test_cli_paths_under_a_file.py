@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from tests.test_cli_analyze import assert_one_line_error, mine
+from tests.cli.test_cli_analyze import assert_one_line_error, mine
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ neither errors nor eaten."""
 from __future__ import annotations
 
 from fixtures.forged import workspace_repo
-from tests.test_cli_analyze import mine
+from tests.cli.test_cli_analyze import mine
 
 BROKEN = "[package\n"
 

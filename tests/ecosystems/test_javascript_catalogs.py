@@ -5,7 +5,7 @@ import pytest
 
 from fixtures import javascript as fx
 from miner.ecosystems.packagejson import catalog_range
-from tests.test_javascript_bad_input import _read, _warnings
+from tests.ecosystems.test_javascript_bad_input import _read, _warnings
 
 CATALOGS = {"default": {"zod": "^3.25.0", "core": "^1.0.0"}, "react18": {"react": "18.3.1"}}
 
