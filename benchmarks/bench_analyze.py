@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from miner.pipeline import analyze
 from miner.outputs.publish import publish
+from miner.pipeline import analyze
 
 
 def timed(action) -> float:

@@ -5,8 +5,8 @@ Usage: python benchmarks/bench_history.py [--pydriller N] [--memory] [REPO_PATH 
 Per repository, over the same tips (the analysed release tags and HEAD, as
 `miner.pipeline` walks them), in one run:
   git log    `git log --no-merges --no-renames --name-only` streamed through a pipe and discarded
-  walk       `miner.sources.history.walk` into a fresh store (`Store.add_commits`, as `miner.pipeline` does)
-  attribute  `miner.analyses.contributors.contributors_from_store` on that store (identities, ranges, tables)
+  walk       `miner.sources.history.walk` read whole, then saved into a fresh store, as a cold `mine analyze` does
+  attribute  `miner.pipeline.attribute` over those commits (identities, ranges, the contributor tables)
   pydriller  the same attribution written with PyDriller (`modified_files` per commit, HEAD only), on the
              first N non-merge commits (default 2500: the whole of most histories), extrapolated per
              commit to the whole history when it is longer; skipped when pydriller is not installed
@@ -36,13 +36,15 @@ from pathlib import Path
 
 import pygit2
 
-from miner.pipeline import analyze
-from miner.analyses.contributors import PackageMap, contributors_from_store
-from miner.sources.history import log_arguments, walk
+from miner.analyses.contributors import PackageMap, resolver_for
 from miner.analyses.identities import IdentityResolver
+from miner.analyses.releases import commit_ranges, select_releases
+from miner.pipeline import Options, analyze, attribute, read_architecture, resolve
+from miner.sources.history import log_arguments, walk
+from miner.sources.mailmap import mailmap_of
 from miner.sources.tags import read_tags
-from miner.analyses.releases import select_releases
-from miner.store.sqlite import Store
+from miner.store.cache import MemoryCache
+from miner.store.sqlite import Saved, Store
 
 DEFAULT_REPOS = [
     "/work/.mirror/BurntSushi+ripgrep/repo",
@@ -77,30 +79,30 @@ def main() -> None:
 
 def bench(path: Path, scratch: Path, pydriller_commits: int, memory: bool) -> None:
     analysis = analyze(str(path), db=scratch / "tables.sqlite")
-    tips = tips_of(path)
-    # The set-up's objects (the analysis tables) are frozen out of the garbage collector's sight: in
-    # `mine analyze` the walk runs first, on a small heap, and should be timed so.
+    setting = Setting.of(path)
+    # The set-up's objects are frozen out of the garbage collector's sight: in `mine analyze` the walk runs
+    # first, on a small heap, and should be timed so.
     gc.collect()
     gc.freeze()
     best: dict[str, float] = {}
     started, attempt = time.perf_counter(), 0
     while attempt < MIN_REPEATS or (attempt < MAX_REPEATS and time.perf_counter() - started < BUDGET_SECONDS):
         attempt += 1
-        git_seconds, git_commits = timed_git_log(path, tips)
-        walk_git_seconds, _ = timed_git_log(path, tips, WALK_ARGS)
+        git_seconds, git_commits = timed_git_log(path, setting.tips)
+        walk_git_seconds, _ = timed_git_log(path, setting.tips, WALK_ARGS)
         walk_seconds, attribute_seconds, walked, tables = timed_miner(path, scratch / f"walk-{attempt}.sqlite",
-                                                                      tips, analysis.tables)
+                                                                      setting)
         for name, seconds in (("git", git_seconds), ("walk_git", walk_git_seconds), ("walk", walk_seconds),
                               ("attribute", attribute_seconds)):
             best[name] = min(best.get(name, seconds), seconds)
     git_seconds, walk_git_seconds = best["git"], best["walk_git"]
     walk_seconds, attribute_seconds = best["walk"], best["attribute"]
-    print(f"{path.parent.name}: {git_commits} non-merge commits ({walked} with merges), {len(tips)} tips")
+    print(f"{path.parent.name}: {git_commits} non-merge commits ({walked} with merges), {len(setting.tips)} tips")
     print(f"  git log    {git_seconds:7.3f}s")
     print(f"  walk       {walk_seconds:7.3f}s  {walk_seconds / git_seconds:5.2f}x git log "
           f"(its git command alone, discarded: {walk_git_seconds:.3f}s = {walk_git_seconds / git_seconds:.2f}x)")
     print(f"  attribute  {attribute_seconds:7.3f}s  {attribute_seconds / git_seconds:5.2f}x git log "
-          f"({len(tables['contributors'])} author-crate rows)")
+          f"({len(tables['contributors'])} author-package rows)")
     miner_seconds = walk_seconds + attribute_seconds
     print(f"  miner      {miner_seconds:7.3f}s  {miner_seconds / git_seconds:5.2f}x git log (walk + attribute)")
     if pydriller_commits:
@@ -110,26 +112,45 @@ def bench(path: Path, scratch: Path, pydriller_commits: int, memory: bool) -> No
     gc.unfreeze()
 
 
-def timed_miner(path: Path, db: Path, tips: list[str], analysed: dict) -> tuple[float, float, int, dict]:
-    """Seconds of the walk into a fresh store and of the attribution from it, the commits walked, the tables."""
-    store = Store(db)
-    repo_id = store.repo_id(path.parent.name, str(path))
+class Setting:
+    """What the timed stages take as given, read once: the releases, their tips, each release's packages."""
+
+    def __init__(self, path: Path, releases, inputs, per_release):
+        self.path, self.releases, self.inputs, self.per_release = path, releases, inputs, per_release
+        head = pygit2.Repository(str(path)).head
+        self.tips = list(dict.fromkeys([r.commit for r in releases] + [str(head.target)]))
+
+    @classmethod
+    def of(cls, path: Path, fraction: float = 1.0) -> Setting:
+        """The analysed line's releases (the first `fraction` of them by date, each with its previous one)."""
+        repo = pygit2.Repository(str(path))
+        releases = select_releases(read_tags(repo)).releases
+        kept = releases[: max(1, int(len(releases) * fraction))]
+        tags = {r.tag for r in kept}
+        kept = tuple(r for r in kept if not r.previous or r.previous in tags)
+        inputs = resolve(Options())
+        return cls(path, kept, inputs, read_architecture(repo, kept, MemoryCache(), None, None, []))
+
+
+def timed_miner(path: Path, db: Path, setting: Setting) -> tuple[float, float, int, dict]:
+    """Seconds of the walk saved into a fresh store and of the attribution, the commits walked, the tables."""
     start = time.perf_counter()
-    walked = store.add_commits(repo_id, walk(path, tips), tips)
+    commits = list(walk(path, setting.tips))
+    with Store(db) as store:
+        store.save(Saved(path.parent.name, str(path), "", {}, {}, commits, setting.tips))
     walk_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    tables = contributors_from_store(pygit2.Repository(str(path)), store, repo_id, analysed)
+    tables = attributed(path, commits, setting)
     attribute_seconds = time.perf_counter() - start
-    store.close()
-    return walk_seconds, attribute_seconds, walked, tables
+    return walk_seconds, attribute_seconds, len(commits), tables
 
 
-def tips_of(path: Path) -> list[str]:
-    """The release commits of the analysed line and HEAD, as `miner.pipeline` walks them."""
-    repo = pygit2.Repository(str(path))
-    releases = select_releases(read_tags(repo)).releases
-    head = [str(repo.head.target)] if not repo.head_is_unborn else []
-    return list(dict.fromkeys([r.commit for r in releases] + head))
+def attributed(path: Path, commits: list, setting: Setting) -> dict:
+    """The contributor tables of `commits`, as `miner.pipeline.mine` makes them."""
+    parents = {c.sha: c.parents for c in commits}
+    ranges = commit_ranges(setting.releases, parents)
+    resolver = resolver_for(mailmap_of(pygit2.Repository(str(path))), commits, setting.inputs.bots)
+    return attribute(commits, setting.releases, parents, ranges, setting.per_release, resolver, setting.inputs)
 
 
 def timed_git_log(path: Path, tips: list[str], args: list[str] = GIT_LOG_ARGS) -> tuple[float, int]:
@@ -157,10 +178,11 @@ def pydriller_line(path: Path, scratch: Path, tables, limit: int, total: int, mi
     except ImportError:
         print("  pydriller  not installed (pip install 'miner[bench]'), skipped")
         return
-    repo = pygit2.Repository(str(path))
-    places = PackageMap(tables["packages"])
+    packages = tables["packages"]
+    places = PackageMap(zip(packages["release"], packages["package"], packages["path"], packages["layer"],
+                            packages["workspace"]))
     latest = str(tables["releases"]["tag"].iloc[-1])
-    resolver = IdentityResolver(repo, seen=[])
+    resolver = IdentityResolver(mailmap_of(pygit2.Repository(str(path))), [])
     counts: dict = {}
     clone = scratch / "pydriller"
     subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(path), str(clone)], check=True)
@@ -198,26 +220,12 @@ def memory_lines(path: Path, scratch: Path) -> None:
 
 
 def child(repo_path: str, fraction: str, scratch: str) -> dict:
-    """Walk and attribute the releases in the first `fraction` of dates; report peak RSS.
-
-    The tables come from the parent's scratch store, so no analysis raises the peak first.
-    """
+    """Walk and attribute the releases in the first `fraction` of dates; report peak RSS."""
     path = Path(repo_path)
-    saved = Store(Path(scratch) / "tables.sqlite")
-    tables = saved.load_tables(int(saved.repos()["id"].iloc[0]))
-    saved.close()
-    releases = tables["releases"]
-    kept = releases.iloc[: max(1, int(len(releases) * float(fraction)))]
-    while not (orphans := ~(kept["previous"].isin(kept["tag"]) | (kept["previous"] == ""))).sum() == 0:
-        kept = kept[~orphans]  # a release tagged late whose previous stable release is cut off
-    tables["releases"] = kept
-    tips = list(dict.fromkeys(kept["commit"]))
+    setting = Setting.of(path, float(fraction))
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    store = Store(Path(scratch) / f"memory-{fraction}.sqlite")
-    repo_id = store.repo_id(path.parent.name, str(path))
-    walked = store.add_commits(repo_id, walk(path, tips), tips)
-    contributors_from_store(pygit2.Repository(str(path)), store, repo_id, tables)
+    _, _, walked, _ = timed_miner(path, Path(scratch) / f"memory-{fraction}.sqlite", setting)
     traced = tracemalloc.get_traced_memory()[1]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     git_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

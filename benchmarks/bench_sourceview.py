@@ -6,7 +6,7 @@ Per repository: the packages come from its root manifest (Cargo workspaces
 through `miner.ecosystems.cargo`, else the root package.json's npm workspaces, else the
 root pyproject.toml's project; see `fixtures.sources`), found for every stable
 release first and timed apart, since the architecture stage reads them anyway.
-Then `miner.sources.sourceview.source_views` runs cold (empty `MemoryCache`) and warm
+Then `miner.pipeline.source_views` runs cold (empty `MemoryCache`) and warm
 (same cache: nothing is parsed), and the distinct file versions it parsed are
 parsed again on their own, for the parse rate in files/s and MB/s.  The
 largest resident set is taken before that (the blobs read back for it would
@@ -27,13 +27,13 @@ from pathlib import Path
 import pygit2
 
 from fixtures.sources import cargo_workspaces, npm_workspaces, python_project, release_trees
-from miner.store.cache import MemoryCache
-from miner.sources.tags import read_tags
 from miner.analyses.releases import select_releases
+from miner.pipeline import releases_to_read, source_views
 from miner.sources.code import Limits
 from miner.sources.imports import parse
+from miner.sources.tags import read_tags
 from miner.sources.trees import TreeView
-from miner.sources.sourceview import releases_to_read, source_views
+from miner.store.cache import MemoryCache
 
 
 def main() -> int:

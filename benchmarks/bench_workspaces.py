@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pygit2
 
-from fixtures.workspaces import cargo_available, cargo_view, parser_view
+from fixtures.workspaces import cargo_available, cargo_view, cargo_workspaces, parser_view
 from miner.store.cache import MemoryCache
-from fixtures.workspaces import cargo_workspaces
 
 
 def main() -> int:

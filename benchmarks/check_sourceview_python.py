@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import sys
 import posixpath
+import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -29,8 +29,8 @@ import pygit2
 
 from fixtures.sources import chosen_releases, export, grimp_edges, python_project, release_trees
 from miner.analyses.sourceview import source_view
-from miner.store.cache import MemoryCache
 from miner.sources.code import read_sources
+from miner.store.cache import MemoryCache
 
 
 def main() -> int:

@@ -5,7 +5,7 @@
 At every stable release of the repository's current line (every N-th with
 `--every`), the Cargo workspaces come from `miner.ecosystems.cargo` (whose members and
 path edges match `cargo metadata --no-deps`: see bench_workspaces.py
---check) and the source view from `miner.sources.sourceview`.  The compiler refuses a
+--check) and the source view from `miner.pipeline`.  The compiler refuses a
 crate that imports a crate it does not declare, so every used edge between
 members must be declared; a used edge that `cargo metadata` does not list
 as a path edge is explained when the importer's manifest declares the
@@ -31,8 +31,8 @@ import pygit2
 
 from fixtures.sources import cargo_workspaces, release_trees, stable_releases
 from miner.analyses.sourceview import source_view
-from miner.store.cache import MemoryCache
 from miner.sources.code import read_sources
+from miner.store.cache import MemoryCache
 
 
 def main() -> int:

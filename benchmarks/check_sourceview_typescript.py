@@ -27,8 +27,8 @@ import pygit2
 
 from fixtures.sources import chosen_releases, depcruise_edges, depcruise_path, export, npm_workspaces, release_trees
 from miner.analyses.sourceview import source_view
-from miner.store.cache import MemoryCache
 from miner.sources.code import read_sources
+from miner.store.cache import MemoryCache
 
 
 def main() -> int:

@@ -38,9 +38,9 @@ from pathlib import Path
 import pygit2
 
 from fixtures import javascript as fx
-from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.sources.trees import TreeView
+from miner.store.cache import MemoryCache
 
 DEFAULT = ["/work/.mirror/google-gemini+gemini-cli/repo", "/work/.mirror/RooCodeInc+Roo-Code/repo",
            "/work/.mirror/AryaLabsHQ+opencoder/repo"]

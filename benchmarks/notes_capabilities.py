@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pygit2
 
-from miner.store.cache import MemoryCache
-from miner.catalogs.capabilities import load_catalog
 from miner.analyses.capabilities import evolution, mentions
+from miner.catalogs.capabilities import load_catalog
 from miner.model.notes import normalise_version
 from miner.sources.changelogs import read_changelogs, sections_by_version
+from miner.store.cache import MemoryCache
 
 MIRRORS = ["/work/.mirror/anthropics+claude-code/repo", "/work/.mirror/google-gemini+gemini-cli/repo"]
 VERSION_HEADING = r"^## \[?v?\d"  # Claude Code's `## 2.1.0`, keep-a-changelog's `## [1.2.0]`

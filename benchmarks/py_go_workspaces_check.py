@@ -24,16 +24,16 @@ import time
 from pathlib import Path
 
 import pygit2
-
 from bench_workspaces import tag_trees
+
 from fixtures import go_modules as go_fx
 from fixtures import python_projects as py_fx
-from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
-from miner.model.repopaths import under
 from miner.ecosystems.go import GO
 from miner.ecosystems.python import PYTHON
+from miner.model.repopaths import under
 from miner.sources.trees import MISSING_OBJECT, TreeView
+from miner.store.cache import MemoryCache
 
 MIRRORS = Path("/work/.mirror")
 DEFAULT_REPOS = [

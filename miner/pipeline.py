@@ -23,20 +23,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 import pygit2
 
 from miner import ecosystems
 from miner.analyses import timeline
-from miner.analyses.compare import line_mismatch
 from miner.analyses.architecture import ReleaseArchitecture, architecture_tables, language_of, pinned, place_rows
-from miner.analyses.contributors import PackageMap, contributor_tables, previous_releases, releases_of_commits, \
-    resolver_for
+from miner.analyses.compare import line_mismatch
+from miner.analyses.contributors import (
+    PackageMap,
+    contributor_tables,
+    previous_releases,
+    releases_of_commits,
+    resolver_for,
+)
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases
+from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config
 from miner.catalogs.bots import Catalog
 from miner.catalogs.capabilities import Capability, load_catalog
@@ -50,6 +56,7 @@ from miner.model.versions import parse_tag
 from miner.model.window import Window
 from miner.paths import check_name, default_db
 from miner.sources.clone import parse_source, redact
+from miner.sources.code import Limits, ReleaseTree, read_sources
 from miner.sources.codesize import language_bytes, package_bytes, package_lines
 from miner.sources.history import HistoryError, history_boundaries, walk, walk_objects
 from miner.sources.hosted import load_hosted_releases, unknown_tags
@@ -58,7 +65,7 @@ from miner.sources.notes import read_notes
 from miner.sources.repository import open_repository
 from miner.sources.tags import read_tags, ref_target
 from miner.sources.trees import MISSING_OBJECT, TreeView
-from miner.store.cache import ReadCache, RecordingCache
+from miner.store.cache import Cache, ReadCache, RecordingCache
 from miner.store.sqlite import Saved, Store
 
 Progress = Callable[[str], None]
@@ -281,7 +288,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     tables = _timeline_tables(chosen, ranges, history.by_sha, resolver, incomplete)
     snapshot = options.snapshot or timeline.latest_stable(tables["releases"])
     say(f"{name}: reading packages at {len(chosen.releases)} releases")
-    per_release = _architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
+    per_release = read_architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
     tables |= architecture_tables(per_release, chosen.releases, inputs.layers, _ECOSYSTEM_LANGUAGES)
     say(f"{name}: reading release notes")
 
@@ -299,10 +306,8 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
                                       options.arc)
     tables |= _graph_facts(tables, snapshot)
     say(f"{name}: attributing commits to packages and layers")
-    places = PackageMap(place_rows(per_release, inputs.layers))
-    tables |= contributor_tables(history.with_files(prior), releases_of_commits(chosen.releases, history.parents, ranges),
-                                 places, resolver, window=inputs.window, boundaries=history.boundaries,
-                                 previous=previous_releases(chosen.releases))
+    tables |= attribute(history.with_files(prior), chosen.releases, history.parents, ranges, per_release, resolver,
+                        inputs, history.boundaries)
     warnings = _named(warnings, name)
     tables["warnings"] = pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])
     return Analysis(name, path, chosen.line, tables, warnings, snapshot, inputs.layers, history.walked,
@@ -407,8 +412,8 @@ def _walk_one(git: pygit2.Repository, tip: str, tag: str, known: set[str], histo
                                         tag=tag))
 
 
-def _architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: RecordingCache, pin: str | None,
-                  snapshot: str | None, warnings: list[MinerWarning]) -> list[ReleaseArchitecture]:
+def read_architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: Cache, pin: str | None,
+                      snapshot: str | None, warnings: list[MinerWarning]) -> list[ReleaseArchitecture]:
     """Each readable release's workspaces of every ecosystem and sizes, read from its tree; lines of code at
     the described release only, where the report quotes them."""
     found = []
@@ -426,7 +431,7 @@ def _architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: 
     return found
 
 
-def _sizes(view: TreeView, tag: str, workspaces: tuple, cache: RecordingCache, described: bool,
+def _sizes(view: TreeView, tag: str, workspaces: tuple, cache: Cache, described: bool,
            warnings: list[MinerWarning]) -> ReleaseArchitecture:
     """A release's sizes: bytes of each package's language and of every language in the tree, from object
     headers; lines of each package's language only when `described`."""
@@ -440,6 +445,16 @@ def _sizes(view: TreeView, tag: str, workspaces: tuple, cache: RecordingCache, d
     warnings += [MinerWarning("", "missing from the repository: not counted in lines of code or language bytes",
                               tag=tag, path=path) for path in sorted(unreadable - warned)]
     return ReleaseArchitecture(tag, workspaces, sizes, languages, lines)
+
+
+def attribute(commits: Iterable[Commit], releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]],
+              ranges: dict[str, set[str]], per_release: list[ReleaseArchitecture], resolver, inputs: Inputs,
+              boundaries: frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
+    """The contributor tables: each commit (with its changed paths) credited to the packages and layers of
+    the release it belongs to."""
+    return contributor_tables(commits, releases_of_commits(releases, parents, ranges),
+                              PackageMap(place_rows(per_release, inputs.layers)), resolver, window=inputs.window,
+                              boundaries=boundaries, previous=previous_releases(releases))
 
 
 def _graph_facts(tables: dict[str, pd.DataFrame], release: str | None) -> dict[str, pd.DataFrame]:
@@ -574,3 +589,17 @@ def _stored_name(agent: Agent, analyses: pd.DataFrame) -> str | None:
     names = {agent.analysed_as} if agent.analysed_as else {source.name, source.slug}
     chosen = by_path if len(by_path) and not agent.analysed_as else analyses[analyses["name"].isin(names)]
     return str(chosen["name"].iloc[0]) if len(chosen) == 1 else None
+
+
+R = TypeVar("R")
+
+
+def source_views(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache: Cache,
+                 limits: Limits = Limits(), repo_name: str = "") -> list[SourceView]:
+    """The source view of each release, in the order given (see the module docstring)."""
+    return [source_view(sources) for sources in read_sources(repo, releases, cache, limits, repo_name)]
+
+
+def releases_to_read(releases: Iterable[R], prereleases: bool = False) -> list[R]:
+    """The releases whose sources are read: the stable ones, and prereleases too when asked."""
+    return [release for release in releases if prereleases or release.stable]

@@ -19,7 +19,6 @@ import pandas as pd
 from miner.catalogs.capabilities import Capability, catalog_digest, readings
 from miner.store.cache import Cache
 
-
 MENTIONS_KIND = "capability-mentions-v1"
 
 

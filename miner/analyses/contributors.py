@@ -42,9 +42,9 @@ from miner.analyses.identities import IdentityResolver
 from miner.catalogs.bots import Catalog
 from miner.model.commits import Commit
 from miner.model.identities import AGENT, BOT, PERSON, Identity, co_author_pairs
+from miner.model.mailmap import Mailmap
 from miner.model.releases import Release
 from miner.model.window import Window, iso_day
-from miner.sources.mailmap import Mailmap
 
 CI, DOCS, WORKSPACE, ROOT, OTHER = "(ci)", "(docs)", "(workspace)", "(root)", "(other)"
 BUCKETS = (CI, DOCS, WORKSPACE, ROOT, OTHER)

@@ -23,7 +23,7 @@ from typing import Iterable
 
 from miner.catalogs.bots import Catalog
 from miner.model.identities import AGENT, BOT, PERSON, Identity, github_account, github_login, normal_name
-from miner.sources.mailmap import Mailmap
+from miner.model.mailmap import Mailmap
 
 
 class IdentityResolver:

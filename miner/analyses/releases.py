@@ -18,7 +18,6 @@ from miner.model.patterns import compile_pattern
 from miner.model.releases import Release, Skipped, TagRef, Timeline
 from miner.model.versions import COMMIT_ID, parse_tag
 
-
 # A line whose newest tag is this much older than the repository's newest version tag is no longer current.
 CURRENT = timedelta(days=365)
 

@@ -14,9 +14,9 @@ from collections import defaultdict
 
 import pandas as pd
 
-from miner.sources.history import Commit
 from miner.analyses.identities import IdentityResolver
 from miner.analyses.releases import Timeline
+from miner.model.commits import Commit
 from miner.model.versions import parse_version
 
 _PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to

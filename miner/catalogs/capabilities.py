@@ -19,7 +19,6 @@ from miner.errors import MinerError
 from miner.model.patterns import Pattern, compile_pattern, digest_key
 
 
-
 @dataclass(frozen=True)
 class Capability:
     """A named capability: a line mentions it when a pattern matches and no exclusion does.

@@ -9,9 +9,9 @@ a crate no rule matches is `Unclassified`, so new crates show up at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from collections.abc import Iterable
 from pathlib import Path
 
 from miner.catalogs.toml import read_toml

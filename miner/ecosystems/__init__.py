@@ -6,7 +6,6 @@ a single walk of the tree.
 """
 from __future__ import annotations
 
-from miner.store.cache import Cache
 from miner.ecosystems.base import Ecosystem
 from miner.ecosystems.cargo import CARGO
 from miner.ecosystems.go import GO
@@ -14,6 +13,7 @@ from miner.ecosystems.javascript import BUN, NPM, PNPM, YARN
 from miner.ecosystems.python import PYTHON
 from miner.model.packages import Workspace
 from miner.sources.trees import TreeView
+from miner.store.cache import Cache
 
 ECOSYSTEMS: tuple[Ecosystem, ...] = (
     CARGO,

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from miner.store.cache import Cache
 from miner.model.packages import Workspace
 from miner.sources.trees import Found, TreeView
+from miner.store.cache import Cache
 
 
 class Ecosystem(Protocol):

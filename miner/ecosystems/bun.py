@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from miner.ecosystems.packagejson import strings, table
-from miner.model.repopaths import join
 from miner.model.globs import glob_match, is_glob
+from miner.model.repopaths import join
 
 
 def patterns(workspaces: object) -> tuple[list[str] | None, str | None]:

@@ -28,11 +28,11 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 
-from miner.store.cache import Cache
 from miner.ecosystems import manifests as mf
-from miner.model.repopaths import join, parent, under
 from miner.model.packages import Dependency, Package, Workspace
+from miner.model.repopaths import join, parent, under
 from miner.sources.trees import Found, TreeView
+from miner.store.cache import Cache
 
 MOD, WORK = "go.mod", "go.work"
 # Bump a version when the cached value's shape or meaning changes.

@@ -45,16 +45,27 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from miner.store.cache import Cache
 from miner.ecosystems import bun, npm, pnpm
 from miner.ecosystems.packagejson import (
-    FILES, MANIFEST, Link, Member, Members, catalog_range, language, link, load_yaml, manifest, manifest_path,
-    owner, read_limited,
+    FILES,
+    MANIFEST,
+    Link,
+    Member,
+    Members,
+    catalog_range,
+    language,
+    link,
+    load_yaml,
+    manifest,
+    manifest_path,
+    owner,
+    read_limited,
 )
 from miner.errors import MinerWarning
-from miner.model.repopaths import join
 from miner.model.packages import Dependency, Package, Workspace
+from miner.model.repopaths import join
 from miner.sources.trees import Found, MissingObject, TreeView
+from miner.store.cache import Cache
 
 WORKSPACES_KIND = "javascript-workspaces-v1"
 MANIFESTS = FILES | {pnpm.WORKSPACE_FILE, pnpm.NPMRC}

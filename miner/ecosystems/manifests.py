@@ -17,11 +17,11 @@ import re
 import tomllib
 from typing import Any, Callable
 
-from miner.store.cache import Cache
 from miner.errors import MinerWarning
 from miner.model.packages import Package, Workspace
 from miner.model.repopaths import parent, under
 from miner.sources.trees import MissingObject, TreeView
+from miner.store.cache import Cache
 
 MAX_MANIFEST_BYTES = 1 << 20
 # Parts of a key (dots outside strings on one line) and nesting of arrays and inline tables that a

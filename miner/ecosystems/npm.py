@@ -53,8 +53,8 @@ import re
 import nodesemver
 
 from miner.ecosystems.packagejson import Link, Members, strings, valid_version
-from miner.model.repopaths import join
 from miner.model.globs import glob_match
+from miner.model.repopaths import join
 
 NODE_MODULES = "**/node_modules/**"
 YARN_NEVER_ENTERED = ("**/node_modules", "**/.git", "**/.yarn")

@@ -35,9 +35,9 @@ import nodesemver
 import pygit2
 import yaml
 
-from miner.store.cache import Cache
 from miner.model.repopaths import join
 from miner.sources.trees import TreeView
+from miner.store.cache import Cache
 
 MANIFEST = "package.json"
 MANIFEST_KIND = "packagejson-v1"

@@ -32,11 +32,11 @@ from typing import Any
 
 import yaml
 
-from miner.store.cache import Cache
 from miner.ecosystems.packagejson import load_yaml, read_limited, strings, table
-from miner.model.repopaths import join
 from miner.model.globs import glob_match
+from miner.model.repopaths import join
 from miner.sources.trees import MissingObject, TreeView
+from miner.store.cache import Cache
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
 NPMRC = ".npmrc"

@@ -52,12 +52,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from miner.store.cache import Cache
 from miner.ecosystems import manifests as mf
-from miner.model.repopaths import ancestors, join, parent, under
 from miner.model.globs import glob_match, is_glob
 from miner.model.packages import Dependency, Package, Workspace
+from miner.model.repopaths import ancestors, join, parent, under
 from miner.sources.trees import Found, TreeView
+from miner.store.cache import Cache
 
 MANIFEST = "pyproject.toml"
 # Bump a version when the cached value's shape or meaning changes.

@@ -17,7 +17,6 @@ import pandas as pd
 
 from miner.analyses.graphs import KIND_ORDER, node_keys
 
-
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
 

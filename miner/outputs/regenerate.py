@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from miner.errors import MinerError
 from miner.outputs.report import Rendered
 

@@ -24,7 +24,6 @@ from miner.sources import gitprocess
 from miner.sources.history import RECORD, RECORD_FORMAT, HistoryError
 from miner.store.cache import Cache
 
-
 # Bump the version when the parse changes: v2 reads headings with a CommonMark parser.
 SECTIONS_KIND = "changelog-sections-v2"
 

@@ -41,10 +41,10 @@ from rich.filesize import decimal
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from miner.sources import gitprocess
 from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
 from miner.paths import check_name, repos_dir, safe_name
+from miner.sources import gitprocess
 
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 

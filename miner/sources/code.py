@@ -39,7 +39,6 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import pygit2
 
-from miner.store.cache import Cache
 from miner.errors import MinerWarning
 from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSources, SourceFile, Unit
 from miner.model.packages import Package, Workspace, package_key
@@ -47,6 +46,7 @@ from miner.model.repopaths import join, under
 from miner.sources.grammars import grammar_of
 from miner.sources.imports import cache_kind, cached_imports, parse
 from miner.sources.trees import MISSING_OBJECT, MissingObject, TreeView
+from miner.store.cache import Cache
 
 # Language family -> the grammars its files are parsed with.
 _GRAMMARS = {"rust": {"rust"}, "javascript": {"typescript", "tsx", "javascript"}, "python": {"python"}, "go": {"go"}}

@@ -25,10 +25,10 @@ except ImportError:  # Windows: pipes keep their default size
 
 import pygit2
 
-from miner.sources import gitprocess
 from miner.errors import MinerError
 from miner.model.commits import Commit
 from miner.model.identities import co_author_values
+from miner.sources import gitprocess
 
 _FIELDS = ["%H", "%P", "%an", "%ae", "%at %ad", "%ct", "%s", "%b"]
 # A message, a path or a diff line may hold any text but NUL, so any fixed record separator can be

@@ -16,8 +16,20 @@ import pygit2
 
 from miner.errors import MinerWarning
 from miner.model.commits import Commit
-from miner.model.notes import (CHANGELOG, COMMITS, HOSTED, RELEASE_COMMIT, TAG_MESSAGE, HostedRelease, Notes,
-                               ReleaseNotes, Section, UntaggedVersion, normalise_version, pr_numbers)
+from miner.model.notes import (
+    CHANGELOG,
+    COMMITS,
+    HOSTED,
+    RELEASE_COMMIT,
+    TAG_MESSAGE,
+    HostedRelease,
+    Notes,
+    ReleaseNotes,
+    Section,
+    UntaggedVersion,
+    normalise_version,
+    pr_numbers,
+)
 from miner.model.releases import Release
 from miner.model.versions import parse_version
 from miner.sources.changelogs import changelog_sections, first_written

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pygit2
 
-from miner.sources import clone
 from miner.errors import MinerError
 from miner.paths import safe_name
+from miner.sources import clone
 
 
 @dataclass(frozen=True)

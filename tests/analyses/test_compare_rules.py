@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from miner.analyses.compare import COLUMNS, UNKNOWN, compare_table
-from miner.outputs.report import compare_markdown
 from miner.catalogs.agents import load_config
+from miner.outputs.report import compare_markdown
 
 CONFIG = load_config()
 CODEX, CLAUDE, FACTORY = "Codex CLI", "Claude Code", "Factory CLI"

@@ -11,7 +11,6 @@ from miner.pipeline import analyze
 from miner.sources.history import history_boundaries
 from tests.conftest import git
 
-
 repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
 tables = pytest.fixture(scope="module", name="tables")(tables_for)
 

@@ -9,9 +9,8 @@ from collections import Counter
 import pytest
 
 from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo_for, mined, tables_for
-from tests.conftest import git
 from tests.cli.test_cli_analyze import mine
-
+from tests.conftest import git
 
 repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
 tables = pytest.fixture(scope="module", name="tables")(tables_for)

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from fixtures.contributors import contributors_repo, mined
-from miner.pipeline import analyze
 from miner.analyses.contributors import AGENT_COLUMNS, AUTHOR_LAYER_COLUMNS, SPECIALIZATION_COLUMNS
 from miner.outputs.graphs import write_author_package_gexf
 from miner.outputs.report import team as team_markdown
+from miner.pipeline import analyze
 
 
 @pytest.fixture(scope="module")

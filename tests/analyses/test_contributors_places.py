@@ -6,11 +6,11 @@ import pytest
 
 from miner._sample.builder import RepoBuilder
 from miner._sample.people import GRACE
-from miner.pipeline import analyze
 from miner.analyses.contributors import PackageMap, Place, releases_of_commits
 from miner.analyses.releases import commit_ranges
 from miner.model.releases import Release
 from miner.model.versions import parse_tag
+from miner.pipeline import analyze
 from tests.conftest import git
 
 # (release, package, directory, layer, workspace root), as `architecture.place_rows` gives them.

@@ -2,8 +2,8 @@
 import pygit2
 import pytest
 
-from miner._sample.repos import CHANGES
 from miner._sample.builder import RepoBuilder
+from miner._sample.repos import CHANGES
 from miner.pipeline import analyze
 from miner.sources.changelogs import first_written
 from tests.conftest import git

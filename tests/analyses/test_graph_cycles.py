@@ -5,8 +5,8 @@ import networkx as nx
 import pytest
 
 from fixtures.hostile import mutual_dev_dependencies, tagged_workspace
-from miner.pipeline import analyze
 from miner.analyses.graphs import graph_facts
+from miner.pipeline import analyze
 
 
 def crate_graph(edges: list[tuple[str, str, str]]) -> nx.DiGraph:

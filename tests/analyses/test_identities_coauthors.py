@@ -6,7 +6,6 @@ import pytest
 from fixtures.identities import identities_repo_for
 from miner.model.identities import co_authors
 
-
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 
 

@@ -7,7 +7,6 @@ from fixtures.identities import identities_repo_for, resolver_of
 from miner.model.identities import co_authors
 from tests.conftest import git
 
-
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 
 

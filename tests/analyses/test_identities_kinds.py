@@ -1,12 +1,18 @@
 """Bots and coding agents are told apart from people, by the catalog and the [bot] suffix."""
 import pytest
 
-from fixtures.identities import resolver_of
+from fixtures.identities import (
+    ACTIONS,
+    COPILOT,
+    CURSOR,
+    DEPENDABOT,
+    NOT_BOTS,
+    identities_repo_for,
+    resolver_for,
+    resolver_of,
+)
 from miner._sample.builder import RepoBuilder
-from fixtures.identities import (ACTIONS, COPILOT, CURSOR, DEPENDABOT, NOT_BOTS, identities_repo_for,
-                                 resolver_for)
 from miner.catalogs.bots import Catalog
-
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)

@@ -5,8 +5,8 @@ import pytest
 
 from fixtures.contributors import contributors_repo_for
 from miner.pipeline import analyze
-from tests.conftest import git
 from tests.cli.test_cli_analyze import mine
+from tests.conftest import git
 
 repo = pytest.fixture(scope="module", name="repo")(contributors_repo_for)
 CATALOG = '[bots.grace]\nname = "Grace (release bot)"\nemails = ["grace@example.com"]\n'

@@ -3,11 +3,25 @@ import subprocess
 
 import pytest
 
-from fixtures.identities import (ALAN, ANONYMOUS, GENERIC, GRACE, JEROME, LINUS, MARGARET,
-                                 NAMELESS_EMAIL, NOT_ALAN, NOT_BOTS, RENAMED, RYO, SHARED_FIRST_NAME,
-                                 identities_repo_for, resolver_for, signatures)
-from fixtures.identities import resolver_of
-
+from fixtures.identities import (
+    ALAN,
+    ANONYMOUS,
+    GENERIC,
+    GRACE,
+    JEROME,
+    LINUS,
+    MARGARET,
+    NAMELESS_EMAIL,
+    NOT_ALAN,
+    NOT_BOTS,
+    RENAMED,
+    RYO,
+    SHARED_FIRST_NAME,
+    identities_repo_for,
+    resolver_for,
+    resolver_of,
+    signatures,
+)
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)

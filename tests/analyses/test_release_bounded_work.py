@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from fixtures.hostile import many_tags
-from miner.pipeline import analyze
 from miner.analyses.evolution import latest_arc
-from miner.outputs.publish import publish
 from miner.analyses.timeline import bursts_table
+from miner.outputs.publish import publish
+from miner.pipeline import analyze
 
 
 @pytest.mark.timeout(90)
@@ -61,8 +61,8 @@ def test_bursts_and_the_latest_arc_of_many_releases():
     """20,000 releases: a minute and more each when every release was looked up by a pass over all."""
     rows = []
     for n in range(10_000):
-        rows.append((f"v{n}.0.0-rc.1", f"2020-01-01T00:00:00+00:00", "v", f"{n}.0.0-rc.1", False))
-        rows.append((f"v{n}.0.0", f"2020-01-02T00:00:00+00:00", "v", f"{n}.0.0", True))
+        rows.append((f"v{n}.0.0-rc.1", "2020-01-01T00:00:00+00:00", "v", f"{n}.0.0-rc.1", False))
+        rows.append((f"v{n}.0.0", "2020-01-02T00:00:00+00:00", "v", f"{n}.0.0", True))
     releases = releases_frame(rows).assign(out_of_order=False)
     bursts = bursts_table(releases)
     assert len(bursts) == 10_000 and set(bursts["prereleases"]) == {1} and set(bursts["days"]) == {1.0}

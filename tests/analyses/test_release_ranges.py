@@ -2,8 +2,8 @@
 import random
 
 from miner._sample.builder import Person, RepoBuilder
-from miner.model.releases import Release
 from miner.analyses.releases import commit_ranges
+from miner.model.releases import Release
 from miner.model.versions import parse_version
 from tests.conftest import git
 

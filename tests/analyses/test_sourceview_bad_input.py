@@ -6,8 +6,8 @@ import pygit2
 from fixtures.sources import cargo_workspaces, committed, fixture_sources
 from fixtures.workspaces import package
 from miner.analyses.sourceview import source_view
-from miner.store.cache import MemoryCache
 from miner.sources.code import Limits, ReleaseTree, read_sources
+from miner.store.cache import MemoryCache
 
 FILES = {
     "Cargo.toml": package("bad"),

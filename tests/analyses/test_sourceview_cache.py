@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 
-from miner._sample.builder import RepoBuilder
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces
-from miner.store.cache import MemoryCache
+from miner._sample.builder import RepoBuilder
 from miner.sources.code import Limits, ReleaseTree, read_sources
 from miner.sources.grammars import grammar
 from miner.sources.imports import cache_kind
+from miner.store.cache import MemoryCache
 from tests.conftest import CountingCache
 
 WHEN = "2025-01-01T00:00:00+00:00"

@@ -14,8 +14,8 @@ import pytest
 from fixtures.sourcecode import NPM, PYTHON, npm_packages, python_packages
 from fixtures.sources import committed, depcruise_edges, depcruise_path, export, grimp_edges
 from miner.analyses.sourceview import source_view
-from miner.store.cache import MemoryCache
 from miner.sources.code import ReleaseTree, read_sources
+from miner.store.cache import MemoryCache
 
 
 def _read(tmp_path, files, packages):

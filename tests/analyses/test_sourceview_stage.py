@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces, committed, release_trees, stable_releases
-from miner.store.cache import MemoryCache
-from miner.sources.tags import read_tags
 from miner.analyses.releases import select_releases
-from miner.sources.sourceview import releases_to_read, source_views
+from miner.pipeline import releases_to_read, source_views
+from miner.sources.tags import read_tags
+from miner.store.cache import MemoryCache
 
 
 def test_stable_releases_are_read_and_prereleases_only_on_request(agent_repo):

@@ -5,11 +5,11 @@ from importlib import resources
 
 import pytest
 
-from miner.pipeline import analyze, load_agents
-from miner.sources.clone import sources_from_config
 from miner.analyses.compare import compare_table
 from miner.catalogs.agents import load_config
 from miner.errors import MinerError
+from miner.pipeline import analyze, load_agents
+from miner.sources.clone import sources_from_config
 
 DEFAULT = resources.files("miner").joinpath("data/agents.toml")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from miner.errors import MinerError
 from miner.catalogs.notable import load_notable
+from miner.errors import MinerError
 
 
 def test_the_default_catalog_answers_the_v8_question():

@@ -1,5 +1,4 @@
 """A store, output folder or miner home asked for under an existing file is a one-line error naming the file."""
-import os
 
 import pytest
 

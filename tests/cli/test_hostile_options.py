@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from miner.pipeline import analyze
 from miner.model.notes import HostedRelease
+from miner.pipeline import analyze
 from miner.sources.hosted import parse_hosted_releases
 from tests.cli.test_cli_analyze import assert_one_line_error, mine
 

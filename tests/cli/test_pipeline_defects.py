@@ -10,8 +10,8 @@ from fixtures.notes import CLAUDE_CHANGELOG, claude_repo
 from miner._sample.builder import RepoBuilder
 from miner.pipeline import _mining_modules, analyze, load
 from miner.sources.history import walk
-from tests.conftest import git
 from tests.cli.test_cli_analyze import mine
+from tests.conftest import git
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,11 +9,10 @@ import pygit2
 import pytest
 
 from miner._sample.builder import RepoBuilder
-from miner.pipeline import analyze
 from miner.errors import MinerError
 from miner.outputs.publish import publish
-from miner.pipeline import Analysis
 from miner.paths import safe_name
+from miner.pipeline import Analysis, analyze
 from miner.sources.repository import open_repository
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]

@@ -6,8 +6,8 @@ import os
 import pygit2
 
 from fixtures import workspaces as fx
-from miner.store.cache import MemoryCache
 from fixtures.workspaces import cargo_workspaces
+from miner.store.cache import MemoryCache
 
 GOOD = {
     "Cargo.toml": '[workspace]\nmembers = ["good", "bad"]\n',

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from fixtures.hostile import glob_everything, tagged_workspace
-from miner.pipeline import analyze
-from miner.model.packages import Package
 from miner.analyses.architecture import package_changes
-from miner.analyses.contributors import OTHER, PackageMap, Place, WORKSPACE
+from miner.analyses.contributors import OTHER, WORKSPACE, PackageMap, Place
+from miner.model.packages import Package
+from miner.pipeline import analyze
 
 
 @pytest.mark.timeout(15)

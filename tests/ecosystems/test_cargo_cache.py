@@ -5,11 +5,11 @@ import json
 from collections import Counter
 
 from fixtures import workspaces as fx
+from fixtures.workspaces import cargo_workspaces
 from miner._sample.builder import RepoBuilder
-from miner.store.cache import MemoryCache
 from miner.ecosystems.cargo import MANIFEST_KIND, WORKSPACES_KIND
 from miner.model.packages import Workspace
-from fixtures.workspaces import cargo_workspaces
+from miner.store.cache import MemoryCache
 
 WHEN = "2025-07-01T10:00:00+00:00"
 

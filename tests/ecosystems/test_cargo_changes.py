@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from fixtures import workspaces as fx
-from miner._sample.builder import RepoBuilder
-from miner.store.cache import MemoryCache
-from miner.model.packages import Package
-from miner.analyses.architecture import package_changes
 from fixtures.workspaces import cargo_workspaces
+from miner._sample.builder import RepoBuilder
+from miner.analyses.architecture import package_changes
+from miner.model.packages import Package
+from miner.store.cache import MemoryCache
 
 WHEN = "2025-07-01T10:00:00+00:00"
 

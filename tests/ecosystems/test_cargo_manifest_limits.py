@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from fixtures.hostile import manifests_beyond_limits, tagged_workspace
-from miner.pipeline import analyze
 from miner.ecosystems.manifests import MAX_KEY_PARTS, MAX_MANIFEST_BYTES
+from miner.pipeline import analyze
 
 
 @pytest.mark.timeout(20)

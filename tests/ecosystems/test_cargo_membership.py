@@ -6,9 +6,9 @@ stopped exercising its rule (or a Cargo that is absent) cannot hide a defect.
 from __future__ import annotations
 
 from fixtures import workspaces as fx
-from miner.store.cache import MemoryCache
-from miner.model.packages import Dependency
 from fixtures.workspaces import cargo_workspaces
+from miner.model.packages import Dependency
+from miner.store.cache import MemoryCache
 
 
 def read(files, tmp_path, **options):

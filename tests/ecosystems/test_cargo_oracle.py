@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from fixtures import workspaces as fx
-from miner.store.cache import MemoryCache
 from fixtures.workspaces import cargo_workspaces
+from miner.store.cache import MemoryCache
 
 RULES = {
     "discovery": fx.DISCOVERY,

@@ -13,8 +13,8 @@ import pytest
 
 from fixtures import workspaces as fx
 from fixtures.forged import tree_with
-from miner.store.cache import MemoryCache
 from fixtures.workspaces import cargo_workspaces
+from miner.store.cache import MemoryCache
 
 TWO = {"a/Cargo.toml": fx.package("a"), "b/Cargo.toml": fx.package("b")}
 DEEP_ARRAYS = "x = " + "[" * 5000 + "]" * 5000 + "\n"  # 10 KB

@@ -6,10 +6,10 @@ import pytest
 
 from fixtures import javascript as fx
 from miner._sample.builder import RepoBuilder
-from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.ecosystems.packagejson import MAX_YAML_NODES
 from miner.sources.trees import TreeView
+from miner.store.cache import MemoryCache
 
 GOOD = {"other/package.json": fx.pkg("other", workspaces=["*"]), "other/x/package.json": fx.pkg("x")}
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from fixtures import javascript as fx
 from miner._sample.builder import RepoBuilder
-from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.ecosystems.packagejson import MANIFEST_KIND
 from miner.model.packages import Workspace
 from miner.sources.trees import TreeView
+from miner.store.cache import MemoryCache
 from tests.conftest import CountingCache
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from fixtures import javascript as fx
-from miner.store.cache import MemoryCache
 from miner.ecosystems import workspaces_at
 from miner.sources.trees import TreeView
+from miner.store.cache import MemoryCache
 
 CASES = {
     "gemini-cli-npm": (fx.GEMINI, "npm"),

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from miner._sample.builder import RepoBuilder
-from miner.pipeline import analyze
-from miner.catalogs.capabilities import load_catalog
 from miner.analyses.capabilities import mentions
-from miner.errors import MinerError
 from miner.catalogs.bots import Catalog
+from miner.catalogs.capabilities import load_catalog
+from miner.errors import MinerError
+from miner.pipeline import analyze
 
 SUBJECT = "a" * 32 + "!"
 

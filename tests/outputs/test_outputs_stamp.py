@@ -1,9 +1,10 @@
 from dataclasses import replace
+
 """An unchanged analysis leaves its published files alone; any change to them, the inputs or the options rewrites."""
 import os
 
-from miner.pipeline import analyze
 from miner.outputs.publish import STAMP, publish
+from miner.pipeline import analyze
 from tests.cli.test_cli_analyze import mine
 
 

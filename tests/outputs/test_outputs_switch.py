@@ -1,4 +1,3 @@
-from dataclasses import replace
 """Publishing is one switch: a run killed at any point of it leaves the report folder and the graphs folder
 holding one analysis (the old one, or, once the next run has finished the switch, the new one), and no
 scratch entry survives the next run, which deletes nothing else."""
@@ -9,10 +8,10 @@ import signal
 
 import pytest
 
-from miner._sample.people import GRACE
 from miner._sample.builder import RepoBuilder
-from miner.pipeline import analyze
+from miner._sample.people import GRACE
 from miner.outputs.publish import JOURNAL, STAMP, publish
+from miner.pipeline import analyze
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the killed publish runs in a forked child")
 

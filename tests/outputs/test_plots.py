@@ -35,8 +35,8 @@ def test_missing_matplotlib_is_one_clear_error(tmp_path, monkeypatch):
 
 
 def test_cadence_and_crate_count_plots_are_pngs(agent_repo, tmp_path):
-    from miner.pipeline import analyze
     from miner.outputs.plots import cadence_plot, package_count_plot
+    from miner.pipeline import analyze
 
     tables = analyze(str(agent_repo), db=tmp_path / "s.sqlite").tables
     for path in (cadence_plot(tables["cadence"], tmp_path / "c.png"),

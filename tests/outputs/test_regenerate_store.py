@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from miner.pipeline import analyze, load
 from miner.errors import MinerError
-from miner.outputs.regenerate import regenerate, stored_renderer
 from miner.outputs.markdown import markdown_table
+from miner.outputs.regenerate import regenerate, stored_renderer
 from miner.outputs.report import cadence_chart
+from miner.pipeline import analyze, load
 
 REPORT = """\
 Intro by hand.

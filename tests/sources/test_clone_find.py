@@ -6,9 +6,9 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from miner.sources.clone import find_clone
 from miner.errors import MinerError
 from miner.paths import repos_dir
+from miner.sources.clone import find_clone
 
 
 @pytest.fixture

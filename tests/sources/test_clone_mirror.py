@@ -11,8 +11,8 @@ import pytest
 from rich.console import Console
 
 from miner._sample.builder import Person, RepoBuilder
-from miner.sources.clone import clone_all, clone_or_update, parse_source
 from miner.errors import MinerError
+from miner.sources.clone import clone_all, clone_or_update, parse_source
 
 BOT = Person("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
 

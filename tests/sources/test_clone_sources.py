@@ -4,9 +4,9 @@ from __future__ import annotations
 import pygit2
 import pytest
 
+from miner.errors import MinerError
 from miner.sources import gitprocess
 from miner.sources.clone import _transfer_settings, parse_source, sources_from_config
-from miner.errors import MinerError
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ from collections import Counter
 from pathlib import Path
 
 from miner._sample.builder import RepoBuilder
-from miner.store.cache import MemoryCache
 from miner.sources.codesize import LANGUAGE_BYTES_KIND, language_bytes, language_of, package_bytes, package_lines
 from miner.sources.trees import TreeView
+from miner.store.cache import MemoryCache
 
 WHEN = "2025-07-01T10:00:00+00:00"
 FILES = {

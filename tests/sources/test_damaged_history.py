@@ -1,4 +1,5 @@
 from dataclasses import replace
+
 """A repository with missing objects: the broken release gets a warning, the others are analysed."""
 import shutil
 import subprocess
@@ -6,9 +7,9 @@ import subprocess
 import pandas as pd
 import pytest
 
-from miner.pipeline import analyze
 from miner.outputs.publish import publish
 from miner.outputs.report import render_section
+from miner.pipeline import analyze
 from tests.conftest import git
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from miner._sample.builder import RepoBuilder
 from fixtures.hostile_config import HOSTILE, arm, build_project
-from miner.sources import gitprocess
-from miner.pipeline import analyze
-from miner.sources.clone import clone_or_update, parse_source
+from miner._sample.builder import RepoBuilder
 from miner.errors import MinerError
+from miner.pipeline import analyze
+from miner.sources import gitprocess
+from miner.sources.clone import clone_or_update, parse_source
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
 

@@ -12,7 +12,7 @@ from miner.sources.grammars import EXTENSIONS, check_abi, grammar, grammar_of
 
 
 def test_importing_miner_and_the_source_view_does_not_import_tree_sitter():
-    code = ("import sys, miner, miner.sources.sourceview, miner.sources.code, miner.analyses.sourceview; "
+    code = ("import sys, miner, miner.pipeline, miner.sources.code, miner.analyses.sourceview; "
             "print(sorted(m for m in sys.modules if m.startswith('tree_sitter')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == "[]"

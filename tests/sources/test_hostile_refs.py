@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from fixtures.forged import loose_ref, workspace_repo
-from miner.pipeline import analyze
 from miner.errors import MinerError
+from miner.pipeline import analyze
 from tests.conftest import git
 
 

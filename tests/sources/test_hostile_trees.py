@@ -8,11 +8,11 @@ import pygit2
 
 from fixtures import workspaces as fx
 from fixtures.forged import commit_tree, directory, nested_tree, tree_with, workspace_repo
-from miner.pipeline import analyze
-from miner.store.cache import MemoryCache
 from fixtures.workspaces import cargo_workspaces
+from miner.pipeline import analyze
 from miner.sources.codesize import package_lines
 from miner.sources.trees import TreeView
+from miner.store.cache import MemoryCache
 from tests.conftest import git
 from tests.ecosystems.test_cargo_bad_input import delete_object
 

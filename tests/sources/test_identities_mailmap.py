@@ -3,10 +3,11 @@ import subprocess
 
 import pytest
 
-from miner._sample.builder import Person, RepoBuilder
 from fixtures.identities import MAILMAP, identities_repo_for
+from miner._sample.builder import Person, RepoBuilder
+from miner.model.mailmap import Mailmap
+from miner.sources.mailmap import mailmap_of
 from miner.store.cache import MemoryCache
-from miner.sources.mailmap import Mailmap, mailmap_of
 
 WHEN = "2025-07-01T10:00:00+00:00"
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from miner._sample.builder import RepoBuilder
 from fixtures.notes import W1, W2, changelog_repo
-from miner.store.cache import MemoryCache
-from miner.sources.notes import candidates
+from miner._sample.builder import RepoBuilder
 from miner.analyses.evolution import choose
 from miner.sources.changelogs import read_changelogs, sections_by_version
+from miner.sources.notes import candidates
+from miner.store.cache import MemoryCache
 
 
 def test_changelog_without_sections_warns_and_other_sources_still_serve(tmp_path):

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from fixtures.notes import changelog_repo
-from miner.store.cache import MemoryCache
-from miner.catalogs.capabilities import Capability
 from miner.analyses.capabilities import mentions
-from miner.sources.changelogs import read_changelogs, split_sections
+from miner.catalogs.capabilities import Capability
 from miner.model.patterns import compile_pattern
+from miner.sources.changelogs import read_changelogs, split_sections
+from miner.store.cache import MemoryCache
 
 
 def sections_of(tmp_path, text: str):

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from miner._sample.builder import RepoBuilder
 from fixtures.notes import CLAUDE_CHANGELOG, HEADING_STYLES, W1, W2, changelog_repo, claude_repo
-from miner.store.cache import MemoryCache
+from miner._sample.builder import RepoBuilder
 from miner.model.notes import normalise_version
-from miner.sources.changelogs import SECTIONS_KIND, find_changelogs, read_changelogs, sections_by_version, split_sections
+from miner.sources.changelogs import (
+    SECTIONS_KIND,
+    find_changelogs,
+    read_changelogs,
+    sections_by_version,
+    split_sections,
+)
 from miner.sources.notes import candidates
+from miner.store.cache import MemoryCache
 from tests.conftest import CountingCache
 
 

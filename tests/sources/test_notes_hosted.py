@@ -6,11 +6,11 @@ import json
 import pytest
 
 from fixtures.notes import all_sources_repo, gh_export, rest_export
+from miner.analyses.evolution import choose
 from miner.errors import MinerError
 from miner.model.notes import HostedRelease
-from miner.sources.notes import candidates
-from miner.analyses.evolution import choose
 from miner.sources.hosted import load_hosted_releases, parse_hosted_releases, unknown_tags
+from miner.sources.notes import candidates
 
 ENTRIES = [
     {"tag": "rust-v0.80.0", "name": "0.80.0", "body": "## New Features\n- MCP (#9001)", "date": "2026-01-10T18:00:00Z"},

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from miner._sample.builder import RepoBuilder
-from miner.sources.clone import parse_source, redact
 from miner.errors import MinerError
+from miner.sources.clone import parse_source, redact
 from miner.store.sqlite import Store
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]

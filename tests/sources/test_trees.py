@@ -5,8 +5,8 @@ import pygit2
 import pytest
 
 from miner._sample.builder import RepoBuilder
-from miner.store.cache import MemoryCache
 from miner.sources.trees import MissingObject, TreeView
+from miner.store.cache import MemoryCache
 from tests.conftest import CountingCache, git
 
 WHEN = "2025-01-01T00:00:00+00:00"

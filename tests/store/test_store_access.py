@@ -10,8 +10,8 @@ import threading
 import pytest
 
 import miner.store.sqlite
-from miner.pipeline import analyze
 from miner.errors import MinerError
+from miner.pipeline import analyze
 from miner.store.sqlite import Saved, Store
 from tests.cli.test_cli_analyze import MINE, assert_one_line_error, mine
 

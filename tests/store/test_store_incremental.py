@@ -5,8 +5,8 @@ import time
 import pytest
 
 import miner.pipeline
-from miner._sample.people import GRACE
 from miner._sample.builder import RepoBuilder
+from miner._sample.people import GRACE
 from miner.errors import MinerError
 from miner.pipeline import Options, analyze, fingerprint, load, resolve
 from miner.sources.repository import open_repository

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from miner.pipeline import analyze
 from miner.errors import MinerError
+from miner.pipeline import analyze
 from miner.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, Store
 from tests.cli.test_cli_analyze import assert_one_line_error, mine
 

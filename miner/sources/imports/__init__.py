@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from miner.store.cache import Cache
 from miner.model.imports import FileImports
 from miner.sources.grammars import grammar
 from miner.sources.imports import go, javascript, python, rust
+from miner.store.cache import Cache
 
 # Bump when what is extracted, or the cached value's shape, changes.
 EXTRACTION_VERSION = "1"
