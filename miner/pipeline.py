@@ -41,7 +41,7 @@ from miner.analyses.contributors import (
 )
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
-from miner.analyses.releases import commit_ranges, select_releases
+from miner.analyses.releases import commit_ranges, select_releases, settle_previous
 from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config
 from miner.catalogs.bots import Catalog
@@ -274,6 +274,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     chosen = _timeline(name, git, options)
     say(f"{name}: walking history")
     history = _history(git, chosen, prior)
+    chosen = settle_previous(chosen, history.parents)
     warnings = list(history.warnings)
     incomplete: set[str] = set()
     ranges = commit_ranges(chosen.releases, history.parents, incomplete)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from miner.model.patterns import compile_pattern
@@ -91,10 +92,11 @@ def generations(parents: dict[str, tuple[str, ...]]) -> dict[str, int]:
 
 
 def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]],
-           generation: dict[str, int]) -> tuple[set[str], bool]:
+           generation: dict[str, int], limit: int | None = None) -> tuple[set[str], bool]:
     """`git rev-list stop..tip` over the in-memory graph: paint down until only the excluded side is left.
 
-    The flag says whether the walk met a parent missing from the graph while it still mattered.
+    The flag says whether the walk met a parent missing from the graph while it still mattered.  With
+    `limit`, the walk stops once it has found more than `limit` commits (a range that large is no answer).
     """
     if tip not in parents:
         return set(), True
@@ -108,7 +110,7 @@ def _range(tip: str, stop: str | None, parents: dict[str, tuple[str, ...]],
     live = 0 if tip in excluded else 1
     found: set[str] = set()
     cut = False
-    while live and heap:
+    while live and heap and (limit is None or len(found) <= limit):
         _, sha = heapq.heappop(heap)
         hidden = sha in excluded
         if not hidden:
@@ -161,17 +163,55 @@ def _current_line(versioned, lines: Counter) -> str:
 
 
 def _order(kept) -> list[Release]:
-    """Releases by date, each linked to the previous stable release in version order."""
+    """Releases by date, each linked to the previous stable release in version order that was tagged in
+    order: a stable release tagged out of version order is nobody's previous.  Its own previous is for now
+    the same (the nearest lower in-order version); `settle_previous` refines it once the history is known."""
     by_version = sorted(kept, key=lambda item: item[0].version.sort_key)
-    stable_keys = [tv.version.sort_key for tv, _ in by_version if tv.version.stable]
-    stable_tags = [tv.tag for tv, _ in by_version if tv.version.stable]
     late = _out_of_order([(tv.tag, ref.date) for tv, ref in by_version if tv.version.stable])
+    in_order = [tv for tv, _ in by_version if tv.version.stable and tv.tag not in late]
+    stable_keys = [tv.version.sort_key for tv in in_order]
     releases = []
     for tv, ref in kept:
         index = bisect_left(stable_keys, tv.version.sort_key)
-        previous = stable_tags[index - 1] if index > 0 else ""
+        previous = in_order[index - 1].tag if index > 0 else ""
         releases.append(Release(tv.tag, tv.prefix, tv.version, ref.date, ref.commit, ref.annotated, previous, tv.tag in late))
     return sorted(releases, key=lambda r: (r.date, r.version.sort_key))
+
+
+def settle_previous(timeline: Timeline, parents: dict[str, tuple[str, ...]]) -> Timeline:
+    """The timeline with each release tagged out of version order given the previous release that leaves it
+    the smallest range: among the stable releases of its line tagged in order and dated before it.
+
+    Codex's `rust-v0.0.2508241142`, tagged two months after `rust-v0.2.0`,
+    then follows `rust-v0.23.0` (57 commits) rather than the date-stamped
+    release before it in version order (499 commits since June); a backport
+    `1.38.2` tagged after `1.40.0` keeps `1.38.1`, its predecessor on its
+    branch: of equal ranges the nearest lower version wins.  Each candidate's
+    range is counted only as far as the smallest one so far, so the cost stays
+    near the size of the ranges chosen.
+    """
+    late = [r for r in timeline.releases if r.stable and r.out_of_order and r.commit in parents]
+    if not late:
+        return timeline
+    generation = generations(parents)
+    settled = {release.tag: _nearest(release, timeline.releases, parents, generation) for release in late}
+    releases = tuple(replace(r, previous=settled.get(r.tag) or r.previous) for r in timeline.releases)
+    return replace(timeline, releases=releases)
+
+
+def _nearest(release: Release, releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]],
+             generation: dict[str, int]) -> str:
+    """The tag of the in-order stable release dated before `release` whose range to it is smallest."""
+    before = [r for r in releases if r.stable and not r.out_of_order and r.date < release.date and r.commit in parents]
+    key = release.version.sort_key
+    lower = sorted((r for r in before if r.version.sort_key < key), key=lambda r: r.version.sort_key, reverse=True)
+    higher = sorted((r for r in before if r.version.sort_key >= key), key=lambda r: r.version.sort_key)
+    best, best_size = "", None
+    for candidate in lower + higher:
+        found, _ = _range(release.commit, candidate.commit, parents, generation, limit=best_size)
+        if best_size is None or len(found) < best_size:
+            best, best_size = candidate.tag, len(found)
+    return best
 
 
 def _out_of_order(stable: list[tuple[str, datetime]]) -> set[str]:

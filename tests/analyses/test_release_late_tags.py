@@ -1,0 +1,56 @@
+"""A release tagged out of version order is nobody's previous, and its own previous leaves it the smallest range."""
+from __future__ import annotations
+
+import pytest
+
+from fixtures.late_tags import backport as backport_repo
+from fixtures.late_tags import codex_late_tag
+from miner.pipeline import analyze
+from tests.conftest import git
+
+
+@pytest.fixture(scope="module")
+def codex(tmp_path_factory):
+    return codex_late_tag(tmp_path_factory.mktemp("codex") / "r.git")
+
+
+@pytest.fixture(scope="module")
+def backport(tmp_path_factory):
+    return backport_repo(tmp_path_factory.mktemp("backport") / "r.git")
+
+
+def releases(path, tmp_path):
+    return analyze(str(path), db=tmp_path / "s.sqlite").tables["releases"].set_index("tag")
+
+
+def count(path, previous: str, tag: str) -> int:
+    return int(git(path, "rev-list", "--no-merges", "--count", f"{previous}..{tag}"))
+
+
+def test_codex_late_tag_is_nobodys_previous_and_follows_the_release_nearest_it(codex, tmp_path):
+    table = releases(codex, tmp_path)
+    late = "rust-v0.0.2508241142"
+    assert table.loc[late, "out_of_order"]
+    assert late not in set(table["previous"])
+    assert table.loc["rust-v0.2.0", "previous"] == "rust-v0.0.2506261603"
+    assert table.loc["rust-v0.24.0", "previous"] == "rust-v0.23.0"
+    assert table.loc[late, "previous"] == "rust-v0.23.0"
+    candidates = [tag for tag in table.index if table.loc[tag, "stable"] and not table.loc[tag, "out_of_order"]
+                  and table.loc[tag, "date"] < table.loc[late, "date"]]
+    sizes = {tag: count(codex, tag, late) for tag in candidates}
+    assert sizes["rust-v0.23.0"] == min(sizes.values()) == 5 < sizes["rust-v0.0.2506261603"]
+    for tag, row in table.iterrows():
+        if row["previous"]:
+            assert row["commits"] == count(codex, row["previous"], tag), tag
+
+
+def test_a_backport_keeps_its_predecessor_on_its_branch(backport, tmp_path):
+    table = releases(backport, tmp_path)
+    assert table.loc["v1.38.2", "out_of_order"]
+    assert table.loc["v1.38.2", "previous"] == "v1.38.1"
+    assert table.loc["v1.41.0", "previous"] == "v1.40.0"
+    assert table.loc["v1.40.0", "previous"] == "v1.38.1"
+    for tag, row in table.iterrows():
+        if row["previous"]:
+            assert row["commits"] == count(backport, row["previous"], tag), tag
+    assert table.loc["v1.38.2", "commits"] == 1
