@@ -17,6 +17,7 @@ import pandas as pd
 
 from miner.catalogs.toml import read_toml, string_list
 from miner.errors import MinerError
+from miner.model.globs import glob_match
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Evidence:
         hits = [f"{'crate' if ecosystem == 'cargo' else 'package'} {path}"
                 for path, name, layer, ecosystem in zip(packages["inside"], packages["package"], packages["layer"],
                                                         ecosystems)
-                if layer in self.layers or _any(self.names, name) or _any(self.paths, path)]
+                if layer in self.layers or _any(self.names, name) or any(glob_match(g, path) for g in self.paths)]
         return hits + [f"notes: {c}" for c in self.capabilities if c in mentioned]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
+from miner.model.globs import glob_match
 
 UNCLASSIFIED = "Unclassified"
 
@@ -30,7 +31,13 @@ class Layer:
     names: tuple[str, ...] = ()
 
     def matches(self, path: str, name: str) -> bool:
-        return any(fnmatchcase(path, g) for g in self.paths) or any(fnmatchcase(name, g) for g in self.names)
+        """Whether the package at `path` (relative to its workspace root) named `name` is in this layer.
+
+        Paths match as paths (`utils/*` is one level below `utils/`, `utils/**` every level): a
+        nested test crate (`core/tests/common`) is not `core/*`.  Names match as names, where `*`
+        takes any text (`*-sandbox`, `@google/*`).
+        """
+        return any(glob_match(g, path) for g in self.paths) or any(fnmatchcase(name, g) for g in self.names)
 
 
 def load_layers(path: str | Path | None = None) -> list[Layer]:

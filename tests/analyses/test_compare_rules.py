@@ -120,3 +120,10 @@ def test_the_markdown_table_has_the_sample_columns_and_no_evidence():
                         "Stable releases per month (median) | Contributors per release (median) |")
     assert lines[2] == "| Codex CLI | 2 | Client-server (app-server) | hooks | 11 | 22.5 |"
     assert lines[-1] == "| Factory CLI | unknown | unknown | unknown | unknown | unknown |"
+
+
+def test_path_evidence_matches_as_paths():
+    """`skills/*` names a package one level below skills/, not a test crate two levels down."""
+    deep = ("skills/tests/common", "codex-skills-test-support", "Infra")
+    assert row(tables([CLI, deep], {}))["Extension model"] != "skills"
+    assert row(tables([CLI, ("skills/builtin", "codex-skills-builtin", "Extensions")], {}))["Extension model"] == "skills"

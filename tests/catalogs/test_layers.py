@@ -117,3 +117,17 @@ def test_path_globs_are_relative_to_the_workspace_root(tmp_path):
     crates = tables["packages"].set_index("package")
     assert crates.loc["codex-core", "path"] == "codex-rs/core"
     assert crates["layer"].to_dict() == {"codex-core": "Core", "codex-app-server": "Server", "codex-git-utils": "Infra"}
+
+
+@pytest.mark.parametrize("path, glob, matched", [
+    ("utils/a/b", "utils/*", False), ("utils/a", "utils/*", True), ("utils/a/b", "utils/**", True),
+    ("core/tests/common", "core/*", False), ("core/tests", "core/*", True), ("app-server-client", "app-server-*", True),
+])
+def test_path_rules_match_as_paths_not_as_text(path, glob, matched):
+    """fnmatch's `*` crosses `/`: `core/*` took the nested test crate `core/tests/common` into Core."""
+    assert Layer("L", "", (glob,)).matches(path, "unrelated-name") is matched
+
+
+def test_name_rules_match_any_text():
+    assert Layer("L", "", (), ("@google/*",)).matches("packages/core", "@google/gemini-cli-core")
+    assert Layer("L", "", (), ("*-sandbox",)).matches("x", "codex-linux-sandbox")
