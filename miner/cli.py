@@ -38,6 +38,8 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md
 GRAPHS = click.option("--graphs", type=click.Path(file_okay=False),
                       help="Folder for graph exports (default: graphs/<repo-name>/).")
 QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
+AS_OF = click.option("--as-of", "as_of", metavar="DATE",
+                      help="Describe the repository as it was on DATE: later tags, commits and notes do not count.")
 LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
                       help="Layer rules TOML (default: miner's own).")
 # Every text printed holds names from a repository (paths, tags, messages): `_say` prints it as plain Text,
@@ -134,6 +136,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
               help="Keep one name under several e-mails as several people (joined by default).")
 @click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
 @click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since; a bare day counts whole).")
+@AS_OF
 @QUIET
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
@@ -158,10 +161,11 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
 @OUT
 @FORMAT
 @GRAPHS
+@AS_OF
 @QUIET
-def report(repo, db, out, fmt, graphs, quiet) -> None:
+def report(repo, db, out, fmt, graphs, as_of, quiet) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
-    analysis = pipeline.load(repo, db)  # named as analysed, whatever path REPO gave
+    analysis = pipeline.load(repo, db, as_of=as_of)  # named as analysed, whatever path REPO gave
     folder = publish(analysis, out, graphs, fmt).folder
     _print_json(analysis.tables, fmt)
     if not quiet:
@@ -174,18 +178,19 @@ def report(repo, db, out, fmt, graphs, quiet) -> None:
 @click.option("--check", is_flag=True, help="Exit non-zero if the file is out of date; write nothing.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML for the `agents` section.")
+@AS_OF
 @QUIET
-def regenerate(report_file, db, check, show_diff, config, quiet) -> None:
+def regenerate(report_file, db, check, show_diff, config, as_of, quiet) -> None:
     """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
     sections = {name: (lambda analysis, name=name: render_section(name, analysis, purposes(analysis.layers)))
                 for name in HEADINGS}
-    base = stored_renderer(lambda repo: pipeline.load(repo, db), sections)
+    base = stored_renderer(lambda repo: pipeline.load(repo, db, as_of=as_of), sections)
 
     def render(name: str, repo: str, old: str) -> str:
         if name != "agents":
             return base(name, repo, old)
         agents = load_config(config)
-        return compare_markdown(compare_table(agents, pipeline.load_agents(agents, db)[0]))
+        return compare_markdown(compare_table(agents, pipeline.load_agents(agents, db, as_of=as_of)[0]))
 
     outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents"])
     if outcome.diff:
@@ -203,11 +208,12 @@ def regenerate(report_file, db, check, show_diff, config, quiet) -> None:
 @click.option("--strict", is_flag=True, help="Fail when an agent of the config was never analysed.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the table to this file instead of stdout.")
 @FORMAT
+@AS_OF
 @QUIET
-def compare(config, db, strict, out, fmt, quiet) -> None:
+def compare(config, db, strict, out, fmt, as_of, quiet) -> None:
     """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
     agents = load_config(config)
-    found, warnings = pipeline.load_agents(agents, db, strict=strict)
+    found, warnings = pipeline.load_agents(agents, db, strict=strict, as_of=as_of)
     for warning in [] if quiet else warnings:
         _warn(warning)
     table = compare_table(agents, found)

@@ -53,7 +53,7 @@ from miner.model.notes import DEFAULT_ORDER, HostedRelease
 from miner.model.patterns import compile_pattern
 from miner.model.releases import Release, TagRef, Timeline
 from miner.model.versions import parse_tag
-from miner.model.window import Window
+from miner.model.window import Window, iso_day, unix_seconds
 from miner.paths import check_name, default_db
 from miner.sources.clone import parse_source, redact
 from miner.sources.code import Limits, ReleaseTree, read_sources
@@ -109,6 +109,7 @@ class Options:
     until: str | None = None
     bots: str | None = None
     join_names: bool = True
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class Inputs:
     hosted_warnings: tuple[MinerWarning, ...]
     window: Window
     digest: str  # of the options and of every file they name: part of each analysis's fingerprint
+    as_of: int | None = None  # the last second of the `--as-of` day (UTC), None for now
 
 
 @dataclass
@@ -147,12 +149,14 @@ class Analysis:
     commits: list[Commit] = field(default_factory=list)
     tips: list[str] = field(default_factory=list)
     cache: dict[tuple[str, str], str] = field(default_factory=dict)
+    as_of: str | None = None  # the `--as-of` day the analysis describes, None for the day it ran
+    all_releases: bool = False  # list prereleases in the report's releases section too
 
     @property
     def meta(self) -> dict[str, Any]:
         """What rendering the tables again needs beyond them, as the store keeps it."""
         return {"line": self.line, "snapshot": self.snapshot, "layers": layers_to_meta(self.layers),
-                "complete": self.complete}
+                "complete": self.complete, "as_of": self.as_of, "all_releases": self.all_releases}
 
 
 class Prior(Protocol):
@@ -193,10 +197,12 @@ def resolve(options: Options) -> Inputs:
     if options.name is not None:
         check_name(options.name, "--name")
     warnings: list[MinerWarning] = []
+    as_of = _as_of(options.as_of)
     hosted = load_hosted_releases(options.hosted, warnings) if options.hosted else []
+    hosted = [h for h in hosted if as_of is None or not h.published_at or unix_seconds(h.published_at) <= as_of]
     return Inputs(options, Catalog.load(options.bots), tuple(load_layers(options.layers)),
                   tuple(load_catalog(options.capabilities)), tuple(hosted), tuple(warnings),
-                  Window.parse(options.since, options.until), _options_digest(options))
+                  Window.parse(options.since, options.until), _options_digest(options), as_of)
 
 
 def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
@@ -209,7 +215,7 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
         path = str(repo.git_dir)
         _check_owner(store, name, path)
         prior = store.prior(path)
-        stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options).line)
+        stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options, inputs.as_of).line)
         if store.fingerprint(name, path) == stamp:
             say(f"{name}: unchanged since the last analysis")
             return load(name, store=store, inputs=stamp)
@@ -226,17 +232,25 @@ def save(store: Store, analysis: Analysis) -> None:
                      analysis.commits, analysis.tips, analysis.cache))
 
 
-def load(name: str, db: str | Path | None = None, *, store: Store | None = None, inputs: str = "") -> Analysis:
-    """The stored analysis called `name` (or of the repository at path `name`), as its run left it."""
+def load(name: str, db: str | Path | None = None, *, store: Store | None = None, inputs: str = "",
+         as_of: str | None = None) -> Analysis:
+    """The stored analysis called `name` (or of the repository at path `name`), as its run left it; with
+    `as_of`, a MinerError unless it was analysed as of that day."""
     if store is None:
         with Store(db or default_db(), readonly=True) as opened:
-            return load(name, store=opened, inputs=inputs)
+            return load(name, store=opened, inputs=inputs, as_of=as_of)
     found = store.find(name)
     tables, meta = store.load(found)
     warnings = [MinerWarning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
     path = store.analyses().set_index("name").at[found, "path"]
-    return Analysis(found, path, meta["line"], tables, warnings, meta["snapshot"], layers_from_meta(meta["layers"]),
-                    inputs=inputs, complete=meta["complete"])
+    analysis = Analysis(found, path, meta["line"], tables, warnings, meta["snapshot"],
+                        layers_from_meta(meta["layers"]), inputs=inputs, complete=meta["complete"],
+                        as_of=meta.get("as_of"), all_releases=meta.get("all_releases", False))
+    wanted = _day(_as_of(as_of))
+    if wanted is not None and analysis.as_of != wanted:
+        raise MinerError(f"{found} was analysed as of {analysis.as_of or 'the day it ran'}, not {wanted}: "
+                         f"run `mine analyze {found} --as-of {wanted}` first")
+    return analysis
 
 
 def fingerprint(git: pygit2.Repository, inputs: Inputs, line: str) -> str:
@@ -271,9 +285,10 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     options = inputs.options
     cache = RecordingCache(prior.cache)
     say(f"{name}: reading tags")
-    chosen = _timeline(name, git, options)
+    chosen = _timeline(name, git, options, inputs.as_of)
+    head = head_as_of(git, inputs.as_of)
     say(f"{name}: walking history")
-    history = _history(git, chosen, prior)
+    history = _history(git, chosen, prior, head)
     chosen = settle_previous(chosen, history.parents)
     warnings = list(history.warnings)
     incomplete: set[str] = set()
@@ -285,7 +300,8 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
                                "history this repository holds", tag=release.tag)
                  for release in chosen.releases if ranges[release.tag] & history.boundaries]
     warnings += _after_last_release(name, chosen, ranges, history.by_sha)
-    resolver = resolver_for(mailmap_of(git, cache), history.by_sha.values(), inputs.bots, options.join_names)
+    resolver = resolver_for(mailmap_of(git, cache, head or "HEAD"), history.by_sha.values(), inputs.bots,
+                            options.join_names)
     tables = _timeline_tables(chosen, ranges, history.by_sha, resolver, incomplete)
     snapshot = options.snapshot or timeline.latest_stable(tables["releases"])
     say(f"{name}: reading packages at {len(chosen.releases)} releases")
@@ -299,7 +315,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     hosted = {release.tag: release for release in inputs.hosted}
     warnings += list(inputs.hosted_warnings) + unknown_tags(inputs.hosted, [r.tag for r in chosen.releases],
                                                            str(options.hosted or ""))
-    found, untagged = read_notes(git, chosen.releases, ranges, history.by_sha, is_bot, cache, hosted,
+    found, untagged = read_notes(git, head, chosen.releases, ranges, history.by_sha, is_bot, cache, hosted,
                                  options.changelogs, options.untagged, warnings)
     tables |= evolution_tables(found, untagged, inputs.capabilities, options.notes_order, options.count_all, cache)
     tables["inflections"] = inflections(tables["capabilities"], tables["package_changes"], tables["notes"])
@@ -307,12 +323,14 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
                                       options.arc)
     tables |= _graph_facts(tables, snapshot)
     say(f"{name}: attributing commits to packages and layers")
+    released = None if options.until else set().union(*ranges.values())
     tables |= attribute(history.with_files(prior), chosen.releases, history.parents, ranges, per_release, resolver,
-                        inputs, history.boundaries)
+                        inputs, history.boundaries, released)
     warnings = _named(warnings, name)
     tables["warnings"] = pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])
     return Analysis(name, path, chosen.line, tables, warnings, snapshot, inputs.layers, history.walked,
-                    complete=complete, commits=history.new, tips=history.tips, cache=cache.entries())
+                    complete=complete, commits=history.new, tips=history.tips, cache=cache.entries(),
+                    as_of=options.as_of and _day(inputs.as_of), all_releases=options.count_all)
 
 
 # Stages ----------------------------------------------------------------------
@@ -321,8 +339,8 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
 _ECOSYSTEM_LANGUAGES = {ecosystem.name: ecosystem.language for ecosystem in ecosystems.ECOSYSTEMS}
 
 
-def _timeline(name: str, git: pygit2.Repository, options: Options) -> Timeline:
-    tags = read_tags(git)
+def _timeline(name: str, git: pygit2.Repository, options: Options, as_of: int | None) -> Timeline:
+    tags = [tag for tag in read_tags(git) if as_of is None or tag.date is None or tag.date.timestamp() <= as_of]
     chosen = select_releases(tags, line=options.line, pattern=options.tags)
     if not chosen.releases:
         raise MinerError(_no_releases(name, chosen, tags, options.line, options.tags))
@@ -356,7 +374,24 @@ class _History:
         yield from self.salvaged
 
 
-def _history(git: pygit2.Repository, chosen: Timeline, prior: Prior) -> _History:
+def head_as_of(git: pygit2.Repository, as_of: int | None) -> str | None:
+    """HEAD's commit, or with `as_of` the commit HEAD was on then: the first on its first-parent line
+    committed by that moment; None when there is none (an unborn HEAD, a history that starts later)."""
+    if git.head_is_unborn:
+        return None
+    sha = str(git.head.target)
+    try:
+        while as_of is not None and git[sha].commit_time > as_of:
+            parents = git[sha].parent_ids
+            if not parents:
+                return None
+            sha = str(parents[0])
+    except MISSING_OBJECT:
+        return None
+    return sha
+
+
+def _history(git: pygit2.Repository, chosen: Timeline, prior: Prior, head: str | None) -> _History:
     """Walk the commits the store lacks, in one `git log` when git can.
 
     A tip whose history git cannot walk costs a warning, and its commits are
@@ -368,8 +403,7 @@ def _history(git: pygit2.Repository, chosen: Timeline, prior: Prior) -> _History
     """
     boundaries = history_boundaries(git.path)
     known = prior.walked_tips()
-    head = [str(git.head.target)] if not git.head_is_unborn else []
-    tips = list(dict.fromkeys([r.commit for r in chosen.releases] + head))
+    tips = list(dict.fromkeys([r.commit for r in chosen.releases] + ([head] if head else [])))
     new_tips = [tip for tip in tips if tip not in known]
     by_sha = {c.sha: c for c in prior.commits()}
     history = _History(by_sha, [], [], boundaries)
@@ -450,9 +484,12 @@ def _sizes(view: TreeView, tag: str, workspaces: tuple, cache: Cache, described:
 
 def attribute(commits: Iterable[Commit], releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]],
               ranges: dict[str, set[str]], per_release: list[ReleaseArchitecture], resolver, inputs: Inputs,
-              boundaries: frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
+              boundaries: frozenset[str] = frozenset(), released: set[str] | None = None) -> dict[str, pd.DataFrame]:
     """The contributor tables: each commit (with its changed paths) credited to the packages and layers of
-    the release it belongs to."""
+    the release it belongs to; with `released`, only those commits (the team window ends with the line's
+    last release unless `--until` says otherwise)."""
+    if released is not None:
+        commits = (commit for commit in commits if commit.sha in released)
     return contributor_tables(commits, releases_of_commits(releases, parents, ranges),
                               PackageMap(place_rows(per_release, inputs.layers)), resolver, window=inputs.window,
                               boundaries=boundaries, previous=previous_releases(releases))
@@ -474,20 +511,18 @@ def _timeline_tables(chosen: Timeline, ranges: dict[str, set[str]], commits: dic
 
 def _after_last_release(name: str, chosen: Timeline, ranges: dict[str, set[str]],
                         commits: dict[str, Commit]) -> list[MinerWarning]:
-    """A warning when most of the history comes after the line's last release: another line may be current.
-
-    Those commits are attributed with the last release's package layout, and
-    the release tables say nothing of them, so a reader should know.
-    """
+    """A warning when more than a tenth of the history comes after the line's last release: the team tables
+    stop at that release (another line may be current, or a fork works on unreleased)."""
     released = set().union(*ranges.values())
     later = sum(1 for sha, commit in commits.items() if sha not in released and not commit.is_merge)
     every = sum(1 for commit in commits.values() if not commit.is_merge)
-    if later < 100 or later * 4 < every:
+    if not every or later * 10 <= every:
         return []
     last = chosen.releases[-1]
-    return [MinerWarning(name, f"{later} of {every} non-merge commits come after the last release of line "
-                          f"'{chosen.line}' ({last.tag}, {last.date:%Y-%m-%d}): they are attributed with its "
-                          "package layout; choose another line with --line or --tags", tag=last.tag)]
+    return [MinerWarning(name, f"{later} of {every} non-merge commits ({later / every:.0%}) come after the last "
+                               f"release of line '{chosen.line}' ({last.tag}, {last.date:%Y-%m-%d}): the team tables "
+                               "stop at that release (give --until to count them, or --line/--tags for another line)",
+                         tag=last.tag)]
 
 
 # Helpers ---------------------------------------------------------------------
@@ -502,10 +537,22 @@ def _at(warning: MinerWarning, tag: str) -> MinerWarning:
     return MinerWarning(warning.repo, warning.message, warning.tag or tag, warning.path)
 
 
+def _as_of(value: str | None) -> int | None:
+    """The last second of the `--as-of` day (a bare day counts whole, as `--until` does)."""
+    try:
+        return unix_seconds(value, end_of_day=True)
+    except MinerError as error:
+        raise MinerError(f"--as-of {error}") from None
+
+
+def _day(seconds: int | None) -> str | None:
+    return None if seconds is None else iso_day(seconds)
+
+
 def _options_digest(options: Options) -> str:
     """The options and the bytes of every file they name."""
     digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items() if k not in ("line", "name")},
-                                       sort_keys=True).encode())
+                                       sort_keys=True, default=str).encode())
     for named in (options.layers, options.capabilities, options.hosted, options.bots):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
@@ -556,12 +603,13 @@ def _no_releases(repo: str, chosen: Timeline, tags: list[TagRef], line: str | No
     return f"{repo}: no version tags ({len(chosen.skipped)} tags, none parse as a version)"
 
 
-def load_agents(config: Config, db: str | Path | None = None, strict: bool = False
+def load_agents(config: Config, db: str | Path | None = None, strict: bool = False, as_of: str | None = None
                 ) -> tuple[dict[str, Analysis | None], list[MinerWarning]]:
     """Each agent's stored analysis (None when it has no repository or was never analysed), and warnings.
 
     With `strict`, an agent whose repository is in the config but not in the
-    store is a MinerError naming the config file and line instead of a warning.
+    store is a MinerError naming the config file and line instead of a warning;
+    with `as_of`, each analysis must be as of that day.
     """
     found: dict[str, Analysis | None] = {}
     warnings: list[MinerWarning] = []
@@ -576,7 +624,7 @@ def load_agents(config: Config, db: str | Path | None = None, strict: bool = Fal
                     raise MinerError(f"{config.path}:{agent.line}: agent '{agent.name}': {message}")
                 warnings.append(MinerWarning(agent.name, f"{message}; its row says unknown",
                                         path=f"{config.path}:{agent.line}"))
-            found[agent.name] = load(name, store=store) if name is not None else None
+            found[agent.name] = load(name, store=store, as_of=as_of) if name is not None else None
             if found[agent.name] is not None:
                 warnings += line_mismatch(agent, found[agent.name].tables)
     return found, warnings

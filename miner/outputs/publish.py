@@ -37,7 +37,7 @@ from miner.catalogs.layers import purposes
 from miner.errors import MinerError
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports
 from miner.outputs.plots import author_layer_heatmap, cadence_plot, package_count_plot
-from miner.outputs.report import Rendered, full_report
+from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
 
 FORMATS = ("md", "csv", "json")
@@ -71,7 +71,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
     repo, tables = analysis.repo, analysis.tables
     folder = Path(out) if out else output_folder("reports", repo)
     graph_folder = Path(graphs) if graphs else output_folder("graphs", repo)
-    key = _stamp_key(analysis.inputs, repo, fmt, graph_folder) if analysis.inputs else ""
+    key = _stamp_key(analysis.inputs, repo, fmt, graph_folder, report_day(analysis)) if analysis.inputs else ""
     targets = [folder, graph_folder] if fmt != "csv" and not tables["packages"].empty else [folder]
     with _exclusive(targets):
         if key and _up_to_date(folder, key):
@@ -97,10 +97,10 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
     return Published(folder, True)
 
 
-def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path) -> str:
+def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path, day: date) -> str:
     """What the written files depend on beyond the tables' inputs: the writing's options, the code that
-    writes them, and the month (the report marks the month in progress)."""
-    month = date.today().strftime("%Y-%m")
+    writes them, and the month of the report's day (the report marks the month in progress)."""
+    month = day.strftime("%Y-%m")
     digest = hashlib.sha256("\n".join([inputs, repo, fmt, str(graph_folder.resolve()), month]).encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(module.read_bytes())

@@ -38,6 +38,12 @@ class Rendered(Protocol):
     snapshot: str | None
     layers: tuple[Layer, ...]
     inputs: str
+    as_of: str | None
+
+
+def report_day(analysis: Rendered) -> date:
+    """The day the report describes: its `--as-of` day, or today."""
+    return date.fromisoformat(analysis.as_of) if analysis.as_of else date.today()
 
 
 def section(name: str, repo: str, body: str) -> str:
@@ -71,7 +77,7 @@ def render_section(name: str, analysis: Rendered, purposes: dict[str, str], toda
             caveats(tables.get("warnings"))])),
         "architecture": lambda: architecture(analysis.snapshot, tables, purposes),
         "evolution": lambda: evolution(tables),
-        "cadence": lambda: cadence_chart(tables["cadence"], today or date.today()),
+        "cadence": lambda: cadence_chart(tables["cadence"], today or report_day(analysis)),
         "team": lambda: team(tables),
         "releases": lambda: markdown_table(_release_rows(releases)),
     }

@@ -269,15 +269,16 @@ _HEADING_VERSION = re.compile(rf"^#{{1,6}}\s*\[?(?:[^\s\d\[]*?[-_/ ])?[vV]?({VER
 _HEADING_LINE = re.compile(rb"\n(#[^\r\n]*)")  # after a newline: searched for as a literal, several times faster than ^
 
 
-def changelog_sections(git: pygit2.Repository, releases: Iterable[Release], cache: Cache, extra_paths: Sequence[str],
-                       warnings: list[MinerWarning]) -> dict[str, Section]:
-    """Changelog sections from HEAD, then from the trees of releases HEAD's files do not cover.
+def changelog_sections(git: pygit2.Repository, head: str | None, releases: Iterable[Release], cache: Cache,
+                       extra_paths: Sequence[str], warnings: list[MinerWarning]) -> dict[str, Section]:
+    """Changelog sections at commit `head` (HEAD, or HEAD as of `--as-of`), then from the trees of releases
+    its files do not cover.
 
-    A changelog kept whole (Claude Code's) is read once, at HEAD; files
+    A changelog kept whole (Claude Code's) is read once, at the head; files
     rewritten per release (Gemini CLI's `latest.md`) are read at the releases
     whose versions they alone describe.
     """
-    head = _head_tree(git, warnings)
+    head = _head_tree(git, head, warnings)
     found = sections_by_version(
         read_changelogs(git, head, cache, extra_paths, warnings, tags=["HEAD"] * len(head)))
     uncovered = [r for r in releases if str(r.version) not in found and _readable(git, r.commit)]
@@ -287,19 +288,19 @@ def changelog_sections(git: pygit2.Repository, releases: Iterable[Release], cach
     return older | found
 
 
-def _head_tree(git: pygit2.Repository, warnings: list[MinerWarning]) -> list[pygit2.Tree]:
-    """HEAD's tree, or none when HEAD is unborn or its commit cannot be read (the releases' trees still serve)."""
-    if git.head_is_unborn:
+def _head_tree(git: pygit2.Repository, head: str | None, warnings: list[MinerWarning]) -> list[pygit2.Tree]:
+    """The head commit's tree, or none when there is no head or it cannot be read (the releases' trees serve)."""
+    if head is None:
         return []
     try:
-        return [git.head.peel(pygit2.Commit).tree]
+        return [git[head].tree]
     except (KeyError, ValueError, pygit2.GitError) as error:
         warnings.append(MinerWarning("", f"HEAD cannot be read ({error}): changelogs read at the releases only", tag="HEAD"))
         return []
 
 
-def first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
-    """Version -> committer date (ISO) of the first commit on HEAD that added a heading for it to `path`.
+def first_written(git: pygit2.Repository, path: str, head: str = "HEAD") -> dict[str, str]:
+    """Version -> committer date (ISO) of the first commit up to `head` that added a heading for it to `path`.
 
     One `git log --raw` of the file, oldest first, names the blob each
     revision wrote and the one it replaced (`--diff-merges=separate`, against
@@ -318,7 +319,7 @@ def first_written(git: pygit2.Repository, path: str) -> dict[str, str]:
     read as facts.
     """
     log = gitprocess.run(["log", *gitprocess.LOG_OPTIONS, "--reverse", "--raw", "--no-abbrev", "--diff-merges=separate",
-                          f"--format={RECORD_FORMAT}%cI", "HEAD", "--", f":(top,literal){path}"],
+                          f"--format={RECORD_FORMAT}%cI", head, "--", f":(top,literal){path}"],
                          git.path, capture_output=True)
     if log.returncode != 0:
         reason = log.stderr.decode("utf-8", errors="replace").strip().splitlines()

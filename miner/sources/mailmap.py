@@ -7,13 +7,14 @@ from miner.model.mailmap import Mailmap
 from miner.store.cache import Cache
 
 
-def mailmap_of(repo: pygit2.Repository, cache: Cache | None = None) -> Mailmap:
+def mailmap_of(repo: pygit2.Repository, cache: Cache | None = None, head: str = "HEAD") -> Mailmap:
     """The repository's mailmap: the blob git reads by default in a bare repository.
 
     That is `mailmap.blob` from the repository's configuration, else
-    `HEAD:.mailmap`.  A missing blob is an empty mailmap, as for git.
+    `.mailmap` at `head` (HEAD, or HEAD as of `--as-of`).  A missing blob is
+    an empty mailmap, as for git.
     """
-    spec = _config_value(repo, "mailmap.blob") or "HEAD:.mailmap"
+    spec = _config_value(repo, "mailmap.blob") or f"{head}:.mailmap"
     try:
         blob = repo.revparse_single(spec)
     except (KeyError, ValueError, pygit2.GitError):

@@ -38,14 +38,16 @@ from miner.sources.messages import release_commit_message, subject_notes, tag_me
 from miner.store.cache import Cache
 
 
-def read_notes(git: pygit2.Repository, releases: Sequence[Release], ranges: Mapping[str, set[str]],
+def read_notes(git: pygit2.Repository, head: str | None, releases: Sequence[Release], ranges: Mapping[str, set[str]],
                commits: Mapping[str, Commit], is_bot: Callable[[Commit], bool], cache: Cache,
                hosted: Mapping[str, HostedRelease], changelogs: Sequence[str], untagged: bool,
                warnings: list[MinerWarning]) -> tuple[list[ReleaseNotes], list[UntaggedVersion]]:
-    """The notes every source holds for each release, and (with `untagged`) the changelog versions no tag names."""
-    sections = changelog_sections(git, releases, cache, changelogs, warnings)
+    """The notes every source holds for each release, and (with `untagged`) the changelog versions no tag names;
+    changelogs are read at commit `head` (HEAD, or HEAD as of `--as-of`)."""
+    sections = changelog_sections(git, head, releases, cache, changelogs, warnings)
     found = [_release_notes(git, release, ranges, commits, sections, hosted, is_bot, warnings) for release in releases]
-    return found, _untagged(git, sections, {str(r.version) for r in releases}, warnings) if untagged else []
+    tagged = {str(r.version) for r in releases}
+    return found, _untagged(git, head, sections, tagged, warnings) if untagged and head else []
 
 
 def _release_notes(git: pygit2.Repository, release: Release, ranges: Mapping[str, set[str]],
@@ -85,7 +87,7 @@ def candidates(tag: str, version: str, *, sections: Mapping[str, Section] | None
     return found
 
 
-def _untagged(git: pygit2.Repository, sections: Mapping[str, Section], tagged: set[str],
+def _untagged(git: pygit2.Repository, head: str, sections: Mapping[str, Section], tagged: set[str],
               warnings: list[MinerWarning]) -> list[UntaggedVersion]:
     """Changelog versions without a tag; a section whose heading has no date is dated by the commit that first
     wrote its heading into the changelog: the nearest the history knows."""
@@ -93,7 +95,7 @@ def _untagged(git: pygit2.Repository, sections: Mapping[str, Section], tagged: s
     written = {}
     for path in sorted({s.path for s in untagged.values() if not s.date}):
         try:
-            written[path] = first_written(git, path)
+            written[path] = first_written(git, path, head)
         except HistoryError as error:
             warnings.append(MinerWarning("", f"the changelog's history cannot be read ({error}): its versions "
                                              "without a tag are left undated", tag="HEAD", path=path))

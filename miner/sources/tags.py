@@ -47,8 +47,9 @@ def _read_tag(repo: pygit2.Repository, ref_name: str) -> TagRef:
         return TagRef(name, None, "missing", False, None, problem="points at a missing object")
     except (ValueError, pygit2.GitError) as error:  # a damaged pack, a commit libgit2 cannot parse
         return TagRef(name, None, "unreadable", False, None, problem=f"points at an object that cannot be read ({error})")
-    if not isinstance(obj, pygit2.Commit):
-        return TagRef(name, None, obj.type_str, annotated, None, message, f"points at a {obj.type_str}, not a commit")
+    if not isinstance(obj, pygit2.Commit):  # dated by its tagger when annotated, as git's creatordate
+        return TagRef(name, None, obj.type_str, annotated, tagger and _when(tagger), message,
+                      f"points at a {obj.type_str}, not a commit")
     signature = tagger if tagger is not None else obj.committer
     date = _when(signature)
     if date is None:

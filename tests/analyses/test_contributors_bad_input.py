@@ -66,8 +66,9 @@ def test_shallow_history_boundaries_are_not_attributed(repo, tmp_path):
     found = tables["attribution_issues"].set_index("issue")
     assert found.loc["shallow or grafted boundary (files not attributed)", "commits"] == len(boundaries) == 3
     assert "huge commit (1000+ files)" not in found.index  # the boundary was the huge commit: its tree is not its work
-    assert tables["agent_work"][tables["agent_work"]["layer"] == "(all)"]["commits"].sum() == int(
-        git(shallow, "rev-list", "--all", "--no-merges", "--count")) - len(boundaries)
+    released = git(shallow, "rev-list", "--no-merges", "--count", *tables["releases"]["tag"])  # the team window
+    assert tables["agent_work"][tables["agent_work"]["layer"] == "(all)"]["commits"].sum() == int(released) - len(
+        boundaries & set(git(shallow, "rev-list", *tables["releases"]["tag"]).split()))
 
 
 def test_grafted_commit_is_a_boundary(repo, tmp_path):

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from fixtures.contributors import NOT_PEOPLE, PEOPLE, STABLE_CRATES, contributors_repo_for, mined, tables_for
+from fixtures.contributors import NOT_PEOPLE, PEOPLE, RELEASES, STABLE_CRATES, contributors_repo_for, mined, tables_for
 from tests.cli.test_cli_analyze import mine
 from tests.conftest import git
 
@@ -24,12 +24,17 @@ def person(name: str, email: str) -> str | None:
     return PEOPLE.get(email, name)
 
 
-def git_credits(repo, *args: str, revisions: tuple[str, ...] = ("--all",)) -> list[tuple[set[str], int]]:
-    """(people credited, files changed) per non-merge commit of `git log REVISIONS ARGS`, mailmap applied."""
+def git_credits(repo, *args: str, revisions: tuple[str, ...] = RELEASES) -> list[tuple[set[str], int]]:
+    """(people credited, files changed) per non-merge commit of `git log REVISIONS ARGS`, mailmap applied.
+
+    By default the commits of the line's releases: the team window ends with the last release."""
     fmt = "%x1d%aN%x00%aE%x00%B%x00"
     # Decoded as miner decodes it, not by conftest's strict `git`: the fixture has a Latin-1 author.
-    out = subprocess.run(["git", "--git-dir", str(repo), "log", *revisions, "--no-merges", "--no-renames", "--name-only",
-                          f"--format={fmt}", *args], check=True, capture_output=True).stdout.decode(errors="replace")
+    # --full-history: the fixture's merges keep their first parent's tree, and git's history simplification would
+    # skip the side branches they bring in, which are in the release's history all the same.
+    out = subprocess.run(["git", "--git-dir", str(repo), "log", *revisions, "--full-history", "--no-merges",
+                          "--no-renames", "--name-only", f"--format={fmt}", *args],
+                         check=True, capture_output=True).stdout.decode(errors="replace")
     commits = []
     for record in out.split("\x1d")[1:]:
         name, email, message, files = record.split("\x00")
@@ -97,7 +102,7 @@ def test_bots_and_agents_are_kept_out_of_people_and_counted(repo, tables):
     assert kinds["dependabot[bot]"] == "bot"
     assert {"Claude", "GitHub Copilot"} <= set(kinds[kinds == "agent"].index)
     assert not any("[bot]" in name for name in kinds[kinds == "person"].index)
-    out = git(repo, "log", "--all", "--no-merges", "--format=%aE%x00%(trailers:key=Co-authored-by,valueonly)%x1e")
+    out = git(repo, "log", *RELEASES, "--no-merges", "--format=%aE%x00%(trailers:key=Co-authored-by,valueonly)%x1e")
     records = [r.strip("\n") for r in out.split("\x1e") if r.strip("\n")]
     with_agent = sum("noreply@anthropic.com" in r or r.startswith("198982749+Copilot") for r in records)
     bots = sum(r.startswith("49699333+dependabot") for r in records)
@@ -111,8 +116,8 @@ def test_window_matches_git_since_until(repo, tmp_path):
     times = sorted(int(t) for t in git(repo, "log", "--all", "--no-merges", "--format=%ct").split())
     since, until = times[8], times[20]
     window = mined(repo, tmp_path / "w.sqlite", since=since, until=f"@{until}".lstrip("@"))
-    expected = Counter(who for credited, _ in git_credits(repo, f"--since=@{since}", f"--until=@{until}")
-                       for who in credited)
+    expected = Counter(who for credited, _ in git_credits(repo, f"--since=@{since}", f"--until=@{until}",
+                                                          revisions=("--all",)) for who in credited)
     people = window["specialization"][window["specialization"]["kind"] == "person"]
     assert dict(zip(people["name"], people["commits"])) == dict(expected)
 
@@ -133,8 +138,8 @@ def test_a_window_of_bare_days_includes_both_days_whole(repo, tmp_path):
     start = calendar.timegm(time.strptime(since, "%Y-%m-%d"))
     end = calendar.timegm(time.strptime(until, "%Y-%m-%d")) + 86399
     window = mined(repo, tmp_path / "w.sqlite", since=since, until=until)
-    expected = Counter(who for credited, _ in git_credits(repo, f"--since=@{start}", f"--until=@{end}")
-                       for who in credited)
+    expected = Counter(who for credited, _ in git_credits(repo, f"--since=@{start}", f"--until=@{end}",
+                                                          revisions=("--all",)) for who in credited)
     people = window["specialization"][window["specialization"]["kind"] == "person"]
     assert dict(zip(people["name"], people["commits"])) == dict(expected)
     last_day = git(repo, "log", "--all", "--no-merges", f"--since=@{end - 86399}", f"--until=@{end}", "--format=%H")
@@ -149,10 +154,10 @@ def test_a_window_that_ends_before_it_starts_is_an_error(repo, tmp_path):
 
 @pytest.mark.parametrize("directory", sorted(STABLE_CRATES))
 def test_ownership_of_the_latest_release_matches_git_log(repo, tables, directory):
-    # The latest release holds its range and the work after it (on HEAD): what no earlier release holds.
+    # The latest release holds its range: what no earlier release holds (the work after it is outside the window).
     earlier = ["^rust-v0.1.0", "^rust-v0.2.0-alpha.1", "^rust-v0.2.0"]
     expected = Counter(who for credited, _ in git_credits(repo, *pathspec(directory),
-                                                          revisions=("rust-v0.3.0", "HEAD", *earlier))
+                                                          revisions=("rust-v0.3.0", *earlier))
                        for who in credited)
     owned = tables["release_ownership"]
     row = owned[(owned["release"] == "rust-v0.3.0") & (owned["package"] == STABLE_CRATES[directory])]
@@ -167,3 +172,14 @@ def test_ownership_of_the_latest_release_matches_git_log(repo, tables, directory
 def test_release_specialization_sums_to_the_window(tables):
     per_release = tables["release_specialization"].groupby("author")["commits"].sum().to_dict()
     assert per_release == dict(zip(tables["specialization"]["author"], tables["specialization"]["commits"]))
+
+
+def test_the_team_window_ends_with_the_last_release(repo, tables, tmp_path):
+    unreleased = git(repo, "log", "--no-merges", "--format=%H", "HEAD", *[f"^{tag}" for tag in RELEASES]).split()
+    assert len(unreleased) == 2
+    every = tables["agent_work"][tables["agent_work"]["layer"] == "(all)"]["commits"].sum()
+    assert every == int(git(repo, "rev-list", "--no-merges", "--count", *RELEASES))
+    assert not any("after the last release" in message for message in tables["warnings"]["message"])  # 2 of ~40
+    until = mined(repo, tmp_path / "u.sqlite", until="2100-01-01")  # an explicit end counts everything up to it
+    work = until["agent_work"][until["agent_work"]["layer"] == "(all)"]["commits"].sum()
+    assert work == int(git(repo, "rev-list", "--no-merges", "--count", "--all"))

@@ -54,12 +54,15 @@ def test_a_commit_time_past_year_9999(tmp_path):
     changed = builder.commit("only its tree is used", {"a/src/y.rs": "fn y() {}\n"}, when=WHEN, branch="")
     far = raw_commit(repo, repo[changed].tree.id, first, "A <a@example.com> 99999999999999 +0000",
                      "A <a@example.com> 99999999999999 +0000")
-    repo.references.create("refs/heads/main", far, force=True)
     repo.references.create("refs/tags/v0.2.0", far)
+    after = raw_commit(repo, repo[changed].tree.id, far, "A <a@example.com> 1735862400 +0000",
+                       "A <a@example.com> 1735862400 +0000")
+    repo.references.create("refs/heads/main", after, force=True)
+    repo.references.create("refs/tags/v0.3.0", after)  # the far commit is released: in the team window
     result = analyze(repo.path, db=tmp_path / "s.sqlite")
     skipped = dict(zip(result.tables["skipped"]["tag"], result.tables["skipped"]["reason"]))
     assert skipped["v0.2.0"] == "dated 3170843-11-07, past the years 1 to 9999 that Python's dates hold"
-    assert result.tables["releases"]["tag"].tolist() == ["v0.1.0"]
+    assert result.tables["releases"]["tag"].tolist() == ["v0.1.0", "v0.3.0"]
     window = result.tables["attribution_window"].iloc[0]
     assert (window["first"], window["last"]) == ("2025-01-01", "3170843-11-07")  # as git log --date=short says
     assert git(repo.path, "log", "-1", "--format=%cd", "--date=short", str(far)).strip() == "3170843-11-07"
