@@ -9,7 +9,10 @@ line endings and a byte-order mark included, stays as the author wrote it.
 An opening marker takes attributes, `name=value` without spaces in the value:
 
 - `repo=REPO`: the stored analysis the section is drawn from (the cross-agent
-  `agents` section, drawn from every analysed agent, needs none).
+  `agents` section, drawn from every analysed agent, needs none);
+- `only=table`: the section's tables alone, without the sentences miner writes
+  around them, for a report whose own prose introduces the table.  A body with
+  no table this time ("_None._", "No package ... found") is kept as miner says it.
 
 Inside a regenerated table the analyst's work survives, rows matched by their
 first cell (and tables by their first column's header):
@@ -71,6 +74,7 @@ class Block:
     start: int  # offset of the body's first character
     end: int  # offset of the closing marker's line
     newline: str  # the line ending of the opening marker, used for the new body
+    only: str = ""  # "table": the rendered body's tables alone
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,8 @@ def find_blocks(text: str, origin: str = "<text>") -> list[Block]:
                              f"'mine:{open_[0]}' opened at line {open_[2]}")
         else:
             name, attributes, opened, start, newline = open_
-            blocks.append(Block(name, attributes.get("repo", ""), opened, start, offset - len(line), newline))
+            blocks.append(Block(name, attributes.get("repo", ""), opened, start, offset - len(line), newline,
+                                attributes.get("only", "")))
             open_ = None
     if open_ is not None:
         raise MinerError(f"{origin}:{open_[2]}: marker 'mine:{open_[0]}' is never closed "
@@ -189,7 +194,7 @@ _MARKER_START = re.compile(r"^\ufeff?[ \t]*<!--\s*/?mine:")
 _OPENING = re.compile(r"^\ufeff?[ \t]*<!--\s*mine:([A-Za-z0-9_.-]+)((?:\s+[A-Za-z_]+=\S+?)*)\s*-->[ \t]*\r?\n?$")
 _CLOSING = re.compile(r"^\ufeff?[ \t]*<!--\s*/mine:([A-Za-z0-9_.-]+)\s*-->[ \t]*\r?\n?$")
 _ATTRIBUTE = re.compile(r"([A-Za-z_]+)=(\S+)")
-_VALUES = {"repo": None}  # attribute -> the values it takes (None: any)
+_VALUES = {"repo": None, "only": ("table",)}  # attribute -> the values it takes (None: any)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -257,6 +262,7 @@ def _body(block: Block, old: str, new: str, human: tuple[str, ...], *, keep_rows
     trailing = re.search(r"\n((?:[ \t]*\n)*)\Z", old_lf[len(before):])
     after = trailing[1] if trailing else ""
     content = new.replace("\r\n", "\n").strip("\n").rstrip()
+    content = tables_only(content) if block.only == "table" else content
     content = carry_over(old_lf, content, human, keep_rows=keep_rows)
     body = before + content + "\n" + after if content else before + after
     return body.replace("\n", block.newline) if block.newline != "\n" else body
@@ -276,6 +282,13 @@ class _Table:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     start: int  # index of the header line
     stop: int  # index of the first line after the last row
+
+
+def tables_only(body: str) -> str:
+    """The Markdown tables of `body`, one blank line apart; `body` itself when it holds none."""
+    lines = body.split("\n")
+    tables = _tables(lines)
+    return "\n\n".join("\n".join(lines[t.start:t.stop]) for t in tables) if tables else body
 
 
 def carry_over(old: str, new: str, human: Iterable[str], *, keep_rows: bool = True) -> str:
