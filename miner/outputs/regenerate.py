@@ -4,11 +4,36 @@ A report mixes an analyst's prose with tables miner computes.  `mine report`
 wraps each computed block in markers (`<!-- mine:architecture repo=codex -->`
 ... `<!-- /mine:architecture -->`, see `miner.outputs.report.section`), and this
 module replaces only what lies between them: every byte outside the markers,
-line endings included, stays as the author wrote it.  Inside a regenerated
-table the columns people write (`Purpose`, `What it tells us`) keep their old
-text row by row, matched by the first column, so a refresh updates the counts
-without erasing the commentary.  Any problem with the markers is reported with
-the file and line before anything is written.
+line endings and a byte-order mark included, stays as the author wrote it.
+
+An opening marker takes attributes, `name=value` without spaces in the value:
+
+- `repo=REPO`: the stored analysis the section is drawn from (the cross-agent
+  `agents` section, drawn from every analysed agent, needs none);
+- `only=table`: the section's tables alone, without the sentences miner writes
+  around them, for a report whose own prose introduces the table.  A body with
+  no table this time ("_None._", "No package ... found") is kept as miner says it.
+
+Inside a regenerated table the analyst's work survives, rows matched by their
+first cell (and tables by their first column's header):
+
+- the columns people write (`Purpose`, `What it tells us`) keep their old text;
+- a cell miner cannot fill (`unknown`: a closed-source agent's figures) keeps
+  the analyst's text;
+- a row miner does not write (the sample's `SDK | (external sdk/ dir) | ...`)
+  is kept, laid out in the new table's columns, right after the row it
+  followed that miner still writes (at the top when no row above it is left);
+  several such rows in a run keep their order.
+
+A row holding cells miner did not write ends its last cell with `<!-- kept -->`:
+unseen on the rendered page, plain in the source and in a diff, and recognised
+by the next regenerate.  Once miner writes that row itself and knows its cells,
+the mark goes and miner's cells replace the analyst's, except in the human
+columns.  The tables of the `SELECTIONS` sections show a choice that moves as
+history grows (the busiest people and packages, the releases listed): a row
+that falls out of the choice leaves, unless it carries the mark, which an
+analyst may write there to keep a row.  Any problem with the markers is
+reported with the file and line before anything is written.
 """
 from __future__ import annotations
 
@@ -21,6 +46,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from miner.analyses.compare import UNKNOWN
 from miner.errors import MinerError
 from miner.outputs.report import Rendered
 
@@ -29,6 +55,13 @@ Render = Callable[[str, str, str], str]
 
 HUMAN_COLUMNS = ("Purpose", "What it tells us")
 """Table columns an analyst writes: their old text survives a regeneration."""
+
+SELECTIONS = ("team", "releases")
+"""Sections whose tables list a selection that moves with the history (the people with the most
+commits, the busiest packages, the releases shown): a row miner leaves out is dropped unless marked kept."""
+
+KEPT = "<!-- kept -->"
+"""The mark at the end of a row's last cell that says the row holds cells miner did not write."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +74,7 @@ class Block:
     start: int  # offset of the body's first character
     end: int  # offset of the closing marker's line
     newline: str  # the line ending of the opening marker, used for the new body
+    only: str = ""  # "table": the rendered body's tables alone
 
 
 @dataclass(frozen=True)
@@ -55,26 +89,30 @@ class Outcome:
 
 
 def regenerate(text: str, render: Render, *, known: Iterable[str] | None = None,
-               human: Iterable[str] = HUMAN_COLUMNS, origin: str = "<text>") -> str:
+               human: Iterable[str] = HUMAN_COLUMNS, selections: Iterable[str] = SELECTIONS,
+               origin: str = "<text>") -> str:
     """`text` with every marked section's body replaced by what `render` returns.
 
     `known` lists the section names the renderer can produce, for an error that
-    names them; `human` the table columns whose old text is kept; `origin`
-    names the file in error messages.
+    names them; `human` the table columns whose old text is kept; `selections`
+    the sections whose rows miner leaves out are dropped unless marked kept;
+    `origin` names the file in error messages.
     """
     known = tuple(known) if known is not None else None
-    human = tuple(human)
+    human, selections = tuple(human), tuple(selections)
     parts, done = [], 0
     for block in find_blocks(text, origin):
         old = text[block.start:block.end]
-        new = _body(block, old, _rendered(block, old, render, known, origin), human)
+        new = _body(block, old, _rendered(block, old, render, known, origin), human,
+                    keep_rows=block.name not in selections)
         parts += [text[done:block.start], new]
         done = block.end
     return "".join(parts) + text[done:]
 
 
 def regenerate_file(path: str | Path, render: Render, *, check: bool = False, diff: bool = False,
-                    known: Iterable[str] | None = None, human: Iterable[str] = HUMAN_COLUMNS) -> Outcome:
+                    known: Iterable[str] | None = None, human: Iterable[str] = HUMAN_COLUMNS,
+                    selections: Iterable[str] = SELECTIONS) -> Outcome:
     """Regenerate the report at `path` in place, atomically, unless `check` or `diff` asks for a dry run.
 
     With `check` or `diff` nothing is written; the outcome says whether the
@@ -83,7 +121,7 @@ def regenerate_file(path: str | Path, render: Render, *, check: bool = False, di
     """
     path = Path(path)
     text = _read(path)
-    new = regenerate(text, render, known=known, human=human, origin=str(path))
+    new = regenerate(text, render, known=known, human=human, selections=selections, origin=str(path))
     changed = new != text
     shown = _unified_diff(path, text, new) if diff and changed else ""
     write = changed and not (check or diff)
@@ -109,19 +147,21 @@ def find_blocks(text: str, origin: str = "<text>") -> list[Block]:
         marker = _marker(line, origin, number)
         if marker is None:
             continue
-        closing, name, repo = marker
+        closing, name, attributes = marker
         if not closing and open_ is not None:
             raise MinerError(f"{origin}:{number}: marker 'mine:{name}' nested inside 'mine:{open_[0]}' "
                              f"opened at line {open_[2]}; close it first with <!-- /mine:{open_[0]} -->")
         if not closing:
-            open_ = (name, repo, number, offset, _ending(line))
+            open_ = (name, attributes, number, offset, _ending(line))
         elif open_ is None:
             raise MinerError(f"{origin}:{number}: closing marker '/mine:{name}' without an opening marker")
         elif name != open_[0]:
             raise MinerError(f"{origin}:{number}: closing marker '/mine:{name}' does not match "
                              f"'mine:{open_[0]}' opened at line {open_[2]}")
         else:
-            blocks.append(Block(open_[0], open_[1], open_[2], open_[3], offset - len(line), open_[4]))
+            name, attributes, opened, start, newline = open_
+            blocks.append(Block(name, attributes.get("repo", ""), opened, start, offset - len(line), newline,
+                                attributes.get("only", "")))
             open_ = None
     if open_ is not None:
         raise MinerError(f"{origin}:{open_[2]}: marker 'mine:{open_[0]}' is never closed "
@@ -154,6 +194,7 @@ _MARKER_START = re.compile(r"^\ufeff?[ \t]*<!--\s*/?mine:")
 _OPENING = re.compile(r"^\ufeff?[ \t]*<!--\s*mine:([A-Za-z0-9_.-]+)((?:\s+[A-Za-z_]+=\S+?)*)\s*-->[ \t]*\r?\n?$")
 _CLOSING = re.compile(r"^\ufeff?[ \t]*<!--\s*/mine:([A-Za-z0-9_.-]+)\s*-->[ \t]*\r?\n?$")
 _ATTRIBUTE = re.compile(r"([A-Za-z_]+)=(\S+)")
+_VALUES = {"repo": None, "only": ("table",)}  # attribute -> the values it takes (None: any)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -162,21 +203,25 @@ def _lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
 
 
-def _marker(line: str, origin: str, number: int) -> tuple[bool, str, str] | None:
-    """(closing, name, repo) when `line` is a marker line; None for any other line."""
+def _marker(line: str, origin: str, number: int) -> tuple[bool, str, dict[str, str]] | None:
+    """(closing, name, attributes) when `line` is a marker line; None for any other line."""
     if not _MARKER_START.match(line):
         return None
     if found := _CLOSING.match(line):
-        return True, found[1], ""
+        return True, found[1], {}
     found = _OPENING.match(line)
     if not found:
         raise MinerError(f"{origin}:{number}: malformed marker {line.strip()!r} "
                          "(expected <!-- mine:NAME repo=REPO --> or <!-- /mine:NAME --> alone on its line)")
     attributes = dict(_ATTRIBUTE.findall(found[2]))
-    unknown = sorted(set(attributes) - {"repo"})
+    unknown = sorted(set(attributes) - set(_VALUES))
     if unknown:
-        raise MinerError(f"{origin}:{number}: unknown marker attribute {unknown[0]!r} (known: repo)")
-    return False, found[1], attributes.get("repo", "")
+        raise MinerError(f"{origin}:{number}: unknown marker attribute {unknown[0]!r} (known: {', '.join(_VALUES)})")
+    for name, value in attributes.items():
+        if _VALUES[name] is not None and value not in _VALUES[name]:
+            raise MinerError(f"{origin}:{number}: marker attribute {name}={value!r} not understood "
+                             f"(known: {', '.join(f'{name}={v}' for v in _VALUES[name])})")
+    return False, found[1], attributes
 
 
 def _fence(fence: str | None, line: str) -> str | None:
@@ -209,14 +254,16 @@ def _rendered(block: Block, old: str, render: Render, known: tuple[str, ...] | N
         raise MinerError(f"{where}: section 'mine:{block.name}' repo={block.repo or '(none)'}: {error}") from None
 
 
-def _body(block: Block, old: str, new: str, human: tuple[str, ...]) -> str:
-    """The new body in the file's line endings, with the old blank-line padding and human cells kept."""
+def _body(block: Block, old: str, new: str, human: tuple[str, ...], *, keep_rows: bool) -> str:
+    """The new body in the file's line endings, with the old blank-line padding and the analyst's cells
+    and rows kept."""
     old_lf = old.replace("\r\n", "\n")
     before = re.match(r"(?:[ \t]*\n)*", old_lf)[0]
     trailing = re.search(r"\n((?:[ \t]*\n)*)\Z", old_lf[len(before):])
     after = trailing[1] if trailing else ""
     content = new.replace("\r\n", "\n").strip("\n").rstrip()
-    content = carry_over(old_lf, content, human) if human else content
+    content = tables_only(content) if block.only == "table" else content
+    content = carry_over(old_lf, content, human, keep_rows=keep_rows)
     body = before + content + "\n" + after if content else before + after
     return body.replace("\n", block.newline) if block.newline != "\n" else body
 
@@ -224,52 +271,122 @@ def _body(block: Block, old: str, new: str, human: tuple[str, ...]) -> str:
 # -- tables ------------------------------------------------------------------
 
 _RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_MARK = re.compile(r"\s*<!--\s*kept\s*-->\s*$")
 
 
 @dataclass(frozen=True)
 class _Table:
-    """A Markdown table in a body: its header cells and its rows as (line index, cells)."""
+    """A Markdown table in a body: its header cells, its rows as (line index, cells), and the lines it spans."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
+    start: int  # index of the header line
+    stop: int  # index of the first line after the last row
 
 
-def carry_over(old: str, new: str, human: Iterable[str]) -> str:
-    """`new` with the `human` columns of its Markdown tables filled from the same rows of `old`.
+def tables_only(body: str) -> str:
+    """The Markdown tables of `body`, one blank line apart; `body` itself when it holds none."""
+    lines = body.split("\n")
+    tables = _tables(lines)
+    return "\n\n".join("\n".join(lines[t.start:t.stop]) for t in tables) if tables else body
+
+
+def carry_over(old: str, new: str, human: Iterable[str], *, keep_rows: bool = True) -> str:
+    """`new` with the analyst's work in the Markdown tables of `old` carried into the same tables.
 
     Tables are paired by their header's first column (and their order among
-    tables with that key column); rows by the text of their first cell.  An
-    old cell that is empty never replaces a new one.
+    tables with that key column); rows by the text of their first cell, in
+    order when a key repeats.  A paired row takes the `human` columns and the
+    cells miner writes as unknown from its old row, when the old cell is not
+    empty.  An old row left unpaired is kept after the row it followed (see
+    the module docstring) when `keep_rows`, or when it carries the kept mark.
     """
     human = set(human)
     lines = new.split("\n")
     previous = _index(_tables(old.split("\n")))
     seen: dict[str, int] = {}
+    merged, done = [], 0
     for table in _tables(lines):
         key = table.header[0]
         seen[key] = seen.get(key, -1) + 1
         match = previous.get((key, seen[key]))
-        columns = [i for i, column in enumerate(table.header) if column in human and i > 0]
-        if match is None or not columns:
+        if match is None:
             continue
-        for index, cells in table.rows:
-            kept = _kept_cells(cells, match, table.header, columns)
-            if kept != cells:
-                lines[index] = "| " + " | ".join(kept) + " |"
-    return "\n".join(lines)
+        merged += lines[done:table.start + 2] + _merged_rows(lines, table, match, human, keep_rows)
+        done = table.stop
+    return "\n".join(merged + lines[done:])
 
 
-def _kept_cells(cells: tuple[str, ...], old: _Table, header: tuple[str, ...], columns: list[int]) -> tuple[str, ...]:
-    row = next((c for _, c in old.rows if c and cells and c[0] == cells[0]), None)
-    if row is None:
-        return cells
-    kept = list(cells)
-    for i in columns:
-        if header[i] in old.header:
-            j = old.header.index(header[i])
-            if j < len(row) and row[j] and i < len(kept):
-                kept[i] = row[j]
-    return tuple(kept)
+def _merged_rows(lines: list[str], table: _Table, old: _Table, human: set[str], keep_rows: bool) -> list[str]:
+    """The lines of `table`'s rows with `old`'s cells carried over and its unpaired rows placed among them."""
+    columns = _columns(table.header, old.header)
+    pairs = _pairs(table, old)
+    paired = {o: n for n, o in pairs.items()}
+    after: dict[int, list[str]] = {}  # new row position (-1: above the first) -> kept rows that follow it
+    anchor = -1
+    for o, (_, cells) in enumerate(old.rows):
+        if o in paired:
+            anchor = paired[o]
+        elif keep_rows or _marked(cells):
+            laid = [cells[j] if j is not None and j < len(cells) else "" for j in columns]
+            after.setdefault(anchor, []).append(_row(_unmarked(laid), marked=True))
+    rows = list(after.get(-1, []))
+    for n, (index, cells) in enumerate(table.rows):
+        rows.append(_paired_row(lines[index], cells, old.rows[pairs[n]][1], table.header, columns, human)
+                    if n in pairs else lines[index])
+        rows += after.get(n, [])
+    return rows
+
+
+def _columns(header: tuple[str, ...], old: tuple[str, ...]) -> list[int | None]:
+    """For each new column, the old column holding its cells: the one of its name, else a renamed one in its
+    place ("Crates" became "Packages" when a second ecosystem arrived); None when the old table had none."""
+    def source(i: int, name: str) -> int | None:
+        if name in old:
+            return old.index(name)
+        return i if i < len(old) and old[i] not in header else None
+    return [source(i, name) for i, name in enumerate(header)]
+
+
+def _pairs(table: _Table, old: _Table) -> dict[int, int]:
+    """New row position -> old row position, each old row used once, first come first paired."""
+    waiting: dict[str, list[int]] = {}
+    for o, (_, cells) in enumerate(old.rows):
+        waiting.setdefault(_unmarked(cells)[0], []).append(o)
+    pairs = {}
+    for n, (_, cells) in enumerate(table.rows):
+        if waiting.get(cells[0]):
+            pairs[n] = waiting[cells[0]].pop(0)
+    return pairs
+
+
+def _paired_row(line: str, cells: tuple[str, ...], old: tuple[str, ...], header: tuple[str, ...],
+                columns: list[int | None], human: set[str]) -> str:
+    """Miner's row with the old row's human cells, and its old cells where miner's say unknown (marked)."""
+    old = _unmarked(old)
+    kept, filled = list(cells), False
+    for i, j in enumerate(columns):
+        if i == 0 or i >= len(kept) or j is None or j >= len(old) or not old[j]:
+            continue
+        if header[i] in human:
+            kept[i] = old[j]
+        elif kept[i] == UNKNOWN and old[j] != UNKNOWN:
+            kept[i], filled = old[j], True
+    return _row(kept, marked=filled) if filled or tuple(kept) != cells else line
+
+
+def _row(cells: list[str], *, marked: bool) -> str:
+    if marked:
+        cells = [*cells[:-1], f"{cells[-1]} {KEPT}".lstrip()]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _marked(cells: tuple[str, ...]) -> bool:
+    return any(_MARK.search(cell) for cell in cells)
+
+
+def _unmarked(cells: Iterable[str]) -> list[str]:
+    return [_MARK.sub("", cell) for cell in cells]
 
 
 def _tables(lines: list[str]) -> list[_Table]:
@@ -281,7 +398,7 @@ def _tables(lines: list[str]) -> list[_Table]:
             while j < len(lines) and "|" in lines[j] and lines[j].strip():
                 rows.append((j, _cells(lines[j])))
                 j += 1
-            tables.append(_Table(header, tuple(rows)))
+            tables.append(_Table(header, tuple(rows), i, j))
             i = j
         else:
             i += 1

@@ -18,7 +18,7 @@ CASES = {
                         "unknown section 'mine:timeline' (known: architecture, evolution, cadence)"),
     "malformed marker": ("<!-- mine:cadence repo=codex\n<!-- /mine:cadence -->\n", 1, "malformed marker"),
     "unknown attribute": ("<!-- mine:cadence repo=codex release=v1 -->\n<!-- /mine:cadence -->\n", 1,
-                          "unknown marker attribute 'release'"),
+                          "unknown marker attribute 'release' (known: repo, only)"),
 }
 
 

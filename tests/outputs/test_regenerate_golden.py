@@ -34,7 +34,13 @@ def test_human_columns_are_carried_over_by_row_key():
     assert "| Hooks | v0.99 (Feb 2026) | 6 | Extensibility model |" in new
     assert "| Unclassified | v8-poc | Matched by no layer rule |" in new
     assert "| Plugins | v0.110 (Mar 2026) | 7 |  |" in new
-    assert "SDK" not in new.split("<!-- /mine:architecture -->")[0].split("<!-- mine:architecture")[1]
+
+
+def test_a_row_miner_does_not_write_is_kept_after_the_row_it_followed_and_marked():
+    rows = [line for line in golden().split("\n") if line.startswith("| ")][:5]
+    assert rows[2:] == ["| Server | app-server, app-server-client | Client-server architecture — the central architectural bet |",
+                        "| SDK | (external sdk/ dir) | Python SDK for the app-server API <!-- kept --> |",
+                        "| Unclassified | v8-poc | Matched by no layer rule |"]
 
 
 def test_regenerating_twice_changes_nothing():

@@ -60,3 +60,21 @@ def test_an_unknown_section_lists_the_known_ones(store):
     text = "<!-- mine:team repo=agent -->\n<!-- /mine:team -->\n"
     with pytest.raises(MinerError, match=r"^r.md:1: unknown section 'mine:team' \(known: cadence, releases\)$"):
         regenerate(text, stored_renderer(store, sections()), known=sections(), origin="r.md")
+
+
+def test_real_sections_keep_the_analysts_row_and_give_only_the_table(store):
+    from miner.catalogs.layers import purposes
+    from miner.outputs.report import render_section
+    real = {name: (lambda analysis, name=name: render_section(name, analysis, purposes(analysis.layers)))
+            for name in ("architecture", "team")}
+    text = ("Our sentence about the workspace.\n\n<!-- mine:architecture repo=agent only=table -->\n"
+            "| Layer | Crates | Purpose |\n|---|---|---|\n| Core | cli | Our words |\n"
+            "| SDK | (external sdk/ dir) | Python SDK for the app-server API |\n<!-- /mine:architecture -->\n\n"
+            "<!-- mine:team repo=agent -->\n| Author | Commits |\n|---|---|\n| Someone gone | 1 |\n<!-- /mine:team -->\n")
+    new = regenerate(text, stored_renderer(store, real))
+    architecture = new.split("only=table -->\n")[1].split("<!-- /mine:architecture -->")[0]
+    assert architecture.startswith("| Layer | Packages | Purpose |\n|---|---|---|\n| Core | cli, core | Our words |\n")
+    assert "| SDK | (external sdk/ dir) | Python SDK for the app-server API <!-- kept --> |\n" in architecture
+    assert "workspace at" not in architecture and "Most depended-upon" not in architecture
+    assert "Someone gone" not in new and "| Grace Hopper |" in new
+    assert regenerate(new, stored_renderer(store, real)) == new
