@@ -127,7 +127,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @click.option("--notes-order", default=",".join(DEFAULT_ORDER), show_default=True,
               help="Notes sources in order of preference.")
 @click.option("--changelog", "changelogs", multiple=True, help="Extra changelog path (glob in the last part), repeatable.")
-@click.option("--all-releases", "count_all", is_flag=True, help="Count prereleases in the capability table too.")
+@click.option("--all-releases", "count_all", is_flag=True, help="Count prereleases in the capability table and list them in the report's releases section too.")
 @click.option("--tagged-only", is_flag=True, help="Ignore changelog versions that have no tag.")
 @click.option("--arc", default=4, show_default=True, type=click.IntRange(min=1), help="Stable releases in the latest arc.")
 @click.option("--bots", type=click.Path(dir_okay=False, exists=True),

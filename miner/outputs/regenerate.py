@@ -48,6 +48,7 @@ from pathlib import Path
 
 from miner.analyses.compare import UNKNOWN
 from miner.errors import MinerError
+from miner.outputs.markdown import plain_text
 from miner.outputs.report import Rendered
 
 Render = Callable[[str, str, str], str]
@@ -349,14 +350,16 @@ def _columns(header: tuple[str, ...], old: tuple[str, ...]) -> list[int | None]:
 
 
 def _pairs(table: _Table, old: _Table) -> dict[int, int]:
-    """New row position -> old row position, each old row used once, first come first paired."""
+    """New row position -> old row position, each old row used once, first come first paired; first cells
+    are compared as the text they say (a report written before miner escaped `<` still pairs)."""
     waiting: dict[str, list[int]] = {}
     for o, (_, cells) in enumerate(old.rows):
-        waiting.setdefault(_unmarked(cells)[0], []).append(o)
+        waiting.setdefault(plain_text(_unmarked(cells)[0]), []).append(o)
     pairs = {}
     for n, (_, cells) in enumerate(table.rows):
-        if waiting.get(cells[0]):
-            pairs[n] = waiting[cells[0]].pop(0)
+        key = plain_text(cells[0])
+        if waiting.get(key):
+            pairs[n] = waiting[key].pop(0)
     return pairs
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
 from miner.catalogs.layers import Layer
-from miner.outputs.markdown import markdown_table
+from miner.outputs.markdown import markdown_table, markdown_text
 
 BAR = "█"
 
@@ -39,6 +39,7 @@ class Rendered(Protocol):
     layers: tuple[Layer, ...]
     inputs: str
     as_of: str | None
+    all_releases: bool
 
 
 def report_day(analysis: Rendered) -> date:
@@ -79,7 +80,7 @@ def render_section(name: str, analysis: Rendered, purposes: dict[str, str], toda
         "evolution": lambda: evolution(tables),
         "cadence": lambda: cadence_chart(tables["cadence"], today or report_day(analysis)),
         "team": lambda: team(tables),
-        "releases": lambda: markdown_table(_release_rows(releases)),
+        "releases": lambda: release_list(releases, analysis.all_releases),
     }
     return renderers[name]()
 
@@ -178,7 +179,7 @@ def caveats(warnings: pd.DataFrame | None, shown: int = 3) -> str:
         return ""
     counts = warnings["message"].value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda item: -item[1])
-    listed = "; ".join(message + (f" (x{count})" if count > 1 else "") for message, count in ordered[:shown])
+    listed = "; ".join(markdown_text(message) + (f" (x{count})" if count > 1 else "") for message, count in ordered[:shown])
     more = f"; and {_count(len(ordered) - shown, 'other kind')}" if len(ordered) > shown else ""
     return f"Caveats: {_count(len(warnings), 'warning')} while mining (each in warnings.csv): {listed}{more}."
 
@@ -410,9 +411,21 @@ def _evidence(line: str) -> str:
     return text if len(text) <= 90 else text[:87] + "..."
 
 
-def _release_rows(releases: pd.DataFrame) -> pd.DataFrame:
-    rows = releases.assign(date=releases["date"].map(_day))
-    return rows[["tag", "channel", "date", "previous", "commits", "contributors"]].iloc[::-1]
+def release_list(releases: pd.DataFrame, every: bool = False) -> str:
+    """The releases, newest first: the stable ones, or with `every` (`--all-releases`) the prereleases too.
+
+    A line with hundreds of alpha tags would bury its stable releases: the
+    prereleases are counted in a sentence and listed in releases.csv.
+    """
+    shown = releases if every else releases[releases["stable"]]
+    rows = shown.assign(date=shown["date"].map(_day))
+    table = markdown_table(rows[["tag", "channel", "date", "previous", "commits", "contributors"]].iloc[::-1])
+    hidden = len(releases) - len(shown)
+    if not hidden:
+        return table
+    them = "it" if hidden == 1 else "them"
+    return (f"{_count(len(shown), 'stable release')}, newest first; {_count(hidden, 'prerelease')} "
+            f"{'is' if hidden == 1 else 'are'} in releases.csv (`--all-releases` lists {them} here too).\n\n" + table)
 
 
 def _spread(values: pd.Series) -> str:
@@ -483,7 +496,7 @@ def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
     if not commits or not (with_agent or bots):
         return ""
     agents = tables["specialization"][tables["specialization"]["kind"] == AGENT]
-    named = ", ".join(f"{r.name} {r.commits}" for r in agents.itertuples())
+    named = ", ".join(f"{markdown_text(r.name)} {r.commits}" for r in agents.itertuples())
     sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({_share(with_agent, commits)})"
     sentence += f": {named}." if named else "."
     return sentence + (f" Bots authored {bots} ({_share(bots, commits)})." if bots else "")
