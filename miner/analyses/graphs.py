@@ -4,7 +4,10 @@ One release's graph is a `DiGraph` built from its rows of packages.csv and
 package_deps.csv.  Its nodes are keyed by lineage (the key a package had when
 it first appeared: ecosystem, workspace and directory), so a renamed package
 stays one node and two packages of one name in two workspaces stay two; the
-name is the node's label.  Edges carry the dependency kinds between them.
+name is the node's label.  Edges carry the dependency kinds between them, and
+the dependency's platform (a Cargo `cfg(...)` or target triple) as `platform`:
+node-link JSON keeps each edge's ends under `source` and `target`, which a
+`target` attribute would overwrite.
 """
 from __future__ import annotations
 
