@@ -3,7 +3,9 @@
 The evolution graph holds every package and edge that ever existed, each with
 spells for the days where it exists, so Gephi's timeline replays how the
 architecture grew; the snapshot graph (`miner.analyses.graphs`) is written as
-GraphML, DOT and node-link JSON.  Exporters take a graph and nothing else.
+GraphML, DOT and node-link JSON, and so is its layer graph (layers as nodes,
+package edges counted), which stays readable where 70 packages are a tangle.
+Exporters take a graph and nothing else.
 
 The timeline steps by day, days taken in UTC as the releases are ordered, so
 no interval ends before it starts; the releases of one day are one step, so no
@@ -26,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from miner.analyses.graphs import KIND_ORDER, node_keys
+from miner.analyses.graphs import KIND_ORDER, layer_graph, node_keys
 
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
@@ -70,15 +72,21 @@ def evolution_graph(packages: pd.DataFrame, deps: pd.DataFrame, releases: pd.Dat
 
 
 def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, release: str) -> list[Path]:
-    """`packages.gexf` (dynamic), and GraphML, DOT and node-link JSON of the `release` snapshot."""
+    """`packages.gexf` (dynamic); GraphML, DOT and node-link JSON of the `release` snapshot; its layer graph
+    as `layers.dot` and `layers.graphml`."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "packages.gexf", folder / "packages.graphml", folder / "packages.dot", folder / "packages.json"]
+    names = ["packages.gexf", "packages.graphml", "packages.dot", "packages.json", "layers.graphml", "layers.dot"]
+    paths = [folder / name for name in names]
     write_gexf(evolution, paths[0], "Packages and their dependencies at every release, by day (UTC)")
     flat = snapshot.copy()
     flat.graph = {"release": release}
     nx.write_graphml(flat, paths[1])
     paths[2].write_text(to_dot(snapshot, release), encoding="utf-8")
     paths[3].write_text(json.dumps(nx.node_link_data(flat, edges="edges"), indent=1), encoding="utf-8")
+    layers = layer_graph(snapshot)
+    layers.graph = {"release": release}
+    nx.write_graphml(layers, paths[4])
+    paths[5].write_text(layers_to_dot(layers, release), encoding="utf-8")
     return paths
 
 
@@ -169,6 +177,22 @@ def to_dot(graph: nx.DiGraph, name: str) -> str:
     for source, target, kind in sorted(graph.edges(data="kind")):
         style = ' [style=dashed, label="dev"]' if kind == "dev" else (' [label="build"]' if kind == "build" else "")
         lines.append(f"  {_quote(source)} -> {_quote(target)}{style};")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def layers_to_dot(layers: nx.DiGraph, name: str) -> str:
+    """Graphviz DOT text of a layer graph: a box per layer with its package count, an arrow per pair of
+    layers labelled with the package edges it stands for, thicker for more, dashed when all are dev."""
+    lines = [f"digraph {_quote(name + ' layers')} {{", "  rankdir=LR;", "  node [shape=box];"]
+    for layer, data in layers.nodes(data=True):
+        inside = f", {_count(data['internal'], 'edge')} inside" if data["internal"] else ""
+        label = f"{layer}: {_count(data['packages'], 'package')}{inside}"
+        lines.append(f"  {_quote(layer)} [label={_quote(label)}];")
+    for source, target, data in layers.edges(data=True):
+        dashed = ", style=dashed" if data["dev"] == data["dependencies"] else ""
+        width = 1 + data["dependencies"].bit_length()
+        lines.append(f"  {_quote(source)} -> {_quote(target)} "
+                     f"[label={_quote(data['kinds'])}, penwidth={width}{dashed}];")
     return "\n".join(lines + ["}"]) + "\n"
 
 
@@ -275,8 +299,8 @@ def _contents(data: dict, columns: dict[str, tuple[str, str, bool]]) -> list[str
             values.append(f'          <attvalue for="{key}" value="{_text(value)}"/>\n')
     parts = ["        <attvalues>\n", *values, "        </attvalues>\n"] if values else []
     if data.get("spells"):
-        parts += ["        <spells>\n", *(f"          <spell{_interval(start, end)}/>\n" for start, end in data["spells"]),
-                  "        </spells>\n"]
+        parts += ["        <spells>\n", *(f"          <spell{_interval(start, end)}/>\n"
+                                           for start, end in data["spells"]), "        </spells>\n"]
     color = data.get("viz", {}).get("color")
     if color:
         parts.append(f'        <viz:color r="{color["r"]}" g="{color["g"]}" b="{color["b"]}"/>\n')
@@ -296,6 +320,10 @@ def _text(value) -> str:
 
 def _escape(value) -> str:
     return _NOT_XML.sub("\ufffd", str(value)).translate(_ESCAPES)
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
 
 
 def _quote(text: str) -> str:
