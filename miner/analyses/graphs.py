@@ -1,17 +1,23 @@
-"""The package dependency graph of one release, and what it says: hubs, depth, cycles.
+"""The package dependency graph of one release, and what it says: hubs, depth, cycles, layers.
 
 One release's graph is a `DiGraph` built from its rows of packages.csv and
 package_deps.csv.  Its nodes are keyed by lineage (the key a package had when
 it first appeared: ecosystem, workspace and directory), so a renamed package
 stays one node and two packages of one name in two workspaces stay two; the
-name is the node's label.  Edges carry the dependency kinds between them.
+name is the node's label.  Edges carry the dependency kinds between them, and
+the dependency's platform (a Cargo `cfg(...)` or target triple) as `platform`:
+node-link JSON keeps each edge's ends under `source` and `target`, which a
+`target` attribute would overwrite.
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from itertools import islice
 
 import networkx as nx
 import pandas as pd
+
+from miner.catalogs.layers import UNCLASSIFIED
 
 # Strongest first: an edge that is both normal and dev counts as normal.
 KIND_ORDER = ["normal", "build", "peer", "optional", "dev"]
@@ -48,6 +54,36 @@ def release_graph(packages: pd.DataFrame, deps: pd.DataFrame) -> nx.DiGraph:
                        optional=bool(rows["optional"].all()),
                        platform=",".join(sorted(t for t in rows["target"].fillna("") if t)))
     return graph
+
+
+def layer_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """The layers of a release's package graph as nodes, the package edges between two layers counted.
+
+    A layer has its `packages`, their `bytes` and the package edges within it
+    (`internal`); the edge from layer A to layer B has `dependencies`, the
+    package edges from A's packages to B's, a count per kind (the edge's
+    strongest, as in `kind`) and `kinds`, their summary ("normal 12, dev 3").
+    A node the graph knows only as a dependency's end counts as Unclassified.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for node, layer in graph.nodes(data="layer"):
+        members[layer or UNCLASSIFIED].append(node)
+    layer_of = {node: layer for layer, nodes in members.items() for node in nodes}
+    layers = nx.DiGraph()
+    for layer in sorted(members):
+        layers.add_node(layer, packages=len(members[layer]), internal=0,
+                        bytes=sum(graph.nodes[node].get("bytes", 0) for node in members[layer]))
+    between: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for source, target, kind in graph.edges(data="kind"):
+        if layer_of[source] == layer_of[target]:
+            layers.nodes[layer_of[source]]["internal"] += 1
+        else:
+            between[(layer_of[source], layer_of[target])][kind] += 1
+    for (source, target), kinds in sorted(between.items()):
+        layers.add_edge(source, target, dependencies=sum(kinds.values()),
+                        kinds=", ".join(f"{kind} {kinds[kind]}" for kind in KIND_ORDER if kinds[kind]),
+                        **{kind: kinds[kind] for kind in KIND_ORDER})
+    return layers
 
 
 def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:

@@ -1,62 +1,92 @@
 """The package graphs as files for Gephi and Graphviz: dynamic GEXF over releases, GraphML, DOT, JSON.
 
 The evolution graph holds every package and edge that ever existed, each with
-GEXF spells for the releases where it exists, so Gephi's timeline replays how
-the architecture grew; the snapshot graph (`miner.analyses.graphs`) is written
-as GraphML, DOT and node-link JSON.  Exporters take a graph and nothing else.
+spells for the days where it exists, so Gephi's timeline replays how the
+architecture grew; the snapshot graph (`miner.analyses.graphs`) is written as
+GraphML, DOT and node-link JSON, and so is its layer graph (layers as nodes,
+package edges counted), which stays readable where 70 packages are a tangle.
+Exporters take a graph and nothing else.
+
+The timeline steps by day, days taken in UTC as the releases are ordered, so
+no interval ends before it starts; the releases of one day are one step, so no
+interval has zero length.  The GEXF files are written here, as GEXF 1.3's
+grammar defines them (checked in tests/outputs/gexf-1.3): networkx writes 1.2draft, or a
+1.3 that the schema rejects, and puts the day of writing in the file, where an
+unchanged analysis must write the same bytes.
 """
 from __future__ import annotations
 
 import json
+import numbers
+import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-from miner.analyses.graphs import KIND_ORDER, node_keys
+from miner.analyses.graphs import KIND_ORDER, layer_graph, node_keys
 
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
+GEXF_NAMESPACE = "http://gexf.net/1.3"
+VIZ_NAMESPACE = "http://gexf.net/1.3/viz"
+# What a node or edge holds that GEXF has its own place for; every other value is an attribute.
+_PLACED = {"label", "spells", "viz", "weight"}
+# Characters XML 1.0 cannot hold at all (git names and paths may have them): written as U+FFFD.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                          "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def evolution_graph(packages: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataFrame) -> nx.DiGraph:
-    """Every package and edge of every release, with GEXF spells and each package's bytes per release.
+    """Every package and edge of every release, with spells over the release days and each package's bytes.
 
     Releases tagged out of version order are left out: replayed by date, a
     months-late tag of an old version would make packages vanish and come back.
+    A package or edge is there on a day when one of the day's releases holds
+    it; its bytes are those of the day's last release that holds it.
     """
-    order = list(releases[~releases["out_of_order"]]["tag"])
-    packages = packages[packages["release"].isin(order)]
-    deps = deps[deps["release"].isin(order)]
-    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
+    late = set(releases.loc[releases["out_of_order"].astype(bool), "tag"])
+    day_of = {tag: day for tag, day in _release_days(releases).items() if tag not in late}
+    days = sorted(set(day_of.values()))
+    packages = packages[packages["release"].isin(day_of)].assign(day=lambda rows: rows["release"].map(day_of))
+    deps = deps[deps["release"].isin(day_of)]
     colors = layer_colors(packages["layer"])
-    graph = nx.DiGraph(mode="dynamic")
+    graph = nx.DiGraph()
     for node, rows in packages.groupby("lineage", sort=True):
         latest = rows.iloc[-1]
         graph.add_node(node, label=latest["package"], ecosystem=latest["ecosystem"], layer=latest["layer"],
-                       path=latest["path"], spells=spells(set(rows["release"]), order, days),
-                       bytes=dynamic_values(dict(zip(rows["release"], rows["bytes"])), order, days),
+                       path=latest["path"], spells=spells(set(rows["day"]), days),
+                       bytes=dynamic_values(dict(zip(rows["day"], rows["bytes"])), days),
                        viz={"color": colors[latest["layer"]]})
     sources, sinks = node_keys(packages, deps)
     for (source, sink), rows in deps.assign(source=sources, sink=sinks).groupby(["source", "sink"], sort=True):
         kinds = sorted(set(rows["kind"]), key=KIND_ORDER.index)
         graph.add_edge(source, sink, kind=kinds[0], kinds=",".join(kinds),
-                       spells=spells(set(rows["release"]), order, days))
+                       spells=spells({day_of[release] for release in rows["release"]}, days))
     return graph
 
 
 def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, release: str) -> list[Path]:
-    """`packages.gexf` (dynamic), and GraphML, DOT and node-link JSON of the `release` snapshot."""
+    """`packages.gexf` (dynamic); GraphML, DOT and node-link JSON of the `release` snapshot; its layer graph
+    as `layers.dot` and `layers.graphml`."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "packages.gexf", folder / "packages.graphml", folder / "packages.dot", folder / "packages.json"]
-    nx.write_gexf(evolution, paths[0])
+    names = ["packages.gexf", "packages.graphml", "packages.dot", "packages.json", "layers.graphml", "layers.dot"]
+    paths = [folder / name for name in names]
+    write_gexf(evolution, paths[0], "Packages and their dependencies at every release, by day (UTC)")
     flat = snapshot.copy()
     flat.graph = {"release": release}
     nx.write_graphml(flat, paths[1])
     paths[2].write_text(to_dot(snapshot, release), encoding="utf-8")
     paths[3].write_text(json.dumps(nx.node_link_data(flat, edges="edges"), indent=1), encoding="utf-8")
+    layers = layer_graph(snapshot)
+    layers.graph = {"release": release}
+    nx.write_graphml(layers, paths[4])
+    paths[5].write_text(layers_to_dot(layers, release), encoding="utf-8")
     return paths
 
 
@@ -67,15 +97,14 @@ def write_author_package_gexf(tables: dict[str, pd.DataFrame], releases: pd.Data
     (`bipartite=1`, coloured by layer) they changed; each edge lives on the
     release days whose ranges have such commits and carries the commit count
     per day, and its weight is the total, as in contributors.csv.  The
-    timeline steps by release day: releases of one day are one step, and a
-    release tagged out of version order (a backport) counts in the latest
+    timeline steps by release day (UTC): releases of one day are one step, and
+    a release tagged out of version order (a backport) counts in the latest
     in-order release of its day or before, so that its work is neither lost
     nor replayed out of order.
     """
     rows = tables["release_contributors"]
     day_of = _release_days(releases)
-    order = sorted(set(day_of.values()))
-    steps = {day: day for day in order}
+    days = sorted(set(day_of.values()))
     authors: dict[tuple, set[str]] = defaultdict(set)
     packages: dict[tuple, set[str]] = defaultdict(set)
     edges: dict[tuple, Counter] = defaultdict(Counter)
@@ -87,32 +116,53 @@ def write_author_package_gexf(tables: dict[str, pd.DataFrame], releases: pd.Data
             packages[(package, layer)].add(day)
             edges[(key, package)][day] += int(commits)
     colors = layer_colors(layer for _, layer in packages)
-    graph = nx.Graph(mode="dynamic")
+    graph = nx.Graph()
     for (key, name, kind), present in sorted(authors.items()):
-        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0, spells=spells(present, order, steps))
+        graph.add_node(f"author:{key}", label=name, kind=kind, bipartite=0, spells=spells(present, days))
     for (package, layer), present in sorted(packages.items()):
         graph.add_node(f"package:{package}", label=package, kind="package", layer=layer, bipartite=1,
-                       spells=spells(present, order, steps), viz={"color": colors[layer]})
+                       spells=spells(present, days), viz={"color": colors[layer]})
     for (key, package), per_day in sorted(edges.items()):
         graph.add_edge(f"author:{key}", f"package:{package}", weight=sum(per_day.values()),
-                       spells=spells(set(per_day), order, steps), commits=dynamic_values(per_day, order, steps))
+                       spells=spells(set(per_day), days), commits=dynamic_values(per_day, days))
+    return write_gexf(graph, path, "Authors and the packages they changed, release day by release day (UTC)")
+
+
+def write_gexf(graph: nx.Graph, path: str | Path, description: str) -> Path:
+    """`graph` as a dynamic GEXF 1.3 file, with dates for time, the same bytes for the same graph.
+
+    A node's or edge's `spells` are its (start, end) days, `end` None while it
+    lasts; `label`, an edge's `weight` and a node's `viz` colour go where GEXF
+    puts them; any other value is an attribute declared with its type: static
+    for a single value, dynamic for a list of (value, start, end).  Nodes,
+    edges and attributes keep the graph's order.
+    """
+    nodes = _declared(data for _, data in graph.nodes(data=True))
+    edges = _declared(data for _, _, data in graph.edges(data=True))
+    kind = "directed" if graph.is_directed() else "undirected"
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+             f'<gexf xmlns="{GEXF_NAMESPACE}" xmlns:viz="{VIZ_NAMESPACE}" version="1.3">\n',
+             f"  <meta>\n    <creator>miner</creator>\n    <description>{_escape(description)}</description>\n"
+             "  </meta>\n",
+             f'  <graph mode="dynamic" defaultedgetype="{kind}" timeformat="date" timezone="UTC">\n']
+    parts += _declarations("node", nodes) + _declarations("edge", edges)
+    parts.append(f'    <nodes count="{graph.number_of_nodes()}">\n')
+    for node, data in graph.nodes(data=True):
+        label = f' label="{_escape(data["label"])}"' if "label" in data else ""
+        parts.append(f'      <node id="{_escape(node)}"{label}>\n')
+        parts += _contents(data, nodes)
+        parts.append("      </node>\n")
+    parts.append(f'    </nodes>\n    <edges count="{graph.number_of_edges()}">\n')
+    for number, (source, target, data) in enumerate(graph.edges(data=True)):
+        weight = f' weight="{_text(data["weight"])}"' if "weight" in data else ""
+        parts.append(f'      <edge id="{number}" source="{_escape(source)}" target="{_escape(target)}"{weight}>\n')
+        parts += _contents(data, edges)
+        parts.append("      </edge>\n")
+    parts.append("    </edges>\n  </graph>\n</gexf>\n")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_gexf(graph, path)
+    path.write_text("".join(parts), encoding="utf-8", newline="\n")
     return path
-
-
-def _release_days(releases: pd.DataFrame) -> dict[str, str]:
-    """Release -> the day (YYYY-MM-DD) it counts on: its own, or for one tagged out of order, its home release's."""
-    moments = pd.to_datetime(releases["date"], utc=True, format="ISO8601")
-    late = releases["out_of_order"].astype(bool)
-    in_order = sorted(zip(moments[~late], releases["tag"][~late], releases["date"][~late].str.slice(0, 10)))
-    days = {tag: day for _, tag, day in in_order}
-    for moment, tag in zip(moments[late], releases["tag"][late]):
-        before = [day for when, _, day in in_order if when <= moment]
-        if in_order:
-            days[tag] = before[-1] if before else in_order[0][2]
-    return days
 
 
 def to_dot(graph: nx.DiGraph, name: str) -> str:
@@ -130,35 +180,150 @@ def to_dot(graph: nx.DiGraph, name: str) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
-def spells(present: set[str], order: list[str], days: dict[str, str]) -> list[tuple[str, str | None]]:
-    """Runs of consecutive releases holding the item, as (start, end) dates; open-ended if it lasts."""
+def layers_to_dot(layers: nx.DiGraph, name: str) -> str:
+    """Graphviz DOT text of a layer graph: a box per layer with its package count, an arrow per pair of
+    layers labelled with the package edges it stands for, thicker for more, dashed when all are dev."""
+    lines = [f"digraph {_quote(name + ' layers')} {{", "  rankdir=LR;", "  node [shape=box];"]
+    for layer, data in layers.nodes(data=True):
+        inside = f", {_count(data['internal'], 'edge')} inside" if data["internal"] else ""
+        label = f"{layer}: {_count(data['packages'], 'package')}{inside}"
+        lines.append(f"  {_quote(layer)} [label={_quote(label)}];")
+    for source, target, data in layers.edges(data=True):
+        dashed = ", style=dashed" if data["dev"] == data["dependencies"] else ""
+        width = 1 + data["dependencies"].bit_length()
+        lines.append(f"  {_quote(source)} -> {_quote(target)} "
+                     f"[label={_quote(data['kinds'])}, penwidth={width}{dashed}];")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def spells(present: set[str], days: list[str]) -> list[tuple[str, str | None]]:
+    """Runs of consecutive `days` (in increasing order) holding the item, as (start, end); open-ended if it
+    lasts.  A run ends on the first day without the item, so it always ends after it starts."""
     spells, start = [], None
-    for tag in order:
-        if tag in present and start is None:
-            start = days[tag]
-        elif tag not in present and start is not None:
-            spells.append((start, days[tag]))
+    for day in days:
+        if day in present and start is None:
+            start = day
+        elif day not in present and start is not None:
+            spells.append((start, day))
             start = None
     if start is not None:
         spells.append((start, None))
     return spells
 
 
-def dynamic_values(values: Mapping[str, int], order: list[str], days: dict[str, str]) -> list:
-    """A GEXF dynamic attribute from release -> value: (value, start, end) over each run of releases with one value."""
+def dynamic_values(values: Mapping[str, int], days: list[str]) -> list[tuple[int, str, str | None]]:
+    """A dynamic attribute from day -> value: (value, start, end) over each run of `days` with one value."""
     runs: list[list] = []
-    for tag in order:
-        value = int(values[tag]) if tag in values else None
+    for day in days:
+        value = int(values[day]) if day in values else None
         if runs and runs[-1][2] is None and runs[-1][0] != value:
-            runs[-1][2] = days[tag]
+            runs[-1][2] = day
         if value is not None and (not runs or runs[-1][2] is not None):
-            runs.append([value, days[tag], None])
+            runs.append([value, day, None])
     return [tuple(run) for run in runs]
 
 
 def layer_colors(layers: Iterable[str]) -> dict[str, dict]:
     names = sorted(set(layers))
-    return {name: dict(zip("rgb", PALETTE[i % len(PALETTE)]), a=1.0) for i, name in enumerate(names)}
+    return {name: dict(zip("rgb", PALETTE[i % len(PALETTE)])) for i, name in enumerate(names)}
+
+
+def _release_days(releases: pd.DataFrame) -> dict[str, str]:
+    """Release -> the UTC day it counts on: its own, or for one tagged out of order, the day of the latest
+    in-order release at or before it (the first one's when there is none)."""
+    moments, tags = _moments(releases["date"]), releases["tag"].tolist()
+    late = releases["out_of_order"].astype(bool).tolist()
+    in_order = sorted((moment, tag) for moment, tag, out in zip(moments, tags, late) if not out)
+    days = {tag: moment.strftime("%Y-%m-%d") for moment, tag in in_order}
+    times = [moment for moment, _ in in_order]
+    for moment, tag, out in zip(moments, tags, late):
+        if out and in_order:
+            days[tag] = days[in_order[max(bisect_right(times, moment) - 1, 0)][1]]
+    return days
+
+
+def _moments(dates: pd.Series) -> list[pd.Timestamp]:
+    return pd.to_datetime(dates, utc=True, format="ISO8601").tolist()
+
+
+def _declared(elements: Iterable[dict]) -> dict[str, tuple[str, str, bool]]:
+    """The attributes of nodes or edges by title, in title order: (GEXF id, GEXF type, dynamic)."""
+    types: dict[str, set[str]] = defaultdict(set)
+    dynamic: set[str] = set()
+    for data in elements:
+        for title, value in data.items():
+            if title in _PLACED or value is None:
+                continue
+            if isinstance(value, list):
+                dynamic.add(title)
+                types[title].update(_gexf_type(item[0]) for item in value)
+            else:
+                types[title].add(_gexf_type(value))
+    return {title: (str(number), next(iter(types[title])) if len(types[title]) == 1 else "string", title in dynamic)
+            for number, title in enumerate(sorted(types))}
+
+
+def _gexf_type(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, numbers.Integral):
+        return "long"
+    return "double" if isinstance(value, numbers.Real) else "string"
+
+
+def _declarations(kind: str, columns: dict[str, tuple[str, str, bool]]) -> list[str]:
+    """The `<attributes>` blocks of `kind` (node or edge): static ones, then dynamic ones."""
+    parts = []
+    for mode in ("static", "dynamic"):
+        chosen = [(title, key, gexf_type) for title, (key, gexf_type, dynamic) in columns.items()
+                  if dynamic == (mode == "dynamic")]
+        if chosen:
+            parts.append(f'    <attributes class="{kind}" mode="{mode}">\n')
+            parts += [f'      <attribute id="{key}" title="{_escape(title)}" type="{gexf_type}"/>\n'
+                      for title, key, gexf_type in chosen]
+            parts.append("    </attributes>\n")
+    return parts
+
+
+def _contents(data: dict, columns: dict[str, tuple[str, str, bool]]) -> list[str]:
+    """A node's or edge's attribute values, spells and colour, as GEXF elements."""
+    values = []
+    for title, (key, _, dynamic) in columns.items():
+        value = data.get(title)
+        if value is None:
+            continue
+        if dynamic:
+            values += [f'          <attvalue for="{key}" value="{_text(item)}"{_interval(start, end)}/>\n'
+                       for item, start, end in value]
+        else:
+            values.append(f'          <attvalue for="{key}" value="{_text(value)}"/>\n')
+    parts = ["        <attvalues>\n", *values, "        </attvalues>\n"] if values else []
+    if data.get("spells"):
+        parts += ["        <spells>\n", *(f"          <spell{_interval(start, end)}/>\n"
+                                           for start, end in data["spells"]), "        </spells>\n"]
+    color = data.get("viz", {}).get("color")
+    if color:
+        parts.append(f'        <viz:color r="{color["r"]}" g="{color["g"]}" b="{color["b"]}"/>\n')
+    return parts
+
+
+def _interval(start: str, end: str | None) -> str:
+    return f' start="{start}"' + (f' end="{end}"' if end is not None else "")
+
+
+def _text(value) -> str:
+    """A value as GEXF writes it: booleans in XML's spelling, everything escaped."""
+    if _gexf_type(value) == "boolean":
+        return "true" if value else "false"
+    return _escape(value)
+
+
+def _escape(value) -> str:
+    return _NOT_XML.sub("\ufffd", str(value)).translate(_ESCAPES)
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
 
 
 def _quote(text: str) -> str:

@@ -7,7 +7,6 @@ listed subjects of equal commit time in set order.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +18,11 @@ from miner._sample.__main__ import build_sample
 from miner.outputs.publish import STAMP
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
-# networkx writes the day of writing into every GEXF file (issue 12 makes it go); it is compared without it.
-WRITTEN_ON = re.compile(rb' lastmodifieddate="\d{4}-\d{2}-\d{2}"')
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by path, but miner's stamp: it records the files' own write times."""
-    return {path.relative_to(folder.parent).as_posix(): WRITTEN_ON.sub(b"", path.read_bytes())
+    return {path.relative_to(folder.parent).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file() and path.name != STAMP}
 
 
