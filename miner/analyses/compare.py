@@ -11,6 +11,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from miner.analyses.timeline import contributors_per_release
 from miner.catalogs.agents import Agent, Config
 from miner.errors import MinerWarning
 
@@ -62,13 +63,15 @@ def _row(config: Config, agent: Agent, analysis: Described | None) -> list:
 
 
 def _figures(tables: Tables) -> tuple:
-    """Stable releases tracked, median stable releases per month, median contributors per stable release."""
+    """Stable releases tracked, median stable releases per month, median contributors per stable release
+    (the report's figure, or what bots made in its place)."""
     releases, cadence = tables.get("releases"), tables.get("cadence")
-    stable = releases[releases["stable"]] if releases is not None else pd.DataFrame()
-    tracked = len(stable) if releases is not None else UNKNOWN
+    if releases is None:
+        return UNKNOWN, UNKNOWN, UNKNOWN
+    tracked = int(releases["stable"].sum())
     per_month = float(cadence["releases"].median()) if cadence is not None and len(cadence) else UNKNOWN
-    contributors = float(stable["contributors"].median()) if len(stable) else UNKNOWN
-    return tracked, per_month, contributors
+    median, bots = contributors_per_release(releases)
+    return tracked, per_month, bots or (UNKNOWN if median is None else median)
 
 
 def _packages(tables: Tables, release: str | None, workspace: str | None) -> pd.DataFrame:

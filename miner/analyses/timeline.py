@@ -71,6 +71,31 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
     return table
 
 
+CONTRIBUTORS_DEFINITION = ("distinct authors of a stable release's non-merge commits, as `git log` shows them "
+                           "through .mailmap, bots left out")
+
+
+def contributors_per_release(releases: pd.DataFrame) -> tuple[float | None, str]:
+    """The median contributors per stable release, the one figure the report and the comparison give, and
+    what stands in for it when bots made the releases.
+
+    None when there is nothing to count (no stable release with a readable
+    range).  A median of 0 where bots wrote most of the commits is no team of
+    nobody: the text says the bots did it (Claude Code's releases hold one
+    bot commit each).
+    """
+    stable = releases[releases["stable"]].dropna(subset=["contributors"])
+    if stable.empty:
+        return None, ""
+    median = float(stable["contributors"].median())
+    bots, commits = int(stable["bot_commits"].sum()), int(stable["commits"].sum())
+    if median == 0 and bots * 2 > commits:
+        alone = int((stable["contributors"] == 0).sum())
+        return median, (f"bots made most releases: {alone} of {len(stable)} stable releases hold no commit by a "
+                        f"person, and bots wrote {bots} of their {commits} non-merge commits")
+    return median, ""
+
+
 def _mailmapped(resolver: IdentityResolver, commit: Commit) -> str:
     """The author as git's `%aE` shows it through `.mailmap`, case folded; the name when there is no e-mail."""
     name, email = resolver.mailmap.map(commit.author_name.strip(), commit.author_email.strip())

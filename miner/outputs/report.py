@@ -15,6 +15,7 @@ from typing import Protocol
 import pandas as pd
 
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
+from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release
 from miner.catalogs.layers import Layer
 from miner.outputs.markdown import markdown_table, markdown_text
 
@@ -159,8 +160,7 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
         burst = (f" Before {len(led)} of the stable releases came a burst of {_spread(led['prereleases'])} prereleases "
                  f"over {_spread(led['days'])} days." if len(led) else "")
         lines.append(f"{len(pre)} prereleases ({channels}).{burst}")
-    lines.append(f"Distinct contributors per release: {_spread(releases['contributors'])}; "
-                 f"non-merge commits per release: {_spread(releases['commits'])}.")
+    lines.append(_contributors_sentence(releases))
     bots, agents = int(releases["bot_commits"].sum()), int(releases["agent_commits"].sum())
     if bots or agents:
         lines.append(f"Commits by bots in the releases' ranges: {bots}; by coding agents: {agents} "
@@ -426,6 +426,19 @@ def release_list(releases: pd.DataFrame, every: bool = False) -> str:
     them = "it" if hidden == 1 else "them"
     return (f"{_count(len(shown), 'stable release')}, newest first; {_count(hidden, 'prerelease')} "
             f"{'is' if hidden == 1 else 'are'} in releases.csv (`--all-releases` lists {them} here too).\n\n" + table)
+
+
+def _contributors_sentence(releases: pd.DataFrame) -> str:
+    """Contributors and commits per stable release, the figure `mine compare` gives, with its definition."""
+    stable = releases[releases["stable"]]
+    commits = f"non-merge commits per stable release: {_spread(stable['commits'].dropna())}."
+    median, bots = contributors_per_release(releases)
+    if median is None:
+        return f"Contributors per stable release: unknown; {commits}"
+    spread = _spread(stable["contributors"].dropna())
+    if bots:
+        return f"{bots[0].upper()}{bots[1:]}; authors other than bots per stable release: {spread}; {commits}"
+    return f"Contributors per stable release ({CONTRIBUTORS_DEFINITION}): {spread}; {commits}"
 
 
 def _spread(values: pd.Series) -> str:

@@ -19,7 +19,8 @@ def tables(crates=(), capabilities=None, stable=(True, True, False), contributor
     """A hand-made analysis: crates as (directory in codex-rs, package, layer), capabilities as {name: releases}."""
     result = {
         "releases": pd.DataFrame({"tag": [f"rust-v0.{i}.0" for i in range(len(stable))], "line": "rust-v",
-                                  "stable": list(stable), "contributors": list(contributors)}),
+                                  "stable": list(stable), "contributors": list(contributors),
+                                  "commits": [2 * n for n in contributors], "bot_commits": 0}),
         "cadence": pd.DataFrame({"month": [m for m, _ in months], "releases": [n for _, n in months], "prereleases": 0}),
         "packages": pd.DataFrame([{"release": "rust-v0.1.0", "ecosystem": "cargo", "package": name,
                                    "path": f"codex-rs/{path}", "layer": layer, "workspace": "codex-rs"}
