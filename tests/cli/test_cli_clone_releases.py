@@ -152,6 +152,14 @@ def test_a_notes_order_without_hosted_reads_none(upstream, api, mine, miner_home
     assert not [w for w in result.warnings if "lacks" in w.message]
 
 
+def test_as_of_a_date_the_releases_published_later_do_not_count(upstream, api, mine, miner_home):
+    api.releases[4]["published_at"] = "2025-09-20T12:00:00Z"  # rust-v0.7.0, tagged on 2025-09-03
+    assert mine("clone", upstream, "--releases", "--api-url", api.url).returncode == 0
+    assert notes(analysed(miner_home, as_of="2025-09-10")[0])["rust-v0.7.0"][0] != "hosted"
+    assert notes(analysed(miner_home, as_of="2025-09-20")[0])["rust-v0.7.0"] == ("hosted", "0.7.0 notes from the "
+                                                                                 "releases page")
+
+
 def test_the_token_is_sent_and_never_shown_or_stored(upstream, api, tmp_path, miner_home):
     def clone():
         return process("clone", upstream, "--releases", "--api-url", api.url, cwd=tmp_path, token=TOKEN)
