@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from miner import pipeline
+from miner import fetching, pipeline
 from miner.analyses.compare import compare_table
 from miner.catalogs.agents import load_config
 from miner.catalogs.layers import purposes
@@ -28,6 +28,7 @@ from miner.outputs.regenerate import regenerate_file, stored_renderer
 from miner.outputs.report import HEADINGS, compare_markdown, render_section
 from miner.paths import make_folder
 from miner.sources import clone as cloning
+from miner.sources import github
 
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
@@ -88,8 +89,16 @@ def cli() -> None:
 @click.option("--config", "config", type=click.Path(dir_okay=False), help="TOML file listing repositories to clone.")
 @click.option("--dest", type=click.Path(file_okay=False), help="Directory for the mirrors (default: $MINER_HOME/repos).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet: bool) -> None:
+@click.option("--releases", is_flag=True, help="Also fetch each repository's releases from the GitHub API into "
+              "the store (token from GH_TOKEN or GITHUB_TOKEN); `mine analyze` then reads their notes.")
+@click.option("--api-url", help=f"GitHub API to fetch releases from (default {github.API_URL}; "
+              "GitHub Enterprise: https://HOST/api/v3).")
+@DB
+def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet: bool, releases: bool,
+          api_url: str | None, db: str | None) -> None:
     """Clone SOURCES (URL, path or owner/name) as bare mirrors, or update them if cloned before."""
+    if api_url is not None and not releases:
+        raise MinerError("--api-url is where releases are fetched from: give --releases too")
     wanted, bad = [], 0
     for text in sources:
         try:
@@ -105,8 +114,28 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
     for result in results:
         if result.status != "failed":
             click.echo(f"{result.status}\t{result.source.name}\t{result.path}")
-    if bad or any(r.status == "failed" for r in results):
+    failed = bad or any(r.status == "failed" for r in results)
+    if releases:
+        failed = not _fetch_releases([(r.source, r.path) for r in results if r.path], db, api_url) or failed
+    if failed:
         sys.exit(1)
+
+
+def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
+    """Fetch each clone's releases into the store, a line per repository; False when one failed."""
+    token = github.token_from(os.environ)
+    if token is None:
+        _say(f"note: {github.UNAUTHENTICATED}", "dim")
+    ok = True
+    for result in fetching.fetch_hosted(clones, db, api_url=api_url or github.API_URL, token=token):
+        for warning in result.warnings:
+            _warn(warning)
+        if result.status == "failed":
+            click.echo(f"mine: error: {result.message}", err=True)
+            ok = False
+        else:
+            click.echo(f"releases\t{result.source.name}\t{result.message}")
+    return ok
 
 
 @cli.command()
@@ -123,7 +152,8 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 @GRAPHS
 @click.option("--capabilities", type=click.Path(dir_okay=False, exists=True), help="Capability catalog TOML (default: miner's own).")
 @click.option("--releases-json", "hosted", type=click.Path(dir_okay=False, exists=True),
-              help="Export of the hosting site's releases (gh release list/view --json, or the REST API's list).")
+              help="Export of the hosting site's releases (gh release list/view --json, or the REST API's list); "
+                   "read instead of those `mine clone --releases` stored.")
 @click.option("--notes-order", default=",".join(DEFAULT_ORDER), show_default=True,
               help="Notes sources in order of preference.")
 @click.option("--changelog", "changelogs", multiple=True, help="Extra changelog path (glob in the last part), repeatable.")

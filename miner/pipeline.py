@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -49,7 +49,7 @@ from miner.catalogs.capabilities import Capability, load_catalog
 from miner.catalogs.layers import Layer, layers_from_meta, layers_to_meta, load_layers
 from miner.errors import MinerError, MinerWarning
 from miner.model.commits import Commit
-from miner.model.notes import DEFAULT_ORDER, HostedRelease
+from miner.model.notes import DEFAULT_ORDER, HOSTED, HostedRelease, HostedReleases
 from miner.model.patterns import compile_pattern
 from miner.model.releases import Release, TagRef, Timeline
 from miner.model.versions import parse_tag
@@ -125,6 +125,7 @@ class Inputs:
     window: Window
     digest: str  # of the options and of every file they name: part of each analysis's fingerprint
     as_of: int | None = None  # the last second of the `--as-of` day (UTC), None for now
+    hosted_origin: str = ""  # where `hosted` was read: the export, or the address the stored list was fetched from
 
 
 @dataclass
@@ -198,11 +199,26 @@ def resolve(options: Options) -> Inputs:
         check_name(options.name, "--name")
     warnings: list[MinerWarning] = []
     as_of = _as_of(options.as_of)
-    hosted = load_hosted_releases(options.hosted, warnings) if options.hosted else []
-    hosted = [h for h in hosted if as_of is None or not h.published_at or unix_seconds(h.published_at) <= as_of]
+    hosted = _published_by(load_hosted_releases(options.hosted, warnings) if options.hosted else [], as_of)
     return Inputs(options, Catalog.load(options.bots), tuple(load_layers(options.layers)),
-                  tuple(load_catalog(options.capabilities)), tuple(hosted), tuple(warnings),
-                  Window.parse(options.since, options.until), _options_digest(options), as_of)
+                  tuple(load_catalog(options.capabilities)), hosted, tuple(warnings),
+                  Window.parse(options.since, options.until), _options_digest(options), as_of, options.hosted or "")
+
+
+def with_stored_releases(inputs: Inputs, stored: HostedReleases | None) -> Inputs:
+    """The inputs with the hosted releases the store fetched for the repository (`mine clone --releases`).
+
+    A `--releases-json` export wins, and a notes order without "hosted"
+    reads none; with `--as-of`, only the releases published by then count,
+    as for an export.  The releases enter the inputs' digest, so a fetch that
+    changed a note re-mines and one that changed nothing does not.
+    """
+    if stored is None or inputs.options.hosted or HOSTED not in inputs.options.notes_order:
+        return inputs
+    releases = _published_by(stored.releases, inputs.as_of)
+    digest = hashlib.sha256(f"{inputs.digest}\nhosted=".encode())
+    digest.update(json.dumps([asdict(release) for release in releases]).encode())
+    return replace(inputs, hosted=releases, hosted_origin=stored.origin, digest=digest.hexdigest())
 
 
 def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
@@ -214,6 +230,7 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
     with Store(db or default_db()) as store:
         path = str(repo.git_dir)
         _check_owner(store, name, path)
+        inputs = with_stored_releases(inputs, store.hosted(path))
         prior = store.prior(path)
         stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options, inputs.as_of).line)
         if store.fingerprint(name, path) == stamp:
@@ -314,7 +331,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
 
     hosted = {release.tag: release for release in inputs.hosted}
     warnings += list(inputs.hosted_warnings) + unknown_tags(inputs.hosted, [r.tag for r in chosen.releases],
-                                                           str(options.hosted or ""))
+                                                           inputs.hosted_origin)
     found, untagged = read_notes(git, head, chosen.releases, ranges, history.by_sha, is_bot, cache, hosted,
                                  options.changelogs, options.untagged, warnings)
     tables |= evolution_tables(found, untagged, inputs.capabilities, options.notes_order, options.count_all, cache)
@@ -547,6 +564,11 @@ def _as_of(value: str | None) -> int | None:
 
 def _day(seconds: int | None) -> str | None:
     return None if seconds is None else iso_day(seconds)
+
+
+def _published_by(hosted: Iterable[HostedRelease], as_of: int | None) -> tuple[HostedRelease, ...]:
+    """The hosted releases published by `as_of` (every one without it); one with no date is kept."""
+    return tuple(h for h in hosted if as_of is None or not h.published_at or unix_seconds(h.published_at) <= as_of)
 
 
 def _options_digest(options: Options) -> str:

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from fixtures.github_api import FakeGitHub
 from miner._sample.repos import build_agent_repo, build_crate_repo
 from miner.store.cache import MemoryCache
 
@@ -31,6 +32,13 @@ def miner_home(tmp_path, monkeypatch):
     home = tmp_path / "miner-home"
     monkeypatch.setenv("MINER_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def github_api():
+    """A stand-in for GitHub's REST API on 127.0.0.1 (`fixtures.github_api`), stopped after the test."""
+    with FakeGitHub() as server:
+        yield server
 
 
 class CountingCache(MemoryCache):

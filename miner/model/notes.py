@@ -47,13 +47,62 @@ class Section:
 
 @dataclass(frozen=True)
 class HostedRelease:
-    """One release from an export of the hosting site's releases page."""
+    """One release of the hosting site's releases page, from an export or fetched from its API.
+
+    A draft is kept as the site lists it (to those who may edit it), but it
+    is not a release: notes are never read from one.
+    """
 
     tag: str
     name: str
     body: str
     published_at: str | None
     prerelease: bool
+    created_at: str | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class HostedPage:
+    """One page of the hosting site's list of releases, as fetched at `fetched_at` (ISO, UTC).
+
+    `etag` is the validator the site sent with it, so the next fetch of `url`
+    can ask whether it changed; `next_url` is the page its `Link` header named
+    next (None on the last page).
+    """
+
+    number: int
+    url: str
+    etag: str
+    next_url: str | None
+    fetched_at: str
+    releases: tuple[HostedRelease, ...]
+
+
+@dataclass(frozen=True)
+class HostedReleases:
+    """A repository's list of releases on its hosting site as last fetched (`owner/name`), page by page, and
+    when the site was last asked (`checked_at`, ISO, UTC: later than a page's `fetched_at` when it was unchanged)."""
+
+    repository: str
+    checked_at: str
+    pages: tuple[HostedPage, ...]
+
+    @property
+    def releases(self) -> tuple[HostedRelease, ...]:
+        """The releases, newest first, drafts left out, each tag once: pages fetched a moment apart overlap
+        when a release is published in between, and the newer page is the one kept."""
+        found: dict[str, HostedRelease] = {}
+        for page in self.pages:
+            for release in page.releases:
+                if not release.draft:
+                    found.setdefault(release.tag, release)
+        return tuple(found.values())
+
+    @property
+    def origin(self) -> str:
+        """Where the list was read, as warnings name it: its first page's address."""
+        return self.pages[0].url if self.pages else self.repository
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,30 @@ def find_clone(name_or_slug: str, base: Path | None = None) -> Path | None:
     return None
 
 
+def hosted_name(source: Source) -> tuple[str, str] | None:
+    """The host (`github.com`; "" for a local path) and `owner/name` of the source, or None when its address
+    ends in no owner and name that a hosting site could have.
+
+    Read from the address, not the slug: a config's `name` renames the
+    mirror, not the repository.  A local mirror laid out as `owner+name/repo`
+    is `owner/name`, as its slug is.
+    """
+    if match := _SCP_LIKE.match(source.url):
+        host, path = match["host"], match["path"]
+    elif "://" in source.url:
+        parts = urlsplit(source.url)
+        host, path = (parts.hostname or ""), parts.path
+    else:
+        host, path = "", source.url
+    parts = [p for p in path.strip("/").split("/") if p not in ("", ".git")]
+    if parts and parts[-1] == "repo" and len(parts) > 1 and "+" in parts[-2]:
+        parts = parts[-2].rpartition("+")[::2]
+    if len(parts) < 2:
+        return None
+    owner, name = parts[-2], _strip_git(parts[-1])
+    return (host.casefold(), f"{owner}/{name}") if _SHORTHAND.match(f"{owner}/{name}") else None
+
+
 def mirror_path(source: Source, dest_dir: Path) -> Path:
     """Where the mirror of `source` lives under `dest_dir`."""
     return Path(dest_dir) / source.slug

@@ -1,4 +1,5 @@
-"""The hosting site's releases, from an export the user made (`gh release list/view --json`, the REST API)."""
+"""The hosting site's releases, read from an export the user made (`gh release list/view --json`, the REST
+API's list) or from the pages `sources.github` fetched."""
 from __future__ import annotations
 
 import json
@@ -47,35 +48,47 @@ def parse_hosted_releases(text: str, origin: str = "", warnings: list[MinerWarni
         return []
     if not entries:
         sink.append(MinerWarning("", "releases export holds no releases", path=origin))
+    return [release for release in release_entries(entries, origin, sink) if not release.draft]
+
+
+def release_entries(entries: list, origin: str, warnings: list[MinerWarning],
+                    what: str = "releases export") -> list[HostedRelease]:
+    """The releases among decoded entries of either shape (`gh` or REST), drafts included and flagged.
+
+    An entry that is not an object or names no tag is skipped, and a field
+    that should be text but is not (a number, an object) is left out, each
+    with a warning naming `what` holds it and the entry's position.
+    """
     releases = []
     for position, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            sink.append(MinerWarning("", f"releases export entry {position} is {type(entry).__name__} {json.dumps(entry)[:40]}, "
-                                    "not a release object; skipped", path=origin))
+            warnings.append(MinerWarning("", f"{what} entry {position} is {type(entry).__name__} "
+                                         f"{json.dumps(entry)[:40]}, not a release object; skipped", path=origin))
             continue
         release = _hosted_release(entry)
         if release is None:
-            sink.append(MinerWarning("", f"releases export entry {position} has no tag; skipped", path=origin))
+            warnings.append(MinerWarning("", f"{what} entry {position} has no tag; skipped", path=origin))
             continue
         wrong = [key for key in _TEXT_FIELDS if entry.get(key) is not None and not isinstance(entry[key], str)]
         if wrong:
             kinds = ", ".join(f"{key} is {type(entry[key]).__name__}" for key in wrong)
-            sink.append(MinerWarning("", f"releases export entry {position}: {kinds}, not text; left out",
-                                tag=release.tag, path=origin))
-        if not entry.get("draft", entry.get("isDraft", False)):
-            releases.append(release)
+            warnings.append(MinerWarning("", f"{what} entry {position}: {kinds}, not text; left out",
+                                         tag=release.tag, path=origin))
+        releases.append(release)
     return releases
 
 
 def unknown_tags(hosted: Iterable[HostedRelease], tag_names: Iterable[str], origin: str = "") -> list[MinerWarning]:
-    """A warning for each exported release whose tag the repository lacks.
+    """A warning for each hosted release whose tag the repository lacks.
 
     Such an entry is usually an export of another repository or a release
     whose tag was deleted; its notes cannot be attached to any release.
+    `origin` names where the releases came from: the export, or the address
+    they were fetched from.
     """
     known = set(tag_names)
     return [
-        MinerWarning("", f"releases export names tag {release.tag!r}, which the repository lacks", tag=release.tag, path=origin)
+        MinerWarning("", f"hosted release names tag {release.tag!r}, which the repository lacks", tag=release.tag, path=origin)
         for release in hosted
         if release.tag not in known
     ]
@@ -103,7 +116,7 @@ def _skip_space(text: str, position: int) -> int:
 
 
 # The fields of an export entry that must be text; one that is not (a number, an object) is left out.
-_TEXT_FIELDS = ("name", "body", "publishedAt", "published_at")
+_TEXT_FIELDS = ("name", "body", "publishedAt", "published_at", "createdAt", "created_at")
 
 
 def _hosted_release(entry: dict) -> HostedRelease | None:
@@ -118,4 +131,6 @@ def _hosted_release(entry: dict) -> HostedRelease | None:
         body=text.get("body") or "",
         published_at=text.get("publishedAt") or text.get("published_at") or None,
         prerelease=bool(entry.get("isPrerelease", entry.get("prerelease", False))),
+        created_at=text.get("createdAt") or text.get("created_at") or None,
+        draft=bool(entry.get("isDraft", entry.get("draft", False))),
     )

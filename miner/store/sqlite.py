@@ -1,6 +1,6 @@
 """The embedded SQLite store of mined facts.
 
-Three kinds of facts live here.  Commits, as the history walk saw them, with
+Four kinds of facts live here.  Commits, as the history walk saw them, with
 the tips whose whole ancestry is stored, so a later run walks only what is new:
 they belong to a *source*, the git directory they were read from.  Values
 derived from git objects, keyed by object id (the `Cache` protocol), so nothing
@@ -9,11 +9,14 @@ derived from an unchanged blob or tree is computed twice.  And each
 what it needs to be rendered again (`meta`: the release line, the described
 release, the layer rules it used) and its tables, so `mine report` renders
 without re-mining.  Two analyses of one source under two names (`--name`) are
-two analyses sharing its commits.
+two analyses sharing its commits.  And a source's releases as its hosting site
+lists them (`mine clone --releases`), page by page with each page's ETag and
+the time it was fetched, which the analyses of that source read as notes.
 
 A mining run only reads (`prior`); `save` is the one writer, and writes an
 analysis with its new commits and cache entries in one transaction: a run
-killed half-way leaves the store as it was.  The file carries miner's mark in
+killed half-way leaves the store as it was; `save_hosted` writes one fetch of
+a source's releases the same way.  The file carries miner's mark in
 its header, and miner writes to no SQLite file without it but a new or empty one.
 """
 from __future__ import annotations
@@ -32,10 +35,11 @@ import pandas as pd
 
 from miner.errors import MinerError
 from miner.model.commits import Commit
+from miner.model.notes import HostedPage, HostedRelease, HostedReleases
 from miner.paths import make_folder
 from miner.store.cache import ReadCache
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # `PRAGMA application_id` of a miner store ("mine" in ASCII), with the schema in `PRAGMA user_version`: how
 # miner tells its own file from another program's database, which it must neither change nor empty.
 APPLICATION_ID = 0x6D696E65
@@ -44,7 +48,7 @@ BUSY_TIMEOUT = 60.0
 # Every table a miner store has had.  Stores of schemas 1 and 2, from before the marker, are known by having
 # these alone, with their version in `meta`; rebuilding an older store drops these and nothing else.
 _MINER_TABLES = {"meta", "repo", "commits", "walked_tip", "object_cache", "result_input", "result_table",
-                 "source", "analysis"}
+                 "source", "analysis", "hosted_fetch", "hosted_release"}
 # Joins a commit's paths and co-authors in one column: git allows no control characters like it in
 # an identity, and in a path it is as good as unheard of (JSON would double the insert time).
 _SEPARATOR = "\x1f"
@@ -63,6 +67,13 @@ CREATE TABLE analysis (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, source
     fingerprint TEXT NOT NULL, meta TEXT NOT NULL);
 CREATE TABLE result_table (analysis_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (analysis_id, name)) WITHOUT ROWID;
+CREATE TABLE hosted_fetch (source_id INTEGER NOT NULL, page INTEGER NOT NULL, repository TEXT NOT NULL,
+    url TEXT NOT NULL, etag TEXT NOT NULL, next_url TEXT, fetched_at TEXT NOT NULL, checked_at TEXT NOT NULL,
+    PRIMARY KEY (source_id, page)) WITHOUT ROWID;
+CREATE TABLE hosted_release (source_id INTEGER NOT NULL, page INTEGER NOT NULL, position INTEGER NOT NULL,
+    tag TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, published_at TEXT, created_at TEXT,
+    prerelease INTEGER NOT NULL, draft INTEGER NOT NULL, fetched_at TEXT NOT NULL,
+    PRIMARY KEY (source_id, page, position)) WITHOUT ROWID;
 """
 
 
@@ -163,6 +174,36 @@ class Store:
                  for name, frame in saved.tables.items()),
             )
         self._cache_rows = self._cache_rows or bool(saved.cache)
+
+    def save_hosted(self, path: str | Path, hosted: HostedReleases) -> None:
+        """Replace the stored releases list of the source at `path` by `hosted`, in one transaction."""
+        with self.transaction():
+            source = self._source_id(str(path))
+            self.db.execute("DELETE FROM hosted_fetch WHERE source_id = ?", (source,))
+            self.db.execute("DELETE FROM hosted_release WHERE source_id = ?", (source,))
+            self.db.executemany("INSERT INTO hosted_fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+                (source, page.number, hosted.repository, page.url, page.etag, page.next_url, page.fetched_at,
+                 hosted.checked_at) for page in hosted.pages))
+            self.db.executemany("INSERT INTO hosted_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                (source, page.number, position, r.tag, r.name, r.body, r.published_at, r.created_at, r.prerelease,
+                 r.draft, page.fetched_at) for page in hosted.pages for position, r in enumerate(page.releases)))
+
+    def hosted(self, path: str | Path) -> HostedReleases | None:
+        """The releases list last fetched for the source at `path`, or None when none was."""
+        pages = self.db.execute(
+            "SELECT f.page, f.repository, f.url, f.etag, f.next_url, f.fetched_at, f.checked_at FROM hosted_fetch f "
+            "JOIN source s ON s.id = f.source_id WHERE s.path = ? ORDER BY f.page", (str(path),)).fetchall()
+        if not pages:
+            return None
+        releases: dict[int, list[HostedRelease]] = {number: [] for number, *_ in pages}
+        for row in self.db.execute(
+                "SELECT r.page, r.tag, r.name, r.body, r.published_at, r.prerelease, r.created_at, r.draft "
+                "FROM hosted_release r JOIN source s ON s.id = r.source_id WHERE s.path = ? "
+                "ORDER BY r.page, r.position", (str(path),)):
+            releases[row[0]].append(HostedRelease(row[1], row[2], row[3], row[4], bool(row[5]), row[6], bool(row[7])))
+        return HostedReleases(pages[0][1], pages[0][6], tuple(
+            HostedPage(number, url, etag, next_url, fetched_at, tuple(releases[number]))
+            for number, _, url, etag, next_url, fetched_at, _ in pages))
 
     def fingerprint(self, name: str, path: str | Path) -> str | None:
         """The digest of the inputs of the analysis `name` of the source at `path`, if there is one."""

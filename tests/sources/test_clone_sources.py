@@ -6,7 +6,7 @@ import pytest
 
 from miner.errors import MinerError
 from miner.sources import gitprocess
-from miner.sources.clone import _transfer_settings, parse_source, sources_from_config
+from miner.sources.clone import _transfer_settings, hosted_name, parse_source, sources_from_config
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +164,33 @@ def test_config_of_the_wrong_shape_says_what_is_wrong(tmp_path, text, complaint)
 def test_missing_config_is_a_one_line_error(tmp_path):
     with pytest.raises(MinerError, match="cannot read config"):
         sources_from_config(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("openai/codex", ("github.com", "openai/codex")),
+        ("https://GitHub.com/openai/codex.git", ("github.com", "openai/codex")),
+        ("https://user:ghp_token@github.com/openai/codex", ("github.com", "openai/codex")),
+        ("git@github.com:anthropics/claude-code.git", ("github.com", "anthropics/claude-code")),
+        ("ssh://git@ghe.example.com:2222/tools/cli.git", ("ghe.example.com", "tools/cli")),
+        ("https://example.com/solo.git", None),
+        ("https://example.com/we%3Fird/x", None),
+    ],
+)
+def test_the_owner_and_name_on_the_hosting_site_come_from_the_address(text, expected):
+    assert hosted_name(parse_source(text)) == expected
+
+
+def test_a_renamed_source_keeps_its_name_on_the_hosting_site(tmp_path):
+    config = tmp_path / "repos.toml"
+    config.write_text('[[repo]]\nurl = "https://github.com/openai/codex"\nname = "codex-cli"\n')
+    (source,) = sources_from_config(config)
+    assert source.slug == "openai+codex-cli" and hosted_name(source) == ("github.com", "openai/codex")
+
+
+def test_a_local_mirror_is_named_by_its_folders(tmp_path):
+    (tmp_path / "mirrors" / "openai+codex" / "repo").mkdir(parents=True)
+    (tmp_path / "openai" / "codex.git").mkdir(parents=True)
+    assert hosted_name(parse_source(str(tmp_path / "mirrors" / "openai+codex" / "repo"))) == ("", "openai/codex")
+    assert hosted_name(parse_source(str(tmp_path / "openai" / "codex.git"))) == ("", "openai/codex")
