@@ -4,11 +4,12 @@ Usage: .venv/bin/python benchmarks/capability_precision.py [--verdicts FILE] [--
                                                            [--db FILE] [--per-capability N] [--pending]
 
 Each repository of REPOSITORIES is analysed as `mine analyze` does (into a
-scratch store) and every mention it reports (a counted release, a capability,
-the line that mentions it) is listed.  The sample to judge is, per repository,
-the first appearance of every capability that has mentions and up to N more
-mentions per capability, picked by a hash of (repository, release, capability)
-so the sample stays the same from run to run; at least 40 per repository.
+scratch store, or `--db`) and every mention it reports (a counted release, a
+capability, the line that mentions it) is listed.  The sample to judge is, per
+repository, the first appearance of every capability that has mentions and
+more of its mentions up to N per capability (default 20), picked by a hash of
+(repository, release, capability) so the sample stays the same from run to
+run; at least 40 per repository.
 
 The verdict file (CSV: repository, release, commit, changelog_version,
 capability, verdict) holds no text of the repositories: `release` is the tag
@@ -16,10 +17,18 @@ capability, verdict) holds no text of the repositories: `release` is the tag
 or message holds the line (notes made of commit subjects or a release commit),
 `changelog_version` the changelog section it is in.  The text is read again from
 the fetched repository on every run.  A verdict is `true` when the line is about
-the agent's own capability of that name (added, changed, fixed, documented or
-configured), `false` when the words name something else (a React hook, an IDE's
-plugin, a file's audio, the Mistral API's Python SDK) or the line is about the
-project's housekeeping (a licence file, an issue template, release automation).
+the agent's own capability of that name (added, changed, fixed, tested,
+documented or configured), `false` when the words name something else (a React
+hook, an IDE's plugin, a file's audio, the Mistral API's Python SDK, an MCP
+server's repository in a URL) or the line is about the project's housekeeping
+(a licence file, an issue template, release automation).  A verdict judges the
+line the analysis quotes: after a change to the catalog or to how notes are cut
+into lines, judge the sample again (`--pending` lists what has no verdict).
+
+`capability_verdicts.csv` holds the verdicts on this catalog;
+`capability_verdicts_before.csv` those on the catalog of main before issue 12
+(commit f2f43c4, 10 per capability), whose figures this script reproduces when
+run from a checkout of that commit with `--per-capability 10`.
 
 Prints precision per capability and repository, and pooled per capability;
 whether each first appearance is judged true; verdicts whose mention is gone
@@ -71,7 +80,7 @@ def main() -> None:
     parser.add_argument("--verdicts", type=Path, default=VERDICTS)
     parser.add_argument("--capabilities", help="capability catalog TOML (default: miner's own)")
     parser.add_argument("--db", help="store to analyse into (default: a temporary one)")
-    parser.add_argument("--per-capability", type=int, default=10, metavar="N")
+    parser.add_argument("--per-capability", type=int, default=20, metavar="N")
     parser.add_argument("--pending", action="store_true", help="print the sampled mentions still to judge")
     args = parser.parse_args()
     verdicts = read_verdicts(args.verdicts)
