@@ -31,7 +31,7 @@ import pygit2
 from miner import ecosystems
 from miner.analyses import timeline
 from miner.analyses.architecture import ReleaseArchitecture, architecture_tables, language_of, pinned, place_rows
-from miner.analyses.compare import line_mismatch
+from miner.analyses.compare import line_mismatch, unknown_capabilities
 from miner.analyses.contributors import (
     PackageMap,
     contributor_tables,
@@ -648,7 +648,8 @@ def load_agents(config: Config, db: str | Path | None = None, strict: bool = Fal
                                         path=f"{config.path}:{agent.line}"))
             found[agent.name] = load(name, store=store, as_of=as_of) if name is not None else None
             if found[agent.name] is not None:
-                warnings += line_mismatch(agent, found[agent.name].tables)
+                tables = found[agent.name].tables
+                warnings += line_mismatch(agent, tables) + unknown_capabilities(config, agent, tables)
     return found, warnings
 
 

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from fixtures.github_api import FakeGitHub
+from fixtures.notes import evolution_repo
 from miner._sample.repos import build_agent_repo, build_crate_repo
 from miner.store.cache import MemoryCache
 
@@ -23,6 +24,15 @@ def crate_repo(tmp_path_factory):
     """Path of the ripgrep-shaped bare repository."""
     path = tmp_path_factory.mktemp("repos") / "crate.git"
     build_crate_repo(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def evolution_path(tmp_path_factory):
+    """Path of the repository whose capabilities first appear at tags that sort out of version order
+    (`fixtures.notes.evolution_repo`)."""
+    path = tmp_path_factory.mktemp("repos") / "evolution.git"
+    evolution_repo(path)
     return path
 
 

@@ -11,6 +11,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from miner.analyses.capabilities import quoted
 from miner.analyses.timeline import contributors_per_release
 from miner.catalogs.agents import Agent, Config
 from miner.errors import MinerWarning
@@ -50,7 +51,7 @@ def _row(config: Config, agent: Agent, analysis: Described | None) -> list:
     packages = _packages(tables, analysis.snapshot, agent.workspace)
     mentioned = _mentioned(tables, config.min_releases)
     known = not packages.empty or mentioned is not None
-    mentioned = mentioned or set()
+    mentioned = mentioned or {}
     present = {role: evidence.found(packages, mentioned) for role, evidence in config.roles.items()}
     rule = next((r for r in config.architecture if all(present.get(role) for role in r.requires)), None)
     architecture = rule.label if rule and known else UNKNOWN
@@ -85,11 +86,33 @@ def _packages(tables: Tables, release: str | None, workspace: str | None) -> pd.
     return at.assign(inside=inside)
 
 
-def _mentioned(tables: Tables, min_releases: int) -> set[str] | None:
+def _mentioned(tables: Tables, min_releases: int) -> dict[str, str] | None:
+    """Each capability mentioned in at least `min_releases` releases, with its citation: the first release,
+    the line that says it there and the count (`since v0.8.0 ("Add MCP server"), 51 releases`)."""
     capabilities = tables.get("capabilities")
     if capabilities is None:
         return None
-    return set(capabilities[capabilities["releases_mentioning"] >= min_releases]["capability"])
+    shipped = capabilities[capabilities["releases_mentioning"] >= min_releases]
+    return {r.capability: f'since {r.first_release} ("{quoted(r.evidence, 60)}"), {_releases(r.releases_mentioning)}'
+            for r in shipped.itertuples()}
+
+
+def _releases(count: int) -> str:
+    return f"{int(count)} release{'s' * (int(count) != 1)}"
+
+
+def unknown_capabilities(config: Config, agent: Agent, tables: Tables) -> list[MinerWarning]:
+    """A warning for every capability a rule of the config names that the analysis's catalog lacks: such a
+    rule can never count (a misspelt name, or a catalog without the entry)."""
+    capabilities = tables.get("capabilities")
+    if capabilities is None:
+        return []
+    known = set(capabilities["capability"])
+    rules = [*((f"role '{name}'", e) for name, e in config.roles.items()),
+             *((f"extension '{label}'", e) for label, e in config.extensions)]
+    return [MinerWarning(agent.name, f"{config.path}: {rule} names capability '{name}', which the capability "
+                                     "catalog of its analysis does not have: it never counts")
+            for rule, evidence in rules for name in evidence.capabilities if name not in known]
 
 
 def line_mismatch(agent: Agent, tables: Tables) -> list[MinerWarning]:
@@ -101,9 +124,3 @@ def line_mismatch(agent: Agent, tables: Tables) -> list[MinerWarning]:
         return []
     return [MinerWarning(agent.name, f"config says release line '{agent.release_line}', the stored analysis has "
                                 f"{', '.join(map(repr, sorted(lines)))}")]
-
-
-# -- config --------------------------------------------------------------------
-
-
-

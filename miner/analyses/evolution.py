@@ -22,8 +22,8 @@ from miner.model.notes import CHANGELOG, DEFAULT_ORDER, Notes, ReleaseNotes, Unt
 from miner.model.versions import parse_version
 from miner.store.cache import Cache
 
-NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "out_of_order", "source", "prs", "range_prs",
-                 "text"]
+NOTES_COLUMNS = ["release", "version", "date", "stable", "tagged", "out_of_order", "whole_history", "source", "prs",
+                 "range_prs", "text"]
 
 
 def evolution_tables(found: Sequence[ReleaseNotes], untagged: Sequence[UntaggedVersion],
@@ -36,7 +36,8 @@ def evolution_tables(found: Sequence[ReleaseNotes], untagged: Sequence[UntaggedV
     # version order what its notes only said much later: it is not counted.
     counted = notes[~notes["out_of_order"] & (notes["stable"] | count_all)]
     mentioned = cached_mentions(catalog, counted["text"], cache)
-    texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source) for r in counted.itertuples()]
+    texts = [ReleaseText(r.release, r.version, r.date, r.stable, r.text, r.source, r.whole_history)
+             for r in counted.itertuples()]
     summary, matrix = evolution(catalog, texts, count_all=True, found=mentioned)
     return {"notes": notes, "notes_coverage": _coverage(notes, order), "capabilities": summary,
             "mentions": _mention_rows(counted, mentioned), "capability_matrix": matrix.reset_index()}
@@ -57,11 +58,14 @@ def coverage(chosen: Iterable[Notes | None], order: Sequence[str] = DEFAULT_ORDE
 
 
 def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """Releases where new packages arrive together with a capability's first mention, with their PRs.
+    """Releases where new packages arrive together with a capability's first mention, with their PRs,
+    in the order of the notes table (version order: 0.43 before 0.105).
 
     The first release is no inflection: every package is new there.
     """
-    firsts = capabilities.dropna(subset=["first_release"]).groupby("first_release")["capability"].apply(list)
+    firsts: dict[str, list[str]] = {}
+    for row in capabilities.dropna(subset=["first_release"]).itertuples():
+        firsts.setdefault(row.first_release, []).append(row.capability)
     first_release = notes[notes["tagged"]]["release"].iloc[:1].tolist()
     arrivals = changes[(changes["change"] == "added") & ~changes["release"].isin(first_release)]
     added = arrivals.groupby("release")["package"].apply(list)
@@ -69,7 +73,7 @@ def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.Dat
     dates = dict(zip(notes["release"], notes["date"]))
     rows = [{"release": tag, "date": dates.get(tag, ""), "capabilities": ", ".join(firsts[tag]),
              "packages_added": ", ".join(sorted(added[tag])), "prs": prs.get(tag, "")}
-            for tag in firsts.index if tag in added.index]
+            for tag in notes["release"] if tag in firsts and tag in added.index]
     return pd.DataFrame(rows, columns=["release", "date", "capabilities", "packages_added", "prs"])
 
 
@@ -92,7 +96,8 @@ def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.D
 
 def _release_row(notes: ReleaseNotes, chosen: Notes | None) -> dict:
     return {"release": notes.tag, "version": notes.version, "date": notes.date, "stable": notes.stable,
-            "tagged": True, "out_of_order": notes.out_of_order, "source": chosen.source if chosen else "",
+            "tagged": True, "out_of_order": notes.out_of_order, "whole_history": notes.whole_history,
+            "source": chosen.source if chosen else "",
             "prs": _prs(chosen.prs) if chosen else "", "range_prs": _prs(notes.range_prs),
             "text": chosen.text if chosen else ""}
 
@@ -100,6 +105,7 @@ def _release_row(notes: ReleaseNotes, chosen: Notes | None) -> dict:
 def _untagged_row(version: UntaggedVersion) -> dict:
     return {"release": "", "version": version.version, "date": version.date,
             "stable": parse_version(version.version).stable, "tagged": False, "out_of_order": False,
+            "whole_history": False,
             "source": CHANGELOG, "prs": _prs(pr_numbers(version.section.body)), "range_prs": "",
             "text": version.section.body}
 

@@ -4,11 +4,13 @@ cross-agent table.
 An agent is "Client-server" because its package graph has a server package and
 a client package, and its extension model lists the plugin, hook, skill and
 MCP capabilities its release notes mention: the rules that say so are data, so
-the table changes when the repositories do.
+the table changes when the repositories do.  A rule's `capabilities` are names
+of the capability catalog (`miner/data/capabilities.toml`).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -27,7 +29,6 @@ class Agent:
     name: str
     repository: str | None = None
     release_line: str | None = None
-    notes: str | None = None
     workspace: str | None = None
     analysed_as: str | None = None
     line: int = 0
@@ -42,14 +43,17 @@ class Evidence:
     paths: tuple[str, ...] = ()
     capabilities: tuple[str, ...] = ()
 
-    def found(self, packages: pd.DataFrame, mentioned: set[str]) -> list[str]:
-        """What matched, as short phrases (`crate app-server`, `notes: MCP`); empty when absent."""
+    def found(self, packages: pd.DataFrame, mentioned: Mapping[str, str]) -> list[str]:
+        """What matched, as short phrases (`crate app-server`, `notes: MCP since v0.8.0 ...`); empty when absent.
+
+        `mentioned` maps each capability the notes mention to where they say it first.
+        """
         ecosystems = packages["ecosystem"] if "ecosystem" in packages else [""] * len(packages)
         hits = [f"{'crate' if ecosystem == 'cargo' else 'package'} {path}"
                 for path, name, layer, ecosystem in zip(packages["inside"], packages["package"], packages["layer"],
                                                         ecosystems)
                 if layer in self.layers or _any(self.names, name) or any(glob_match(g, path) for g in self.paths)]
-        return hits + [f"notes: {c}" for c in self.capabilities if c in mentioned]
+        return hits + [f"notes: {c} {mentioned[c]}" for c in self.capabilities if c in mentioned]
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,18 @@ def _config(origin: str, data: dict, text: str) -> Config:
     return Config(origin, agents, roles, rules, extensions, minimum)
 
 
+_AGENT_KEYS = ("name", "repository", "line", "workspace", "analysed_as")
+
+
 def _agent(entry: dict, line: int) -> Agent:
+    """An Agent from its [[agent]] table; a key nothing reads is an error, not silently ignored."""
     if not isinstance(entry.get("name"), str):
         raise ValueError(f"[[agent]] at line {line} needs a name")
-    fields = {key: entry.get(key) for key in ("repository", "notes", "workspace", "analysed_as")}
+    unknown = sorted(set(entry) - set(_AGENT_KEYS))
+    if unknown:
+        raise ValueError(f"agent '{entry['name']}' (line {line}): unknown key '{unknown[0]}' "
+                         f"(an [[agent]] has {', '.join(_AGENT_KEYS)})")
+    fields = {key: entry.get(key) for key in ("repository", "workspace", "analysed_as")}
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"agent '{entry['name']}' (line {line}): {key} must be a string")

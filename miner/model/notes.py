@@ -144,7 +144,8 @@ _PR = re.compile(
 
 @dataclass(frozen=True)
 class ReleaseNotes:
-    """Every source's notes for one release (a source with none is absent), and the PRs its range cites."""
+    """Every source's notes for one release (a source with none is absent), and the PRs its range cites;
+    `whole_history` when that range holds every commit before the release (it has no previous release)."""
 
     tag: str
     version: str
@@ -153,6 +154,7 @@ class ReleaseNotes:
     out_of_order: bool
     found: dict[str, Notes]
     range_prs: tuple[int, ...] = ()
+    whole_history: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ typical range (interquartile) beside the full one.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Protocol
 
 import pandas as pd
 
+from miner.analyses.capabilities import UNTAGGED, quoted
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
 from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release
 from miner.catalogs.layers import Layer
@@ -285,20 +285,19 @@ def evolution(tables: dict[str, pd.DataFrame]) -> str:
              + " by grepping their notes for first appearances"
              + (f" ({_count(late, 'release')} tagged out of version order left out)" if late else "")
              + f". Notes per tagged release by source: {found}."]
-    parts.append(markdown_table(capability_table(capabilities, notes)))
+    parts.append(markdown_table(capability_table(capabilities)))
+    parts += _first_marks_note(capabilities)
     parts += _inflection_lines(tables["inflections"]) + _arc_lines(tables["latest_arc"])
     return "\n\n".join(parts)
 
 
-def capability_table(capabilities: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """Capability | First appeared | Releases mentioning it | Evidence | What it tells us (left for the analyst)."""
-    labels = list(notes["release"].where(notes["release"] != "", notes["version"]))
-    dates = dict(zip(labels, notes["date"]))
-    rank = {label: index for index, label in enumerate(labels)}
+def capability_table(capabilities: pd.DataFrame) -> pd.DataFrame:
+    """Capability | First appeared | Releases mentioning it | Evidence | What it tells us (left for the analyst),
+    in order of first appearance; "First appeared" marks a changelog version without a tag ("untagged") and a
+    first release whose range holds the whole earlier history ("whole history")."""
     seen = capabilities[capabilities["releases_mentioning"] > 0]
-    seen = seen.iloc[sorted(range(len(seen)), key=lambda i: rank.get(seen["first_release"].iloc[i], len(rank)))]
-    rows = [{"Capability": r.capability, "First appeared": _first(r.first_release, dates.get(r.first_release, "")),
-             "Releases mentioning it": int(r.releases_mentioning), "Evidence": _evidence(r.evidence),
+    rows = [{"Capability": r.capability, "First appeared": _first_appeared(r),
+             "Releases mentioning it": int(r.releases_mentioning), "Evidence": quoted(r.evidence, 90),
              "What it tells us": ""} for r in seen.itertuples()]
     return pd.DataFrame(rows, columns=["Capability", "First appeared", "Releases mentioning it", "Evidence",
                                        "What it tells us"])
@@ -397,18 +396,31 @@ def _few(prs: str, shown: int = 12) -> str:
     return " ".join(numbers[:shown]) + (f" and {len(numbers) - shown} more" if len(numbers) > shown else "")
 
 
-def _first(release: str, iso: str) -> str:
-    return f"{release} ({_month(iso)})" if iso else release
+_UNTAGGED_MARK, _WHOLE_HISTORY_MARK = "untagged", "whole history"
+
+
+def _first_appeared(row) -> str:
+    """`v0.44.0 (Oct 2025)`, `2.0.12 (Oct 2025, untagged)`, `v0.1.6 (Jun 2025, whole history)`."""
+    marks = [_month(row.first_date or "")]
+    marks += [_UNTAGGED_MARK] * (row.first_kind == UNTAGGED) + [_WHOLE_HISTORY_MARK] * bool(row.whole_history)
+    inside = ", ".join(mark for mark in marks if mark)
+    return f"{row.first_release} ({inside})" if inside else str(row.first_release)
+
+
+def _first_marks_note(capabilities: pd.DataFrame) -> list[str]:
+    """What the marks of "First appeared" mean, for those the table uses."""
+    seen = capabilities[capabilities["releases_mentioning"] > 0]
+    said = []
+    if (seen["first_kind"] == UNTAGGED).any():
+        said.append(f'"{_UNTAGGED_MARK}" is a changelog version that no tag names')
+    if seen["whole_history"].astype(bool).any():
+        said.append(f'"{_WHOLE_HISTORY_MARK}" is the first release counted, whose range holds all the history '
+                    "before it: the capability may be older than that release")
+    return ["First appeared: " + "; ".join(said) + "."] if said else []
 
 
 def _month(iso: str) -> str:
     return pd.Timestamp(iso[:10]).strftime("%b %Y") if iso else ""
-
-
-def _evidence(line: str) -> str:
-    """The matching line without its list bullet and emphasis, cut to fit a table cell."""
-    text = re.sub(r"(\*\*|__|\*|`)(.+?)\1", r"\2", re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", str(line))).strip()
-    return text if len(text) <= 90 else text[:87] + "..."
 
 
 def release_list(releases: pd.DataFrame, every: bool = False) -> str:

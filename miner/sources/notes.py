@@ -62,7 +62,8 @@ def _release_notes(git: pygit2.Repository, release: Release, ranges: Mapping[str
     found = candidates(release.tag, str(release.version), sections=sections, hosted=hosted, repo=git,
                        subjects=authored, warnings=warnings)
     return ReleaseNotes(release.tag, str(release.version), release.date.isoformat(), release.stable,
-                        release.out_of_order, found, pr_numbers("\n".join(c.subject for c in in_range)))
+                        release.out_of_order, found, pr_numbers("\n".join(c.subject for c in in_range)),
+                        whole_history=not release.previous)
 
 
 def candidates(tag: str, version: str, *, sections: Mapping[str, Section] | None = None,

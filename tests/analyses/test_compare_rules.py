@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from miner.analyses.compare import COLUMNS, UNKNOWN, compare_table
+from miner.analyses.compare import COLUMNS, UNKNOWN, compare_table, unknown_capabilities
 from miner.catalogs.agents import load_config
+from miner.catalogs.capabilities import load_catalog
 from miner.outputs.report import compare_markdown
 
 CONFIG = load_config()
@@ -29,7 +30,9 @@ def tables(crates=(), capabilities=None, stable=(True, True, False), contributor
     }
     if capabilities is not None:
         result["capabilities"] = pd.DataFrame({"capability": list(capabilities),
-                                               "releases_mentioning": list(capabilities.values())})
+                                               "first_release": [f"rust-v0.{n}.0" for n in capabilities.values()],
+                                               "releases_mentioning": list(capabilities.values()),
+                                               "evidence": [f"- {name} arrives" for name in capabilities]})
     return Described(result, "rust-v0.1.0")
 
 
@@ -99,7 +102,34 @@ def test_counts_are_stable_releases_and_medians():
 def test_evidence_says_why_each_label_was_given():
     evidence = row(tables([CLI, SERVER, CLIENT], {"MCP": 3}))["Evidence"]
     assert "server: crate app-server" in evidence and "client: crate app-server-client" in evidence
-    assert "MCP servers: notes: MCP" in evidence
+    assert 'MCP servers: notes: MCP since rust-v0.3.0 ("MCP arrives"), 3 releases' in evidence
+
+
+def test_every_capability_the_default_config_names_is_in_the_default_catalog():
+    named = {c for evidence in [*CONFIG.roles.values(), *(e for _, e in CONFIG.extensions)]
+             for c in evidence.capabilities}
+    assert named <= {capability.name for capability in load_catalog()}
+    assert {"Slash commands", "Extensions", "Voice", "Realtime/audio"} <= named
+
+
+@pytest.mark.parametrize(("hits", "model"), [
+    ({"MCP": 9, "Hooks": 3, "Slash commands": 4}, "hooks + MCP servers + custom slash commands"),
+    ({"Extensions": 33}, "Extensions"),
+    ({"Voice": 4}, "Voice/multimodal interaction"),
+    ({"Realtime/audio": 9}, "Voice/multimodal interaction"),
+])
+def test_the_extension_models_of_the_sample_can_be_said(hits, model):
+    assert row(tables([CLI], hits))["Extension model"] == model
+
+
+def test_a_rule_naming_a_capability_the_catalog_lacks_is_a_warning(tmp_path):
+    path = tmp_path / "agents.toml"
+    path.write_text('[[agent]]\nname = "A"\n\n[[extension]]\nlabel = "x"\ncapabilities = ["MCP", "Telepathy"]\n',
+                    encoding="utf-8")
+    config = load_config(path)
+    (warning,) = unknown_capabilities(config, config.agents[0], tables([CLI], {"MCP": 1}).tables)
+    assert warning.repo == "A" and "extension 'x' names capability 'Telepathy'" in warning.message
+    assert unknown_capabilities(config, config.agents[0], tables([CLI]).tables) == []
 
 
 @pytest.mark.parametrize("given", [None, "missing"])

@@ -1,7 +1,8 @@
-"""Notes, capabilities and inflections as `mine analyze` computes them on the agent fixture."""
+"""Notes, capabilities and inflections as `mine analyze` computes them on the agent and the notes fixtures."""
 import pygit2
 import pytest
 
+from fixtures.notes import paragraph_notes_repo
 from miner._sample.builder import RepoBuilder
 from miner._sample.repos import CHANGES
 from miner.pipeline import analyze
@@ -92,3 +93,47 @@ def test_heading_first_written_by_a_merge_is_dated_by_the_merge(tmp_path):
                 expected.setdefault(version, date)
     assert first_written(pygit2.Repository(str(repo)), "CHANGELOG.md") == expected
     assert expected["1.1.1"] == "2025-01-04T10:00:00+00:00"
+
+
+@pytest.fixture(scope="module")
+def evolved(evolution_path, tmp_path_factory):
+    return analyze(str(evolution_path), db=tmp_path_factory.mktemp("db") / "s.sqlite").tables
+
+
+def test_capabilities_are_in_release_order_not_tag_text_order(evolved):
+    assert evolved["capabilities"]["first_release"].tolist()[:4] == ["v0.9.0", "v0.43.0", "0.50.0", "v0.105.0"]
+    assert evolved["capabilities"]["capability"].tolist()[:4] == ["Sandbox", "Hooks", "Skills", "MCP"]
+
+
+def test_inflections_are_in_release_order(evolved):
+    inflections = evolved["inflections"]
+    assert inflections["release"].tolist() == ["v0.43.0", "v0.105.0"]
+    assert inflections["packages_added"].tolist() == ["hooks", "mcp"]
+
+
+def test_first_appeared_says_tag_untagged_version_or_whole_history(evolved):
+    rows = evolved["capabilities"].set_index("capability")
+    assert rows.loc["Hooks", ["first_kind", "whole_history"]].tolist() == ["tag", False]
+    assert rows.loc["Skills", ["first_kind", "whole_history"]].tolist() == ["untagged", False]
+    assert rows.loc["Sandbox", ["first_kind", "whole_history", "source"]].tolist() == ["tag", True, "commits"]
+    notes = evolved["notes"].set_index("version")
+    assert notes.loc["0.9.0", "whole_history"] and not notes.loc["0.43.0", "whole_history"]
+
+
+def test_whole_history_is_the_release_git_gives_all_earlier_commits(evolved, evolution_path):
+    """The oracle: `git rev-list --count TAG` equals the release's commit count only for the first release."""
+    releases = evolved["releases"].set_index("tag")
+    whole = {tag: int(git(evolution_path, "rev-list", "--count", tag).strip()) == releases.loc[tag, "commits"]
+             for tag in releases.index}
+    notes = evolved["notes"][evolved["notes"]["tagged"]].set_index("release")
+    assert whole == {tag: bool(notes.loc[tag, "whole_history"]) for tag in releases.index}
+
+
+def test_the_evidence_of_a_release_commit_is_its_sentence(tmp_path):
+    paragraph_notes_repo(tmp_path / "repo.git")
+    mentions = analyze(str(tmp_path / "repo.git"), db=tmp_path / "s.sqlite").tables["mentions"]
+    evidence = dict(zip(mentions["capability"], mentions["evidence"]))
+    assert evidence["Sandbox"] == "This release brings a sandbox for shell commands on Linux and macOS."
+    assert evidence["Hooks"] == evidence["MCP"] == ("Hooks now run before every tool call, and MCP servers reconnect "
+                                                    "after a dropped connection.")
+    assert evidence["Skills"] == "- Skills load from SKILL.md files. They can also ship scripts."

@@ -38,6 +38,7 @@ def test_mine_clone_reads_the_same_config():
     ("[[agent]]\nrepository = 'a/b'\n", "needs a name"),
     ("[[architecture]]\nlabel = 'X'\nrequires = ['server']\n", "undefined role 'server'"),
     ("[[agent]]\nname = 'A'\nworkspace = 3\n", "workspace must be a string"),
+    ("[[agent]]\nname = 'A'\nnotes = 'changelog'\n", r"agent 'A' \(line 1\): unknown key 'notes'"),
     ("[role.server]\nnames = 'app-server'\n", "'names' must be a list of strings"),
     ("agent = 1\n", "'agent' must be an array of tables"),
     ("[[agent]\n", "is not valid TOML"),
@@ -122,3 +123,13 @@ def test_a_clone_is_found_by_its_owner_and_name_directory(tmp_path, agent_repo):
     config.write_text('[[agent]]\nname = "A"\nrepository = "https://github.com/example/agent.git"\n', encoding="utf-8")
     found, warnings = load_agents(load_config(config), tmp_path / "db2.sqlite")
     assert found["A"] is not None and warnings == []
+
+
+def test_loading_the_agents_warns_of_a_rule_that_can_never_count(analysed, tmp_path, agent_repo):
+    config, db = analysed
+    other = tmp_path / "telepathy.toml"
+    other.write_text(CONFIG.format(path=agent_repo) + '\n[[extension]]\nlabel = "mind"\ncapabilities = ["Telepathy"]\n',
+                     encoding="utf-8")
+    _, warnings = load_agents(load_config(other), db)
+    assert any(w.repo == "Fixture agent" and "names capability 'Telepathy'" in w.message for w in warnings)
+    assert not any("names capability" in w.message for w in load_agents(config, db)[1])

@@ -50,3 +50,11 @@ def test_a_list_item_wrapped_over_many_lines():
     (line,) = mentions(catalog, text).values()
     assert line.startswith("- Adds wrapped words") and line.endswith("lifecycle hooks")
     assert len(line) == len("- Adds") + 300_000 * len(" wrapped words") + len(" lifecycle hooks")
+
+
+@pytest.mark.timeout(10)
+def test_a_paragraph_of_many_sentences():
+    """A commit message body of 200,000 sentences on one line: each is a line of its own, found in linear time."""
+    catalog = [Capability("Hooks", (compile_pattern("lifecycle hooks", ignore_case=True),))]
+    text = "Fixed it. " * 200_000 + "Added lifecycle hooks. Done."
+    assert mentions(catalog, text) == {"Hooks": "Added lifecycle hooks."}
