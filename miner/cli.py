@@ -257,7 +257,7 @@ def compare(config, db, strict, out, fmt, as_of, quiet) -> None:
 
 def _print_json(tables, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()}, indent=2))
+        click.echo(json.dumps({k: json.loads(v.to_json(orient="records", date_format="iso", date_unit="s")) for k, v in tables.items()}, indent=2))
 
 
 def _summary_line(result, published: Published) -> str:

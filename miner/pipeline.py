@@ -39,6 +39,7 @@ from miner.analyses.contributors import (
     releases_of_commits,
     resolver_for,
 )
+from miner.analyses.dates import typed_dates
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases, settle_previous
@@ -260,7 +261,7 @@ def load(name: str, db: str | Path | None = None, *, store: Store | None = None,
     tables, meta = store.load(found)
     warnings = [MinerWarning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
     path = store.analyses().set_index("name").at[found, "path"]
-    analysis = Analysis(found, path, meta["line"], tables, warnings, meta["snapshot"],
+    analysis = Analysis(found, path, meta["line"], typed_dates(tables), warnings, meta["snapshot"],
                         layers_from_meta(meta["layers"]), inputs=inputs, complete=meta["complete"],
                         as_of=meta.get("as_of"), all_releases=meta.get("all_releases", False))
     wanted = _day(_as_of(as_of))
@@ -345,7 +346,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
                         inputs, history.boundaries, released)
     warnings = _named(warnings, name)
     tables["warnings"] = pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])
-    return Analysis(name, path, chosen.line, tables, warnings, snapshot, inputs.layers, history.walked,
+    return Analysis(name, path, chosen.line, typed_dates(tables), warnings, snapshot, inputs.layers, history.walked,
                     complete=complete, commits=history.new, tips=history.tips, cache=cache.entries(),
                     as_of=options.as_of and _day(inputs.as_of), all_releases=options.count_all)
 

@@ -84,8 +84,7 @@ def package_count_plot(workspaces: pd.DataFrame, releases: pd.DataFrame, path: s
     rows = workspaces.merge(stable, left_on="release", right_on="tag")
     figure, axes = plt.subplots(figsize=(6.0, 3.2))
     for (ecosystem, workspace), group in rows.groupby(["ecosystem", "workspace"]):
-        moments = pd.to_datetime(group["date"], utc=True, format="ISO8601")
-        axes.step(moments, group["packages"], where="post", label=f"{workspace or '(root)'} ({ecosystem})")
+        axes.step(group["date"], group["packages"], where="post", label=f"{workspace or '(root)'} ({ecosystem})")
     axes.set_ylabel("packages")
     axes.set_title("Packages per workspace over stable releases", fontsize=9)
     if len(rows.groupby(["ecosystem", "workspace"])) > 1:

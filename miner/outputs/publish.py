@@ -32,6 +32,7 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 
 import pandas as pd
 
+from miner.analyses.dates import iso_text
 from miner.analyses.graphs import release_graph
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
@@ -80,9 +81,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
         try:
             building = aside[0]
             for name, frame in tables.items():
-                frame.to_csv(building / f"{name}.csv", index=False)
-                if fmt == "json":
-                    frame.to_json(building / f"{name}.json", orient="records", indent=1)
+                write_table(frame, building / name, fmt == "json")
             if fmt != "csv":
                 report = full_report(analysis, purposes(analysis.layers), extra=_plots(building, tables))
                 (building / "report.md").write_text(report, encoding="utf-8")
@@ -95,6 +94,15 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
         # From here on an interruption is finished by the next publish, so the scratch folders must stay.
         _switch(folder, list(zip(aside, targets)), key)
     return Published(folder, True)
+
+
+def write_table(frame: pd.DataFrame, stem: Path, as_json: bool = False) -> None:
+    """`stem`.csv, and with `as_json` `stem`.json: moments as ISO 8601 with their offset in both (UTC)."""
+    moments = [column for column, kind in frame.dtypes.items() if isinstance(kind, pd.DatetimeTZDtype)]
+    frame.assign(**{column: iso_text(frame[column]) for column in moments}).to_csv(stem.with_suffix(".csv"),
+                                                                                   index=False)
+    if as_json:
+        frame.to_json(stem.with_suffix(".json"), orient="records", indent=1, date_format="iso", date_unit="s")
 
 
 def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path, day: date) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from miner.analyses.capabilities import UNTAGGED, quoted
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
+from miner.analyses.dates import day as _day
 from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release
 from miner.catalogs.layers import Layer
 from miner.outputs.markdown import markdown_table, markdown_text
@@ -150,7 +151,7 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
              f"({_day(releases['date'].iloc[0])} to {_day(releases['date'].iloc[-1])}), "
              f"on the release line `{line or '(no prefix)'}`."]
     if months:
-        moments = pd.to_datetime(stable["date"], utc=True, format="ISO8601").sort_values()
+        moments = stable["date"].sort_values()
         gap = moments.diff().dt.total_seconds().div(86400).mean() if len(stable) > 1 else None
         every = f"; on average one every {_num(round(gap, 1))} days" if gap is not None and gap == gap else ""
         lines.append(f"Stable releases per month: {_spread(cadence['releases'])}{every}.")
@@ -401,7 +402,7 @@ _UNTAGGED_MARK, _WHOLE_HISTORY_MARK = "untagged", "whole history"
 
 def _first_appeared(row) -> str:
     """`v0.44.0 (Oct 2025)`, `2.0.12 (Oct 2025, untagged)`, `v0.1.6 (Jun 2025, whole history)`."""
-    marks = [_month(row.first_date or "")]
+    marks = [_month(row.first_date)]
     marks += [_UNTAGGED_MARK] * (row.first_kind == UNTAGGED) + [_WHOLE_HISTORY_MARK] * bool(row.whole_history)
     inside = ", ".join(mark for mark in marks if mark)
     return f"{row.first_release} ({inside})" if inside else str(row.first_release)
@@ -419,8 +420,8 @@ def _first_marks_note(capabilities: pd.DataFrame) -> list[str]:
     return ["First appeared: " + "; ".join(said) + "."] if said else []
 
 
-def _month(iso: str) -> str:
-    return pd.Timestamp(iso[:10]).strftime("%b %Y") if iso else ""
+def _month(moment) -> str:
+    return "" if pd.isna(moment) else moment.strftime("%b %Y")
 
 
 def release_list(releases: pd.DataFrame, every: bool = False) -> str:
@@ -466,10 +467,6 @@ def _spread(values: pd.Series) -> str:
 
 def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def _day(iso: str) -> str:
-    return iso[:10]
 
 
 def _core_rows(people: pd.DataFrame, names: dict[str, str], named: int = 5) -> pd.DataFrame:
