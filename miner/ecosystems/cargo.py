@@ -196,7 +196,11 @@ class _TreeReader:
             return "no Cargo.toml for a path dependency: Cargo refuses the workspace (failed to load manifest for dependency)"
         root = self.find_root(directory)
         owner = self.manifest(root) if root is not None else None
-        reason = _unloadable(facts, owner.get("workspace") if owner else None) or self.blocked(directory)
+        workspace = owner.get("workspace") if owner else None
+        if workspace is None and "error" not in facts and _inherits(facts):
+            reason = "it inherits from a workspace but belongs to none"
+        else:
+            reason = _unloadable(facts, workspace) or self.blocked(directory)
         return f"Cargo refuses the workspace: it cannot load this path dependency ({reason})" if reason else ""
 
     def find_root(self, directory: str) -> str | None:
@@ -434,6 +438,13 @@ def _unloadable(facts: dict, workspace: dict | None) -> str:
     unshared += [_unshared_dependency(dependency["key"]) for dependency in facts["dependencies"]
                  if dependency["inherit"] and dependency["key"] not in workspace["dependencies"]]
     return next(iter(unshared), "")
+
+
+def _inherits(facts: dict) -> bool:
+    """Whether a manifest's package takes a field or a dependency from its workspace."""
+    package = facts["package"] or {}
+    return (any(isinstance(package.get(field), dict) for field in ("version", "description"))
+            or any(dependency["inherit"] for dependency in facts["dependencies"]))
 
 
 def _unshared_field(field: str) -> str:

@@ -41,6 +41,8 @@ ROOT = '[workspace]\nmembers = []\n'
 UNLOADABLE_DEPENDENCY = {
     "inherits what its workspace lacks": (ROOT, '[package]\nname = "b"\nedition = "2021"\nversion.workspace = true\n'),
     "does not parse": (ROOT, '[package\nname = "b"\n'),
+    "inherits but belongs to no workspace": ('[workspace]\nmembers = []\nexclude = ["crates"]\n',
+                                             fx.package("b", '[dependencies]\nserde = { workspace = true }\n')),
     "its workspace root cannot be loaded": ('[package]\nname = "top"\nedition = "2021"\nversion.workspace = true\n' + ROOT,
                                             fx.package("b")),
 }
