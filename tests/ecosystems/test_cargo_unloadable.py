@@ -35,6 +35,8 @@ def test_a_package_below_a_manifest_cargo_cannot_load_is_a_warning_not_a_crate(r
     assert "old" not in [package.name for workspace in found for package in workspace.packages]
     warned = [w.message for workspace in found for w in workspace.warnings if w.path == "crates/old/Cargo.toml"]
     assert warned and warned[0].startswith("Cargo refuses this package: looking for its workspace root it reads Cargo.toml")
+    pinned = fx.cargo_workspaces(repo, tree, MemoryCache(), pin="crates/old")
+    assert [(w.root, w.packages, [x.message for x in w.warnings]) for w in pinned] == [("crates/old", (), warned)]
 
 
 ROOT = '[workspace]\nmembers = []\n'
