@@ -14,8 +14,8 @@ import pygit2
 
 from miner.errors import MinerWarning
 from miner.model.names import decode_lossy
-from miner.model.patterns import compile_pattern
 from miner.model.notes import COMMITS, VERSION, Notes, pr_numbers
+from miner.model.patterns import compile_pattern
 
 
 def tag_message(repo: pygit2.Repository, tag: str, warnings: list[MinerWarning] | None = None) -> str | None:

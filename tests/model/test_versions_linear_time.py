@@ -9,8 +9,8 @@ each would take minutes.
 import pytest
 
 from miner.model.notes import normalise_version
-from miner.sources.messages import subject_notes
 from miner.model.versions import parse_tag
+from miner.sources.messages import subject_notes
 
 LONG = 50_000
 

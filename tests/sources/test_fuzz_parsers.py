@@ -39,7 +39,6 @@ from miner.store.cache import MemoryCache
 from tests.conftest import examples, time_limit
 
 
-
 def budget(count: int) -> settings:
     """The settings of a fuzz test: `count` examples under the ci profile; long draws are no health problem."""
     return settings(max_examples=examples(count), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
