@@ -139,9 +139,19 @@ def package_changes(before: Iterable[Package], after: Iterable[Package]) -> Pack
 
 
 def pinned(workspaces: Iterable[Workspace], pin: str) -> list[Workspace]:
-    """The workspaces `--workspace DIR` keeps: those rooted at DIR or holding a package there."""
+    """The workspaces `--workspace DIR` keeps: those rooted at DIR or holding a package there.
+
+    When none does, the package in DIR may be one its ecosystem refuses (Cargo refuses a package below a
+    manifest it cannot load); the warnings about DIR's manifest, which sit on the workspace holding DIR,
+    are kept on a workspace without packages, so the run says why DIR has none.
+    """
     directory = posixpath.normpath(pin.strip("/")) if pin.strip("/") not in ("", ".") else ""
-    return [w for w in workspaces if w.root == directory or any(p.path == directory for p in w.packages)]
+    workspaces = list(workspaces)
+    kept = [w for w in workspaces if w.root == directory or any(p.path == directory for p in w.packages)]
+    if kept:
+        return kept
+    return [Workspace(directory, (), refused, w.ecosystem) for w in workspaces
+            if (refused := tuple(x for x in w.warnings if posixpath.dirname(x.path) == directory))]
 
 
 def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, lineage: dict[str, str],
