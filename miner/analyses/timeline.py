@@ -153,9 +153,14 @@ def latest_stable(releases: pd.DataFrame) -> str | None:
 
 
 def lines_table(chosen: Timeline) -> pd.DataFrame:
-    """Every release line found among the tags, with how many version tags it has."""
-    rows = [{"line": line, "tags": count, "analysed": line == chosen.line} for line, count in chosen.lines.items()]
-    return pd.DataFrame(rows, columns=["line", "tags", "analysed"]).sort_values("tags", ascending=False, kind="stable")
+    """Every release line found among the tags: how many version tags it has, and its first tag and date."""
+    rows = []
+    for line, count in chosen.lines.items():
+        tag, date = chosen.firsts.get(line, ("", None))
+        rows.append({"line": line, "tags": count, "analysed": line == chosen.line, "first_tag": tag,
+                     "first_date": date.isoformat() if date is not None else ""})
+    return (pd.DataFrame(rows, columns=["line", "tags", "analysed", "first_tag", "first_date"])
+            .sort_values("tags", ascending=False, kind="stable"))
 
 
 def skipped_table(chosen: Timeline) -> pd.DataFrame:
