@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections import defaultdict
 from datetime import datetime
 
@@ -12,24 +11,8 @@ import pytest
 
 from fixtures.news import STEPS, grow
 from fixtures.workspaces import cargo_available, cargo_view
-from miner.cli import main
 from miner.model.versions import parse_tag
 from miner.pipeline import analyze
-
-
-@pytest.fixture
-def mine(capsys, monkeypatch):
-    """`mine ARGS...` run by `main()` in this process: (exit code, stdout, stderr)."""
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["mine", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit:
-            code = exit.code or 0
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def git(repo, *args: str) -> str:
@@ -76,9 +59,9 @@ def highest(repo) -> str:
 
 
 def news_json(mine, db) -> dict:
-    code, out, err = mine("news", "demo", "--db", db, "--format", "json")
-    assert code == 0, err
-    found = json.loads(out)
+    done = mine("news", "demo", "--db", db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
     assert len(found) == 1
     return found[0]
 
@@ -89,8 +72,8 @@ def test_each_run_lists_what_the_step_added_and_nothing_else(mine, tmp_path):
     repo, db = tmp_path / "demo.git", tmp_path / "miner.sqlite"
     grow(repo, 1)
     analyze(str(repo), db=db)
-    code, out, err = mine("news", "demo", "--db", db)
-    assert (code, out) == (0, "") and "first `mine news` run" in err
+    done = mine("news", "demo", "--db", db)
+    assert (done.returncode, done.stdout) == (0, "") and "first `mine news` run" in done.stderr
     before_tags, before_authors = tags(repo), authors(repo)
     before_members = cargo_members(repo, highest(repo), tmp_path)
     for step in range(2, STEPS + 1):
@@ -122,8 +105,9 @@ def test_each_run_lists_what_the_step_added_and_nothing_else(mine, tmp_path):
         else:
             assert news["capabilities"] == [] and news["bursts"] == []
         before_tags, before_authors, before_members = now_tags, now_authors, now_members
-    code, out, err = mine("news", "demo", "--db", db)
-    assert code == 0 and out.startswith("nothing new since the last run (") and out.count("\n") == 1
+    done = mine("news", "demo", "--db", db)
+    assert done.returncode == 0 and done.stdout.startswith("nothing new since the last run (")
+    assert done.stdout.count("\n") == 1
 
 
 def _package_changes(news) -> set[tuple]:
@@ -146,12 +130,13 @@ def test_since_a_tag_or_a_date_is_what_came_after_it(mine, tmp_path):
     dated = tags(repo)
     later = sorted(t for t in release_tags(repo) if dated[t] > dated["v0.2.0"])
     for since in ("v0.2.0", "2025-01-13"):
-        code, out, err = mine("news", "demo", "--db", db, "--since", since, "--format", "json")
-        assert code == 0, err
-        news = json.loads(out)[0]
+        done = mine("news", "demo", "--db", db, "--since", since, "--format", "json")
+        assert done.returncode == 0, done.stderr
+        news = json.loads(done.stdout)[0]
         assert sorted(r["tag"] for r in news["releases"]) == later
         assert [p["author"] for p in news["newcomers"]] == ["email:eve@example.com"]
-    code, out, err = mine("news", "demo", "--db", db, "--since", "v0.4.0")
-    assert (code, out) == (0, "nothing new since v0.4.0 (2025-06-05)\n")
-    code, out, err = mine("news", "demo", "--db", db, "--since", "no-such-thing")
-    assert code == 1 and err == "mine: error: --since 'no-such-thing': not 'last', a release tag of demo or a date\n"
+    done = mine("news", "demo", "--db", db, "--since", "v0.4.0")
+    assert (done.returncode, done.stdout) == (0, "nothing new since v0.4.0 (2025-06-05)\n")
+    done = mine("news", "demo", "--db", db, "--since", "no-such-thing")
+    assert done.returncode == 1
+    assert done.stderr == "mine: error: --since 'no-such-thing': not 'last', a release tag of demo or a date\n"

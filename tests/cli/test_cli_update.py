@@ -6,7 +6,7 @@ import pytest
 
 from fixtures.news import grow
 from miner._sample.builder import DEFAULT_PERSON, RepoBuilder
-from tests.cli.test_cli_clone_releases import NOTE, api, mine, upstream  # noqa: F401 (fixtures)
+from tests.cli.test_cli_clone_releases import NOTE
 
 pytestmark = pytest.mark.usefixtures("miner_home")
 
