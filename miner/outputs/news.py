@@ -15,6 +15,7 @@ from miner.outputs.report import section
 
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _LIMIT = 12  # names listed in one line before "and N more"
+_BURSTS = 5  # the largest bursts named; a daily run meets one or two
 
 
 def news_sections(found: Iterable[News]) -> str:
@@ -33,7 +34,9 @@ def news_markdown(news: News) -> str:
         lines.append(f"- Releases: {_names(stable)}")
     if pre:
         lines.append(f"- Prereleases: {_names(pre)}")
-    lines += [f"- Trigger: {burst.words} ({burst.first} to {burst.last})" for burst in news.bursts]
+    lines += [f"- Trigger: {burst.words} ({burst.first} to {burst.last})" for burst in news.bursts[:_BURSTS]]
+    if len(news.bursts) > _BURSTS:
+        lines.append(f"- {len(news.bursts) - _BURSTS} smaller bursts of prereleases")
     lines += [f"- New release line: first {_code(line.line + '*')} tag: {markdown_text(line.first_tag)}"
               + (f" ({line.first_date[:10]})" if line.first_date else "") for line in news.lines]
     for ecosystem in dict.fromkeys(change.ecosystem for change in news.packages):
