@@ -47,8 +47,11 @@ def news(names: Sequence[str], db: str | Path | None = None, since: str = LAST,
     """The news of each stored analysis in `names` since `since` ("last", a date or a release tag), each
     run recorded in the store unless `record` is False."""
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+    path = Path(db or default_db())
+    if not path.is_file():  # news is of what was analysed: no store, no news, and no empty store left behind
+        raise MinerError(f"{path}: no miner store there (`mine analyze` creates it)")
     found = []
-    with Store(db or default_db()) as store:
+    with Store(path) as store:
         for name in names:
             analysis = pipeline.load(name, store=store)
             at = f"{analysis.as_of}T23:59:59+00:00" if analysis.as_of else moment

@@ -81,3 +81,10 @@ def test_a_news_section_of_a_repository_never_looked_at_is_one_line(mine, tmp_pa
     report.write_text("<!-- mine:news repo=other -->\n<!-- /mine:news -->\n")
     done = mine("regenerate", report)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "other" in done.stderr
+
+
+def test_news_without_a_store_is_one_line_and_makes_none(mine, tmp_path):
+    done = mine("news", "demo", "--db", tmp_path / "absent.sqlite")
+    assert done.returncode == 1
+    assert done.stderr == f"mine: error: {tmp_path / 'absent.sqlite'}: no miner store there (`mine analyze` creates it)\n"
+    assert not (tmp_path / "absent.sqlite").exists()
