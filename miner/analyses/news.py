@@ -17,7 +17,6 @@ no clock (the moment a state describes is given).
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
@@ -25,9 +24,8 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from miner.model.versions import parse_version
+from miner.analyses.timeline import PRERELEASE, highest, latest_stable
 
-_PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to
 # What a burst of prereleases of each channel is called, as the sample report says it ("10 alphas").
 _PLURALS = {"alpha": "alphas", "beta": "betas", "rc": "release candidates", "preview": "previews",
             "nightly": "nightlies", "dev": "dev builds"}
@@ -211,7 +209,7 @@ def facts_of(repo: str, tables: Mapping[str, pd.DataFrame], moment: str, cut: st
     should be `cut`): releases dated by then, and what the highest version released by then held.
     `moment` only says when the state holds; nothing is judged against it."""
     releases = _dated(tables["releases"], cut)
-    release = _highest(releases)
+    release = highest(releases)
     people = _people(tables["release_specialization"], releases)
     return Facts(
         repo, moment, release or "",
@@ -275,14 +273,6 @@ def _dated(frame: pd.DataFrame, cut: str | None, column: str = "date") -> pd.Dat
     return frame[keep]
 
 
-def _highest(releases: pd.DataFrame) -> str | None:
-    """The tag of the highest version among `releases` (dates can be made late; versions are not)."""
-    if releases.empty:
-        return None
-    keys = [parse_version(v).sort_key for v in releases["version"]]
-    return str(releases["tag"].iloc[max(range(len(keys)), key=keys.__getitem__)])
-
-
 def _lines(lines: pd.DataFrame, cut: str | None) -> tuple[LineFact, ...]:
     dated = _dated(lines, cut, "first_date")
     return tuple(LineFact(row.line, row.first_tag, row.first_date) for row in dated.itertuples())
@@ -326,7 +316,7 @@ def _languages(languages: pd.DataFrame, release: str | None) -> tuple[tuple[str,
 
 def _notable(notable: pd.DataFrame, releases: pd.DataFrame) -> tuple[NotableFact, ...]:
     """The notable dependencies at the highest stable release (the source view reads stable releases)."""
-    release = _highest(releases[releases["stable"].astype(bool)])
+    release = latest_stable(releases)
     at = notable[notable["release"] == release]
     return tuple(NotableFact(r.registry, r.dependency, r.packages, r.signals) for r in at.itertuples())
 
@@ -339,7 +329,7 @@ def _bursts(new: tuple[ReleaseFact, ...], minimum: int) -> tuple[Burst, ...]:
     groups: dict[tuple[str, str, str], list[ReleaseFact]] = defaultdict(list)
     for release in new:
         if not release.stable:
-            groups[(release.line, _PRERELEASE.sub("", release.version), release.channel)].append(release)
+            groups[(release.line, PRERELEASE.sub("", release.version), release.channel)].append(release)
     found = []
     for (line, version, channel), members in groups.items():
         if len(members) < minimum:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from miner.analyses.news import (
     Facts,
     News,
@@ -13,7 +15,11 @@ from miner.analyses.news import (
     ReleaseFact,
     Thresholds,
     compare,
+    cut_of,
+    facts_of,
 )
+from miner.outputs.news import news_markdown
+from miner.pipeline import analyze
 
 
 def state(releases=(), people=(), languages=(), packages=(), notable=None, moment="2026-03-23T00:00:00+00:00"):
@@ -77,3 +83,18 @@ def test_a_state_and_its_news_survive_json():
     news = compare(before, after, "x")
     assert Facts.from_dict(json.loads(json.dumps(after.to_dict()))) == after
     assert News.from_dict(json.loads(json.dumps(news.to_dict()))) == news
+
+
+def test_the_source_views_notable_table_is_read_when_the_analysis_has_it(agent_repo, tmp_path):
+    tables = dict(analyze(str(agent_repo), db=tmp_path / "miner.sqlite").tables)
+    cut = cut_of(tables, "rust-v0.7.0")
+    assert facts_of("agent", tables, cut, cut=cut).notable is None  # no source view: nothing to say
+    tables["source_notable"] = pd.DataFrame(
+        [["rust-v0.7.0", "cargo", "tokio", "runs on the Tokio async runtime", "codex-core", 3],
+         ["rust-v0.8.0", "cargo", "tokio", "runs on the Tokio async runtime", "codex-core", 3],
+         ["rust-v0.8.0", "cargo", "v8", "embeds the V8 JavaScript engine", "v8-poc", 1]],
+        columns=["release", "registry", "dependency", "signals", "packages", "files"])
+    news = compare(facts_of("agent", tables, cut, cut=cut), facts_of("agent", tables, "2026-01-01T00:00:00+00:00"),
+                   "rust-v0.7.0")
+    assert [(n.dependency, n.packages) for n in news.notable] == [("v8", "v8-poc")]
+    assert "- New notable dependency: `v8` used by v8-poc (embeds the V8 JavaScript engine)" in news_markdown(news)

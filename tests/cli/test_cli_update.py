@@ -88,3 +88,14 @@ def test_news_without_a_store_is_one_line_and_makes_none(mine, tmp_path):
     assert done.returncode == 1
     assert done.stderr == f"mine: error: {tmp_path / 'absent.sqlite'}: no miner store there (`mine analyze` creates it)\n"
     assert not (tmp_path / "absent.sqlite").exists()
+
+
+def test_news_of_a_config_is_the_news_of_each_agent_analysed(mine, tmp_path, demo):
+    agents = config(tmp_path, ("Demo", demo), ("Other", tmp_path / "upstream" / "acme" / "other.git"))
+    (tmp_path / "upstream" / "acme" / "other.git").mkdir()
+    mine("update", "--config", agents, "--no-releases", "-q")
+    done = mine("news", "--config", agents, "--since", "v0.1.0")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("<!-- mine:news repo=demo -->\n**demo**: new since v0.1.0 (2025-01-06)\n")
+    assert "- Releases: v0.2.0 (1)\n" in done.stdout
+    assert "never analysed" in done.stderr and "Other" in done.stderr
