@@ -17,12 +17,14 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from miner import fetching, pipeline
+from miner import daily, fetching, pipeline
 from miner.analyses.compare import compare_table
 from miner.catalogs.agents import load_config
 from miner.catalogs.layers import purposes
+from miner.catalogs.news import load_thresholds
 from miner.errors import MinerError
 from miner.model.notes import DEFAULT_ORDER
+from miner.outputs.news import news_markdown, news_sections, nothing_new
 from miner.outputs.publish import FORMATS, Published, publish
 from miner.outputs.regenerate import regenerate_file, stored_renderer
 from miner.outputs.report import HEADINGS, compare_markdown, render_section
@@ -217,12 +219,14 @@ def regenerate(report_file, db, check, show_diff, config, as_of, quiet) -> None:
     base = stored_renderer(lambda repo: pipeline.load(repo, db, as_of=as_of), sections)
 
     def render(name: str, repo: str, old: str) -> str:
+        if name == "news":
+            return news_markdown(daily.last_news(repo, db))
         if name != "agents":
             return base(name, repo, old)
         agents = load_config(config)
         return compare_markdown(compare_table(agents, pipeline.load_agents(agents, db, as_of=as_of)[0]))
 
-    outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents"])
+    outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents", "news"])
     if outcome.diff:
         click.echo(outcome.diff, nl=False)
     if check and outcome.changed:
@@ -253,6 +257,79 @@ def compare(config, db, strict, out, fmt, as_of, quiet) -> None:
         make_folder(Path(out).parent, Path(out)).joinpath(Path(out).name).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+THRESHOLDS = click.option("--thresholds", type=click.Path(dir_okay=False, exists=True),
+                          help="When a change is news: TOML thresholds (default: miner's own, miner/data/news.toml).")
+NEWS_FORMAT = click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
+                           help="md: a <!-- mine:news --> section per repository; json: the news as JSON.")
+
+
+@cli.command()
+@click.argument("repos", nargs=-1)
+@click.option("--since", default=daily.LAST, show_default=True, metavar="last|DATE|TAG",
+              help="Compare against the previous `mine news` run, a date, or a release tag.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True),
+              help="Agents TOML: the news of every agent it lists (default for no REPOS: miner's own).")
+@THRESHOLDS
+@DB
+@NEWS_FORMAT
+@QUIET
+def news(repos, since, config, thresholds, db, fmt, quiet) -> None:
+    """What is new in the store for REPOS: releases and bursts, lines, packages, capabilities, people, languages."""
+    limits = load_thresholds(thresholds)
+    names, warnings = (list(repos), []) if repos and not config else daily.config_names(config, db)
+    names += [repo for repo in repos if config and repo not in names]
+    for warning in [] if quiet else warnings:
+        _warn(warning)
+    _print_news(daily.news(names, db, since, limits), fmt, quiet)
+
+
+@cli.command()
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML (default: miner's own).")
+@click.option("--dest", type=click.Path(file_okay=False), help="Directory for the mirrors (default: $MINER_HOME/repos).")
+@click.option("--no-releases", "releases", flag_value=False, default=True,
+              help="Do not fetch the GitHub releases (their notes are the capability evidence).")
+@click.option("--api-url", help=f"GitHub API to fetch releases from (default {github.API_URL}).")
+@THRESHOLDS
+@DB
+@NEWS_FORMAT
+@QUIET
+def update(config, dest, releases, api_url, thresholds, db, fmt, quiet) -> None:
+    """The daily job: fetch every repository of the agents config, analyse those that changed, print the news."""
+    limits = load_thresholds(thresholds)
+    token = github.token_from(os.environ) if releases else None
+    if releases and token is None and not quiet:
+        _say(f"note: {github.UNAUTHENTICATED}", "dim")
+    failed, analysed = False, []
+    for step in daily.update(config, db, Path(dest) if dest else None, releases=releases,
+                             api_url=api_url or github.API_URL, token=token, console=_stderr, quiet=quiet):
+        failed = failed or step.status == "failed"
+        if step.status == "failed" and step.stage != "clone":  # clone_all has said why
+            click.echo(f"mine: error: {step.repo}: {step.message}", err=True)
+        elif step.status != "failed" and not quiet:
+            _say(f"{step.repo}: {step.stage} {step.status}: {step.message}", "dim")
+            for warning in step.warnings:
+                _warn(warning)
+        if step.analysis:
+            analysed.append(step.analysis)
+    _print_news(daily.news(analysed, db, daily.LAST, limits), fmt, quiet)
+    if failed:
+        sys.exit(1)
+
+
+def _print_news(found: list[daily.Looked], fmt: str, quiet: bool) -> None:
+    """The news on stdout: a section per repository with news, or the one line saying there is none."""
+    for looked in found if not quiet else ():
+        if looked.note:
+            _say(looked.note, "dim")
+    compared = [looked.news for looked in found if looked.news is not None]
+    if fmt == "json":
+        click.echo(json.dumps([news.to_dict() for news in compared], indent=2))
+    elif compared and all(news.empty for news in compared):
+        click.echo(nothing_new(compared))
+    elif compared:
+        click.echo(news_sections(news for news in compared if not news.empty), nl=False)
 
 
 def _print_json(tables, fmt: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 from hypothesis import settings
@@ -10,6 +11,7 @@ from hypothesis import settings
 from fixtures.github_api import FakeGitHub
 from fixtures.notes import evolution_repo
 from miner._sample.repos import build_agent_repo, build_crate_repo
+from miner.cli import main
 from miner.store.cache import MemoryCache
 
 # Property-based and fuzz tests (hypothesis).  The `ci` profile is the default, locally too: examples
@@ -87,3 +89,22 @@ def git(repo, *args: str) -> str:
     """Run git against a repository and return its output: the oracle the tests trust."""
     result = subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True)
     return result.stdout.decode("utf-8", errors="replace")
+
+
+@pytest.fixture
+def mine(capsys, monkeypatch):
+    """`mine ARGS...` run by `main()` in this process, as a CompletedProcess; no token set."""
+    for variable in ("GH_TOKEN", "GITHUB_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+
+    def run(*args) -> subprocess.CompletedProcess:
+        monkeypatch.setattr(sys, "argv", ["mine", *map(str, args)])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit:
+            code = exit.code or 0
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
