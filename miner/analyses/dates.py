@@ -20,6 +20,7 @@ DATE_COLUMNS = {
     "capabilities": ("first_date",),
     "inflections": ("date",),
     "evolution": ("date",),
+    "lines": ("first_date",),
 }
 _OFFSET = r"([+-]\d{2}:\d{2}|Z)$"
 
@@ -63,6 +64,12 @@ def iso_text(values: pd.Series) -> pd.Series:
     """UTC datetimes as ISO 8601 text with their offset ("2025-05-10T10:00:00+00:00"), "" for NaT: how CSV
     writes a moment."""
     return values.map(lambda moment: "" if pd.isna(moment) else moment.isoformat())
+
+
+def with_iso_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its moment columns as `iso_text`: how the CSV files and stored news facts hold them."""
+    moments = [column for column, kind in frame.dtypes.items() if isinstance(kind, pd.DatetimeTZDtype)]
+    return frame.assign(**{column: iso_text(frame[column]) for column in moments}) if moments else frame
 
 
 def day(moment) -> str:

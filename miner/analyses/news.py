@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
+from miner.analyses.dates import with_iso_text
 from miner.analyses.timeline import PRERELEASE, highest, latest_stable
 
 # What a burst of prereleases of each channel is called, as the sample report says it ("10 alphas").
@@ -208,6 +209,7 @@ def facts_of(repo: str, tables: Mapping[str, pd.DataFrame], moment: str, cut: st
     """The state the tables describe at `moment`, or as it was at the date `cut` (ISO 8601; then `moment`
     should be `cut`): releases dated by then, and what the highest version released by then held.
     `moment` only says when the state holds; nothing is judged against it."""
+    tables = {name: with_iso_text(tables[name]) for name in _READ if name in tables}
     releases = _dated(tables["releases"], cut)
     release = highest(releases)
     people = _people(tables["release_specialization"], releases)
@@ -251,12 +253,17 @@ def compare(before: Facts, after: Facts, since: str, thresholds: Thresholds = Th
 
 def cut_of(tables: Mapping[str, pd.DataFrame], tag: str) -> str | None:
     """The date of release `tag` of the analysis (its state is what was released by then), None if unknown."""
-    releases = tables["releases"]
+    releases = with_iso_text(tables["releases"])
     found = releases[releases["tag"] == tag]
     return str(found["date"].iloc[0]) if len(found) else None
 
 
 # Reading the tables ------------------------------------------------------------
+
+
+# The tables a state is read from; their moments are read as ISO text, as the stored facts keep them.
+_READ = ("releases", "lines", "packages", "mentions", "notes", "release_specialization", "languages",
+         "source_notable")
 
 
 def _moment(text: str) -> datetime:

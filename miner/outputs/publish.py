@@ -32,7 +32,7 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 
 import pandas as pd
 
-from miner.analyses.dates import iso_text
+from miner.analyses.dates import with_iso_text
 from miner.analyses.graphs import release_graph
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
@@ -98,9 +98,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
 
 def write_table(frame: pd.DataFrame, stem: Path, as_json: bool = False) -> None:
     """`stem`.csv, and with `as_json` `stem`.json: moments as ISO 8601 with their offset in both (UTC)."""
-    moments = [column for column, kind in frame.dtypes.items() if isinstance(kind, pd.DatetimeTZDtype)]
-    frame.assign(**{column: iso_text(frame[column]) for column in moments}).to_csv(stem.with_suffix(".csv"),
-                                                                                   index=False)
+    with_iso_text(frame).to_csv(stem.with_suffix(".csv"), index=False)
     if as_json:
         frame.to_json(stem.with_suffix(".json"), orient="records", indent=1, date_format="iso", date_unit="s")
 
