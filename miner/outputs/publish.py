@@ -41,7 +41,6 @@ from miner.outputs.plots import author_layer_heatmap, cadence_plot, package_coun
 from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
 
-FORMATS = ("md", "csv", "json")
 # Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.
 STAMP = ".mine-outputs.json"
 # The moves that put a run's files in place, written once they are all complete (see the module docstring).
