@@ -357,9 +357,10 @@ def _languages(languages: pd.DataFrame, release: str) -> str:
 
 
 def _inside(path: str, root: str) -> str:
-    """A package's directory within its workspace, as the sample report names crates."""
+    """A package's directory within its workspace, as the sample report names crates; a workspace's root
+    package by the workspace's directory (a standalone project under `sdk/python` is `sdk/python`)."""
     if path == root:
-        return "(root)"
+        return root or "(root)"
     return path[len(root) + 1:] if root and path.startswith(root + "/") else path
 
 
