@@ -1,6 +1,6 @@
 """Architectural layers: crates sorted by rules a user can read and change.
 
-Which crate belongs to which layer is an analyst's judgement, so it lives in a
+Which package belongs to which layer is an analyst's judgement, so it lives in a
 TOML rules file (`miner/data/layers.toml` by default, `--layers FILE` to use
 another), not in code.  Rules are globs on the crate's directory relative to
 its workspace root and on its package name; the first matching rule wins, and
