@@ -194,8 +194,10 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
     if at.empty:
         return f"No package of any ecosystem at {release}."
     workspaces = tables["workspaces"]
+    shift = _language_shift(tables["languages"], tables["releases"], release)
     parts = [_workspaces_sentence(at, release, tables.get("package_lines")) + " "
-             + _growth(workspaces, at) + f". Language mix: {_languages(tables['languages'], release)}.",
+             + _growth(workspaces, at) + f". Language mix: {_languages(tables['languages'], release)}."
+             + (f" {shift}" if shift else ""),
              markdown_table(layer_table(at, purposes))]
     parts += _graph_lines(tables, _noun(at))
     return "\n\n".join(parts)
@@ -354,6 +356,27 @@ def _languages(languages: pd.DataFrame, release: str) -> str:
     at = languages[languages["release"] == release].head(5)
     return ", ".join(f"{r.language} {r.share:.0%}" if r.share >= 0.005 else f"{r.language} <1%"
                      for r in at.itertuples()) or "no source files recognised"
+
+
+def _language_shift(languages: pd.DataFrame, releases: pd.DataFrame, release: str) -> str:
+    """How the main language's share of the code moved since the first stable release ("Rust has been the main
+    language since `rust-v0.5.0`, the first stable release: 81% of the code then, 96% at `rust-v0.116.0`."),
+    the figure that says whether a project is being rewritten; "" with no earlier release to compare."""
+    stable = releases[releases["stable"] & ~releases["out_of_order"]]["tag"]
+    read = languages[languages["release"].isin(stable)]["release"].drop_duplicates()
+    now = languages[languages["release"] == release]
+    if read.empty or now.empty or read.iloc[0] == release:
+        return ""
+    first = read.iloc[0]
+    main, share = now["language"].iloc[0], float(now["share"].iloc[0])
+    then = languages[languages["release"] == first]
+    before = float(then[then["language"] == main]["share"].sum())
+    leader = then["language"].iloc[0]
+    if leader != main:
+        return (f"{main}, the main language at `{release}` ({share:.0%}), was {before:.0%} of the code at "
+                f"`{first}`, the first stable release, when {leader} led with {float(then['share'].iloc[0]):.0%}.")
+    return (f"{main} has been the main language since `{first}`, the first stable release: {before:.0%} of the "
+            f"code then, {share:.0%} at `{release}`.")
 
 
 def _inside(path: str, root: str) -> str:
