@@ -28,6 +28,7 @@ HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evoluti
 
 # How the report names one package and several, per ecosystem ("crate" for Cargo, as Rust people say).
 _NOUNS = {"cargo": ("crate", "Rust workspace"), "python": ("project", "uv workspace"), "go": ("module", "Go workspace")}
+_LABELS = {"python": "Python", "go": "Go", "cargo": "Rust"}
 
 
 class Rendered(Protocol):
@@ -224,7 +225,12 @@ def _workspaces_sentence(at: pd.DataFrame, release: str, lines: pd.DataFrame | N
     counted = lines_at[lines_at["path"].isin(main["path"])]["lines"].sum() if lines_at is not None else 0
     language = main["language"].iloc[0]
     code = f" ({int(counted):,} lines of {language})" if counted else ""
-    first = f"`{root or '(repository root)'}` is {_article(size)} {size}-{_noun(main)} {_kind(ecosystem)} at `{release}`{code}"
+    where = f"`{root}`" if root else "The repository root"
+    if size == 1:  # one project is no workspace: "The repository root is one Python project"
+        what = f"one {_LABELS.get(ecosystem, ecosystem)} {_NOUNS.get(ecosystem, ('package',))[0]}"
+    else:
+        what = f"{_article(size)} {size}-{_noun(main)} {_kind(ecosystem)}"
+    first = f"{where} is {what} at `{release}`{code}"
     others = [(e, r, int(n)) for (e, r), n in groups.iloc[1:].items()]
     if not others:
         return first + ";"
@@ -245,7 +251,7 @@ def _others(others: list[tuple[str, str, int]]) -> str:
         noun = _NOUNS.get(ecosystem, ("package",))[0]
         common = _common_folder(roots)
         where = f"under `{common}/`" if common else _where(roots[0]) if len(roots) == 1 else "in several folders"
-        label = {"python": "Python", "go": "Go", "cargo": "Rust"}.get(ecosystem, ecosystem)
+        label = _LABELS.get(ecosystem, ecosystem)
         phrases.append(f"{_count(len(roots), label + ' ' + noun)} {where}")
     return ", ".join(phrases[:-1]) + (" and " if len(phrases) > 1 else "") + phrases[-1]
 
@@ -334,7 +340,7 @@ def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
     if len(cycles):
         dev = int(cycles["dev_only"].sum())
         lines.append(f"Cycles: {_count(len(cycles), 'group')} of {noun}s that depend on each other in a loop "
-                     f"({dev} through dev-dependencies only, which Cargo allows), e.g. "
+                     f"({dev} through dev-dependencies only, which package managers allow), e.g. "
                      f"`{cycles['example_cycles'].iloc[0].split('; ')[0]}`.")
     return lines
 
@@ -348,6 +354,8 @@ def _growth(workspaces: pd.DataFrame, at: pd.DataFrame) -> str:
     noun = _NOUNS.get(ecosystem, ("package",))[0]
     first, last = counts.iloc[0], counts.iloc[-1]
     peak = counts.loc[counts["packages"].idxmax()]
+    if counts["packages"].nunique() == 1:
+        return f"{_count(int(first['packages']), noun)} at every release since `{first['release']}`"
     return (f"{_count(int(first['packages']), noun)} at `{first['release']}`, {int(last['packages'])} at "
             f"`{last['release']}` (peak {int(peak['packages'])} at `{peak['release']}`)")
 
