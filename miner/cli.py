@@ -170,6 +170,8 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
 @click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
 @click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since; a bare day counts whole).")
 @AS_OF
+@click.option("--config", type=click.Path(dir_okay=False, exists=True),
+              help="Agents TOML whose entry for this repository may add layer rules (default: miner's own).")
 @QUIET
 @VERBOSE
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:

@@ -37,7 +37,7 @@ from miner.analyses.graphs import release_graph
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports
-from miner.outputs.plots import author_layer_heatmap, cadence_plot, package_count_plot
+from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
 from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
 
@@ -141,6 +141,10 @@ def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     if not tables["workspaces"].empty:
         links["architecture"] = [package_count_plot(tables["workspaces"], tables["releases"],
                                                     folder / "packages.png")]
+    stable = tables["releases"][tables["releases"]["stable"] & ~tables["releases"]["out_of_order"]]
+    if tables["languages"]["release"].isin(stable["tag"]).any():
+        links.setdefault("architecture", []).append(language_mix_plot(tables["languages"], tables["releases"],
+                                                                      folder / "languages.png"))
     if (tables["specialization"]["kind"] == "person").any():
         links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
                                               folder / "specialization.png")]
