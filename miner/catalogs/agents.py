@@ -20,6 +20,7 @@ import pandas as pd
 from miner.catalogs.toml import read_toml, string_list
 from miner.errors import MinerError
 from miner.model.globs import glob_match
+from miner.model.notes import DEFAULT_ORDER
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Agent:
     workspace: str | None = None
     analysed_as: str | None = None
     line: int = 0
+    notes: str | None = None  # the notes source `mine analyze --config` tries first for this agent
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def _config(origin: str, data: dict, text: str) -> Config:
     return Config(origin, agents, roles, rules, extensions, minimum)
 
 
-_AGENT_KEYS = ("name", "repository", "line", "workspace", "analysed_as")
+_AGENT_KEYS = ("name", "repository", "line", "notes", "workspace", "analysed_as")
 
 
 def _agent(entry: dict, line: int) -> Agent:
@@ -110,10 +112,13 @@ def _agent(entry: dict, line: int) -> Agent:
     if unknown:
         raise ValueError(f"agent '{entry['name']}' (line {line}): unknown key '{unknown[0]}' "
                          f"(an [[agent]] has {', '.join(_AGENT_KEYS)})")
-    fields = {key: entry.get(key) for key in ("repository", "workspace", "analysed_as")}
+    fields = {key: entry.get(key) for key in ("repository", "notes", "workspace", "analysed_as")}
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"agent '{entry['name']}' (line {line}): {key} must be a string")
+    if fields["notes"] is not None and fields["notes"] not in DEFAULT_ORDER:
+        raise ValueError(f"agent '{entry['name']}' (line {line}): notes '{fields['notes']}' is no notes source "
+                         f"(known: {', '.join(DEFAULT_ORDER)})")
     return Agent(entry["name"], release_line=entry.get("line"), line=line, **fields)
 
 
