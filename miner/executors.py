@@ -23,13 +23,16 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 import signal
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import pygit2
+
 from miner.errors import MinerError
-from miner.pipeline import Analysis, Job
+from miner.pipeline import Analysis, Job, fingerprint
 
 EXECUTORS = ("serial", "processes", "dask")
 ALLOWED_FAILURES = 3  # as Dask's default: deaths of a worker running a task before the task fails
@@ -47,9 +50,17 @@ Outcome = Analysis | Failure
 T = TypeVar("T")
 
 
-def mine_job(job: Job) -> Outcome:
-    """The task every executor runs: the job's analysis, or its one-line error (a bug says its type)."""
+def mine_job(job: Job, verify: bool = False) -> Outcome:
+    """The task every executor runs: the job's analysis, or its one-line error (a bug says its type).
+
+    With `verify` (workers on other machines, each with its own mirror), the
+    repository at the job's path must be the one the client fingerprinted:
+    a mirror fetched earlier or later than the client's would give tables the
+    stored fingerprint does not describe.
+    """
     try:
+        if verify:
+            _same_repository(job)
         return job.run()
     except MinerError as error:
         return Failure(job.name, str(error))
@@ -159,7 +170,7 @@ class Dask:
 
     def submit(self, job: Job) -> Any:
         # pure=False: the same job twice (a second run) is mined again, not answered from the first.
-        return self.client.submit(mine_job, job, pure=False, key=f"mine-{job.name}-{os.urandom(4).hex()}")
+        return self.client.submit(mine_job, job, self.remote, pure=False, key=f"mine-{job.name}-{os.urandom(4).hex()}")
 
     def done(self, futures: Iterable[Any]) -> Iterable[Any]:
         from distributed import wait
@@ -232,6 +243,13 @@ def run_jobs(executor: Executor, jobs: Iterator[Job | T], started: Callable[[Job
                 outcome = Failure(job.name, f"{job.name}: {deaths[job.name]} worker processes died mining it, "
                                             "not tried again")
             yield outcome
+
+
+def _same_repository(job: Job) -> None:
+    git = pygit2.Repository(job.path, pygit2.enums.RepositoryOpenFlag.NO_SEARCH)
+    if fingerprint(git, job.inputs, job.line) != job.stamp:
+        raise MinerError(f"{job.name}: the repository at {job.path} on {socket.gethostname()} is not the one the "
+                         "client read (its refs or miner differ): update the mirrors to the same state, or share one")
 
 
 def _ignore_interrupts() -> None:

@@ -247,6 +247,7 @@ class Job:
     inputs: Inputs
     prior: Prior
     stamp: str  # the fingerprint the tables get when mined whole
+    line: str = ""  # the release line chosen when the stamp was taken
 
     def run(self, progress: Progress | None = None) -> Analysis:
         analysis = mine(self.path, self.name, self.inputs, self.prior, progress)
@@ -261,8 +262,8 @@ def prepare(store: Store, spec: str, repo: Repository, inputs: Inputs) -> Job:
     path = str(repo.git_dir)
     _check_owner(store, name, path)
     inputs = with_stored_releases(inputs, store.hosted(path))
-    stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options, inputs.as_of).line)
-    return Job(path, name, inputs, store.prior(path), stamp)
+    line = _timeline(name, repo.git, inputs.options, inputs.as_of).line
+    return Job(path, name, inputs, store.prior(path), fingerprint(repo.git, inputs, line), line)
 
 
 def save(store: Store, analysis: Analysis) -> None:

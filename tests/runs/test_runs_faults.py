@@ -5,12 +5,13 @@ from __future__ import annotations
 import pickle
 import shutil
 from contextlib import closing
+from dataclasses import replace
 
 import pytest
 
 from miner._sample.builder import RepoBuilder
-from miner.executors import Failure, Processes, Serial
-from miner.pipeline import Options, prepare, resolve
+from miner.executors import Failure, Processes, Serial, mine_job
+from miner.pipeline import Analysis, Options, prepare, resolve
 from miner.runs import Done, Target, analyze_many
 from miner.sources.repository import open_repository
 from miner.store.sqlite import Store
@@ -75,7 +76,7 @@ def test_a_job_pickles_and_its_patterns_match_as_before(agent_repo, tmp_path):
     """RE2 patterns pickle as their text and options and compile again on the other side."""
     with Store(tmp_path / "s.sqlite") as store:
         job = prepare(store, str(agent_repo), open_repository(str(agent_repo)), resolve(Options(tags=r"^rust-v\d")))
-        job = type(job)(job.path, job.name, job.inputs, store.prior(job.path).detached(), job.stamp)
+        job = replace(job, prior=store.prior(job.path).detached())
         copy = pickle.loads(pickle.dumps(job))
     patterns = [p for capability in job.inputs.capabilities for p in capability.patterns]
     copied = [p for capability in copy.inputs.capabilities for p in capability.patterns]
@@ -85,3 +86,16 @@ def test_a_job_pickles_and_its_patterns_match_as_before(agent_repo, tmp_path):
     assert [p.options.case_sensitive for p in copied] == [p.options.case_sensitive for p in patterns]
     assert copy.inputs.digest == job.inputs.digest and copy.stamp == job.stamp
     assert copy.run().tables["releases"].equals(job.run().tables["releases"])
+
+
+def test_a_worker_whose_mirror_moved_since_the_client_read_it_fails_that_repository(crate_repo, tmp_path):
+    crate = tmp_path / "crate.git"
+    shutil.copytree(crate_repo, crate)
+    with Store(tmp_path / "s.sqlite") as store:
+        job = prepare(store, str(crate), open_repository(str(crate)), resolve(Options()))
+    assert isinstance(mine_job(job, verify=True), Analysis)
+    builder = RepoBuilder(crate, bare=True)  # the worker's mirror fetched a release the client has not seen
+    builder.tag("9.9.9", builder.commit("later", {"b": "2"}, when="2026-01-01T00:00:00+00:00"))
+    failed = mine_job(job, verify=True)
+    assert isinstance(failed, Failure) and failed.message.startswith(
+        f"crate: the repository at {job.path} on ") and "is not the one the client read" in failed.message
