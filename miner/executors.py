@@ -21,6 +21,7 @@ others go on.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing
 import os
 import signal
 import socket
@@ -72,6 +73,7 @@ class Serial:
     """Each job mined here, in turn, when the run waits for it: the reference the other executors must equal."""
 
     slots = 1
+    remote = False
 
     def __init__(self) -> None:
         self._queued: dict[cf.Future, Job] = {}
@@ -96,20 +98,31 @@ class Serial:
 class Processes:
     """A pool of `workers` local processes (spawned, so nothing of the client's state is shared)."""
 
+    remote = False
+
     def __init__(self, workers: int | None = None):
         self.slots = workers or os.cpu_count() or 1
         self._pool: cf.ProcessPoolExecutor | None = None
         self._pools: dict[cf.Future, cf.ProcessPoolExecutor] = {}  # the pool each future in flight went to
 
     def submit(self, job: Job) -> cf.Future:
-        if self._pool is None:
-            import multiprocessing
-
-            self._pool = cf.ProcessPoolExecutor(self.slots, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_ignore_interrupts)
-        future = self._pool.submit(mine_job, job)
+        try:
+            future = self._live().submit(mine_job, job)
+        except BrokenProcessPool:  # a worker died, and no outcome has said so yet
+            self._discard()
+            future = self._live().submit(mine_job, job)
         self._pools[future] = self._pool
         return future
+
+    def _live(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(self.slots, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=_ignore_interrupts)
+        return self._pool
+
+    def _discard(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
 
     def done(self, futures: Iterable[cf.Future]) -> Iterable[cf.Future]:
         return cf.wait(list(futures), return_when=cf.FIRST_COMPLETED).done
@@ -122,8 +135,7 @@ class Processes:
             return future.result()
         except BrokenProcessPool:
             if pool is self._pool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+                self._discard()
             return None
 
     def close(self) -> None:
@@ -170,7 +182,8 @@ class Dask:
 
     def submit(self, job: Job) -> Any:
         # pure=False: the same job twice (a second run) is mined again, not answered from the first.
-        return self.client.submit(mine_job, job, self.remote, pure=False, key=f"mine-{job.name}-{os.urandom(4).hex()}")
+        key = f"mine-{job.name}-{os.urandom(4).hex()}"
+        return self.client.submit(mine_job, job, self.remote, pure=False, key=key)
 
     def done(self, futures: Iterable[Any]) -> Iterable[Any]:
         from distributed import wait
@@ -203,6 +216,8 @@ def executor(name: str, workers: int | None = None, scheduler: str | None = None
     if scheduler is not None and name != "dask":
         raise MinerError(f"--scheduler is the address of a Dask scheduler: give --executor dask (not {name})")
     if name == "serial":
+        if workers is not None:
+            raise MinerError("--workers is the size of a pool or a LocalCluster: give --executor processes or dask")
         return Serial()
     if name == "processes":
         return Processes(workers)

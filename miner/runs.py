@@ -102,7 +102,7 @@ def analyze_many(targets: list[Target], executor: Executor, *, db: str | Path | 
 
     with Store(db or default_db()) as store:
         jobs = _jobs(store, targets, options, detach=not isinstance(executor, Serial),
-                     read_cache=not getattr(executor, "remote", False))
+                     read_cache=not executor.remote)
         for outcome in run_jobs(executor, jobs, started):
             if isinstance(outcome, Failure):
                 say(Event("failed", outcome.name, outcome.message))

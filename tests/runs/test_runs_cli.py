@@ -63,6 +63,15 @@ def test_a_failing_repository_is_its_error_line_and_a_failing_exit(agent_repo, t
 
 
 def test_a_scheduler_needs_the_dask_executor(agent_repo, tmp_path):
-    result = mine("analyze", agent_repo, "--scheduler", "tcp://127.0.0.1:1", "--db", tmp_path / "s.sqlite", cwd=tmp_path)
+    result = mine("analyze", agent_repo, "--scheduler", "tcp://127.0.0.1:1", "--db", tmp_path / "s.sqlite",
+                  cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip() == "mine: error: --scheduler is the address of a Dask scheduler: give --executor dask (not serial)"
+    assert result.stderr.strip() == ("mine: error: --scheduler is the address of a Dask scheduler: "
+                                     "give --executor dask (not serial)")
+
+
+def test_workers_need_a_pool_or_a_cluster(agent_repo, tmp_path):
+    result = mine("analyze", agent_repo, "--workers", "2", "--db", tmp_path / "s.sqlite", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("mine: error: --workers is the size of a pool or a LocalCluster: "
+                                     "give --executor processes or dask")

@@ -71,3 +71,24 @@ def test_a_worker_killed_while_mining_costs_a_retry_and_changes_nothing(three, r
     assert killed
     assert all(isinstance(o, Done) for o in outcomes), outcomes
     assert stored(tmp_path / "store.sqlite") == reference
+
+
+def test_a_pool_worker_killed_while_mining_breaks_the_pool_and_its_tasks_are_sent_again(three, reference, tmp_path):
+    executor = Processes(2)
+    killed = []
+
+    def kill_a_pool_worker(event) -> None:
+        if event.status != "started" or killed:
+            return
+        deadline = time.monotonic() + 30
+        while not killed and time.monotonic() < deadline:
+            processes = list(executor._pool._processes.values())  # the pool's own record of its workers
+            if processes and processes[0].pid:
+                os.kill(processes[0].pid, signal.SIGKILL)
+                killed.append(processes[0].pid)
+            time.sleep(0.01)
+
+    outcomes = run(three, executor, tmp_path / "store.sqlite", progress=kill_a_pool_worker)
+    assert killed
+    assert all(isinstance(o, Done) for o in outcomes), outcomes
+    assert stored(tmp_path / "store.sqlite") == reference

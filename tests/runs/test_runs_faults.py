@@ -65,10 +65,8 @@ def test_ctrl_c_leaves_the_repositories_not_yet_saved_as_they_were(three, tmp_pa
     paths = {name: str(open_repository(t.spec).git_dir) for name, t in zip(["agent", "crate", "evolution"], targets)}
     after = stored(db)
     for name in set(paths) - set(saved):  # as before the run: crate's old analysis, the others absent
-        assert [row for row in after["analyses"] if row[0] == name] == [row for row in before["analyses"] if row[0] == name]
-        assert [row for row in after["tables"] if row[0] == name] == [row for row in before["tables"] if row[0] == name]
-        for part in ("commits", "tips"):
-            assert [r for r in after[part] if r[0] == paths[name]] == [r for r in before[part] if r[0] == paths[name]]
+        for part, key in (("analyses", name), ("tables", name), ("commits", paths[name]), ("tips", paths[name])):
+            assert [row for row in after[part] if row[0] == key] == [row for row in before[part] if row[0] == key]
     assert [row[0] for row in after["analyses"]] == sorted({"crate", *saved})
 
 
