@@ -26,7 +26,8 @@ from miner.model.notes import DEFAULT_ORDER
 from miner.outputs import FORMATS
 from miner.sources.hosted import API_URL
 
-EXECUTORS = ("serial", "processes", "dask")  # miner.executors.EXECUTORS, not imported: it imports the pipeline
+# The names miner.executors.executor takes (not imported here: it imports the whole pipeline).
+EXECUTORS = ("serial", "processes", "dask")
 
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")

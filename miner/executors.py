@@ -35,7 +35,6 @@ import pygit2
 from miner.errors import MinerError
 from miner.pipeline import Analysis, Job, fingerprint
 
-EXECUTORS = ("serial", "processes", "dask")
 ALLOWED_FAILURES = 3  # as Dask's default: deaths of a worker running a task before the task fails
 
 
@@ -221,7 +220,9 @@ def executor(name: str, workers: int | None = None, scheduler: str | None = None
         return Serial()
     if name == "processes":
         return Processes(workers)
-    return Dask(scheduler, workers)
+    if name == "dask":
+        return Dask(scheduler, workers)
+    raise MinerError(f"--executor {name}: no such executor (serial, processes or dask)")
 
 
 def run_jobs(executor: Executor, jobs: Iterator[Job | T], started: Callable[[Job], None]) -> Iterator[Outcome | T]:
