@@ -182,8 +182,9 @@ def _layer(inside: str, name: str, layers: tuple[Layer, ...]) -> str:
     return classify(inside, name, list(layers))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _inside(path: str, root: str) -> str:
-    """A package's directory relative to its workspace root ("." for the root itself)."""
+    """A package's directory relative to its workspace root ("." for the root itself); memoised, as `_layer`."""
     return posixpath.relpath(path or ".", root or ".")
 
 

@@ -23,10 +23,11 @@ manifests) with another costs a look-up.
 from __future__ import annotations
 
 import fnmatch
+import graphlib
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import networkx as nx
 import pygit2
@@ -405,9 +406,12 @@ def _cycles(crates: list[Package]) -> list[tuple[str, str]]:
     optional and platform-specific ones included ("cyclic package dependency").  `cargo metadata --no-deps`
     still lists such a workspace; a build or a resolve does not.  One example cycle per strongly connected
     set of crates, named from its first crate."""
+    edges = [(crate.name, dep.name) for crate in crates for dep in crate.dependencies if dep.kind != "dev"]
+    if _acyclic([crate.name for crate in crates], edges):  # nearly always: no graph to build
+        return []
     graph = nx.DiGraph()
     graph.add_nodes_from(crate.name for crate in crates)
-    graph.add_edges_from((crate.name, dep.name) for crate in crates for dep in crate.dependencies if dep.kind != "dev")
+    graph.add_edges_from(edges)
     manifests = {crate.name: crate.manifest for crate in crates}
     problems = []
     for members in nx.strongly_connected_components(graph):
@@ -453,6 +457,18 @@ def _unshared_field(field: str) -> str:
 
 def _unshared_dependency(key: str) -> str:
     return f"{key!r} is not in [workspace.dependencies]"
+
+
+def _acyclic(nodes: Iterable[str], edges: list[tuple[str, str]]) -> bool:
+    """Whether the graph has no cycle (a self-loop is one), by the standard library's topological sort."""
+    sorter = graphlib.TopologicalSorter({node: () for node in nodes})
+    for source, target in edges:
+        sorter.add(source, target)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        return False
+    return True
 
 
 def _dependency_order(dependency: Dependency) -> tuple:

@@ -132,7 +132,7 @@ def _tree_total(repo: pygit2.Repository, tree: pygit2.Tree, path: str, cache: Ca
             stack[-1].total = measure.add(stack[-1].total, frame.total)
             stack[-1].complete &= frame.complete
             continue
-        child = posixpath.join(frame.path, entry.name) if frame.path else entry.name
+        child = f"{frame.path}/{entry.name}" if frame.path else entry.name  # an entry's name holds no "/"
         if entry.type_str == "tree" and child not in excluded:
             subtree = _load(repo, entry.id)
             cacheable = not excluded.holds_under(child)
