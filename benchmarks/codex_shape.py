@@ -9,7 +9,8 @@ main that sets the workspace version; a Cargo workspace in `codex-rs/`
 growing from 8 to 75 crates (directory names unlike package names,
 `utils/*` crates, a test-support crate reached only as a path dependency),
 internal dependencies declared once in `[workspace.dependencies]` and
-inherited with `workspace = true`; a pnpm workspace at the root and a
+inherited with `workspace = true`, each on crates made before it (Cargo
+refuses a cycle); a pnpm workspace at the root and a
 Python SDK; Rust sources of realistic sizes (2 to 60 KB, tens of MB at the
 last release), changed a few files per commit; about 200 authors, bots and
 `Co-authored-by:` trailers among them.
@@ -151,7 +152,7 @@ class _Builder:
                 crate.files[new] = self._source(self._size())
                 changes[f"codex-rs/{crate.directory}/{new}"] = crate.files[new]
             if self.random.random() < 0.03:
-                earlier = [c.name for c in self.crates if c.name not in (crate.name, "app_test_support")]
+                earlier = [c.name for c in self.crates[:self.crates.index(crate)] if c.name != "app_test_support"]
                 crate.deps = sorted(set(crate.deps) | {self.random.choice(earlier)}) if earlier else crate.deps
                 changes |= self._manifest(crate)
         if self.random.random() < 0.1:
