@@ -1,7 +1,7 @@
 """Cargo workspaces as `cargo metadata --no-deps` would report them, read from git objects.
 
 A release's crate graph is a fact about one tree, so it is computed from the
-tree alone: manifests are parsed with `tomllib` straight from blobs, with no
+tree alone: manifests are parsed with tomli straight from blobs, with no
 checkout and nothing from the repository ever executed.  The membership rules
 are Cargo's own (see `cargo/src/cargo/core/workspace.rs`): explicit `members`
 (globs expanded over directories, `**` included), minus `exclude`, plus the
