@@ -34,7 +34,6 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
-import networkx as nx
 import pygit2
 
 from miner.ecosystems import manifests as mf
@@ -498,6 +497,7 @@ def _cycles(crates: list[Package]) -> list[tuple[str, str]]:
     edges = [(crate.name, dep.name) for crate in crates for dep in crate.dependencies if dep.kind != "dev"]
     if _acyclic([crate.name for crate in crates], edges):  # nearly always: no graph to build
         return []
+    import networkx as nx  # only here: a run whose workspaces have no cycle need not load it
     graph = nx.DiGraph()
     graph.add_nodes_from(crate.name for crate in crates)
     graph.add_edges_from(edges)
