@@ -8,7 +8,8 @@ built under /tmp on first use, and the largest Rust workspaces under
 Every figure is a whole `mine analyze` process, start-up included, as a user
 runs it (all stages, report, tables, plots and graphs written), the best of
 `--repeat` runs (default 3: the machine is shared, and the best run is the
-one least disturbed):
+one least disturbed), in wall-clock seconds and in CPU seconds (user and
+system), which other work on a shared machine disturbs less:
 
 - cold: an empty store and empty output folders;
 - unchanged: the same command again, nothing new;
@@ -41,8 +42,8 @@ REAL = ["tokio-rs+tokio", "helix-editor+helix", "nushell+nushell", "astral-sh+uv
 MINE = [sys.executable, "-c", "import sys; from miner.cli import main; sys.argv[0] = 'mine'; main()"]
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident kilobytes of one process."""
+def run(command: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user and system) and peak resident kilobytes of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -52,7 +53,7 @@ def run(command: list[str]) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed: {error.strip()}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def analyze(repo: Path, folder: Path, *extra: str) -> list[str]:
@@ -65,8 +66,8 @@ def git(repo: Path, *args: str) -> str:
                           text=True).stdout
 
 
-def best(repeat: int, prepare, command) -> tuple[float, int]:
-    """The fastest of `repeat` runs, each after `prepare()`, with the peak memory of that run."""
+def best(repeat: int, prepare, command) -> tuple[float, float, int]:
+    """The fastest of `repeat` runs, each after `prepare()`, with its CPU time and peak memory."""
     runs = []
     for _ in range(repeat):
         prepare()
@@ -76,7 +77,7 @@ def best(repeat: int, prepare, command) -> tuple[float, int]:
 
 def bench(repo: Path, repeat: int, memory: bool) -> None:
     reference = ["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"]
-    git_log = min(run(reference)[0] for _ in range(max(repeat, 3)))
+    git_log = min(run(reference) for _ in range(max(repeat, 3)))
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
 
@@ -84,13 +85,13 @@ def bench(repo: Path, repeat: int, memory: bool) -> None:
             shutil.rmtree(folder / "cold", ignore_errors=True)
             (folder / "cold").mkdir()
 
-        cold, cold_rss = best(repeat, empty, lambda: analyze(repo, folder / "cold"))
-        unchanged, _ = best(repeat, lambda: None, lambda: analyze(repo, folder / "cold"))
-        update = best(repeat, lambda: _earlier(repo, folder), lambda: analyze(folder / "copy.git", folder / "copy"))[0]
+        cold = best(repeat, empty, lambda: analyze(repo, folder / "cold"))
+        unchanged = best(repeat, lambda: None, lambda: analyze(repo, folder / "cold"))
+        update = best(repeat, lambda: _earlier(repo, folder), lambda: analyze(folder / "copy.git", folder / "copy"))
         figures = [("cold", cold), ("unchanged", unchanged), ("update", update)]
-        print(f"{repo}: git log {git_log:.2f}s | " + " | ".join(
-            f"{what} {seconds:.2f}s ({seconds / git_log:.1f}x)" for what, seconds in figures)
-              + f" | cold peak RSS {cold_rss / 1024:.0f} MB", flush=True)
+        print(f"{repo}: git log {git_log[0]:.2f}s ({git_log[1]:.2f}s CPU) | " + " | ".join(
+            f"{what} {wall:.2f}s ({wall / git_log[0]:.1f}x), {cpu:.2f}s CPU ({cpu / git_log[1]:.1f}x)"
+            for what, (wall, cpu, _) in figures) + f" | cold peak RSS {cold[2] / 1024:.0f} MB", flush=True)
         if memory:
             print(f"  peak RSS of a cold run: {_memory(repo, folder)}", flush=True)
 
@@ -119,7 +120,7 @@ def _memory(repo: Path, folder: Path) -> str:
     for share, label in ((4, "1/4"), (2, "1/2"), (1, "all")):
         store = folder / f"memory-{share}"
         store.mkdir()
-        _, rss = run(analyze(repo, store, "--as-of", days[len(days) // share - 1]))
+        rss = run(analyze(repo, store, "--as-of", days[len(days) // share - 1]))[2]
         found.append(f"{label} {rss / 1024:.0f} MB")
     return ", ".join(found)
 
