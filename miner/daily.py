@@ -20,7 +20,7 @@ from typing import Literal
 import pygit2
 from rich.console import Console
 
-from miner import fetching, pipeline
+from miner import fetching, pipeline, runs
 from miner.analyses.news import Facts, News, Thresholds, compare, cut_of, facts_of
 from miner.catalogs.agents import Agent, load_config
 from miner.errors import MinerError, MinerWarning
@@ -146,18 +146,18 @@ def update(config: str | Path | None = None, db: str | Path | None = None, dest:
         for agent, result in zip(list(cloned), fetched):
             yield Step(agent.name, "releases", result.status, result.message, result.warnings)
     for agent, result in cloned.items():
-        yield _analyse(agent, result.path, db)
+        yield _analyse(agent, result.path, db, listed.path)
 
 
-def _analyse(agent: Agent, path: Path, db: str | Path | None) -> Step:
-    """Analyse one clone as the config says (its line and workspace); "unchanged" when nothing was mined."""
+def _analyse(agent: Agent, path: Path, db: str | Path | None, config: str) -> Step:
+    """Analyse one clone as the config says (its line, workspace, notes source and layer rules); "unchanged"
+    when nothing was mined."""
     try:
         git_dir = str(open_repository(str(path)).git_dir)
         with Store(db or default_db()) as store:
             known = {name: store.fingerprint(name, git_dir) for name, where in store.analyses().itertuples(index=False)
                      if where == git_dir}
-        result = pipeline.analyze(str(path), db=db, line=agent.release_line, workspace=agent.workspace,
-                                  name=agent.analysed_as)
+        result = pipeline.analyze(str(path), db=db, config=config, **runs.agent_options(agent))
     except (MinerError, pygit2.GitError, OSError) as error:
         return Step(agent.name, "analyze", "failed", str(error))
     releases = result.tables["releases"]

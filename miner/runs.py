@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from miner.catalogs.agents import Config
+from miner.catalogs.agents import Agent, Config
 from miner.errors import MinerError
 from miner.executors import Executor, Failure, Serial, run_jobs
 from miner.model.notes import DEFAULT_ORDER
@@ -74,12 +74,17 @@ def targets_from_config(config: Config, notes_order: tuple[str, ...] = DEFAULT_O
             continue
         source = parse_source(agent.repository, relative_to=base)
         spec = source.url if Path(source.url).is_dir() else source.slug
-        options = {"line": agent.release_line, "workspace": agent.workspace, "name": agent.analysed_as}
-        if agent.notes is not None:
-            options["notes_order"] = (agent.notes, *(o for o in notes_order if o != agent.notes))
-        found.append(Target(spec, agent.name, {k: v for k, v in options.items() if v is not None},
-                            f"{config.path}:{agent.line}: "))
+        found.append(Target(spec, agent.name, agent_options(agent, notes_order), f"{config.path}:{agent.line}: "))
     return found
+
+
+def agent_options(agent: Agent, notes_order: tuple[str, ...] = DEFAULT_ORDER) -> dict:
+    """The analysis options the agents config sets for `agent`: its release line, workspace and name in the
+    store, and its `notes` source tried first, then the others of `notes_order`."""
+    options = {"line": agent.release_line, "workspace": agent.workspace, "name": agent.analysed_as}
+    if agent.notes is not None:
+        options["notes_order"] = (agent.notes, *(o for o in notes_order if o != agent.notes))
+    return {key: value for key, value in options.items() if value is not None}
 
 
 def analyze_many(targets: list[Target], executor: Executor, *, db: str | Path | None = None,

@@ -1,4 +1,5 @@
-"""Fixtures of the command-line tests: a Codex-shaped upstream to clone and a fake GitHub releases list."""
+"""Fixtures of the command-line tests: a Codex-shaped upstream to clone, a store holding its analysis, and
+a fake GitHub releases list."""
 from __future__ import annotations
 
 import subprocess
@@ -14,6 +15,18 @@ def upstream(agent_repo, tmp_path):
     path = tmp_path / "upstream" / "openai" / "codex.git"
     subprocess.run(["git", "clone", "--bare", "--quiet", str(agent_repo), str(path)], check=True)
     return path
+
+
+@pytest.fixture(scope="module")
+def store(agent_repo, tmp_path_factory):
+    """A folder with `s.sqlite` holding the analysis of the Codex-shaped fixture as `agent`, and what
+    `mine analyze` wrote of it (`out/`, `graphs/`), as a user's first run leaves them."""
+    from tests.cli.test_cli_analyze import mine
+    folder = tmp_path_factory.mktemp("analysed")
+    result = mine("analyze", agent_repo, "--db", folder / "s.sqlite", "--out", folder / "out",
+                  "--graphs", folder / "graphs", "-q")
+    assert result.returncode == 0, result.stderr
+    return folder
 
 
 @pytest.fixture

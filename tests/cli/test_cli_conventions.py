@@ -19,15 +19,6 @@ HEAVY = ("pandas", "numpy", "networkx", "matplotlib", "pygit2", "tree_sitter", "
 
 
 @pytest.fixture(scope="module")
-def store(agent_repo, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("conventions")
-    result = mine("analyze", agent_repo, "--db", folder / "s.sqlite", "--out", folder / "out",
-                  "--graphs", folder / "graphs", "-q")
-    assert result.returncode == 0, result.stderr
-    return folder
-
-
-@pytest.fixture(scope="module")
 def config(store):
     """miner's own agents config, with Codex CLI read from the fixture analysis."""
     text = resources.files("miner").joinpath("data", "agents.toml").read_text()

@@ -1,5 +1,4 @@
 """`mine report`, `mine regenerate` and `mine compare` as a user runs them, on the fixture store."""
-import pytest
 
 from tests.cli.test_cli_analyze import assert_one_line_error, mine
 
@@ -13,15 +12,6 @@ stale
 
 Closing words.
 """
-
-
-@pytest.fixture(scope="module")
-def store(agent_repo, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("analysed")
-    result = mine("analyze", agent_repo, "--db", folder / "s.sqlite", "--out", folder / "out",
-                  "--graphs", folder / "graphs", "-q")
-    assert result.returncode == 0, result.stderr
-    return folder
 
 
 def test_report_renders_from_the_store_what_analyze_wrote(store, tmp_path):
