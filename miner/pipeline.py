@@ -42,11 +42,13 @@ from miner.analyses.contributors import (
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases, settle_previous
+from miner.analyses.sourcetables import bad_input_summary, source_tables
 from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config
 from miner.catalogs.bots import Catalog
 from miner.catalogs.capabilities import Capability, load_catalog
 from miner.catalogs.layers import Layer, layers_from_meta, layers_to_meta, load_layers
+from miner.catalogs.notable import load_notable
 from miner.errors import MinerError, MinerWarning
 from miner.model.commits import Commit
 from miner.model.notes import DEFAULT_ORDER, HOSTED, HostedRelease, HostedReleases
@@ -70,7 +72,7 @@ from miner.store.sqlite import Saved, Store
 
 Progress = Callable[[str], None]
 # The shipped catalogs an analysis reads (agents.toml is read by `mine compare` only).
-ANALYSIS_CATALOGS = ("bots.toml", "layers.toml", "capabilities.toml")
+ANALYSIS_CATALOGS = ("bots.toml", "layers.toml", "capabilities.toml", "notable.toml")
 # The packages whose code the mined tables depend on; `outputs` and the command line are not among them.
 MINING_PACKAGES = ("model", "sources", "ecosystems", "catalogs", "analyses", "store")
 
@@ -89,7 +91,11 @@ class Options:
     tag; `arc` is the number of stable releases in the latest arc;
     `since`/`until` bound the contributor tables in time (as `git log
     --since/--until` takes them); `join_names=False` stops joining one name's
-    several e-mails into one person.
+    several e-mails into one person.  `source=False` skips the source view
+    (what the packages' sources import, read at every stable release, and at
+    prereleases too with `source_prereleases`); `notable` names a catalog of
+    notable dependencies replacing miner's own; source files over
+    `source_max_bytes` are skipped and counted.
     """
 
     line: str | None = None
@@ -110,6 +116,10 @@ class Options:
     bots: str | None = None
     join_names: bool = True
     as_of: str | None = None
+    source: bool = True
+    source_prereleases: bool = False
+    notable: str | None = None
+    source_max_bytes: int = Limits.max_bytes
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,7 @@ class Inputs:
     digest: str  # of the options and of every file they name: part of each analysis's fingerprint
     as_of: int | None = None  # the last second of the `--as-of` day (UTC), None for now
     hosted_origin: str = ""  # where `hosted` was read: the export, or the address the stored list was fetched from
+    notable: dict[tuple[str, str], str] = field(default_factory=dict)  # (registry, package) -> what it signals
 
 
 @dataclass
@@ -197,12 +208,15 @@ def resolve(options: Options) -> Inputs:
         raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
     if options.name is not None:
         check_name(options.name, "--name")
+    if options.source_max_bytes < 1:
+        raise MinerError(f"--source-max-bytes {options.source_max_bytes}: must be at least 1")
     warnings: list[MinerWarning] = []
     as_of = _as_of(options.as_of)
     hosted = _published_by(load_hosted_releases(options.hosted, warnings) if options.hosted else [], as_of)
     return Inputs(options, Catalog.load(options.bots), tuple(load_layers(options.layers)),
                   tuple(load_catalog(options.capabilities)), hosted, tuple(warnings),
-                  Window.parse(options.since, options.until), _options_digest(options), as_of, options.hosted or "")
+                  Window.parse(options.since, options.until), _options_digest(options), as_of, options.hosted or "",
+                  load_notable(options.notable) if options.source else {})
 
 
 def with_stored_releases(inputs: Inputs, stored: HostedReleases | None) -> Inputs:
@@ -324,6 +338,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     say(f"{name}: reading packages at {len(chosen.releases)} releases")
     per_release = read_architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
     tables |= architecture_tables(per_release, chosen.releases, inputs.layers, _ECOSYSTEM_LANGUAGES)
+    tables |= read_source_view(git, name, chosen.releases, per_release, cache, inputs, warnings, say)
     say(f"{name}: reading release notes")
 
     def is_bot(commit: Commit) -> bool:
@@ -575,7 +590,7 @@ def _options_digest(options: Options) -> str:
     """The options and the bytes of every file they name."""
     digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items() if k not in ("line", "name")},
                                        sort_keys=True, default=str).encode())
-    for named in (options.layers, options.capabilities, options.hosted, options.bots):
+    for named in (options.layers, options.capabilities, options.hosted, options.bots, options.notable):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
     return digest.hexdigest()
@@ -670,6 +685,35 @@ def source_views(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache
                  limits: Limits = Limits(), repo_name: str = "") -> list[SourceView]:
     """The source view of each release, in the order given (see the module docstring)."""
     return [source_view(sources) for sources in read_sources(repo, releases, cache, limits, repo_name)]
+
+
+def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release, ...],
+                     per_release: list[ReleaseArchitecture], cache: Cache, inputs: Inputs,
+                     warnings: list[MinerWarning], say: Progress) -> dict[str, pd.DataFrame]:
+    """The source view's tables (`miner.analyses.sourcetables`) over the stable releases whose tree was read
+    (prereleases too on request), from the workspaces the architecture stage found; none with `source=False`.
+
+    Each release is analysed as it is read, so only one release's files are
+    held at a time; the bad input of all releases is one warning.
+    """
+    options = inputs.options
+    if not options.source:
+        return {}
+    workspaces = {facts.tag: facts.workspaces for facts in per_release}
+    chosen = [release for release in releases_to_read(releases, options.source_prereleases)
+              if release.tag in workspaces]
+    say(f"{name}: reading sources at {len(chosen)} releases")
+    trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
+             for release in chosen]
+    views = []
+    for sources in read_sources(git, trees, cache, Limits(max_bytes=options.source_max_bytes), name):
+        warnings += sources.warnings
+        views.append(source_view(sources))
+    tables = source_tables(views, inputs.notable)
+    summary = bad_input_summary(tables["source_counts"])
+    if summary is not None:
+        warnings.append(MinerWarning(name, summary))
+    return tables
 
 
 def releases_to_read(releases: Iterable[R], prereleases: bool = False) -> list[R]:
