@@ -32,7 +32,7 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 
 import pandas as pd
 
-from miner.analyses.graphs import release_graph
+from miner.analyses.graphs import release_graph, with_used_edges
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports
@@ -123,10 +123,13 @@ def _signature(path: Path) -> list[int]:
 
 
 def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame], release: str | None) -> None:
-    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-package GEXF."""
-    packages, deps = tables["packages"], tables["package_deps"]
+    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-package GEXF; the
+    package graphs hold the edges the sources use beside the declared ones, when the source view ran."""
+    packages, deps, used = tables["packages"], tables["package_deps"], tables.get("source_edges")
     snapshot = release_graph(packages[packages["release"] == release], deps[deps["release"] == release])
-    write_exports(folder, evolution_graph(packages, deps, tables["releases"]), snapshot, release or "")
+    if used is not None:
+        snapshot = with_used_edges(snapshot, packages[packages["release"] == release], used[used["release"] == release])
+    write_exports(folder, evolution_graph(packages, deps, tables["releases"], used), snapshot, release or "")
     write_author_package_gexf(tables, tables["releases"], folder / "authors.gexf")
 
 

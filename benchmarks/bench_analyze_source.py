@@ -1,0 +1,97 @@
+"""The cost of the source view inside `mine analyze`: cold, warm, against the rest of the analysis and `git log`.
+
+    python benchmarks/bench_analyze_source.py REPO_PATH [REPO_PATH ...]
+
+Per repository, `miner.pipeline.mine` runs cold (empty store) with the
+source view, and the source stage is timed from the progress messages that
+bracket it ("reading sources at", then "reading release notes"), so the
+rest of the same run is the other stages together.  The analysis is saved
+into a scratch store and mined again with what the store now holds: the
+source stage must parse nothing (its parse counts are printed; a non-zero
+count is a defect).  The parse rate is the parsed files and bytes of the
+cold run over the cold source stage, which also walks the trees and
+resolves the imports.  The reference is `git log --no-merges --no-renames
+--name-only HEAD` on the same repository.  Wall-clock seconds on a shared
+2-core machine; CPU seconds of the whole run beside them.  A path that does
+not exist is skipped.
+"""
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from miner.pipeline import NoPrior, Options, mine, resolve, save
+from miner.store.sqlite import Store
+
+
+class Clock:
+    """Progress messages with the time each arrived."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[float, str]] = []
+
+    def __call__(self, message: str) -> None:
+        self.marks.append((time.perf_counter(), message))
+
+    def between(self, first: str, then: str) -> float:
+        start = next(moment for moment, message in self.marks if first in message)
+        end = next(moment for moment, message in self.marks if then in message and moment >= start)
+        return end - start
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(path: str, name: str, inputs, prior) -> tuple:
+    clock = Clock()
+    start, cpu_start = time.perf_counter(), cpu()
+    analysis = mine(path, name, inputs, prior, clock)
+    return analysis, time.perf_counter() - start, cpu() - cpu_start, clock.between("reading sources", "release notes")
+
+
+def bench(repo: Path) -> None:
+    name = repo.parent.name if repo.name == "repo" else repo.name
+    start = time.perf_counter()
+    subprocess.run(["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    git_log = time.perf_counter() - start
+    inputs = resolve(Options())
+    cold, total, cold_cpu, source = run(str(repo), name, inputs, NoPrior())
+    counts = cold.tables["source_counts"]
+    parsed, parsed_bytes = int(counts["parsed"].sum()), int(counts["parsed_bytes"].sum())
+    with tempfile.TemporaryDirectory() as folder:
+        with Store(Path(folder) / "bench.sqlite") as store:
+            cold.inputs = "bench"
+            save(store, cold)
+            warm, warm_total, _, warm_source = run(str(repo), name, inputs, store.prior(str(repo)))
+    again = int(warm.tables["source_counts"]["parsed"].sum())
+    rest = total - source
+    print(f"{name}: {len(counts)} stable releases read, {int(counts['files'].sum()):,} file-releases, "
+          f"{parsed:,} distinct file versions parsed ({parsed_bytes / 1e6:.0f} MB)")
+    print(f"  cold mine: {total:.1f} s wall ({cold_cpu:.1f} s CPU); source stage {source:.1f} s, "
+          f"rest {rest:.1f} s: source/rest {source / rest:.2f}x; git log {git_log:.1f} s: source/git log "
+          f"{source / git_log:.1f}x")
+    print(f"  parse rate over the cold source stage: {parsed / source:,.0f} files/s, "
+          f"{parsed_bytes / 1e6 / source:.1f} MB/s")
+    print(f"  warm mine (store holds the parses): {warm_total:.1f} s, source stage {warm_source:.1f} s, "
+          f"files parsed again: {again}")
+
+
+def main(paths: list[str]) -> int:
+    for path in paths:
+        if not Path(path).exists():
+            print(f"skipped: {path} does not exist")
+            continue
+        bench(Path(path))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
