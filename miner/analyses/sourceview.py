@@ -198,11 +198,16 @@ def source_view(sources: ReleaseSources) -> SourceView:
 
 def notable_uses(view: SourceView, catalog: Mapping[tuple[str, str], str]) -> tuple[NotableUse, ...]:
     """The catalog's dependencies that some unit imports: `catalog` maps (registry, name) to what it signals."""
+    by_name: dict[tuple[str, str], list[ExternalUse]] = defaultdict(list)
+    for use in view.externals:
+        by_name[(use.registry, _normal(use.name, use.registry))].append(use)
+    go_names = sorted(name for registry, name in by_name if registry == "go")
     found = []
     for (registry, name), signals in sorted(catalog.items()):
         wanted = _normal(name, registry)
-        uses = [use for use in view.externals
-                if use.registry == registry and _catalog_match(_normal(use.name, registry), wanted, registry)]
+        matched = [other for other in go_names if _catalog_match(other, wanted, registry)] if registry == "go" \
+            else [wanted]
+        uses = [use for other in matched for use in by_name.get((registry, other), ())]
         if uses:
             found.append(NotableUse(registry, name, signals, tuple(sorted({use.unit for use in uses})),
                                     sum(use.files for use in uses)))
@@ -306,17 +311,26 @@ class _Rust:
         for file in sources.files:
             self.modules[file.unit].update(file.imports.modules)
         self.renamed = {unit.key: self._renamed(unit) for unit in self.units}
+        self.resolved: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 
     def resolve(self, unit: Unit, file: SourceFile, imported: Import) -> list[tuple[str, str]]:
-        root = imported.target
+        """What a path root names, worked out once per importing crate (and kind: macro, extern, other)."""
+        kind = imported.kind if imported.kind in ("macro", "extern") else ""
+        key = (unit.key, imported.target, kind)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self._resolve(unit, imported.target, kind)
+        return found
+
+    def _resolve(self, unit: Unit, root: str, kind: str) -> list[tuple[str, str]]:
         if root in ("crate", "self", "super") or root in unit.names or root in _RUST_LIBRARY:
             return []
-        if imported.kind != "extern" and root in self.modules[unit.key]:
+        if kind != "extern" and root in self.modules[unit.key]:
             return []
         target = self.renamed[unit.key].get(root) or self._named(root, unit)
         if target is not None:
-            return [] if target.key == unit.key else [("hidden" if imported.kind == "macro" else "unit", target.key)]
-        return [] if imported.kind == "macro" else [("external", root)]
+            return [] if target.key == unit.key else [("hidden" if kind == "macro" else "unit", target.key)]
+        return [] if kind == "macro" else [("external", root)]
 
     def _named(self, root: str, unit: Unit) -> Unit | None:
         """The crate called `root`, the one in the importer's workspace first."""
