@@ -173,6 +173,8 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
               help="Catalog of notable dependencies TOML (default: miner's own, miner/data/notable.toml).")
 @click.option("--source-max-bytes", default=1_000_000, show_default=True, type=click.IntRange(min=1),
               help="Source files larger than this are skipped and counted.")
+@click.option("--source-workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes parsing source files at once (a cold run parses every distinct file version).")
 @AS_OF
 @QUIET
 @click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")

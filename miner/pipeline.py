@@ -95,7 +95,8 @@ class Options:
     (what the packages' sources import, read at every stable release, and at
     prereleases too with `source_prereleases`); `notable` names a catalog of
     notable dependencies replacing miner's own; source files over
-    `source_max_bytes` are skipped and counted.
+    `source_max_bytes` are skipped and counted; `source_workers` processes
+    parse them (the tables do not depend on it).
     """
 
     line: str | None = None
@@ -120,6 +121,7 @@ class Options:
     source_prereleases: bool = False
     notable: str | None = None
     source_max_bytes: int = Limits.max_bytes
+    source_workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,8 @@ def resolve(options: Options) -> Inputs:
         check_name(options.name, "--name")
     if options.source_max_bytes < 1:
         raise MinerError(f"--source-max-bytes {options.source_max_bytes}: must be at least 1")
+    if options.source_workers < 1:
+        raise MinerError(f"--source-workers {options.source_workers}: must be at least 1")
     warnings: list[MinerWarning] = []
     as_of = _as_of(options.as_of)
     hosted = _published_by(load_hosted_releases(options.hosted, warnings) if options.hosted else [], as_of)
@@ -587,8 +591,10 @@ def _published_by(hosted: Iterable[HostedRelease], as_of: int | None) -> tuple[H
 
 
 def _options_digest(options: Options) -> str:
-    """The options and the bytes of every file they name."""
-    digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items() if k not in ("line", "name")},
+    """The options and the bytes of every file they name (not the number of parsing processes: the tables
+    do not depend on it)."""
+    digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items()
+                                        if k not in ("line", "name", "source_workers")},
                                        sort_keys=True, default=str).encode())
     for named in (options.layers, options.capabilities, options.hosted, options.bots, options.notable):
         if named:
@@ -706,7 +712,8 @@ def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release,
     trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
              for release in chosen]
     views = []
-    for sources in read_sources(git, trees, cache, Limits(max_bytes=options.source_max_bytes), name):
+    limits = Limits(max_bytes=options.source_max_bytes, workers=options.source_workers)
+    for sources in read_sources(git, trees, cache, limits, name):
         warnings += sources.warnings
         views.append(source_view(sources))
     tables = source_tables(views, inputs.notable)

@@ -215,13 +215,19 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     used = declared[declared["status"] != "declared, never used"]
     unused = declared[declared["status"] == "declared, never used"]
     undeclared = declared[declared["status"] == "used, undeclared"]
-    lines = [f"The sources at `{release}` ({int(read['files']):,} files read with tree-sitter) import "
-             f"{_count(len(used), 'edge')} between {noun}s; {_unused(unused, noun)}; {_undeclared(undeclared, at)}."]
+    files = f"{int(read['files']):,} files read with tree-sitter"
+    if len(at) > 1:
+        lines = [f"The sources at `{release}` ({files}) import {_count(len(used), 'edge')} between {noun}s; "
+                 f"{_unused(unused, noun)}; {_undeclared(undeclared, at)}."]
+    else:
+        lines = [f"The sources at `{release}`: {files}."]
     notable = tables["source_notable"][tables["source_notable"]["release"] == release]
     if len(notable):
-        lines.append("Notable dependencies imported: " + "; ".join(
-            f"`{r.dependency}` ({r.signals}) by {', '.join(f'`{p}`' for p in r.packages.split(', '))}"
-            for r in notable.itertuples()) + ".")
+        rows = pd.DataFrame({"Dependency": notable["dependency"].tolist(),
+                             "What importing it says": notable["signals"].tolist(),
+                             "Imported by": notable["packages"].tolist(), "Files": notable["files"].tolist()})
+        lines += ["Notable dependencies the sources import (from the catalog of notable dependencies, `--notable`):",
+                  markdown_table(rows)]
     else:
         lines.append("No package imports a dependency of the notable catalog (V8, Deno, PyO3, sandboxes, MCP SDKs, "
                      "...).")
