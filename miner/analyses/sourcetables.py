@@ -8,7 +8,8 @@
 - `source_declared`: every declared or used edge between packages with its
   status ("declared and used", "declared, never used", "used, undeclared");
 - `source_notable`: the external dependencies of the notable catalog that
-  some package imports, with the packages importing them;
+  some package imports, with the packages importing them (by name, and
+  directory where two packages share a name);
 - `subpackages` and `subpackage_edges`: the top-level subpackages of each
   Python package and the imports between them, which are the architecture
   of a project made of one package (Mistral Vibe's `vibe.core`, `vibe.cli`);
@@ -21,6 +22,7 @@ the tables join with it.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import fields
 from typing import Iterable, Mapping
 
@@ -57,9 +59,11 @@ def source_tables(views: Iterable[SourceView], catalog: Mapping[tuple[str, str],
         for use in view.declared:
             rows["source_declared"].append([view.release, *_named(units[use.package]), *_named(units[use.dependency]),
                                             use.status, ",".join(use.declared), use.files, use.example or ""])
+        names = Counter(unit.package.name for unit in view.units)
         for notable in notable_uses(view, catalog):
             rows["source_notable"].append([view.release, notable.registry, notable.name, notable.signals,
-                                           ", ".join(units[key].package.name for key in notable.units), notable.files])
+                                           ", ".join(_label(units[key], names) for key in notable.units),
+                                           notable.files])
         for graph in view.subpackages:
             project = units[graph.unit].package.name
             rows["subpackages"] += [[view.release, project, graph.package, node] for node in graph.nodes]
@@ -83,6 +87,13 @@ def bad_input_summary(counts: pd.DataFrame) -> str | None:
     found = ", ".join(f"{int(latest[column])} {what}" for column, what in BAD_INPUT.items() if latest[column])
     return (f"source view: bad input at {len(bad)} of {len(counts)} releases read; at {latest['release']}, of "
             f"{int(latest['files'])} source files: {found} (never fatal; every release's counts in source_counts.csv)")
+
+
+def _label(unit: Unit, names: Counter) -> str:
+    """The package's name, with its directory when another package of the release has the same name
+    (gemini-cli's root and `packages/cli` are both `@google/gemini-cli`)."""
+    name = unit.package.name
+    return f"{name} ({unit.package.path or 'root'})" if names[name] > 1 else name
 
 
 def _named(unit: Unit) -> list[str]:

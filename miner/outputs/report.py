@@ -218,7 +218,7 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     files = f"{int(read['files']):,} files read with tree-sitter"
     if len(at) > 1:
         lines = [f"The sources at `{release}` ({files}) import {_count(len(used), 'edge')} between {noun}s; "
-                 f"{_unused(unused, noun)}; {_undeclared(undeclared, at)}."]
+                 f"{_unused(unused, noun, at)}; {_undeclared(undeclared, at)}."]
     else:
         lines = [f"The sources at `{release}`: {files}."]
     notable = tables["source_notable"][tables["source_notable"]["release"] == release]
@@ -236,10 +236,11 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     return lines
 
 
-def _unused(unused: pd.DataFrame, noun: str) -> str:
+def _unused(unused: pd.DataFrame, noun: str, at: pd.DataFrame) -> str:
     if unused.empty:
         return f"every declared dependency between {noun}s is imported"
-    shown = ", ".join(f"`{r.package}` → `{r.depends_on}`" for r in unused.head(3).itertuples())
+    shown = ", ".join(f"{_named_package(r.package, r.path, at)} → {_named_package(r.depends_on, r.depends_on_path, at)}"
+                      for r in unused.head(3).itertuples())
     many = len(unused) != 1
     return (f"{len(unused)} declared dependenc{'ies' if many else 'y'} {'are' if many else 'is'} never imported "
             f"(e.g. {shown})")
@@ -252,7 +253,15 @@ def _undeclared(undeclared: pd.DataFrame, at: pd.DataFrame) -> str:
         return f"no {noun} imports another without declaring it{required}"
     first = undeclared.iloc[0]
     more = f" ({len(undeclared) - 1} more such import{'s' * (len(undeclared) != 2)})" if len(undeclared) > 1 else ""
-    return f"`{first['package']}` imports `{first['depends_on']}` without declaring it ({first['example']}){more}"
+    return (f"{_named_package(first['package'], first['path'], at)} imports "
+            f"{_named_package(first['depends_on'], first['depends_on_path'], at)} without declaring it "
+            f"({first['example']}){more}")
+
+
+def _named_package(name: str, path: str, at: pd.DataFrame) -> str:
+    """`name`, with its directory where two packages of the release share the name."""
+    shared = (at["package"] == name).sum() > 1
+    return f"`{name}` ({f'`{path}`' if path else 'the root'})" if shared else f"`{name}`"
 
 
 def _subpackage_lines(tables: dict[str, pd.DataFrame], release: str) -> list[str]:
