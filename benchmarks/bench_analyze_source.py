@@ -1,6 +1,6 @@
 """The cost of the source view inside `mine analyze`: cold, warm, against the rest of the analysis and `git log`.
 
-    python benchmarks/bench_analyze_source.py REPO_PATH [REPO_PATH ...]
+    python benchmarks/bench_analyze_source.py [--workers N] REPO_PATH [REPO_PATH ...]
 
 Per repository, `miner.pipeline.mine` runs cold (empty store) with the
 source view, and the source stage is timed from the progress messages that
@@ -13,10 +13,11 @@ cold run over the cold source stage, which also walks the trees and
 resolves the imports.  The reference is `git log --no-merges --no-renames
 --name-only HEAD` on the same repository.  Wall-clock seconds on a shared
 2-core machine; CPU seconds of the whole run beside them.  A path that does
-not exist is skipped.
+not exist is skipped.  `--workers N` parses in N processes (`--source-workers`).
 """
 from __future__ import annotations
 
+import argparse
 import resource
 import subprocess
 import sys
@@ -55,13 +56,13 @@ def run(path: str, name: str, inputs, prior) -> tuple:
     return analysis, time.perf_counter() - start, cpu() - cpu_start, clock.between("reading sources", "release notes")
 
 
-def bench(repo: Path) -> None:
+def bench(repo: Path, workers: int) -> None:
     name = repo.parent.name if repo.name == "repo" else repo.name
     start = time.perf_counter()
     subprocess.run(["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     git_log = time.perf_counter() - start
-    inputs = resolve(Options())
+    inputs = resolve(Options(source_workers=workers))
     cold, total, cold_cpu, source = run(str(repo), name, inputs, NoPrior())
     counts = cold.tables["source_counts"]
     parsed, parsed_bytes = int(counts["parsed"].sum()), int(counts["parsed_bytes"].sum())
@@ -83,12 +84,16 @@ def bench(repo: Path) -> None:
           f"files parsed again: {again}")
 
 
-def main(paths: list[str]) -> int:
-    for path in paths:
+def main(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("repos", nargs="+")
+    parser.add_argument("--workers", type=int, default=1, help="processes parsing at once")
+    args = parser.parse_args(arguments)
+    for path in args.repos:
         if not Path(path).exists():
             print(f"skipped: {path} does not exist")
             continue
-        bench(Path(path))
+        bench(Path(path), args.workers)
         sys.stdout.flush()
     return 0
 

@@ -143,3 +143,17 @@ def test_parsing_in_several_processes_gives_the_same_tables_and_is_no_new_input(
     for name in ("source_edges", "source_declared", "source_counts"):
         assert shared.tables[name].equals(alone.tables[name])
     assert analyze(str(tmp_path / "r.git"), db=tmp_path / "a.sqlite", source_workers=2).inputs == alone.inputs
+
+
+def test_two_packages_of_one_name_are_told_apart_by_their_directory(tmp_path):
+    _repo(tmp_path / "r.git", ("v1.0.0", {
+        "package.json": '{"name": "@fx/cli", "private": true, "workspaces": ["packages/*"]}\n',
+        "evals/helper.ts": 'import { x } from "../packages/cli/src/x";\n',
+        "packages/cli/package.json": '{"name": "@fx/cli", "dependencies": {"react": "*"}}\n',
+        "packages/cli/src/x.ts": 'import React from "react";\nexport const x = 1;\n',
+        "packages/cli/src/y.ts": 'import React from "react";\n',
+    }))
+    analysis = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite")
+    text = architecture(analysis.snapshot, analysis.tables, {})
+    assert "`@fx/cli` (the root) imports `@fx/cli` (`packages/cli`) without declaring it (evals/helper.ts:1)." in text
+    assert "| react | renders with React | @fx/cli (packages/cli) | 2 |" in text
