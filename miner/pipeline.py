@@ -711,11 +711,14 @@ def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release,
     say(f"{name}: reading sources at {len(chosen)} releases")
     trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
              for release in chosen]
-    views = []
+    views, parsed, parsed_bytes = [], 0, 0
+    warned = {(warning.tag, warning.path) for warning in warnings}  # a missing blob the architecture stage named
     limits = Limits(max_bytes=options.source_max_bytes, workers=options.source_workers)
     for sources in read_sources(git, trees, cache, limits, name):
-        warnings += sources.warnings
+        warnings += [warning for warning in sources.warnings if (warning.tag, warning.path) not in warned]
         views.append(source_view(sources))
+        parsed, parsed_bytes = parsed + sources.counts.parsed, parsed_bytes + sources.counts.parsed_bytes
+    say(f"{name}: parsed {parsed} source files ({parsed_bytes / 1e6:.1f} MB); every other one from the store")
     tables = source_tables(views, inputs.notable)
     summary = bad_input_summary(tables["source_counts"])
     if summary is not None:

@@ -13,9 +13,10 @@
 - `subpackages` and `subpackage_edges`: the top-level subpackages of each
   Python package and the imports between them, which are the architecture
   of a project made of one package (Mistral Vibe's `vibe.core`, `vibe.cli`);
-- `source_counts`: how reading went (files, bytes, parsed in this run, and
-  the bad input: syntax errors, over the size limit, binary, not UTF-8,
-  missing), so that a re-run can be seen to parse nothing.
+- `source_counts`: what each release's sources hold (files, bytes) and the
+  bad input met (syntax errors, over the size limit, binary, not UTF-8,
+  missing).  What a run parsed is no column: it depends on what the store
+  held before, and the tables depend on the inputs alone.
 
 Packages are named as in packages.csv (ecosystem, workspace, name, path), so
 the tables join with it.
@@ -38,10 +39,12 @@ DECLARED_COLUMNS = ["release", *_PACKAGE, *_TARGET, "status", "declared", "files
 NOTABLE_COLUMNS = ["release", "registry", "dependency", "signals", "packages", "files"]
 SUBPACKAGE_COLUMNS = ["release", "project", "package", "subpackage"]
 SUBPACKAGE_EDGE_COLUMNS = ["release", "project", "package", "subpackage", "imports", "files", "example"]
-COUNT_COLUMNS = ["release", *(f.name for f in fields(ParseCounts)), "macro_only_files"]
-# The counts that are bad input, by what the warning calls them.
+# What a release's sources hold, not what this run happened to parse (`parsed` depends on the store's cache).
+_COUNTED = [f.name for f in fields(ParseCounts) if f.name not in ("parsed", "parsed_bytes")]
+COUNT_COLUMNS = ["release", *_COUNTED, "macro_only_files"]
+# The counts that are bad input, by what the warning calls them (a missing object has a warning of its own).
 BAD_INPUT = {"errors": "with syntax errors", "too_large": "over the size limit (skipped)", "binary": "binary",
-             "not_utf8": "not UTF-8", "missing": "missing"}
+             "not_utf8": "not UTF-8"}
 TABLES = ("source_edges", "source_declared", "source_notable", "subpackages", "subpackage_edges", "source_counts")
 
 
@@ -69,7 +72,7 @@ def source_tables(views: Iterable[SourceView], catalog: Mapping[tuple[str, str],
             rows["subpackages"] += [[view.release, project, graph.package, node] for node in graph.nodes]
             rows["subpackage_edges"] += [[view.release, project, graph.package, edge.source, edge.target, edge.files,
                                           edge.example] for edge in graph.edges]
-        rows["source_counts"].append([view.release, *(getattr(view.counts, f.name) for f in fields(ParseCounts)),
+        rows["source_counts"].append([view.release, *(getattr(view.counts, name) for name in _COUNTED),
                                       view.macro_only_files])
     columns = {"source_edges": EDGE_COLUMNS, "source_declared": DECLARED_COLUMNS, "source_notable": NOTABLE_COLUMNS,
                "subpackages": SUBPACKAGE_COLUMNS, "subpackage_edges": SUBPACKAGE_EDGE_COLUMNS,

@@ -263,9 +263,10 @@ def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...]) -> tuple[Dec
     """Declared edges beside used ones, for every unit that declares or uses another."""
     used = {(edge.source, edge.target): edge for edge in edges}
     declared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    members = _members(units)
     for unit in units:
         for name, kind in _declarations(unit):
-            target = _member(units, unit.workspace, name, unit.package.ecosystem)
+            target = _member(members, unit.workspace, name, unit.package.ecosystem)
             if target is not None and target.key != unit.key:
                 declared[(unit.key, target.key)].add(kind)
     rows = []
@@ -282,10 +283,18 @@ def _declarations(unit: Unit) -> list[tuple[str, str]]:
             + [(package, kind) for _, package, kind in unit.declared])
 
 
-def _member(units: Iterable[Unit], workspace: str, name: str, ecosystem: str) -> Unit | None:
+def _members(units: Iterable[Unit]) -> dict[tuple[str, str], list[Unit]]:
+    """The units by (package name, ecosystem), for `_member`."""
+    found: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+    for unit in units:
+        found[(unit.package.name, unit.package.ecosystem)].append(unit)
+    return found
+
+
+def _member(members: dict[tuple[str, str], list[Unit]], workspace: str, name: str, ecosystem: str) -> Unit | None:
     """The unit a declared dependency names: the package called `name`, in the same workspace first
     (a path dependency may reach into another workspace, as fuzz crates do)."""
-    found = [unit for unit in units if unit.package.name == name and unit.package.ecosystem == ecosystem]
+    found = members.get((name, ecosystem), ())
     return min(found, key=lambda unit: (unit.workspace != workspace, unit.key), default=None)
 
 
@@ -310,6 +319,7 @@ class _Rust:
         self.modules: dict[str, set[str]] = defaultdict(set)
         for file in sources.files:
             self.modules[file.unit].update(file.imports.modules)
+        self.members = _members(self.units)
         self.renamed = {unit.key: self._renamed(unit) for unit in self.units}
         self.resolved: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 
@@ -343,7 +353,7 @@ class _Rust:
         keys += [(key, package) for key, package, _ in unit.declared if key != package]
         renamed = {}
         for key, package in keys:
-            target = _member(self.units, unit.workspace, package, unit.package.ecosystem)
+            target = _member(self.members, unit.workspace, package, unit.package.ecosystem)
             if target is not None:
                 renamed[key.replace("-", "_")] = target
         return renamed
