@@ -12,7 +12,8 @@ counted; a non-zero count is a defect).  The parse rate is the parsed files and 
 cold run over the cold source stage, which also walks the trees and
 resolves the imports.  The reference is `git log --no-merges --no-renames
 --name-only HEAD` on the same repository.  Wall-clock seconds on a shared
-2-core machine; CPU seconds of the whole run beside them.  A path that does
+2-core machine, and CPU seconds of this process beside them (steadier when
+other work shares the cores).  A path that does
 not exist is skipped.  `--workers N` parses in N processes (`--source-workers`).
 """
 from __future__ import annotations
@@ -31,18 +32,19 @@ from miner.store.sqlite import Store
 
 
 class Clock:
-    """Progress messages with the time each arrived."""
+    """Progress messages with the wall and CPU time (this process's) each arrived at."""
 
     def __init__(self) -> None:
-        self.marks: list[tuple[float, str]] = []
+        self.marks: list[tuple[float, float, str]] = []
 
     def __call__(self, message: str) -> None:
-        self.marks.append((time.perf_counter(), message))
+        self.marks.append((time.perf_counter(), cpu(), message))
 
-    def between(self, first: str, then: str) -> float:
-        start = next(moment for moment, message in self.marks if first in message)
-        end = next(moment for moment, message in self.marks if then in message and moment >= start)
-        return end - start
+    def between(self, first: str, then: str) -> tuple[float, float]:
+        """(wall, CPU) seconds from the first message holding `first` to the next holding `then`."""
+        start = next(n for n, (_, _, message) in enumerate(self.marks) if first in message)
+        end = next(n for n, (_, _, message) in enumerate(self.marks) if then in message and n > start)
+        return self.marks[end][0] - self.marks[start][0], self.marks[end][1] - self.marks[start][1]
 
 
 def cpu() -> float:
@@ -70,25 +72,28 @@ def bench(repo: Path, workers: int) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     git_log = time.perf_counter() - start
     inputs = resolve(Options(source_workers=workers))
-    cold, total, cold_cpu, source = run(str(repo), name, inputs, NoPrior())
+    cold, total, cold_cpu, (source, source_cpu) = run(str(repo), name, inputs, NoPrior())
     counts = cold.tables["source_counts"]
     parsed, parsed_bytes = parses(cold)
     with tempfile.TemporaryDirectory() as folder:
         with Store(Path(folder) / "bench.sqlite") as store:
             cold.inputs = "bench"
             save(store, cold)
-            warm, warm_total, _, warm_source = run(str(repo), name, inputs, store.prior(str(repo)))
+            warm, warm_total, warm_cpu, (warm_source, warm_source_cpu) = run(str(repo), name, inputs,
+                                                                            store.prior(str(repo)))
     again = parses(warm)[0]
     rest = total - source
     print(f"{name}: {len(counts)} stable releases read, {int(counts['files'].sum()):,} file-releases, "
           f"{parsed:,} distinct file versions parsed ({parsed_bytes / 1e6:.0f} MB)")
-    print(f"  cold mine: {total:.1f} s wall ({cold_cpu:.1f} s CPU); source stage {source:.1f} s, "
-          f"rest {rest:.1f} s: source/rest {source / rest:.2f}x; git log {git_log:.1f} s: source/git log "
-          f"{source / git_log:.1f}x")
+    rest_cpu = cold_cpu - source_cpu
+    print(f"  cold mine: {total:.1f} s wall ({cold_cpu:.1f} s CPU); source stage {source:.1f} s "
+          f"({source_cpu:.1f} s CPU), rest {rest:.1f} s ({rest_cpu:.1f} s CPU): source/rest {source / rest:.2f}x "
+          f"wall, {source_cpu / rest_cpu:.2f}x CPU; git log {git_log:.1f} s: source/git log {source / git_log:.1f}x")
     print(f"  parse rate over the cold source stage: {parsed / source:,.0f} files/s, "
-          f"{parsed_bytes / 1e6 / source:.1f} MB/s")
-    print(f"  warm mine (store holds the parses): {warm_total:.1f} s, source stage {warm_source:.1f} s, "
-          f"files parsed again: {again}")
+          f"{parsed_bytes / 1e6 / source:.1f} MB/s wall; {parsed / source_cpu:,.0f} files/s, "
+          f"{parsed_bytes / 1e6 / source_cpu:.1f} MB/s CPU (this process's: with --workers, the parse is elsewhere)")
+    print(f"  warm mine (store holds the parses): {warm_total:.1f} s ({warm_cpu:.1f} s CPU), source stage "
+          f"{warm_source:.1f} s ({warm_source_cpu:.1f} s CPU), files parsed again: {again}")
 
 
 def main(arguments: list[str]) -> int:
