@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from fixtures.sourcecode import NPM, PYTHON, PYTHON_SUBPACKAGE_EDGES, RUST
@@ -162,3 +163,24 @@ def test_two_packages_of_one_name_are_told_apart_by_their_directory(tmp_path):
     text = architecture(analysis.snapshot, analysis.tables, {})
     assert "`@fx/cli` (the root) imports `@fx/cli` (`packages/cli`) without declaring it (evals/helper.ts:1)." in text
     assert "| react | renders with React | @fx/cli (packages/cli) | 2 |" in text
+
+
+def test_the_command_line_writes_the_source_tables_and_leaves_them_out_with_no_source(tmp_path):
+    import subprocess
+    import sys
+
+    _repo(tmp_path / "r.git", ("v1.0.0", RUST), ("v1.1.0-alpha.1", LATER))
+
+    def mine(out, *options):
+        command = [sys.executable, "-c", "from miner.cli import main; main()", "analyze", str(tmp_path / "r.git"),
+                   "--out", str(out), "--graphs", str(out / "graphs"), "--db", str(out / "s.sqlite"), "-q", *options]
+        result = subprocess.run(command, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return out
+
+    every = mine(tmp_path / "every", "--source-prereleases", "--source-max-bytes", "100000", "--format", "json")
+    counts = pd.read_csv(every / "source_counts.csv")
+    assert counts["release"].tolist() == ["v1.0.0", "v1.1.0-alpha.1"]
+    assert (every / "source_declared.json").exists() and (every / "subpackage_edges.csv").exists()
+    none = mine(tmp_path / "none", "--no-source")
+    assert not list(none.glob("source_*.csv")) and "tree-sitter" not in (none / "report.md").read_text()
