@@ -71,6 +71,18 @@ def with_used_edges(graph: nx.DiGraph, packages: pd.DataFrame, used: pd.DataFram
     return found
 
 
+def subpackage_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.DiGraph:
+    """The import graph between a Python package's top-level subpackages at one release (its rows of
+    subpackages.csv and subpackage_edges.csv): the architecture of a project made of one package."""
+    graph = nx.DiGraph()
+    for row in nodes.itertuples(index=False):
+        graph.add_node(row.subpackage, label=row.subpackage, package=row.package, project=row.project)
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.subpackage, row.imports, kind="import", evidence="used", files=int(row.files),
+                       example=row.example)
+    return graph
+
+
 def used_edge_keys(packages: pd.DataFrame, used: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The lineage of each used edge's importing package and of the package it imports, row by row (both are
     packages of the same release, found by ecosystem, workspace and directory)."""

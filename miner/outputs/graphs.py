@@ -117,6 +117,17 @@ def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, rel
     return paths
 
 
+def write_subpackage_graph(folder: Path, graph: nx.DiGraph, release: str) -> list[Path]:
+    """`subpackages.graphml`, `.dot` and `.json`: the subpackage import graph of a project of one package."""
+    flat = graph.copy()
+    flat.graph = {"release": release}
+    paths = [folder / name for name in ("subpackages.graphml", "subpackages.dot", "subpackages.json")]
+    nx.write_graphml(flat, paths[0])
+    paths[1].write_text(to_dot(graph, f"{release} subpackages"), encoding="utf-8")
+    paths[2].write_text(json.dumps(nx.node_link_data(flat, edges="edges"), indent=1), encoding="utf-8")
+    return paths
+
+
 def write_author_package_gexf(tables: dict[str, pd.DataFrame], releases: pd.DataFrame, path: str | Path) -> Path:
     """A bipartite author-package graph, dynamic over releases, as GEXF for Gephi's timeline.
 

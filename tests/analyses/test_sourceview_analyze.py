@@ -184,3 +184,12 @@ def test_the_command_line_writes_the_source_tables_and_leaves_them_out_with_no_s
     assert (every / "source_declared.json").exists() and (every / "subpackage_edges.csv").exists()
     none = mine(tmp_path / "none", "--no-source")
     assert not list(none.glob("source_*.csv")) and "tree-sitter" not in (none / "report.md").read_text()
+
+
+def test_a_project_of_one_package_gets_the_graph_of_its_subpackages(tmp_path):
+    _repo(tmp_path / "r.git", ("v1.0.0", PYTHON))
+    publish(analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite"), tmp_path / "out", tmp_path / "graphs")
+    graph = nx.read_graphml(tmp_path / "graphs" / "subpackages.graphml")
+    assert {(source, target): data["files"] for source, target, data in graph.edges(data=True)} == {
+        pair: files for pair, (files, _) in PYTHON_SUBPACKAGE_EDGES.items()}
+    assert '"pkg.cli" -> "pkg.core";' in (tmp_path / "graphs" / "subpackages.dot").read_text()
