@@ -4,6 +4,9 @@ Every verb shares the same options with the same meaning (`--db`, `--out`,
 `--format`, `--config`, `-q/-v`).  Data goes to stdout or to files, progress and
 warnings to stderr, and any failure on bad input ends as one line on stderr
 with a non-zero exit, never a traceback.
+
+The library is imported inside each verb, not here: `mine --help` and
+shell completion load click and nothing of pandas, networkx or matplotlib.
 """
 from __future__ import annotations
 
@@ -17,18 +20,10 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from miner import fetching, pipeline
-from miner.analyses.compare import compare_table
-from miner.catalogs.agents import load_config
-from miner.catalogs.layers import purposes
 from miner.errors import MinerError
 from miner.model.notes import DEFAULT_ORDER
-from miner.outputs.publish import FORMATS, Published, publish
-from miner.outputs.regenerate import regenerate_file, stored_renderer
-from miner.outputs.report import HEADINGS, compare_markdown, render_section
-from miner.paths import make_folder
-from miner.sources import clone as cloning
-from miner.sources import github
+from miner.outputs import FORMATS
+from miner.sources.hosted import API_URL
 
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
@@ -39,6 +34,8 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md
 GRAPHS = click.option("--graphs", type=click.Path(file_okay=False),
                       help="Folder for graph exports (default: graphs/<repo-name>/).")
 QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr.")
+VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Say more on stderr: what was skipped, read or written.")
+SINCE_LAST = "last"  # `mine news --since last`: against the previous run (miner.daily.LAST)
 AS_OF = click.option("--as-of", "as_of", metavar="DATE",
                       help="Describe the repository as it was on DATE: later tags, commits and notes do not count.")
 LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
@@ -60,7 +57,7 @@ def main() -> None:
     """Entry point: run the click group, turning expected failures into one line."""
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        cli(standalone_mode=False)
+        cli(standalone_mode=False, prog_name="mine")  # completion reads _MINE_COMPLETE however mine was started
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -88,15 +85,17 @@ def cli() -> None:
 @click.argument("sources", nargs=-1)
 @click.option("--config", "config", type=click.Path(dir_okay=False), help="TOML file listing repositories to clone.")
 @click.option("--dest", type=click.Path(file_okay=False), help="Directory for the mirrors (default: $MINER_HOME/repos).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@QUIET
+@VERBOSE
 @click.option("--releases", is_flag=True, help="Also fetch each repository's releases from the GitHub API into "
               "the store (token from GH_TOKEN or GITHUB_TOKEN); `mine analyze` then reads their notes.")
-@click.option("--api-url", help=f"GitHub API to fetch releases from (default {github.API_URL}; "
+@click.option("--api-url", help=f"GitHub API to fetch releases from (default {API_URL}; "
               "GitHub Enterprise: https://HOST/api/v3).")
 @DB
-def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet: bool, releases: bool,
-          api_url: str | None, db: str | None) -> None:
+def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet: bool, verbose: bool,
+          releases: bool, api_url: str | None, db: str | None) -> None:
     """Clone SOURCES (URL, path or owner/name) as bare mirrors, or update them if cloned before."""
+    from miner.sources import clone as cloning
     if api_url is not None and not releases:
         raise MinerError("--api-url is where releases are fetched from: give --releases too")
     wanted, bad = [], 0
@@ -114,6 +113,8 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
     for result in results:
         if result.status != "failed":
             click.echo(f"{result.status}\t{result.source.name}\t{result.path}")
+        if verbose and not quiet:
+            _say(f"{result.source.name}: from {cloning.redact(result.source.url)}", "dim")
     failed = bad or any(r.status == "failed" for r in results)
     if releases:
         failed = not _fetch_releases([(r.source, r.path) for r in results if r.path], db, api_url) or failed
@@ -123,11 +124,13 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
 
 def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
     """Fetch each clone's releases into the store, a line per repository; False when one failed."""
+    from miner import fetching
+    from miner.sources import github
     token = github.token_from(os.environ)
     if token is None:
         _say(f"note: {github.UNAUTHENTICATED}", "dim")
     ok = True
-    for result in fetching.fetch_hosted(clones, db, api_url=api_url or github.API_URL, token=token):
+    for result in fetching.fetch_hosted(clones, db, api_url=api_url or API_URL, token=token):
         for warning in result.warnings:
             _warn(warning)
         if result.status == "failed":
@@ -176,10 +179,14 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
 @click.option("--source-workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes parsing source files at once (a cold run parses every distinct file version).")
 @AS_OF
+@click.option("--config", type=click.Path(dir_okay=False, exists=True),
+              help="Agents TOML whose entry for this repository may add layer rules (default: miner's own).")
 @QUIET
-@click.option("-v", "--verbose", is_flag=True, help="List skipped tags on stderr too.")
+@VERBOSE
 def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
     """Analyse REPO (a path, or the name of a clone): releases, packages, capabilities, team."""
+    from miner import pipeline
+    from miner.outputs.publish import publish
     say = None if quiet else (lambda message: _say(message, "dim"))
     order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
     result = pipeline.analyze(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
@@ -192,6 +199,8 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
             for row in result.tables["skipped"].itertuples():
                 _say(f"skipped {row.tag}: {row.reason}", "dim")
         _say(_summary_line(result, published))
+    if verbose and not quiet:
+        _list_written(published)
 
 
 @cli.command()
@@ -202,36 +211,62 @@ def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only
 @GRAPHS
 @AS_OF
 @QUIET
-def report(repo, db, out, fmt, graphs, as_of, quiet) -> None:
+@VERBOSE
+def report(repo, db, out, fmt, graphs, as_of, quiet, verbose) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
+    from miner import pipeline
+    from miner.outputs.publish import publish
     analysis = pipeline.load(repo, db, as_of=as_of)  # named as analysed, whatever path REPO gave
-    folder = publish(analysis, out, graphs, fmt).folder
+    published = publish(analysis, out, graphs, fmt)
     _print_json(analysis.tables, fmt)
     if not quiet:
-        _say(f"{analysis.repo}: wrote {folder}/")
+        _say(f"{analysis.repo}: " + (f"wrote {published.folder}/" if published.written
+                                     else f"{published.folder}/ was up to date"))
+    if verbose and not quiet:
+        _list_written(published)
 
 
 @cli.command()
 @click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=False, exists=True))
 @DB
-@click.option("--check", is_flag=True, help="Exit non-zero if the file is out of date; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is out of date, 2 if it cannot "
+              "be regenerated (a bad marker, a repository not in the store).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what would change; write nothing.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML for the `agents` section.")
 @AS_OF
 @QUIET
-def regenerate(report_file, db, check, show_diff, config, as_of, quiet) -> None:
+@VERBOSE
+def regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose) -> None:
     """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
+    try:
+        _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose)
+    except MinerError as error:
+        _fail(str(error), 2 if check else 1)  # under --check, 1 says "out of date" and nothing else
+
+
+def _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose) -> None:
+    from miner import daily, pipeline
+    from miner.analyses.compare import compare_table
+    from miner.catalogs.agents import load_config
+    from miner.catalogs.layers import purposes
+    from miner.outputs.news import news_markdown
+    from miner.outputs.regenerate import regenerate_file, stored_renderer
+    from miner.outputs.report import HEADINGS, compare_markdown, render_section
     sections = {name: (lambda analysis, name=name: render_section(name, analysis, purposes(analysis.layers)))
                 for name in HEADINGS}
     base = stored_renderer(lambda repo: pipeline.load(repo, db, as_of=as_of), sections)
 
     def render(name: str, repo: str, old: str) -> str:
+        if verbose and not quiet:
+            _say(f"{report_file}: section {name}" + (f" of {repo}" if repo else ""), "dim")
+        if name == "news":
+            return news_markdown(daily.last_news(repo, db))
         if name != "agents":
             return base(name, repo, old)
         agents = load_config(config)
         return compare_markdown(compare_table(agents, pipeline.load_agents(agents, db, as_of=as_of)[0]))
 
-    outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents"])
+    outcome = regenerate_file(report_file, render, check=check, diff=show_diff, known=[*HEADINGS, "agents", "news"])
     if outcome.diff:
         click.echo(outcome.diff, nl=False)
     if check and outcome.changed:
@@ -249,27 +284,134 @@ def regenerate(report_file, db, check, show_diff, config, as_of, quiet) -> None:
 @FORMAT
 @AS_OF
 @QUIET
-def compare(config, db, strict, out, fmt, as_of, quiet) -> None:
-    """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors."""
+@VERBOSE
+def compare(config, db, strict, out, fmt, as_of, quiet, verbose) -> None:
+    """The cross-agent table: releases tracked, architecture, extension model, cadence, contributors.
+
+    md is the report's table; csv and json are for programs: snake_case
+    names, counts as numbers, and an unknown value empty (csv) or null (json).
+    """
+    from miner import pipeline
+    from miner.analyses.compare import compare_table, typed_table
+    from miner.catalogs.agents import load_config
+    from miner.outputs.report import compare_markdown
+    from miner.paths import make_folder
     agents = load_config(config)
     found, warnings = pipeline.load_agents(agents, db, strict=strict, as_of=as_of)
     for warning in [] if quiet else warnings:
         _warn(warning)
+    for agent, analysis in found.items() if verbose and not quiet else ():
+        _say(f"{agent}: " + (f"stored analysis {analysis.repo} ({analysis.path})" if analysis else "no analysis"),
+             "dim")
     table = compare_table(agents, found)
-    text = {"md": lambda: compare_markdown(table) + "\n", "csv": lambda: table.to_csv(index=False),
-            "json": lambda: table.to_json(orient="records", indent=2) + "\n"}[fmt]()
+    text = {"md": lambda: compare_markdown(table) + "\n",
+            "csv": lambda: typed_table(table).to_csv(index=False),
+            "json": lambda: typed_table(table).to_json(orient="records", indent=2) + "\n"}[fmt]()
     if out:
         make_folder(Path(out).parent, Path(out)).joinpath(Path(out).name).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
 
 
+THRESHOLDS = click.option("--thresholds", type=click.Path(dir_okay=False, exists=True),
+                          help="When a change is news: TOML thresholds (default: miner's own, miner/data/news.toml).")
+NEWS_FORMAT = click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
+                           help="md: a <!-- mine:news --> section per repository; json: the news as JSON.")
+
+
+@cli.command()
+@click.argument("repos", nargs=-1)
+@click.option("--since", default=SINCE_LAST, show_default=True, metavar="last|DATE|TAG",
+              help="Compare against the previous `mine news` run, a date, or a release tag.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True),
+              help="Agents TOML: the news of every agent it lists (default for no REPOS: miner's own).")
+@THRESHOLDS
+@DB
+@NEWS_FORMAT
+@QUIET
+@VERBOSE
+def news(repos, since, config, thresholds, db, fmt, quiet, verbose) -> None:
+    """What is new in the store for REPOS: releases and bursts, lines, packages, capabilities, people, languages."""
+    from miner import daily
+    from miner.catalogs.news import load_thresholds
+    limits = load_thresholds(thresholds)
+    names, warnings = (list(repos), []) if repos and not config else daily.config_names(config, db)
+    names += [repo for repo in repos if config and repo not in names]
+    for warning in [] if quiet else warnings:
+        _warn(warning)
+    _print_news(daily.news(names, db, since, limits), fmt, quiet, verbose)
+
+
+@cli.command()
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="Agents TOML (default: miner's own).")
+@click.option("--dest", type=click.Path(file_okay=False), help="Directory for the mirrors (default: $MINER_HOME/repos).")
+@click.option("--no-releases", "releases", flag_value=False, default=True,
+              help="Do not fetch the GitHub releases (their notes are the capability evidence).")
+@click.option("--api-url", help=f"GitHub API to fetch releases from (default {API_URL}).")
+@THRESHOLDS
+@DB
+@NEWS_FORMAT
+@QUIET
+@VERBOSE
+def update(config, dest, releases, api_url, thresholds, db, fmt, quiet, verbose) -> None:
+    """The daily job: fetch every repository of the agents config, analyse those that changed, print the news."""
+    from miner import daily
+    from miner.catalogs.news import load_thresholds
+    from miner.sources import github
+    limits = load_thresholds(thresholds)
+    token = github.token_from(os.environ) if releases else None
+    if releases and token is None and not quiet:
+        _say(f"note: {github.UNAUTHENTICATED}", "dim")
+    failed, analysed = False, []
+    for step in daily.update(config, db, Path(dest) if dest else None, releases=releases,
+                             api_url=api_url or API_URL, token=token, console=_stderr, quiet=quiet):
+        failed = failed or step.status == "failed"
+        if step.status == "failed" and step.stage != "clone":  # clone_all has said why
+            click.echo(f"mine: error: {step.repo}: {step.message}", err=True)
+        elif step.status != "failed" and not quiet:
+            _say(f"{step.repo}: {step.stage} {step.status}: {step.message}", "dim")
+            for warning in step.warnings:
+                _warn(warning)
+        if step.analysis:
+            analysed.append(step.analysis)
+    _print_news(daily.news(analysed, db, daily.LAST, limits), fmt, quiet, verbose)
+    if failed:
+        sys.exit(1)
+
+
+def _print_news(found: list, fmt: str, quiet: bool, verbose: bool = False) -> None:
+    """The news on stdout (`daily.Looked` each): a section per repository with news, or the one line saying
+    there is none; with `verbose`, each repository with nothing new is named on stderr."""
+    from miner.outputs.news import news_sections, nothing_new
+    for looked in found if not quiet else ():
+        if looked.note:
+            _say(looked.note, "dim")
+    compared = [looked.news for looked in found if looked.news is not None]
+    for news in compared if verbose and not quiet and len(compared) > 1 else ():
+        if news.empty:
+            _say(f"{news.repo}: nothing new", "dim")
+    if fmt == "json":
+        click.echo(json.dumps([news.to_dict() for news in compared], indent=2))
+    elif compared and all(news.empty for news in compared):
+        click.echo(nothing_new(compared))
+    elif compared:
+        click.echo(news_sections(news for news in compared if not news.empty), nl=False)
+
+
 def _print_json(tables, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()}, indent=2))
+        records = {name: json.loads(frame.to_json(orient="records", date_format="iso", date_unit="s"))
+                   for name, frame in tables.items()}
+        click.echo(json.dumps(records, indent=2))
 
 
-def _summary_line(result, published: Published) -> str:
+def _list_written(published) -> None:
+    """Each file of the report folder, with its size: what `-v` adds after writing."""
+    for path in sorted(p for p in published.folder.rglob("*") if p.is_file()):
+        _say(f"  {path} ({path.stat().st_size:,} bytes)", "dim")
+
+
+def _summary_line(result, published) -> str:
     releases = result.tables["releases"]
     stable = int(releases["stable"].sum())
     return (f"{result.repo}: {len(releases)} releases on line '{result.line}' ({stable} stable), "

@@ -39,12 +39,13 @@ from miner.analyses.contributors import (
     releases_of_commits,
     resolver_for,
 )
+from miner.analyses.dates import typed_dates
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases, settle_previous
 from miner.analyses.sourcetables import bad_input_summary, source_tables
 from miner.analyses.sourceview import SourceView, source_view
-from miner.catalogs.agents import Agent, Config
+from miner.catalogs.agents import Agent, Config, load_config
 from miner.catalogs.bots import Catalog
 from miner.catalogs.capabilities import Capability, load_catalog
 from miner.catalogs.layers import Layer, layers_from_meta, layers_to_meta, load_layers
@@ -91,7 +92,8 @@ class Options:
     tag; `arc` is the number of stable releases in the latest arc;
     `since`/`until` bound the contributor tables in time (as `git log
     --since/--until` takes them); `join_names=False` stops joining one name's
-    several e-mails into one person.  `source=False` skips the source view
+    several e-mails into one person; `config` is the agents config (default:
+    miner's own) whose entry for the repository may add layer rules.  `source=False` skips the source view
     (what the packages' sources import, read at every stable release, and at
     prereleases too with `source_prereleases`); `notable` names a catalog of
     notable dependencies replacing miner's own; source files over
@@ -117,6 +119,7 @@ class Options:
     bots: str | None = None
     join_names: bool = True
     as_of: str | None = None
+    config: str | None = None  # the agents config whose [[agent.layer]] rules the agent analysed adds
     source: bool = True
     source_prereleases: bool = False
     notable: str | None = None
@@ -248,6 +251,7 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
     with Store(db or default_db()) as store:
         path = str(repo.git_dir)
         _check_owner(store, name, path)
+        inputs = with_agent_layers(inputs, agent_of(load_config(inputs.options.config), name, path))
         inputs = with_stored_releases(inputs, store.hosted(path))
         prior = store.prior(path)
         stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options, inputs.as_of).line)
@@ -259,6 +263,31 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
         analysis.inputs = stamp if analysis.complete else ""
         save(store, analysis)
     return analysis
+
+
+def with_agent_layers(inputs: Inputs, agent: Agent | None) -> Inputs:
+    """The inputs with the agent's own layer rules (`[[agent.layer]]`) before the rules file's: a repository
+    whose layout no general rule describes gets its layers from the agents config.  They enter the digest."""
+    if agent is None or not agent.layers:
+        return inputs
+    digest = hashlib.sha256(f"{inputs.digest}\nagent-layers={json.dumps(layers_to_meta(agent.layers))}".encode())
+    return replace(inputs, layers=agent.layers + inputs.layers, digest=digest.hexdigest())
+
+
+def agent_of(config: Config, name: str, path: str) -> Agent | None:
+    """The agent of the config whose repository is the one analysed as `name` at git directory `path`: its
+    `analysed_as` name, else its clone's owner+name directory or its repository's name."""
+    for agent in config.agents:
+        if not agent.repository:
+            continue
+        if agent.analysed_as:
+            if agent.analysed_as == name:
+                return agent
+            continue
+        source = parse_source(agent.repository)
+        if f"/{source.slug}/" in path or path.endswith(f"/{source.slug}") or name in (source.name, source.slug):
+            return agent
+    return None
 
 
 def save(store: Store, analysis: Analysis) -> None:
@@ -278,7 +307,7 @@ def load(name: str, db: str | Path | None = None, *, store: Store | None = None,
     tables, meta = store.load(found)
     warnings = [MinerWarning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
     path = store.analyses().set_index("name").at[found, "path"]
-    analysis = Analysis(found, path, meta["line"], tables, warnings, meta["snapshot"],
+    analysis = Analysis(found, path, meta["line"], typed_dates(tables), warnings, meta["snapshot"],
                         layers_from_meta(meta["layers"]), inputs=inputs, complete=meta["complete"],
                         as_of=meta.get("as_of"), all_releases=meta.get("all_releases", False))
     wanted = _day(_as_of(as_of))
@@ -364,7 +393,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
                         inputs, history.boundaries, released)
     warnings = _named(warnings, name)
     tables["warnings"] = pd.DataFrame([vars(w) for w in warnings], columns=["repo", "message", "tag", "path"])
-    return Analysis(name, path, chosen.line, tables, warnings, snapshot, inputs.layers, history.walked,
+    return Analysis(name, path, chosen.line, typed_dates(tables), warnings, snapshot, inputs.layers, history.walked,
                     complete=complete, commits=history.new, tips=history.tips, cache=cache.entries(),
                     as_of=options.as_of and _day(inputs.as_of), all_releases=options.count_all)
 
@@ -596,7 +625,8 @@ def _options_digest(options: Options) -> str:
     digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items()
                                         if k not in ("line", "name", "source_workers")},
                                        sort_keys=True, default=str).encode())
-    for named in (options.layers, options.capabilities, options.hosted, options.bots, options.notable):
+    for named in (options.layers, options.capabilities, options.hosted, options.bots, options.config,
+                  options.notable):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
     return digest.hexdigest()

@@ -1,14 +1,36 @@
 """Shared fixtures: the agent-shaped and crate-shaped repositories, built once per session."""
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 
 import pytest
+from hypothesis import settings
 
 from fixtures.github_api import FakeGitHub
 from fixtures.notes import evolution_repo
 from miner._sample.repos import build_agent_repo, build_crate_repo
+from miner.cli import main
 from miner.store.cache import MemoryCache
+
+# Property-based and fuzz tests (hypothesis).  The `ci` profile is the default, locally too: examples
+# drawn from a fixed seed, so a failure repeats, and sized so those tests add about two minutes on a
+# 2-core machine.  `HYPOTHESIS_PROFILE=long` draws fresh examples, twenty times as many, with time
+# limits to match; a failure prints the `@reproduce_failure` line to paste above the test.
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, database=None, print_blob=True)
+settings.register_profile("long", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def examples(count: int) -> int:
+    """A property test's number of examples: `count` under the ci profile, scaled with the profile loaded."""
+    return max(1, count * settings.default.max_examples // 100)
+
+
+def time_limit(seconds: float) -> float:
+    """A property test's time limit (pytest-timeout): `seconds` under the ci profile, scaled like `examples`."""
+    return seconds * max(1, settings.default.max_examples // 100)
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +89,22 @@ def git(repo, *args: str) -> str:
     """Run git against a repository and return its output: the oracle the tests trust."""
     result = subprocess.run(["git", "--git-dir", str(repo), *args], check=True, capture_output=True)
     return result.stdout.decode("utf-8", errors="replace")
+
+
+@pytest.fixture
+def mine(capsys, monkeypatch):
+    """`mine ARGS...` run by `main()` in this process, as a CompletedProcess; no token set."""
+    for variable in ("GH_TOKEN", "GITHUB_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+
+    def run(*args) -> subprocess.CompletedProcess:
+        monkeypatch.setattr(sys, "argv", ["mine", *map(str, args)])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit:
+            code = exit.code or 0
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run

@@ -115,7 +115,7 @@ def place_rows(per_release: Iterable[ReleaseArchitecture], layers: Sequence[Laye
         for workspace, package in members:
             label = package.name if names[package.name] == 1 else f"{package.name} ({package.path or '.'})"
             yield (facts.tag, label, as_text(package.path),
-                   _layer(_inside(package.path, workspace.root), package.name, tuple(layers)), workspace.root)
+                   _layer(layer_path(package, workspace), package.name, tuple(layers)), workspace.root)
 
 
 def package_changes(before: Iterable[Package], after: Iterable[Package]) -> PackageChanges:
@@ -139,9 +139,19 @@ def package_changes(before: Iterable[Package], after: Iterable[Package]) -> Pack
 
 
 def pinned(workspaces: Iterable[Workspace], pin: str) -> list[Workspace]:
-    """The workspaces `--workspace DIR` keeps: those rooted at DIR or holding a package there."""
+    """The workspaces `--workspace DIR` keeps: those rooted at DIR or holding a package there.
+
+    When none does, the package in DIR may be one its ecosystem refuses (Cargo refuses a package below a
+    manifest it cannot load); the warnings about DIR's manifest, which sit on the workspace holding DIR,
+    are kept on a workspace without packages, so the run says why DIR has none.
+    """
     directory = posixpath.normpath(pin.strip("/")) if pin.strip("/") not in ("", ".") else ""
-    return [w for w in workspaces if w.root == directory or any(p.path == directory for p in w.packages)]
+    workspaces = list(workspaces)
+    kept = [w for w in workspaces if w.root == directory or any(p.path == directory for p in w.packages)]
+    if kept:
+        return kept
+    return [Workspace(directory, (), refused, w.ecosystem) for w in workspaces
+            if (refused := tuple(x for x in w.warnings if posixpath.dirname(x.path) == directory))]
 
 
 def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, lineage: dict[str, str],
@@ -153,7 +163,7 @@ def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, linea
         language = language_of(package, languages)
         rows["packages"].append([tag, eco, package.name, as_text(package.path), package.version,
                                  package.description or "", language,
-                                 _layer(_inside(package.path, root), package.name, tuple(layers)), root,
+                                 _layer(layer_path(package, workspace), package.name, tuple(layers)), root,
                                  as_text(lineage[package_key(package, root)]), size])
         total += size
         for dep in package.dependencies:
@@ -172,9 +182,13 @@ def _layer(inside: str, name: str, layers: tuple[Layer, ...]) -> str:
     return classify(inside, name, list(layers))
 
 
-def _inside(path: str, root: str) -> str:
-    """A package's directory relative to its workspace root ("." for the root itself)."""
-    return posixpath.relpath(path or ".", root or ".")
+def layer_path(package: Package, workspace: Workspace) -> str:
+    """The directory layer rules match: the package's, relative to its workspace root ("." for the root
+    itself), or its directory in the repository when it stands alone (a workspace of one at its own
+    directory: Codex's `sdk/python` project), where "." would say nothing of where it lives."""
+    if len(workspace.packages) == 1 and package.path == workspace.root:
+        return package.path or "."
+    return posixpath.relpath(package.path or ".", workspace.root or ".")
 
 
 def _follow(lineage: dict[str, str], before: list[tuple[Workspace, Package]],

@@ -7,6 +7,8 @@ one never analysed, keeps its row with "unknown" in it.
 """
 from __future__ import annotations
 
+import math
+import re
 from typing import Protocol
 
 import pandas as pd
@@ -39,6 +41,32 @@ def compare_table(config: Config, analyses: dict[str, Described | None]) -> pd.D
     """
     rows = [_row(config, agent, analyses.get(agent.name)) for agent in config.agents]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def typed_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison for programs (`mine compare --format json|csv`): snake_case column names, "unknown"
+    as missing (null in JSON, empty in CSV), counts and medians as numbers (199, not "199.0"), and what
+    bots made, which the report's contributors cell says in words, in a column of its own."""
+    typed = table.rename(columns=_snake_case).astype(object).where(table.ne(UNKNOWN).to_numpy(), None)
+    figure = "contributors_per_release_median"
+    words = [value if isinstance(value, str) else None for value in typed[figure]]
+    typed[figure] = [None if isinstance(value, str) else value for value in typed[figure]]
+    typed.insert(typed.columns.get_loc(figure) + 1, "contributors_note", words)
+    for column in ("releases_tracked", "stable_releases_per_month_median", figure):
+        # an object column: pandas would make whole numbers beside a missing one floats again
+        typed[column] = pd.Series([_number(value) for value in typed[column]], index=typed.index, dtype=object)
+    return typed
+
+
+def _snake_case(column: str) -> str:
+    return "_".join(re.findall(r"[a-z0-9]+", column.lower()))
+
+
+def _number(value):
+    """An int for a whole number (a median of 3.0 is 3), a float otherwise, None for a missing one."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
 
 
 # -- rows ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from itertools import islice
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from miner.catalogs.layers import UNCLASSIFIED
@@ -136,7 +137,7 @@ def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:
     """
     runtime = nx.DiGraph([(u, v) for u, v, kind in graph.edges(data="kind") if kind != "dev"])
     runtime.add_nodes_from(graph)
-    rank = nx.pagerank(graph) if graph.number_of_edges() else {n: 1 / max(len(graph), 1) for n in graph}
+    rank = pagerank(graph)
     central = pd.DataFrame(
         [{"package": _label(graph, n), "ecosystem": graph.nodes[n].get("ecosystem", ""),
           "path": graph.nodes[n].get("path", ""), "layer": graph.nodes[n].get("layer", ""),
@@ -145,6 +146,33 @@ def graph_facts(graph: nx.DiGraph) -> dict[str, pd.DataFrame]:
         columns=["package", "ecosystem", "path", "layer", "dependents", "dependencies", "pagerank"],
     ).sort_values(["dependents", "pagerank", "package", "path"], ascending=[False, False, True, True], kind="stable")
     return {"central": central, "depth": _depth(graph, runtime), "cycles": _cycles(graph, runtime)}
+
+
+def pagerank(graph: nx.DiGraph, alpha: float = 0.85, tol: float = 1.0e-6, max_iter: int = 100) -> dict:
+    """PageRank by power iteration, as networkx's `pagerank` computes it (unweighted edges; a package with
+    no dependency spreads its rank over all), in numpy: networkx's own needs scipy, 143 MB for one figure.
+
+    Stops when the ranks move by less than `tol` per node in total, or after `max_iter` rounds (networkx
+    raises there; a graph of packages converges in a few dozen).
+    """
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    index = {node: position for position, node in enumerate(nodes)}
+    size = len(nodes)
+    sources = np.array([index[u] for u, _ in graph.edges()], dtype=np.intp)
+    sinks = np.array([index[v] for _, v in graph.edges()], dtype=np.intp)
+    out = np.bincount(sources, minlength=size).astype(float)
+    share = 1.0 / out[sources] if len(sources) else np.zeros(0)
+    dangling = out == 0
+    rank = np.full(size, 1.0 / size)
+    for _ in range(max_iter):
+        previous = rank
+        rank = np.bincount(sinks, weights=alpha * previous[sources] * share, minlength=size).astype(float)
+        rank += (alpha * previous[dangling].sum() + 1.0 - alpha) / size
+        if np.abs(rank - previous).sum() < size * tol:
+            break
+    return dict(zip(nodes, rank.tolist()))
 
 
 def _depth(graph: nx.DiGraph, runtime: nx.DiGraph) -> pd.DataFrame:

@@ -41,7 +41,8 @@ def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | 
     kept = [(tv, ref) for tv, ref in versioned if tv in chosen]
     skipped += [Skipped(tv.tag, f"release line '{tv.prefix}' is not the analysed line") for tv, _ in versioned if tv not in chosen]
     releases = _order(kept)
-    return Timeline(name, tuple(releases), tuple(sorted(skipped, key=lambda s: s.tag)), dict(lines))
+    return Timeline(name, tuple(releases), tuple(sorted(skipped, key=lambda s: s.tag)), dict(lines),
+                    _first_tags(versioned))
 
 
 def commit_ranges(releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]],
@@ -142,6 +143,16 @@ def _classify(tags: list[TagRef]):
         else:
             versioned.append((parsed, ref))
     return skipped, versioned
+
+
+def _first_tags(versioned) -> dict[str, tuple[str, datetime | None]]:
+    """Each line's earliest tag by date (by name among tags of one moment, undated ones last) and its date."""
+    firsts: dict[str, tuple] = {}
+    for tv, ref in versioned:
+        key = (ref.date is None, ref.date.timestamp() if ref.date is not None else 0.0, tv.tag)
+        if tv.prefix not in firsts or key < firsts[tv.prefix][0]:
+            firsts[tv.prefix] = (key, (tv.tag, ref.date))
+    return {line: first for line, (_, first) in firsts.items()}
 
 
 def _current_line(versioned, lines: Counter) -> str:

@@ -19,7 +19,7 @@ from miner.analyses.releases import Timeline
 from miner.model.commits import Commit
 from miner.model.versions import parse_version
 
-_PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to
+PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to
 RELEASE_COLUMNS = [
     "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
     "contributors", "people", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
@@ -129,7 +129,7 @@ def bursts_table(releases: pd.DataFrame) -> pd.DataFrame:
     leading: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # (line, version) -> [(moment, position)]
     for position, is_stable in enumerate(stable):
         if not is_stable:
-            leading[(lines[position], _PRERELEASE.sub("", versions[position]))].append((moments[position], position))
+            leading[(lines[position], PRERELEASE.sub("", versions[position]))].append((moments[position], position))
     for prereleases in leading.values():
         prereleases.sort()
     rows = []
@@ -145,17 +145,26 @@ def bursts_table(releases: pd.DataFrame) -> pd.DataFrame:
 
 def latest_stable(releases: pd.DataFrame) -> str | None:
     """The tag of the highest stable version (not the latest date: tags can be made late)."""
-    stable = releases[releases["stable"]]
-    if stable.empty:
+    return highest(releases[releases["stable"].astype(bool)])
+
+
+def highest(releases: pd.DataFrame) -> str | None:
+    """The tag of the highest version among `releases`, None when there is none."""
+    if releases.empty:
         return None
-    keys = [parse_version(v).sort_key for v in stable["version"]]
-    return stable["tag"].iloc[max(range(len(keys)), key=keys.__getitem__)]
+    keys = [parse_version(v).sort_key for v in releases["version"]]
+    return str(releases["tag"].iloc[max(range(len(keys)), key=keys.__getitem__)])
 
 
 def lines_table(chosen: Timeline) -> pd.DataFrame:
-    """Every release line found among the tags, with how many version tags it has."""
-    rows = [{"line": line, "tags": count, "analysed": line == chosen.line} for line, count in chosen.lines.items()]
-    return pd.DataFrame(rows, columns=["line", "tags", "analysed"]).sort_values("tags", ascending=False, kind="stable")
+    """Every release line found among the tags: how many version tags it has, and its first tag and date."""
+    rows = []
+    for line, count in chosen.lines.items():
+        tag, date = chosen.firsts.get(line, ("", None))
+        rows.append({"line": line, "tags": count, "analysed": line == chosen.line, "first_tag": tag,
+                     "first_date": date.isoformat() if date is not None else ""})
+    return (pd.DataFrame(rows, columns=["line", "tags", "analysed", "first_tag", "first_date"])
+            .sort_values("tags", ascending=False, kind="stable"))
 
 
 def skipped_table(chosen: Timeline) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from miner.catalogs.layers import Layer, layer_from_table
 from miner.catalogs.toml import read_toml, string_list
 from miner.errors import MinerError
 from miner.model.globs import glob_match
@@ -24,7 +25,8 @@ from miner.model.globs import glob_match
 
 @dataclass(frozen=True)
 class Agent:
-    """One tracked agent as the config lists it; `line` is the config line of its [[agent]] entry."""
+    """One tracked agent as the config lists it; `line` is the config line of its [[agent]] entry; `layers`
+    are its own layer rules, tried before the rules file's when its repository is analysed."""
 
     name: str
     repository: str | None = None
@@ -32,6 +34,7 @@ class Agent:
     workspace: str | None = None
     analysed_as: str | None = None
     line: int = 0
+    layers: tuple[Layer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def load_config(path: str | Path | None = None) -> Config:
 
 def _config(origin: str, data: dict, text: str) -> Config:
     starts = [n for n, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[\s*agent\s*\]\]", line)]
-    agents = tuple(_agent(entry, line) for entry, line in zip(_list(data, "agent"), starts))
+    agents = tuple(_agent(entry, line, origin) for entry, line in zip(_list(data, "agent"), starts))
     roles = {name: _evidence(entry) for name, entry in data.get("role", {}).items()}
     rules = tuple(Rule(str(r["label"]), _strings(r, "requires")) for r in _list(data, "architecture"))
     for rule in rules:
@@ -99,10 +102,10 @@ def _config(origin: str, data: dict, text: str) -> Config:
     return Config(origin, agents, roles, rules, extensions, minimum)
 
 
-_AGENT_KEYS = ("name", "repository", "line", "workspace", "analysed_as")
+_AGENT_KEYS = ("name", "repository", "line", "workspace", "analysed_as", "layer")
 
 
-def _agent(entry: dict, line: int) -> Agent:
+def _agent(entry: dict, line: int, origin: str) -> Agent:
     """An Agent from its [[agent]] table; a key nothing reads is an error, not silently ignored."""
     if not isinstance(entry.get("name"), str):
         raise ValueError(f"[[agent]] at line {line} needs a name")
@@ -114,7 +117,11 @@ def _agent(entry: dict, line: int) -> Agent:
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"agent '{entry['name']}' (line {line}): {key} must be a string")
-    return Agent(entry["name"], release_line=entry.get("line"), line=line, **fields)
+    layers = entry.get("layer", [])
+    if not isinstance(layers, list):
+        raise ValueError(f"agent '{entry['name']}' (line {line}): layer must be [[agent.layer]] tables")
+    rules = tuple(layer_from_table(rule, f"{origin}: agent '{entry['name']}'") for rule in layers)
+    return Agent(entry["name"], release_line=entry.get("line"), line=line, layers=rules, **fields)
 
 
 def _evidence(entry: dict) -> Evidence:

@@ -1,6 +1,6 @@
 """Architectural layers: crates sorted by rules a user can read and change.
 
-Which crate belongs to which layer is an analyst's judgement, so it lives in a
+Which package belongs to which layer is an analyst's judgement, so it lives in a
 TOML rules file (`miner/data/layers.toml` by default, `--layers FILE` to use
 another), not in code.  Rules are globs on the crate's directory relative to
 its workspace root and on its package name; the first matching rule wins, and
@@ -56,7 +56,7 @@ def load_layers(path: str | Path | None = None) -> list[Layer]:
         raise MinerError(f"{source}: layer must be [[layer]] tables, not {_kind(entries)}")
     starts = _table_lines(text)
     lines = starts if len(starts) == len(entries) else [None] * len(entries)
-    return [_layer(entry, f"{source}:{line}" if line else str(source)) for entry, line in zip(entries, lines)]
+    return [layer_from_table(entry, f"{source}:{line}" if line else str(source)) for entry, line in zip(entries, lines)]
 
 
 def classify(path: str, name: str, layers: list[Layer]) -> str:
@@ -83,8 +83,9 @@ _LAYER_TABLE = re.compile(r"^\s*\[\[\s*layer\s*\]\]")
 _FIELDS = {"name", "purpose", "paths", "names"}
 
 
-def _layer(entry: object, where: str) -> Layer:
-    """A Layer from one TOML table, or a MinerError saying what is wrong with it."""
+def layer_from_table(entry: object, where: str) -> Layer:
+    """A Layer from one TOML table (of a rules file, or an agent's `[[agent.layer]]`), or a MinerError naming
+    `where` and saying what is wrong with it."""
     if not isinstance(entry, dict):
         raise MinerError(f"{where}: a layer must be a table with a name, not {_kind(entry)}")
     name = entry.get("name")

@@ -41,7 +41,7 @@ from miner.store.cache import Cache
 MANIFEST = "Cargo.toml"
 # Bump a version when the cached value's shape or meaning changes.
 MANIFEST_KIND = "cargo-manifest-v3"
-WORKSPACES_KIND = "cargo-workspaces-v3"
+WORKSPACES_KIND = "cargo-workspaces-v4"
 
 _DEPENDENCY_TABLES = (
     ("normal", ("dependencies",)),
@@ -98,6 +98,8 @@ def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
         root = reader.find_root(directory)
         if facts is None or "error" in facts:
             problems.append((_manifest_path(directory), facts["error"] if facts else "manifest unreadable"))
+        elif root is None and reader.blocked(directory):
+            problems.append((_manifest_path(directory), f"Cargo refuses this package: {reader.blocked(directory)}"))
         elif root is None:
             built[directory] = _Builder(reader, directory).build()
         elif reader.refusal(root):
@@ -165,6 +167,42 @@ class _TreeReader:
         return (f"package.workspace leads to {_manifest_path(root)!r}, which has no [workspace]: Cargo refuses "
                 "this package (root of a workspace inferred but wasn't a root)")
 
+    def blocked(self, directory: str) -> str:
+        """Why Cargo cannot find the workspace root of the package in `directory`, "" when it can.
+
+        Looking for it, Cargo loads every manifest above the package up to
+        the root (to the top when there is none), or the root its
+        `package.workspace` names; one it cannot load (even a root that
+        excludes the package) stops it there.
+        """
+        root = self.find_root(directory)
+        above = _ancestors(directory)[1:]
+        if root in above:
+            above = above[:above.index(root) + 1]
+        elif root is not None:
+            above = [root] if root != directory else []
+        for ancestor in above:
+            facts = self.manifest(ancestor)
+            reason = _unloadable(facts, facts.get("workspace")) if facts is not None else ""
+            if reason:
+                return f"looking for its workspace root it reads {_manifest_path(ancestor)}, which it cannot load ({reason})"
+        return ""
+
+    def dependency_refusal(self, directory: str) -> str:
+        """Why Cargo refuses a workspace with a path dependency on the package in `directory` that is no
+        member of it, "" when it does not: Cargo loads that package too, inheritance and all."""
+        facts = self.manifest(directory)
+        if facts is None:
+            return "no Cargo.toml for a path dependency: Cargo refuses the workspace (failed to load manifest for dependency)"
+        root = self.find_root(directory)
+        owner = self.manifest(root) if root is not None else None
+        workspace = owner.get("workspace") if owner else None
+        if workspace is None and "error" not in facts and _inherits(facts):
+            reason = "it inherits from a workspace but belongs to none"
+        else:
+            reason = _unloadable(facts, workspace) or self.blocked(directory)
+        return f"Cargo refuses the workspace: it cannot load this path dependency ({reason})" if reason else ""
+
     def find_root(self, directory: str) -> str | None:
         """The root of the workspace the package in `directory` belongs to, None if it stands alone.
 
@@ -227,6 +265,7 @@ class _Builder:
         self.members: dict[str, None] = {}  # ordered, and looked up per path dependency
         self.problems: list[tuple[str, str]] = []
         self._resolved: dict[str, list[dict]] = {}
+        self._loaded: set[str] = set()  # path dependencies outside the members, checked once
 
     def build(self) -> Workspace:
         """The workspace: members, their versions and their edges to each other."""
@@ -262,9 +301,12 @@ class _Builder:
         """Whether `directory` joins the members: not yet one, in this workspace, not excluded, and readable."""
         if directory is None or directory in self.members:
             return False
-        if path_dep and not _under(directory, self.root) and self.reader.find_root(directory) != self.root:
-            return False
-        if self.workspace is not None and self.reader.is_excluded(self.root, directory):
+        outside = path_dep and not _under(directory, self.root) and self.reader.find_root(directory) != self.root
+        if outside or (self.workspace is not None and self.reader.is_excluded(self.root, directory)):
+            if path_dep and directory not in self._loaded:  # no member, but Cargo still loads it
+                self._loaded.add(directory)
+                refusal = self.reader.dependency_refusal(directory)
+                self.problems += [(_manifest_path(directory), refusal)] if refusal else []
             return False
         facts = self.reader.manifest(directory)
         if facts is None or "error" in facts:
@@ -286,7 +328,7 @@ class _Builder:
             if dependency["inherit"]:
                 source = (self.workspace or {}).get("dependencies", {}).get(dependency["key"])
                 if source is None:
-                    self.problems.append((_manifest_path(directory), f"{dependency['key']!r} is not in [workspace.dependencies]"))
+                    self.problems.append((_manifest_path(directory), _unshared_dependency(dependency["key"])))
                     continue
             if source["path"] is None:
                 continue
@@ -346,7 +388,7 @@ class _Builder:
             return value
         shared = ((self.workspace or {}).get("package") or {}).get(field)
         if shared is None:
-            self.problems.append((_manifest_path(directory), f"{field}.workspace = true but [workspace.package] has no {field}"))
+            self.problems.append((_manifest_path(directory), _unshared_field(field)))
             return default
         return shared
 
@@ -378,6 +420,39 @@ def _cycles(crates: list[Package]) -> list[tuple[str, str]]:
         problems.append((manifests[min(cycle)], f"path dependencies form a cycle ({chain}): Cargo refuses to "
                                                 "resolve this workspace (cyclic package dependency)"))
     return sorted(problems)
+
+
+def _unloadable(facts: dict, workspace: dict | None) -> str:
+    """Why Cargo cannot load a manifest at all, "" when it can: it does not parse, Cargo refuses a field of
+    its own [workspace], or its package inherits from `workspace`, the one it belongs to, what that does
+    not define."""
+    if "error" in facts:
+        return facts["error"]
+    if facts["workspace"] is not None and facts["workspace"]["refusals"]:
+        return facts["workspace"]["refusals"][0]
+    if workspace is None:
+        return ""
+    package = facts["package"] or {}
+    unshared = [_unshared_field(field) for field in ("version", "description")
+                if isinstance(package.get(field), dict) and workspace["package"].get(field) is None]
+    unshared += [_unshared_dependency(dependency["key"]) for dependency in facts["dependencies"]
+                 if dependency["inherit"] and dependency["key"] not in workspace["dependencies"]]
+    return next(iter(unshared), "")
+
+
+def _inherits(facts: dict) -> bool:
+    """Whether a manifest's package takes a field or a dependency from its workspace."""
+    package = facts["package"] or {}
+    return (any(isinstance(package.get(field), dict) for field in ("version", "description"))
+            or any(dependency["inherit"] for dependency in facts["dependencies"]))
+
+
+def _unshared_field(field: str) -> str:
+    return f"{field}.workspace = true but [workspace.package] has no {field}"
+
+
+def _unshared_dependency(key: str) -> str:
+    return f"{key!r} is not in [workspace.dependencies]"
 
 
 def _dependency_order(dependency: Dependency) -> tuple:

@@ -68,6 +68,8 @@ from miner.sources.trees import Found, MissingObject, TreeView
 from miner.store.cache import Cache
 
 WORKSPACES_KIND = "javascript-workspaces-v1"
+# The specs that can link a member whatever the key says (npm-package-arg reads `./` and `../` as paths).
+_PATH_SPECS = ("workspace:", "file:", "link:", "./", "../")
 MANIFESTS = FILES | {pnpm.WORKSPACE_FILE, pnpm.NPMRC}
 
 
@@ -325,6 +327,8 @@ class _Builder:
             if why is not None:
                 self.problems.append((manifest_path(folder), why))
                 return None
+        if key not in members.by_name and not spec.startswith(_PATH_SPECS):
+            return None  # what every branch below answers: only a path names a member under another name
         if self.manager == "yarn":
             return npm.yarn_link(key, spec, self.root, members, transparent=self.ranges)
         if self.manager == "npm" and folder == self.root and (found := npm.root_link(key, members)) is not None:

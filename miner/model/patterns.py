@@ -1,5 +1,8 @@
 """Regular expressions that users write, matched in time linear in the text whatever the pattern.
 
+miner's own patterns that read text of unbounded length from a repository
+(tag names, commit subjects) are compiled here too.
+
 Capability patterns and `--tags` are written by users and matched against
 text from repositories nobody vetted.  Python's `re` backtracks: `(a+)+$`
 runs for minutes on a 28-character subject.  RE2 (google-re2) never

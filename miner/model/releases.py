@@ -1,7 +1,7 @@
 """Tags, releases and the timeline of one release line, as values."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from miner.model.versions import Version
@@ -53,11 +53,16 @@ class Release:
 
 @dataclass(frozen=True)
 class Timeline:
-    """The releases of the chosen line, ordered by date, and what was left out."""
+    """The releases of the chosen line, ordered by date, and what was left out.
+
+    `lines` counts the version tags of every release line; `firsts` names each
+    line's earliest tag and its date, which say when a line (`rusty-v8-v`) began.
+    """
 
     line: str
     releases: tuple[Release, ...]
     skipped: tuple[Skipped, ...]
     lines: dict[str, int]
+    firsts: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
 
 

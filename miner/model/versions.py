@@ -13,12 +13,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-_VERSION = re.compile(
+from miner.model.patterns import compile_pattern
+
+# Matched by RE2, in time linear in the name (see miner.model.patterns): a tag name has no length limit
+# in packed-refs, and under `re` the lazy prefix made a 32 KB name of `1.2.3-a.` repeated take 3.7 s, a
+# time that grows with the square of the name's length.
+_VERSION = compile_pattern(
     r"(?P<numbers>\d+\.\d+(?:\.\d+){0,2})"
     r"(?:-?(?P<pre>(?:[0-9A-Za-z]+)(?:[.-][0-9A-Za-z]+)*))?"
     r"(?:\+(?P<build>[0-9A-Za-z.-]+))?$"
 )
-_TAG = re.compile(r"^(?P<prefix>.*?)" + _VERSION.pattern)
+_TAG = compile_pattern(r"^(?P<prefix>.*?)" + _VERSION.pattern)
 COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 _CHANNEL_ALIASES = {"a": "alpha", "b": "beta", "c": "rc", "pre": "rc", "canary": "nightly", "snapshot": "nightly"}
 _DATE_STAMP = re.compile(r"^\d{10}$")
@@ -101,7 +106,7 @@ def parse_tag(tag: str) -> TagVersion | None:
     return TagVersion(tag, match.group("prefix"), _version_from(match))
 
 
-def _version_from(match: re.Match) -> Version:
+def _version_from(match) -> Version:
     """A Version; build metadata that names a channel (`+nightly.040725`) is read as a prerelease."""
     numbers = tuple(int(n) for n in match.group("numbers").split("."))
     pre, build = match.group("pre") or "", match.group("build") or ""

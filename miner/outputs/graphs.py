@@ -274,7 +274,7 @@ def layer_colors(layers: Iterable[str]) -> dict[str, dict]:
 def _release_days(releases: pd.DataFrame) -> dict[str, str]:
     """Release -> the UTC day it counts on: its own, or for one tagged out of order, the day of the latest
     in-order release at or before it (the first one's when there is none)."""
-    moments, tags = _moments(releases["date"]), releases["tag"].tolist()
+    moments, tags = releases["date"].tolist(), releases["tag"].tolist()
     late = releases["out_of_order"].astype(bool).tolist()
     in_order = sorted((moment, tag) for moment, tag, out in zip(moments, tags, late) if not out)
     days = {tag: moment.strftime("%Y-%m-%d") for moment, tag in in_order}
@@ -283,10 +283,6 @@ def _release_days(releases: pd.DataFrame) -> dict[str, str]:
         if out and in_order:
             days[tag] = days[in_order[max(bisect_right(times, moment) - 1, 0)][1]]
     return days
-
-
-def _moments(dates: pd.Series) -> list[pd.Timestamp]:
-    return pd.to_datetime(dates, utc=True, format="ISO8601").tolist()
 
 
 def _declared(elements: Iterable[dict]) -> dict[str, tuple[str, str, bool]]:

@@ -84,12 +84,36 @@ def package_count_plot(workspaces: pd.DataFrame, releases: pd.DataFrame, path: s
     rows = workspaces.merge(stable, left_on="release", right_on="tag")
     figure, axes = plt.subplots(figsize=(6.0, 3.2))
     for (ecosystem, workspace), group in rows.groupby(["ecosystem", "workspace"]):
-        moments = pd.to_datetime(group["date"], utc=True, format="ISO8601")
-        axes.step(moments, group["packages"], where="post", label=f"{workspace or '(root)'} ({ecosystem})")
+        axes.step(group["date"], group["packages"], where="post", label=f"{workspace or '(root)'} ({ecosystem})")
     axes.set_ylabel("packages")
     axes.set_title("Packages per workspace over stable releases", fontsize=9)
     if len(rows.groupby(["ecosystem", "workspace"])) > 1:
         axes.legend(fontsize=7)
+    figure.autofmt_xdate()
+    return _save(plt, figure, path)
+
+
+def language_mix_plot(languages: pd.DataFrame, releases: pd.DataFrame, path: str | Path, top: int = 5) -> Path:
+    """Each language's share of the code over the stable releases, by release date, stacked to 100%: the
+    figure that settles "is this a rewrite?".  The `top` languages by bytes at the latest of them are drawn,
+    the rest summed as "other"."""
+    plt = _pyplot()
+    stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
+    rows = languages.merge(stable, left_on="release", right_on="tag")
+    if rows.empty:
+        raise MinerError("no stable release with source files to plot")
+    grid = rows.pivot_table(index="date", columns="language", values="share", aggfunc="sum", fill_value=0.0)
+    grid.index = pd.to_datetime(grid.index, utc=True, format="ISO8601")
+    grid = grid.sort_index()
+    chosen = list(grid.iloc[-1].sort_values(ascending=False, kind="stable").index[:top])
+    shown = grid[chosen].assign(other=grid.drop(columns=chosen).sum(axis=1)) if len(grid.columns) > top else grid[chosen]
+    figure, axes = plt.subplots(figsize=(6.0, 3.2))
+    axes.stackplot(shown.index, *(shown[column] for column in shown.columns), labels=list(shown.columns), step="post")
+    axes.set_ylim(0, 1)
+    axes.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:.0%}"))
+    axes.set_ylabel("share of bytes")
+    axes.set_title("Language mix over stable releases", fontsize=9)
+    axes.legend(fontsize=7, loc="lower left")
     figure.autofmt_xdate()
     return _save(plt, figure, path)
 

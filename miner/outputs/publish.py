@@ -32,15 +32,15 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 
 import pandas as pd
 
+from miner.analyses.dates import with_iso_text
 from miner.analyses.graphs import release_graph, subpackage_graph, with_used_edges
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports, write_subpackage_graph
-from miner.outputs.plots import author_layer_heatmap, cadence_plot, package_count_plot
+from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
 from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
 
-FORMATS = ("md", "csv", "json")
 # Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.
 STAMP = ".mine-outputs.json"
 # The moves that put a run's files in place, written once they are all complete (see the module docstring).
@@ -80,9 +80,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
         try:
             building = aside[0]
             for name, frame in tables.items():
-                frame.to_csv(building / f"{name}.csv", index=False)
-                if fmt == "json":
-                    frame.to_json(building / f"{name}.json", orient="records", indent=1)
+                write_table(frame, building / name, fmt == "json")
             if fmt != "csv":
                 report = full_report(analysis, purposes(analysis.layers), extra=_plots(building, tables))
                 (building / "report.md").write_text(report, encoding="utf-8")
@@ -95,6 +93,13 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
         # From here on an interruption is finished by the next publish, so the scratch folders must stay.
         _switch(folder, list(zip(aside, targets)), key)
     return Published(folder, True)
+
+
+def write_table(frame: pd.DataFrame, stem: Path, as_json: bool = False) -> None:
+    """`stem`.csv, and with `as_json` `stem`.json: moments as ISO 8601 with their offset in both (UTC)."""
+    with_iso_text(frame).to_csv(stem.with_suffix(".csv"), index=False)
+    if as_json:
+        frame.to_json(stem.with_suffix(".json"), orient="records", indent=1, date_format="iso", date_unit="s")
 
 
 def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path, day: date) -> str:
@@ -145,6 +150,10 @@ def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     if not tables["workspaces"].empty:
         links["architecture"] = [package_count_plot(tables["workspaces"], tables["releases"],
                                                     folder / "packages.png")]
+    stable = tables["releases"][tables["releases"]["stable"] & ~tables["releases"]["out_of_order"]]
+    if tables["languages"]["release"].isin(stable["tag"]).any():
+        links.setdefault("architecture", []).append(language_mix_plot(tables["languages"], tables["releases"],
+                                                                      folder / "languages.png"))
     if (tables["specialization"]["kind"] == "person").any():
         links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
                                               folder / "specialization.png")]

@@ -196,7 +196,7 @@ _OPENING = re.compile(r"^\ufeff?[ \t]*<!--\s*mine:([A-Za-z0-9_.-]+)((?:\s+[A-Za-
 _CLOSING = re.compile(r"^\ufeff?[ \t]*<!--\s*/mine:([A-Za-z0-9_.-]+)\s*-->[ \t]*\r?\n?$")
 _ATTRIBUTE = re.compile(r"([A-Za-z_]+)=(\S+)")
 _VALUES = {"repo": None, "only": ("table",)}  # attribute -> the values it takes (None: any)
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^\ufeff?[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def _lines(text: str) -> list[str]:

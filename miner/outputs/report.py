@@ -15,6 +15,7 @@ import pandas as pd
 
 from miner.analyses.capabilities import UNTAGGED, quoted
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
+from miner.analyses.dates import day as _day
 from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release
 from miner.catalogs.layers import Layer
 from miner.outputs.markdown import markdown_table, markdown_text
@@ -28,6 +29,7 @@ HEADINGS = {"summary": "", "architecture": "Architecture", "evolution": "Evoluti
 
 # How the report names one package and several, per ecosystem ("crate" for Cargo, as Rust people say).
 _NOUNS = {"cargo": ("crate", "Rust workspace"), "python": ("project", "uv workspace"), "go": ("module", "Go workspace")}
+_LABELS = {"python": "Python", "go": "Go", "cargo": "Rust"}
 
 
 class Rendered(Protocol):
@@ -150,7 +152,7 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
              f"({_day(releases['date'].iloc[0])} to {_day(releases['date'].iloc[-1])}), "
              f"on the release line `{line or '(no prefix)'}`."]
     if months:
-        moments = pd.to_datetime(stable["date"], utc=True, format="ISO8601").sort_values()
+        moments = stable["date"].sort_values()
         gap = moments.diff().dt.total_seconds().div(86400).mean() if len(stable) > 1 else None
         every = f"; on average one every {_num(round(gap, 1))} days" if gap is not None and gap == gap else ""
         lines.append(f"Stable releases per month: {_spread(cadence['releases'])}{every}.")
@@ -194,8 +196,10 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
     if at.empty:
         return f"No package of any ecosystem at {release}."
     workspaces = tables["workspaces"]
+    shift = _language_shift(tables["languages"], tables["releases"], release)
     parts = [_workspaces_sentence(at, release, tables.get("package_lines")) + " "
-             + _growth(workspaces, at) + f". Language mix: {_languages(tables['languages'], release)}.",
+             + _growth(workspaces, at) + f". Language mix: {_languages(tables['languages'], release)}."
+             + (f" {shift}" if shift else ""),
              markdown_table(layer_table(at, purposes))]
     parts += _graph_lines(tables, _noun(at))
     parts += source_lines(tables, release, at)
@@ -302,7 +306,12 @@ def _workspaces_sentence(at: pd.DataFrame, release: str, lines: pd.DataFrame | N
     counted = lines_at[lines_at["path"].isin(main["path"])]["lines"].sum() if lines_at is not None else 0
     language = main["language"].iloc[0]
     code = f" ({int(counted):,} lines of {language})" if counted else ""
-    first = f"`{root or '(repository root)'}` is {_article(size)} {size}-{_noun(main)} {_kind(ecosystem)} at `{release}`{code}"
+    where = f"`{root}`" if root else "The repository root"
+    if size == 1:  # one project is no workspace: "The repository root is one Python project"
+        what = f"one {_LABELS.get(ecosystem, ecosystem)} {_NOUNS.get(ecosystem, ('package',))[0]}"
+    else:
+        what = f"{_article(size)} {size}-{_noun(main)} {_kind(ecosystem)}"
+    first = f"{where} is {what} at `{release}`{code}"
     others = [(e, r, int(n)) for (e, r), n in groups.iloc[1:].items()]
     if not others:
         return first + ";"
@@ -323,7 +332,7 @@ def _others(others: list[tuple[str, str, int]]) -> str:
         noun = _NOUNS.get(ecosystem, ("package",))[0]
         common = _common_folder(roots)
         where = f"under `{common}/`" if common else _where(roots[0]) if len(roots) == 1 else "in several folders"
-        label = {"python": "Python", "go": "Go", "cargo": "Rust"}.get(ecosystem, ecosystem)
+        label = _LABELS.get(ecosystem, ecosystem)
         phrases.append(f"{_count(len(roots), label + ' ' + noun)} {where}")
     return ", ".join(phrases[:-1]) + (" and " if len(phrases) > 1 else "") + phrases[-1]
 
@@ -412,7 +421,7 @@ def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
     if len(cycles):
         dev = int(cycles["dev_only"].sum())
         lines.append(f"Cycles: {_count(len(cycles), 'group')} of {noun}s that depend on each other in a loop "
-                     f"({dev} through dev-dependencies only, which Cargo allows), e.g. "
+                     f"({dev} through dev-dependencies only, which package managers allow), e.g. "
                      f"`{cycles['example_cycles'].iloc[0].split('; ')[0]}`.")
     return lines
 
@@ -426,6 +435,8 @@ def _growth(workspaces: pd.DataFrame, at: pd.DataFrame) -> str:
     noun = _NOUNS.get(ecosystem, ("package",))[0]
     first, last = counts.iloc[0], counts.iloc[-1]
     peak = counts.loc[counts["packages"].idxmax()]
+    if counts["packages"].nunique() == 1:
+        return f"{_count(int(first['packages']), noun)} at every release since `{first['release']}`"
     return (f"{_count(int(first['packages']), noun)} at `{first['release']}`, {int(last['packages'])} at "
             f"`{last['release']}` (peak {int(peak['packages'])} at `{peak['release']}`)")
 
@@ -436,10 +447,32 @@ def _languages(languages: pd.DataFrame, release: str) -> str:
                      for r in at.itertuples()) or "no source files recognised"
 
 
+def _language_shift(languages: pd.DataFrame, releases: pd.DataFrame, release: str) -> str:
+    """How the main language's share of the code moved since the first stable release ("Rust has been the main
+    language since `rust-v0.5.0`, the first stable release: 81% of the code then, 96% at `rust-v0.116.0`."),
+    the figure that says whether a project is being rewritten; "" with no earlier release to compare."""
+    stable = releases[releases["stable"] & ~releases["out_of_order"]]["tag"]
+    read = languages[languages["release"].isin(stable)]["release"].drop_duplicates()
+    now = languages[languages["release"] == release]
+    if read.empty or now.empty or read.iloc[0] == release:
+        return ""
+    first = read.iloc[0]
+    main, share = now["language"].iloc[0], float(now["share"].iloc[0])
+    then = languages[languages["release"] == first]
+    before = float(then[then["language"] == main]["share"].sum())
+    leader = then["language"].iloc[0]
+    if leader != main:
+        return (f"{main}, the main language at `{release}` ({share:.0%}), was {before:.0%} of the code at "
+                f"`{first}`, the first stable release, when {leader} led with {float(then['share'].iloc[0]):.0%}.")
+    return (f"{main} has been the main language since `{first}`, the first stable release: {before:.0%} of the "
+            f"code then, {share:.0%} at `{release}`.")
+
+
 def _inside(path: str, root: str) -> str:
-    """A package's directory within its workspace, as the sample report names crates."""
+    """A package's directory within its workspace, as the sample report names crates; a workspace's root
+    package by the workspace's directory (a standalone project under `sdk/python` is `sdk/python`)."""
     if path == root:
-        return "(root)"
+        return root or "(root)"
     return path[len(root) + 1:] if root and path.startswith(root + "/") else path
 
 
@@ -481,7 +514,7 @@ _UNTAGGED_MARK, _WHOLE_HISTORY_MARK = "untagged", "whole history"
 
 def _first_appeared(row) -> str:
     """`v0.44.0 (Oct 2025)`, `2.0.12 (Oct 2025, untagged)`, `v0.1.6 (Jun 2025, whole history)`."""
-    marks = [_month(row.first_date or "")]
+    marks = [_month(row.first_date)]
     marks += [_UNTAGGED_MARK] * (row.first_kind == UNTAGGED) + [_WHOLE_HISTORY_MARK] * bool(row.whole_history)
     inside = ", ".join(mark for mark in marks if mark)
     return f"{row.first_release} ({inside})" if inside else str(row.first_release)
@@ -499,8 +532,8 @@ def _first_marks_note(capabilities: pd.DataFrame) -> list[str]:
     return ["First appeared: " + "; ".join(said) + "."] if said else []
 
 
-def _month(iso: str) -> str:
-    return pd.Timestamp(iso[:10]).strftime("%b %Y") if iso else ""
+def _month(moment) -> str:
+    return "" if pd.isna(moment) else moment.strftime("%b %Y")
 
 
 def release_list(releases: pd.DataFrame, every: bool = False) -> str:
@@ -546,10 +579,6 @@ def _spread(values: pd.Series) -> str:
 
 def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def _day(iso: str) -> str:
-    return iso[:10]
 
 
 def _core_rows(people: pd.DataFrame, names: dict[str, str], named: int = 5) -> pd.DataFrame:

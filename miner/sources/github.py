@@ -35,9 +35,8 @@ import httpx
 from miner.errors import MinerError, MinerWarning
 from miner.model.names import as_text
 from miner.model.notes import HostedPage
-from miner.sources.hosted import release_entries
+from miner.sources.hosted import API_URL, release_entries
 
-API_URL = "https://api.github.com"
 # In `gh`'s order of precedence.
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")
 UNAUTHENTICATED = ("no GH_TOKEN or GITHUB_TOKEN set: GitHub allows 60 unauthenticated requests an hour "

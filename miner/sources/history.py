@@ -162,8 +162,8 @@ def _parse_record(record: bytes) -> Commit:
     sha, parents, name, email, author_when, committed, subject, body = fields[:8]
     author_time, _, offset = author_when.partition(" ")
     paths = tuple(filter(None, fields[8:]))
-    if paths and paths[0].startswith("\n"):  # git puts a newline between the message's NUL and the first path
-        paths = tuple(filter(None, (paths[0].lstrip("\n"), *paths[1:])))
+    if paths and paths[0].startswith("\n"):  # git puts one newline between the message's NUL and the first path,
+        paths = tuple(filter(None, (paths[0][1:], *paths[1:])))  # which may itself start with newlines
     return Commit(sha, tuple(parents.split()), name, email, _seconds(author_time), offset, _seconds(committed),
                   subject, co_author_values(body) if body else (), paths)
 

@@ -22,6 +22,7 @@ from miner.store.cache import Cache
 MISSING_OBJECT = (KeyError, ValueError, pygit2.GitError)
 FOUND_KIND = "tree-files-v1"
 _LINK = pygit2.GIT_FILEMODE_LINK
+_TREE, _BLOB = int(pygit2.GIT_OBJECT_TREE), int(pygit2.GIT_OBJECT_BLOB)
 
 
 class MissingObject(Exception):
@@ -141,35 +142,36 @@ class TreeView:
 
 
 def _find(repo: pygit2.Repository, root: pygit2.Tree, names: frozenset[str], kind: str, cache: Cache) -> Found:
-    """Post-order over the directories, iteratively; complete answers are cached, partial ones recomputed."""
+    """Post-order over the directories, iteratively; complete answers are cached, partial ones recomputed.
+
+    Each directory not cached is listed once, for its subdirectories and its wanted files together: this
+    runs over every changed directory of every release.
+    """
     done: dict[str, tuple[dict[str, bool], list[str]]] = {}
-    stack: list[tuple[pygit2.Tree, bool]] = [(root, False)]
+    stack: list[tuple[pygit2.Tree, tuple | None]] = [(root, None)]
     while stack:
-        tree, expanded = stack.pop()
+        tree, listed = stack.pop()
         key = str(tree.id)
         if key in done:
             continue
-        if not expanded:
+        if listed is None:
             cached = cache.get(kind, key)
             if cached is not None:
                 done[key] = (dict(cached), [])
                 continue
-            stack.append((tree, True))
-            stack += [(child, False) for child in _subtrees(repo, tree).values()
-                      if child is not None and str(child.id) not in done]
+            listed = _listing(repo, tree, names)
+            stack.append((tree, listed))
+            stack += [(child, None) for child in listed[0].values() if child is not None and str(child.id) not in done]
             continue
-        files: dict[str, bool] = {}
+        subtrees, files = listed
         missing: list[str] = []
-        for name, child in _subtrees(repo, tree).items():
+        for name, child in subtrees.items():
             if child is None:
                 missing.append(name)
                 continue
             child_files, child_missing = done[str(child.id)]
             files.update((f"{name}/{path}", link) for path, link in child_files.items())
             missing += [f"{name}/{path}" for path in child_missing]
-        for entry in tree:
-            if entry.name in names and entry.type_str == "blob":
-                files[entry.name] = entry.filemode == _LINK
         if not missing:
             cache.put(kind, key, files)
         done[key] = (files, missing)
@@ -177,13 +179,18 @@ def _find(repo: pygit2.Repository, root: pygit2.Tree, names: frozenset[str], kin
     return Found(files, tuple(sorted(missing)))
 
 
-def _subtrees(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, pygit2.Tree | None]:
-    """The directories of `tree` by name; None for one whose object is missing."""
-    found: dict[str, pygit2.Tree | None] = {}
+def _listing(repo: pygit2.Repository, tree: pygit2.Tree, names: frozenset[str]) -> tuple[dict, dict[str, bool]]:
+    """A directory's subdirectories by name (None where the object is missing) and its files called one of
+    `names` (True for a symbolic link), in one pass; `type` is an int, cheaper to test than `type_str`."""
+    subtrees: dict[str, pygit2.Tree | None] = {}
+    files: dict[str, bool] = {}
     for entry in tree:
-        if entry.type_str == "tree":
+        kind = entry.type
+        if kind == _TREE:
             try:
-                found[entry.name] = repo[entry.id]
+                subtrees[entry.name] = repo[entry.id]
             except MISSING_OBJECT:
-                found[entry.name] = None
-    return found
+                subtrees[entry.name] = None
+        elif kind == _BLOB and entry.name in names:
+            files[entry.name] = entry.filemode == _LINK
+    return subtrees, files

@@ -12,6 +12,9 @@ without re-mining.  Two analyses of one source under two names (`--name`) are
 two analyses sharing its commits.  And a source's releases as its hosting site
 lists them (`mine clone --releases`), page by page with each page's ETag and
 the time it was fetched, which the analyses of that source read as notes.
+And each run of `mine news`: the state of the analysis it compared
+(`analyses.news.Facts`) and the news it found, so the next run compares
+against it and `mine regenerate` renders the news again.
 
 A mining run only reads (`prior`); `save` is the one writer, and writes an
 analysis with its new commits and cache entries in one transaction: a run
@@ -39,7 +42,7 @@ from miner.model.notes import HostedPage, HostedRelease, HostedReleases
 from miner.paths import make_folder
 from miner.store.cache import ReadCache
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # `PRAGMA application_id` of a miner store ("mine" in ASCII), with the schema in `PRAGMA user_version`: how
 # miner tells its own file from another program's database, which it must neither change nor empty.
 APPLICATION_ID = 0x6D696E65
@@ -48,7 +51,7 @@ BUSY_TIMEOUT = 60.0
 # Every table a miner store has had.  Stores of schemas 1 and 2, from before the marker, are known by having
 # these alone, with their version in `meta`; rebuilding an older store drops these and nothing else.
 _MINER_TABLES = {"meta", "repo", "commits", "walked_tip", "object_cache", "result_input", "result_table",
-                 "source", "analysis", "hosted_fetch", "hosted_release"}
+                 "source", "analysis", "hosted_fetch", "hosted_release", "news_run"}
 # Joins a commit's paths and co-authors in one column: git allows no control characters like it in
 # an identity, and in a path it is as good as unheard of (JSON would double the insert time).
 _SEPARATOR = "\x1f"
@@ -75,6 +78,14 @@ CREATE TABLE hosted_release (source_id INTEGER NOT NULL, page INTEGER NOT NULL, 
     prerelease INTEGER NOT NULL, draft INTEGER NOT NULL, fetched_at TEXT NOT NULL,
     PRIMARY KEY (source_id, page, position)) WITHOUT ROWID;
 """
+_NEWS_RUN = ("CREATE TABLE news_run (id INTEGER PRIMARY KEY, name TEXT NOT NULL, ran_at TEXT NOT NULL, "
+             "since TEXT NOT NULL, facts TEXT NOT NULL, news TEXT NOT NULL)")
+_SCHEMA += _NEWS_RUN + ";\n"
+# What turns a store of an older schema into the next one without losing what it holds, by the version it
+# upgrades; an older store with no way up is rebuilt empty (all it holds but fetches can be mined again).
+_MIGRATIONS = {
+    5: (_NEWS_RUN,),  # schema 6 added the runs of `mine news`
+}
 
 
 class Store:
@@ -205,6 +216,18 @@ class Store:
             HostedPage(number, url, etag, next_url, fetched_at, tuple(releases[number]))
             for number, _, url, etag, next_url, fetched_at, _ in pages))
 
+    def save_news(self, name: str, ran_at: str, since: str, facts: dict, news: dict) -> None:
+        """Record one `mine news` run of the analysis `name`: the state it compared and what it found."""
+        with self.transaction():
+            self.db.execute("INSERT INTO news_run (name, ran_at, since, facts, news) VALUES (?, ?, ?, ?, ?)",
+                            (name, ran_at, since, json.dumps(facts, sort_keys=True), json.dumps(news, sort_keys=True)))
+
+    def last_news(self, name: str) -> tuple[str, dict, dict] | None:
+        """(ran at, state, news) of the last `mine news` run of the analysis `name`, None if it had none."""
+        row = self.db.execute("SELECT ran_at, facts, news FROM news_run WHERE name = ? ORDER BY id DESC LIMIT 1",
+                              (name,)).fetchone()
+        return (row[0], json.loads(row[1]), json.loads(row[2])) if row else None
+
     def fingerprint(self, name: str, path: str | Path) -> str | None:
         """The digest of the inputs of the analysis `name` of the source at `path`, if there is one."""
         row = self.db.execute("SELECT a.fingerprint FROM analysis a JOIN source s ON s.id = a.source_id "
@@ -270,6 +293,11 @@ class Store:
             return
         self.db.execute("BEGIN IMMEDIATE")
         version = self._schema()  # another run may have made it a store meanwhile
+        while 0 < version < SCHEMA_VERSION and version in _MIGRATIONS:
+            for statement in _MIGRATIONS[version]:
+                self.db.execute(statement)
+            version += 1
+            self.db.execute(f"PRAGMA user_version = {version}")
         if version < SCHEMA_VERSION:  # all an older store holds can be mined again
             for name in self._tables() & _MINER_TABLES:
                 self.db.execute(f'DROP TABLE "{name}"')

@@ -106,8 +106,22 @@ def test_the_false_positives_reported_in_issue_12_mention_nothing(catalog, line)
 
 
 @pytest.mark.parametrize(
+    "line",
+    ["- Manually fix hooks and utils linting errors (partial)",
+     "- Refactor: Memoize hook callbacks, update dependencies, and fix lint errors (#268)",
+     "- feat: create tool scheduler hook (#468)",
+     "- Update packages/cli/src/ui/hooks/slashCommandProcessor.ts"],
+)
+def test_react_hooks_of_gemini_cli_s_first_release_are_not_hooks(catalog, line):
+    """gemini-cli's whole-history first release (v0.1.6) named its UI's React hooks; its Hooks came later."""
+    assert "Hooks" not in mentions(catalog, line)
+
+
+@pytest.mark.parametrize(
     ("name", "line"),
-    [("Extensions", "- Install an extension from a local folder"),
+    [("Hooks", "- Hooks: a PreToolUse hook can now block a tool call"),
+     ("Hooks", "- Added hook scripts in ~/.claude/hooks/ run on SessionStart"),
+     ("Extensions", "- Install an extension from a local folder"),
      ("IDE integration", "- Added a VS Code extension setting for the chat font size"),
      ("IDE integration", "- Rename the agent in distribution/zed/extension.toml")],
 )

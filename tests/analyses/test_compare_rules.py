@@ -158,3 +158,54 @@ def test_path_evidence_matches_as_paths():
     deep = ("skills/tests/common", "codex-skills-test-support", "Infra")
     assert row(tables([CLI, deep], {}))["Extension model"] != "skills"
     assert row(tables([CLI, ("skills/builtin", "codex-skills-builtin", "Extensions")], {}))["Extension model"] == "skills"
+
+
+def shaped(packages, capabilities=None):
+    """An analysis whose packages table holds (ecosystem, workspace root, directory, name, layer) rows."""
+    analysis = tables([], capabilities)
+    analysis.tables["packages"] = pd.DataFrame(
+        [{"release": "rust-v0.1.0", "ecosystem": e, "package": name, "path": path, "layer": layer, "workspace": root}
+         for e, root, path, name, layer in packages],
+        columns=["release", "ecosystem", "package", "path", "layer", "workspace"])
+    return analysis
+
+
+GEMINI_PACKAGES = [("npm", "", "", "@google/gemini-cli", "Core"), ("npm", "", "packages/cli", "@google/gemini-cli", "Core"),
+                   ("npm", "", "packages/core", "@google/gemini-cli-core", "Core"),
+                   ("npm", "", "packages/a2a-server", "@google/gemini-cli-a2a-server", "Server"),
+                   ("npm", "", "packages/sdk", "@google/gemini-cli-sdk", "SDK")]
+CODEX_PACKAGES = [("cargo", "codex-rs", "codex-rs/cli", "codex-cli", "Core"),
+                  ("cargo", "codex-rs", "codex-rs/app-server", "codex-app-server", "Server"),
+                  ("pnpm", "", "", "codex-monorepo", "Core"), ("pnpm", "", "sdk/typescript", "@openai/codex-sdk", "SDK"),
+                  ("python", "sdk/python", "sdk/python", "codex-app-server-sdk", "SDK")]
+
+
+def test_gemini_clis_a2a_server_is_a_server_mode_not_an_app_server():
+    found = row(shaped(GEMINI_PACKAGES, {"Extensions": 33}), "Gemini CLI")
+    assert found["Architecture"] == "CLI with a server mode"
+    assert found["Extension model"] == "Extensions"
+    assert "server_mode: package packages/a2a-server" in found["Evidence"]
+
+
+def test_codex_sdks_of_other_ecosystems_make_the_client_of_its_app_server():
+    """Codex's client is its TypeScript SDK (pnpm) and Python SDK (a standalone project), beside the crates."""
+    found = row(shaped(CODEX_PACKAGES, {}))
+    assert found["Architecture"] == "Client-server (app-server)"
+    assert "client: package sdk/typescript, package sdk/python" in found["Evidence"]
+    without_sdks = row(shaped(CODEX_PACKAGES[:3], {}))
+    assert without_sdks["Architecture"] == "CLI with a server mode"
+
+
+def test_a_plugin_package_anywhere_counts_as_plugins():
+    opencode = [("bun", "", "packages/opencode", "opencode", "Core"),
+                ("bun", "", "packages/plugin", "@opencode-ai/plugin", "Extensions")]
+    found = row(shaped(opencode, {"MCP": 3}), "OpenCode")
+    assert found["Architecture"] == "CLI" and found["Extension model"] == "Plugins + MCP servers"
+
+
+def test_an_agents_workspace_pins_the_packages_the_rules_read(tmp_path):
+    path = tmp_path / "agents.toml"
+    path.write_text(open(CONFIG.path, encoding="utf-8").read().replace(
+        'line = "rust-v"\n', 'line = "rust-v"\nworkspace = "codex-rs"\n', 1), encoding="utf-8")
+    pinned = compare_table(load_config(path), {CODEX: shaped(CODEX_PACKAGES, {})}).set_index("Agent").loc[CODEX]
+    assert pinned["Architecture"] == "CLI with a server mode"

@@ -36,7 +36,7 @@ def test_gexf_is_bipartite_with_spells_and_commit_weights(mined_repo):
     assert edge["weight"] == expected == 2
     text = path.read_text()
     assert 'mode="dynamic"' in text and "<spell " in text
-    days = dict(zip(releases["tag"], releases["date"].str.slice(0, 10)))
+    days = dict(zip(releases["tag"], releases["date"].dt.strftime("%Y-%m-%d")))
     claude = graph.nodes["author:agent:claude"]
     assert claude["kind"] == "agent"
     assert days["rust-v0.2.0-alpha.1"] in text

@@ -1,4 +1,5 @@
 """Notes, capabilities and inflections as `mine analyze` computes them on the agent and the notes fixtures."""
+import pandas as pd
 import pygit2
 import pytest
 
@@ -69,7 +70,7 @@ def test_a_release_tagged_out_of_version_order_claims_no_first_appearance(tmp_pa
 def test_an_untagged_changelog_version_is_dated_by_the_commit_that_wrote_its_heading(agent_repo, tables):
     written = git(agent_repo, "log", "--reverse", "-S## 0.3.0", "--format=%cI", "HEAD", "--", "CHANGELOG.md")
     row = tables["notes"].set_index("version").loc["0.3.0"]
-    assert row["date"] == written.splitlines()[0]
+    assert row["date"] == pd.Timestamp(written.splitlines()[0])
 
 
 def test_heading_first_written_by_a_merge_is_dated_by_the_merge(tmp_path):

@@ -29,7 +29,7 @@ def test_twenty_thousand_tags_are_analysed_and_written(tmp_path):
     assert len(result.tables["releases"]) == 20_000
     bursts = result.tables["bursts"]
     assert len(bursts) == 15_000 and bursts["prereleases"].sum() == 5_000 and bursts["days"].sum() == 5_000
-    assert list(bursts.iloc[-3]) == ["v4999.0.0", "2054-10-01T00:00:00+00:00", 1, "v4999.0.0-rc.1", 1.0]
+    assert list(bursts.iloc[-3]) == ["v4999.0.0", pd.Timestamp("2054-10-01T00:00:00+00:00"), 1, "v4999.0.0-rc.1", 1.0]
     assert list(result.tables["latest_arc"]["name"]) == ["v4998.0.2", "v4999.0.0", "v4999.0.1", "v4999.0.2"]
     assert "v4999.0.2" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
 

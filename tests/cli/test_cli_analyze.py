@@ -20,7 +20,7 @@ def test_analyze_writes_the_tables_and_the_report(agent_repo, tmp_path):
     result = mine("analyze", agent_repo, "--out", out, "--db", tmp_path / "s.sqlite")
     assert result.returncode == 0, result.stderr
     releases = pd.read_csv(out / "releases.csv")
-    expected = ["tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits", "contributors"]
+    expected = ["tag", "line", "version", "channel", "stable", "date", "offset", "commit", "previous", "commits", "contributors"]
     assert list(releases.columns[: len(expected)]) == expected
     assert list(pd.read_csv(out / "cadence.csv").columns[:2]) == ["month", "releases"]
     report = (out / "report.md").read_text()

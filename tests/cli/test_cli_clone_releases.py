@@ -11,10 +11,7 @@ import sqlite3
 import subprocess
 import sys
 
-import pytest
-
-from fixtures.github_api import Reply, rate_limited, refused, release
-from miner.cli import main
+from fixtures.github_api import Reply, rate_limited, refused
 from miner.pipeline import analyze
 from miner.store.sqlite import Store
 from tests.cli.test_cli_analyze import assert_one_line_error
@@ -32,45 +29,6 @@ def process(*args, cwd, token: str | None = None) -> subprocess.CompletedProcess
     if token is not None:
         env["GITHUB_TOKEN"] = token
     return subprocess.run([*MINE, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env)
-
-
-@pytest.fixture
-def mine(capsys, monkeypatch):
-    """`mine ARGS...` run by `main()` in this process, as a CompletedProcess; no token set."""
-    for variable in ("GH_TOKEN", "GITHUB_TOKEN"):
-        monkeypatch.delenv(variable, raising=False)
-
-    def run(*args) -> subprocess.CompletedProcess:
-        monkeypatch.setattr(sys, "argv", ["mine", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit:
-            code = exit.code or 0
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
-
-    return run
-
-
-@pytest.fixture
-def upstream(agent_repo, tmp_path):
-    """The Codex-shaped repository at an `openai/codex.git` path, which names the repository asked for."""
-    path = tmp_path / "upstream" / "openai" / "codex.git"
-    subprocess.run(["git", "clone", "--bare", "--quiet", str(agent_repo), str(path)], check=True)
-    return path
-
-
-@pytest.fixture
-def api(github_api):
-    github_api.releases = [
-        release("rust-v0.9.0", "not yet", draft=True, number=5),
-        release("rust-v9.9.9", "a release of a tag this repository lacks", number=4),
-        release("rust-v0.8.0", "## Highlights\n- Lifecycle hooks from the releases page (#4471)", number=3),
-        release("rust-v0.7.0-beta.1", "beta notes from the releases page", prerelease=True, number=2),
-        release("rust-v0.7.0", "0.7.0 notes from the releases page", number=1),
-    ]
-    return github_api
 
 
 def mirror(miner_home):

@@ -62,5 +62,5 @@ def test_regenerate_rejects_an_unterminated_marker_and_leaves_the_file(store, tm
 def test_compare_keeps_unanalysed_agents_as_unknown(store):
     result = mine("compare", "--db", store / "s.sqlite", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert "Factory CLI,unknown" in result.stdout
+    assert "\nFactory CLI,,,,,,,no public repository\n" in result.stdout
     assert "never analysed" in result.stderr

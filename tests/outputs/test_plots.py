@@ -42,3 +42,18 @@ def test_cadence_and_crate_count_plots_are_pngs(agent_repo, tmp_path):
     for path in (cadence_plot(tables["cadence"], tmp_path / "c.png"),
                  package_count_plot(tables["workspaces"], tables["releases"], tmp_path / "k.png")):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_language_mix_plot_is_a_png_and_wants_a_stable_release(tmp_path):
+    pytest.importorskip("matplotlib")
+    from miner.outputs.plots import language_mix_plot
+    releases = pd.DataFrame({"tag": ["v1", "v2", "v3-rc"], "stable": [True, True, False], "out_of_order": False,
+                             "date": ["2025-01-01T00:00:00+00:00", "2025-02-01T00:00:00+01:00", "2025-03-01T00:00:00Z"]})
+    languages = pd.DataFrame([[tag, language, 1, share] for tag, mix in
+                              [("v1", {"Rust": 0.6, "Shell": 0.4}), ("v2", {"Rust": 0.5, "TypeScript": 0.3, "C": 0.1,
+                                                                             "Go": 0.05, "Lua": 0.03, "Nix": 0.02})]
+                              for language, share in mix.items()], columns=["release", "language", "bytes", "share"])
+    path = language_mix_plot(languages, releases, tmp_path / "languages.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(MinerError, match="no stable release"):
+        language_mix_plot(languages[languages["release"] == "v3-rc"], releases, tmp_path / "none.png")

@@ -73,7 +73,7 @@ def test_real_sections_keep_the_analysts_row_and_give_only_the_table(store):
             "<!-- mine:team repo=agent -->\n| Author | Commits |\n|---|---|\n| Someone gone | 1 |\n<!-- /mine:team -->\n")
     new = regenerate(text, stored_renderer(store, real))
     architecture = new.split("only=table -->\n")[1].split("<!-- /mine:architecture -->")[0]
-    assert architecture.startswith("| Layer | Packages | Purpose |\n|---|---|---|\n| Core | cli, core | Our words |\n")
+    assert architecture.startswith("| Layer | Packages | Purpose |\n|---|---|---|\n| Core | cli, codex-cli, core | Our words |\n")
     assert "| SDK | (external sdk/ dir) | Python SDK for the app-server API <!-- kept --> |\n" in architecture
     assert "workspace at" not in architecture and "Most depended-upon" not in architecture
     assert "Someone gone" not in new and "| Grace Hopper |" in new

@@ -2,6 +2,7 @@
 date, a time past year 9999) are read as git reads them: the rest of the history is analysed."""
 from __future__ import annotations
 
+import pandas as pd
 import pygit2
 import pytest
 
@@ -74,7 +75,7 @@ def test_a_changelog_line_holding_the_separator_does_not_split_its_history(tmp_p
     added = builder.commit("changelog", {"CHANGELOG.md": text}, when="2025-02-01T00:00:00+00:00")
     notes = analyze(builder.repo.path, db=tmp_path / "s.sqlite").tables["notes"].set_index("version")
     written = git(builder.repo.path, "log", "-1", "--format=%cI", str(added)).strip()
-    assert notes.loc["0.2.0", "date"] == notes.loc["0.3.0", "date"] == written
+    assert notes.loc["0.2.0", "date"] == notes.loc["0.3.0", "date"] == pd.Timestamp(written)
 
 
 def test_a_message_in_an_unknown_encoding_is_read_object_by_object_too(tmp_path):

@@ -1,0 +1,51 @@
+"""The Architecture section describes the workspaces of every ecosystem, as an analyst would."""
+from __future__ import annotations
+
+import pandas as pd
+
+from miner.catalogs.layers import load_layers, purposes
+from miner.outputs.report import architecture
+
+PURPOSES = purposes(load_layers())
+
+
+def tables(packages, counts=None, releases=("v1", "v2")):
+    """packages: (ecosystem, workspace root, directory, name, layer) at the last release; counts: the main
+    workspace's package count at each release (default: the same at every release)."""
+    last = releases[-1]
+    rows = pd.DataFrame([{"release": last, "ecosystem": e, "package": n, "path": p, "language": "", "layer": layer,
+                          "workspace": root} for e, root, p, n, layer in packages])
+    ecosystem, root = packages[0][0], packages[0][1]
+    size = sum(1 for e, r, *_ in packages if (e, r) == (ecosystem, root))
+    counts = counts or [size] * len(releases)
+    workspaces = pd.DataFrame([{"release": tag, "ecosystem": ecosystem, "workspace": root, "packages": n, "edges": 0,
+                                "bytes": 0} for tag, n in zip(releases, counts)])
+    languages = pd.DataFrame([{"release": tag, "language": "Rust", "bytes": 10, "share": 1.0} for tag in releases])
+    return {"packages": rows, "workspaces": workspaces, "languages": languages,
+            "releases": pd.DataFrame({"tag": list(releases), "stable": True, "out_of_order": False})}
+
+
+def test_codex_is_a_cargo_workspace_with_a_pnpm_workspace_and_python_projects_beside_it():
+    packages = ([("cargo", "codex-rs", f"codex-rs/{d}", f"codex-{d}", "Core") for d in ("cli", "core", "tui")]
+                + [("pnpm", "", "", "codex-monorepo", "SDK"), ("pnpm", "", "codex-cli", "@openai/codex", "SDK")]
+                + [("python", "sdk/python", "sdk/python", "codex-sdk", "SDK"),
+                   ("python", "sdk/python-runtime", "sdk/python-runtime", "codex-runtime", "SDK")])
+    text = architecture("v2", tables(packages, counts=[2, 3]), PURPOSES)
+    assert text.startswith("`codex-rs` is a 3-crate Rust workspace at `v2`; beside it, a 2-package pnpm workspace at "
+                           "the root and 2 Python projects under `sdk/`; 2 crates at `v1`, 3 at `v2`")
+    # A standalone project's row names its folder, not "(root)".
+    assert "| SDK | (root), codex-cli, sdk/python, sdk/python-runtime |" in text
+
+
+def test_a_single_project_is_one_project_not_a_one_package_workspace():
+    text = architecture("v2", tables([("python", "", "", "mistral-vibe", "Core")]), PURPOSES)
+    assert text.startswith("The repository root is one Python project at `v2`; 1 project at every release since `v1`.")
+    assert "| Core | (root) |" in text
+
+
+def test_an_npm_workspace_at_the_root_is_the_repository_root():
+    packages = [("npm", "", "", "@google/gemini-cli", "Core"), ("npm", "", "packages/cli", "@google/gemini-cli", "Core"),
+                ("npm", "", "packages/core", "@google/gemini-cli-core", "Core")]
+    text = architecture("v2", tables(packages, counts=[2, 3]), PURPOSES)
+    assert text.startswith("The repository root is a 3-package npm workspace at `v2`; 2 packages at `v1`, 3 at `v2` "
+                           "(peak 3 at `v2`). Language mix: Rust 100%. Rust has been the main language since `v1`")
