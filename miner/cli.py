@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -24,6 +25,9 @@ from miner.errors import MinerError
 from miner.model.notes import DEFAULT_ORDER
 from miner.outputs import FORMATS
 from miner.sources.hosted import API_URL
+
+# The names miner.executors.executor takes (not imported here: it imports the whole pipeline).
+EXECUTORS = ("serial", "processes", "dask")
 
 # Options that mean the same on every verb that takes them.
 DB = click.option("--db", type=click.Path(dir_okay=False), help="SQLite store (default: $MINER_HOME/miner.sqlite).")
@@ -142,7 +146,16 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
 
 
 @cli.command()
-@click.argument("repo")
+@click.argument("repos", metavar="[REPO]...", nargs=-1)
+@click.option("--config", type=click.Path(dir_okay=False, exists=True),
+              help="Agents TOML (default: miner's own): without REPO, analyse every repository it lists, each with "
+                   "its line, notes source and workspace; an agent's [[agent.layer]] rules apply to its repository.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="serial", show_default=True,
+              help="Where repositories are mined: here one after another, a pool of local processes, or Dask.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for processes, or for dask's LocalCluster "
+              "(default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --executor dask; "
+              "without it, a LocalCluster on this machine.")
 @DB
 @OUT
 @FORMAT
@@ -179,28 +192,89 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
 @click.option("--source-workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes parsing source files at once (a cold run parses every distinct file version).")
 @AS_OF
-@click.option("--config", type=click.Path(dir_okay=False, exists=True),
-              help="Agents TOML whose entry for this repository may add layer rules (default: miner's own).")
 @QUIET
 @VERBOSE
-def analyze(repo, db, out, fmt, graphs, quiet, verbose, notes_order, tagged_only, **options) -> None:
-    """Analyse REPO (a path, or the name of a clone): releases, packages, capabilities, team."""
+def analyze(repos, config, executor, workers, scheduler, db, out, fmt, graphs, quiet, verbose, notes_order,
+            tagged_only, **options) -> None:
+    """Analyse REPO (a path, or the name of a clone), several, or every repository of --config: releases,
+    packages, capabilities, team."""
     from miner import pipeline
     from miner.outputs.publish import publish
-    say = None if quiet else (lambda message: _say(message, "dim"))
     order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
-    result = pipeline.analyze(repo, db=db, progress=say, notes_order=order, untagged=not tagged_only, **options)
-    published = publish(result, out, graphs, fmt)
-    _print_json(result.tables, fmt)
-    if not quiet:
-        for warning in result.warnings:
-            _warn(warning)
-        if verbose:
-            for row in result.tables["skipped"].itertuples():
-                _say(f"skipped {row.tag}: {row.reason}", "dim")
-        _say(_summary_line(result, published))
-    if verbose and not quiet:
+    options |= {"notes_order": order, "untagged": not tagged_only, "config": config}
+    if len(repos) == 1 and executor == "serial" and scheduler is None and workers is None:
+        say = None if quiet else (lambda message: _say(message, "dim"))
+        result = pipeline.analyze(repos[0], db=db, progress=say, **options)
+        published = publish(result, out, graphs, fmt)
+        _print_json(result.tables, fmt)
+        _published(result, published, quiet, verbose)
+        return
+    from miner import executors, runs
+    from miner.catalogs.agents import load_config
+    targets = runs.targets_from_specs(repos) if repos else runs.targets_from_config(load_config(config), order)
+    if not targets:
+        raise MinerError("nothing to analyze: give REPO or --config FILE")
+    tables, failed = {}, 0
+    chosen = executors.executor(executor, workers, scheduler)
+    with closing(chosen), _RepositoryBar(len(targets), quiet) as bar:
+        for outcome in runs.analyze_many(targets, chosen, db=db, progress=bar.event, **options):
+            bar.advance()
+            if isinstance(outcome, executors.Failure):
+                failed += 1
+                continue
+            result = outcome.analysis
+            folders = [None if where is None else Path(where) / result.repo for where in (out, graphs)]
+            _published(result, publish(result, *folders, fmt), quiet, verbose)
+            tables[result.repo] = result.tables
+    if fmt == "json":
+        click.echo(json.dumps({repo: _tables_data(found) for repo, found in tables.items()}, indent=2))
+    if failed:
+        _fail(f"{failed} of {len(targets)} repositories failed (their errors are above)", 1)
+
+
+def _published(result, published, quiet: bool, verbose: bool) -> None:
+    """The warnings and the summary line of one analysis written to its folders; with -v, what was skipped
+    and written."""
+    if quiet:
+        return
+    for warning in result.warnings:
+        _warn(warning)
+    if verbose:
+        for row in result.tables["skipped"].itertuples():
+            _say(f"skipped {row.tag}: {row.reason}", "dim")
+    _say(_summary_line(result, published))
+    if verbose:
         _list_written(published)
+
+
+class _RepositoryBar:
+    """A line per repository as it is started, mined, saved or failed, above a bar of repositories done;
+    a failure is a `mine: error:` line even with -q."""
+
+    def __init__(self, total: int, quiet: bool):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.quiet = quiet
+        self.bar = Progress(TextColumn("repositories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=_stderr, transient=True, disable=quiet)
+        self.task = self.bar.add_task("repositories", total=total)
+
+    def __enter__(self) -> _RepositoryBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bar.stop()
+
+    def event(self, event) -> None:
+        if event.status == "failed":
+            self.bar.console.print(Text(f"mine: error: {event.detail}"))
+        elif not self.quiet:
+            detail = f" ({event.detail})" if event.detail else ""
+            self.bar.console.print(Text(f"{event.status:<9} {event.name}{detail}", style="dim"))
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
 
 
 @cli.command()
@@ -400,9 +474,12 @@ def _print_news(found: list, fmt: str, quiet: bool, verbose: bool = False) -> No
 
 def _print_json(tables, fmt: str) -> None:
     if fmt == "json":
-        records = {name: json.loads(frame.to_json(orient="records", date_format="iso", date_unit="s"))
-                   for name, frame in tables.items()}
-        click.echo(json.dumps(records, indent=2))
+        click.echo(json.dumps(_tables_data(tables), indent=2))
+
+
+def _tables_data(tables) -> dict:
+    return {name: json.loads(frame.to_json(orient="records", date_format="iso", date_unit="s"))
+            for name, frame in tables.items()}
 
 
 def _list_written(published) -> None:

@@ -65,7 +65,7 @@ from miner.sources.history import HistoryError, history_boundaries, walk, walk_o
 from miner.sources.hosted import load_hosted_releases, unknown_tags
 from miner.sources.mailmap import mailmap_of
 from miner.sources.notes import read_notes
-from miner.sources.repository import open_repository
+from miner.sources.repository import Repository, open_repository
 from miner.sources.tags import read_tags, ref_target
 from miner.sources.trees import MISSING_OBJECT, TreeView
 from miner.store.cache import Cache, ReadCache, RecordingCache
@@ -247,20 +247,12 @@ def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | Non
     say = progress or (lambda message: None)
     inputs = resolve(Options(**options))
     repo = open_repository(spec)
-    name = inputs.options.name or _derived_name(spec, repo.name)
     with Store(db or default_db()) as store:
-        path = str(repo.git_dir)
-        _check_owner(store, name, path)
-        inputs = with_agent_layers(inputs, agent_of(load_config(inputs.options.config), name, path))
-        inputs = with_stored_releases(inputs, store.hosted(path))
-        prior = store.prior(path)
-        stamp = fingerprint(repo.git, inputs, _timeline(name, repo.git, inputs.options, inputs.as_of).line)
-        if store.fingerprint(name, path) == stamp:
-            say(f"{name}: unchanged since the last analysis")
-            return load(name, store=store, inputs=stamp)
-        analysis = mine(path, name, inputs, prior, say)
-        # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
-        analysis.inputs = stamp if analysis.complete else ""
+        job = prepare(store, spec, repo, inputs)
+        if store.fingerprint(job.name, job.path) == job.stamp:
+            say(f"{job.name}: unchanged since the last analysis")
+            return load(job.name, store=store, inputs=job.stamp)
+        analysis = job.run(say)
         save(store, analysis)
     return analysis
 
@@ -288,6 +280,36 @@ def agent_of(config: Config, name: str, path: str) -> Agent | None:
         if f"/{source.slug}/" in path or path.endswith(f"/{source.slug}") or name in (source.name, source.slug):
             return agent
     return None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One repository to mine, as the store's writer prepared it: `run` needs nothing else, and with a
+    detached prior (`StorePrior.detached`) a Job pickles, so a pool or a cluster can run it."""
+
+    path: str
+    name: str
+    inputs: Inputs
+    prior: Prior
+    stamp: str  # the fingerprint the tables get when mined whole
+    line: str = ""  # the release line chosen when the stamp was taken
+
+    def run(self, progress: Progress | None = None) -> Analysis:
+        analysis = mine(self.path, self.name, self.inputs, self.prior, progress)
+        # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
+        analysis.inputs = self.stamp if analysis.complete else ""
+        return analysis
+
+
+def prepare(store: Store, spec: str, repo: Repository, inputs: Inputs) -> Job:
+    """The job of mining `repo` (opened from `spec`) with `inputs`, against what `store` holds of it."""
+    name = inputs.options.name or _derived_name(spec, repo.name)
+    path = str(repo.git_dir)
+    _check_owner(store, name, path)
+    inputs = with_agent_layers(inputs, agent_of(load_config(inputs.options.config), name, path))
+    inputs = with_stored_releases(inputs, store.hosted(path))
+    line = _timeline(name, repo.git, inputs.options, inputs.as_of).line
+    return Job(path, name, inputs, store.prior(path), fingerprint(repo.git, inputs, line), line)
 
 
 def save(store: Store, analysis: Analysis) -> None:

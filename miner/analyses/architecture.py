@@ -188,7 +188,13 @@ def layer_path(package: Package, workspace: Workspace) -> str:
     directory: Codex's `sdk/python` project), where "." would say nothing of where it lives."""
     if len(workspace.packages) == 1 and package.path == workspace.root:
         return package.path or "."
-    return posixpath.relpath(package.path or ".", workspace.root or ".")
+    return _inside(package.path, workspace.root)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _inside(path: str, root: str) -> str:
+    """A package's directory relative to its workspace root ("." for the root itself); memoised, as `_layer`."""
+    return posixpath.relpath(path or ".", root or ".")
 
 
 def _follow(lineage: dict[str, str], before: list[tuple[Workspace, Package]],

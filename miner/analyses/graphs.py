@@ -30,15 +30,25 @@ def node_keys(packages: pd.DataFrame, deps: pd.DataFrame) -> tuple[list[str], li
     """The lineage of each dependency's package and of the member it depends on, row by row: a member
     is found in the same release, ecosystem and workspace by its directory when the edge names one, else
     by its name."""
-    by_name = {(r.release, r.ecosystem, r.workspace, r.package): r.lineage for r in packages.itertuples(index=False)}
-    by_path = {(r.release, r.ecosystem, r.workspace, r.path): r.lineage for r in packages.itertuples(index=False)}
+    by_name, by_path = {}, {}
+    for release, ecosystem, workspace, package, path, lineage in _columns(
+            packages, "release", "ecosystem", "workspace", "package", "path", "lineage"):
+        by_name[(release, ecosystem, workspace, package)] = lineage
+        by_path[(release, ecosystem, workspace, path)] = lineage
     sources, sinks = [], []
-    for r in deps.itertuples(index=False):
-        place = (r.release, r.ecosystem, r.workspace)
-        sources.append(by_name[(*place, r.package)])
-        sink = by_path.get((*place, r.depends_on_path)) if r.depends_on_path else None
-        sinks.append(sink or by_name.get((*place, r.depends_on), r.depends_on))
+    for release, ecosystem, workspace, package, depends_on, depends_on_path in _columns(
+            deps, "release", "ecosystem", "workspace", "package", "depends_on", "depends_on_path"):
+        place = (release, ecosystem, workspace)
+        sources.append(by_name[(*place, package)])
+        sink = by_path.get((*place, depends_on_path)) if depends_on_path else None
+        sinks.append(sink or by_name.get((*place, depends_on), depends_on))
     return sources, sinks
+
+
+def _columns(frame: pd.DataFrame, *names: str):
+    """The rows of `frame`'s columns `names` as tuples of Python values: a table of all releases holds
+    hundreds of thousands of rows, which `itertuples` reads element by element through pandas."""
+    return zip(*(frame[name].tolist() for name in names))
 
 
 def release_graph(packages: pd.DataFrame, deps: pd.DataFrame) -> nx.DiGraph:

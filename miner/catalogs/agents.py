@@ -21,6 +21,7 @@ from miner.catalogs.layers import Layer, layer_from_table
 from miner.catalogs.toml import read_toml, string_list
 from miner.errors import MinerError
 from miner.model.globs import glob_match
+from miner.model.notes import DEFAULT_ORDER
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Agent:
     analysed_as: str | None = None
     line: int = 0
     layers: tuple[Layer, ...] = ()
+    notes: str | None = None  # the notes source `mine analyze --config` tries first for this agent
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _config(origin: str, data: dict, text: str) -> Config:
     return Config(origin, agents, roles, rules, extensions, minimum)
 
 
-_AGENT_KEYS = ("name", "repository", "line", "workspace", "analysed_as", "layer")
+_AGENT_KEYS = ("name", "repository", "line", "notes", "workspace", "analysed_as", "layer")
 
 
 def _agent(entry: dict, line: int, origin: str) -> Agent:
@@ -113,10 +115,13 @@ def _agent(entry: dict, line: int, origin: str) -> Agent:
     if unknown:
         raise ValueError(f"agent '{entry['name']}' (line {line}): unknown key '{unknown[0]}' "
                          f"(an [[agent]] has {', '.join(_AGENT_KEYS)})")
-    fields = {key: entry.get(key) for key in ("repository", "workspace", "analysed_as")}
+    fields = {key: entry.get(key) for key in ("repository", "notes", "workspace", "analysed_as")}
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"agent '{entry['name']}' (line {line}): {key} must be a string")
+    if fields["notes"] is not None and fields["notes"] not in DEFAULT_ORDER:
+        raise ValueError(f"agent '{entry['name']}' (line {line}): notes '{fields['notes']}' is no notes source "
+                         f"(known: {', '.join(DEFAULT_ORDER)})")
     layers = entry.get("layer", [])
     if not isinstance(layers, list):
         raise ValueError(f"agent '{entry['name']}' (line {line}): layer must be [[agent.layer]] tables")

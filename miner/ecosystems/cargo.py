@@ -1,7 +1,7 @@
 """Cargo workspaces as `cargo metadata --no-deps` would report them, read from git objects.
 
 A release's crate graph is a fact about one tree, so it is computed from the
-tree alone: manifests are parsed with `tomllib` straight from blobs, with no
+tree alone: manifests are parsed with tomli straight from blobs, with no
 checkout and nothing from the repository ever executed.  The membership rules
 are Cargo's own (see `cargo/src/cargo/core/workspace.rs`): explicit `members`
 (globs expanded over directories, `**` included), minus `exclude`, plus the
@@ -18,17 +18,22 @@ there) and is left out; this is what test-data manifests usually are.
 Where Cargo would stop with an error, this module records a `MinerWarning` naming
 the file and returns everything else.  Parsed manifests are cached by blob id,
 whole results by tree id, so a release that shares its tree (or most of its
-manifests) with another costs a look-up.
+manifests) with another costs a look-up.  Between two releases that differ
+in no manifest but the root's `[workspace.package]` (Codex's release commits
+set the version there), membership and edges are not worked out again: the
+reading of the previous tree is replayed on the new one, and only the
+inherited fields are resolved anew (`_Drafts`).
 """
 from __future__ import annotations
 
 import fnmatch
+import graphlib
 import posixpath
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
 
-import networkx as nx
 import pygit2
 
 from miner.ecosystems import manifests as mf
@@ -83,14 +88,21 @@ def normal_target(spec: str) -> str:
 
 def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
     """Workspaces rooted at each `[workspace]` manifest, then unclaimed packages, then stray problems."""
+    drafts, problems = _DRAFTS.replayed(reader) or _DRAFTS.kept(reader, _drafts(reader))
+    finished = {root: draft.finish(reader.manifest(root).get("workspace")) for root, draft in drafts.items()}
+    return mf.with_problems(finished, list(problems), "cargo")
+
+
+def _drafts(reader: _TreeReader) -> tuple[dict[str, _Draft], tuple[tuple[str, str], ...]]:
+    """The workspaces of the tree before their inherited fields, by root, and the problems no workspace holds."""
     dirs, problems = reader.manifest_dirs()
     built = {}
     for directory in dirs:
         facts = reader.manifest(directory)
         if facts and facts.get("workspace") is not None:
             built[directory] = _Builder(reader, directory).build()
-    members = {package.path for workspace in built.values() for package in workspace.packages}
-    reported = {warning.path for workspace in built.values() for warning in workspace.warnings}
+    members = {crate.path for draft in built.values() for crate in draft.crates}
+    reported = {path for draft in built.values() for path, _ in draft.before + draft.after}
     for directory in dirs:
         if directory in built or directory in members or _manifest_path(directory) in reported:
             continue
@@ -104,7 +116,36 @@ def _all_workspaces(reader: _TreeReader) -> list[Workspace]:
             built[directory] = _Builder(reader, directory).build()
         elif reader.refusal(root):
             problems.append((_manifest_path(directory), reader.refusal(root)))
-    return mf.with_problems(built, problems, "cargo")
+    return built, tuple(problems)
+
+
+class _Drafts:
+    """The drafts of the last few trees read, each with every answer its reading got from the tree.
+
+    A new tree whose reader gives the same answers to the same questions
+    (the manifest directories, each manifest's facts, each directory listing
+    a glob expanded) would be drafted the same way, since `_drafts` learns
+    about a tree through its reader alone: the kept drafts serve it.  A
+    manifest's facts are compared without the root's `[workspace.package]`,
+    which drafts never read.  The answers are checked in the order first
+    asked, so a tree that differs stops the check at the first difference.
+    """
+
+    def __init__(self, kept: int = 4):
+        self._kept: deque = deque(maxlen=kept)
+
+    def replayed(self, reader: _TreeReader):
+        for answers, drafts in self._kept:
+            if all(reader.answer(question) == answer for question, answer in answers.items()):
+                return drafts
+        return None
+
+    def kept(self, reader: _TreeReader, drafts):
+        self._kept.appendleft((dict(reader.answers), drafts))
+        return drafts
+
+
+_DRAFTS = _Drafts()
 
 
 class _TreeReader:
@@ -116,22 +157,38 @@ class _TreeReader:
         self._members: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
         self._exclusions: dict[str, tuple[set[str], set[str]]] = {}
         self._links = {posixpath.dirname(path) for path in found.links(MANIFEST)}
+        self.answers: dict[tuple[str, str], Any] = {}  # what the tree told: see `_Drafts`
+
+    def answer(self, question: tuple[str, str]) -> Any:
+        """The answer to one of the questions in `answers`, asked of this tree."""
+        kind, directory = question
+        if kind == "manifest":
+            return _without_shared(self.manifest(directory))
+        if kind == "subdirs":
+            return self.subdirs(directory)
+        dirs, problems = self.manifest_dirs()
+        return tuple(dirs), tuple(problems)
 
     def manifest(self, directory: str) -> dict | None:
         """The manifest facts of `directory`, None when it has no `Cargo.toml`."""
         if directory not in self._manifests:
             self._manifests[directory] = self._read_manifest(directory)
+            self.answers[("manifest", directory)] = _without_shared(self._manifests[directory])
         return self._manifests[directory]
 
     def subdirs(self, directory: str) -> list[str] | None:
         """Names of the directories inside `directory`, None if it is not a directory."""
-        return self.tree.subdirs(directory)
+        found = self.tree.subdirs(directory)
+        self.answers[("subdirs", directory)] = found
+        return found
 
     def manifest_dirs(self) -> tuple[list[str], list[tuple[str, str]]]:
         """Every directory holding a `Cargo.toml` (symbolic links included, to be refused by name), and
         (path, message) for the directories the tree walk could not read."""
         dirs = {posixpath.dirname(path) for path in self.found.paths(MANIFEST)} | self._links
-        return sorted(dirs), [(path, "directory missing from the repository") for path in self.found.missing]
+        problems = [(path, "directory missing from the repository") for path in self.found.missing]
+        self.answers[("dirs", "")] = tuple(sorted(dirs)), tuple(problems)
+        return sorted(dirs), problems
 
     def member_dirs(self, root: str) -> tuple[list[str], list[tuple[str, str]]]:
         """The directories `root`'s `members` patterns name, and (path, message) for patterns matching nothing."""
@@ -247,6 +304,15 @@ class _TreeReader:
         return list(dirs), problems
 
 
+def _without_shared(facts: dict | None) -> dict | None:
+    """Manifest facts as drafts read them: of a root's `[workspace.package]` only which fields it has (whether
+    Cargo can load a manifest inheriting them), their values being only `_Draft.finish`'s to read."""
+    if not facts or not facts.get("workspace"):
+        return facts
+    shared = facts["workspace"]["package"]
+    return {**facts, "workspace": {**facts["workspace"], "package": {k: v is not None for k, v in shared.items()}}}
+
+
 def _root_pointer(directory: str, facts: dict) -> str | None:
     pointer = (facts.get("package") or {}).get("workspace")
     return None if pointer is None else _join(directory, pointer)
@@ -267,8 +333,8 @@ class _Builder:
         self._resolved: dict[str, list[dict]] = {}
         self._loaded: set[str] = set()  # path dependencies outside the members, checked once
 
-    def build(self) -> Workspace:
-        """The workspace: members, their versions and their edges to each other."""
+    def build(self) -> _Draft:
+        """The workspace before its inherited fields: members, their own fields and their edges to each other."""
         if self.workspace is None:
             self._add(self.root, path_dep=False)
         else:
@@ -280,9 +346,12 @@ class _Builder:
             self._add(self.root, path_dep=False)
         self._drop_foreign_members()
         crates = self._crates()
-        self.problems += _cycles(crates)
-        warnings = tuple(MinerWarning("", message, "", path) for path, message in self.problems)
-        return Workspace(self.root, crates, warnings, "cargo")
+        before = tuple(self.problems)
+        self._check_unique(crates)
+        after = tuple(self.problems[len(before):]) + tuple(_cycles(crates))
+        fields = tuple((package.get("version"), package.get("description"))
+                       for package in (self.reader.manifest(crate.path)["package"] for crate in crates))
+        return _Draft(self.root, crates, fields, before, after)
 
     def _add(self, start: str | None, path_dep: bool) -> None:
         """Add a member and, depth first, the path dependencies it brings in (a chain of them may be
@@ -357,12 +426,10 @@ class _Builder:
         for directory, package in packages.items():
             if package is not None and directory not in names:
                 self.problems.append((_manifest_path(directory), "package has no name"))
-        crates = [self._crate(directory, names) for directory in sorted(names)]
-        self._check_unique(crates)
-        return tuple(crates)
+        return tuple(self._crate(directory, names) for directory in sorted(names))
 
     def _crate(self, directory: str, names: dict[str, str]) -> Package:
-        package = self.reader.manifest(directory)["package"]
+        """A member with its edges; its version and description are the draft's to resolve."""
         edges = {
             Dependency(
                 names[dependency["dir"]], dependency["kind"], dependency["target"],
@@ -375,22 +442,10 @@ class _Builder:
             name=names[directory],
             path=directory,
             manifest=_manifest_path(directory),
-            version=self._inherited(directory, package, "version", "0.0.0"),
-            description=self._inherited(directory, package, "description", None),
+            version="",
+            description=None,
             dependencies=tuple(sorted(edges, key=_dependency_order)),
         )
-
-    def _inherited(self, directory: str, package: dict, field: str, default: Any) -> Any:
-        value = package.get(field)
-        if value is None:
-            return default
-        if isinstance(value, str):
-            return value
-        shared = ((self.workspace or {}).get("package") or {}).get(field)
-        if shared is None:
-            self.problems.append((_manifest_path(directory), _unshared_field(field)))
-            return default
-        return shared
 
     def _check_unique(self, crates: list[Package]) -> None:
         seen: dict[str, str] = {}
@@ -400,14 +455,52 @@ class _Builder:
             seen[crate.name] = crate.manifest
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A workspace before the fields its members inherit: membership and edges follow from the manifests
+    without the root's `[workspace.package]`, which a release commit may change alone."""
+
+    root: str
+    crates: tuple[Package, ...]  # version and description not yet set
+    fields: tuple[tuple[Any, Any], ...]  # each crate's own version and description facts
+    before: tuple[tuple[str, str], ...]  # (path, message) met before the inherited fields, and after
+    after: tuple[tuple[str, str], ...]
+
+    def finish(self, workspace: dict | None) -> Workspace:
+        """The workspace, with the fields `workspace = true` takes from `workspace` (the root's facts)."""
+        problems = list(self.before)
+        shared = (workspace or {}).get("package") or {}
+        crates = tuple(replace(crate, version=_inherited(crate, version, "version", "0.0.0", shared, problems),
+                               description=_inherited(crate, description, "description", None, shared, problems))
+                       for crate, (version, description) in zip(self.crates, self.fields))
+        warnings = tuple(MinerWarning("", message, "", path) for path, message in problems + list(self.after))
+        return Workspace(self.root, crates, warnings, "cargo")
+
+
+def _inherited(crate: Package, value: Any, field: str, default: Any, shared: dict,
+               problems: list[tuple[str, str]]) -> Any:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    if shared.get(field) is None:
+        problems.append((crate.manifest, _unshared_field(field)))
+        return default
+    return shared[field]
+
+
 def _cycles(crates: list[Package]) -> list[tuple[str, str]]:
     """(manifest, message) for each cycle of path dependencies Cargo refuses: any kind but dev-dependencies,
     optional and platform-specific ones included ("cyclic package dependency").  `cargo metadata --no-deps`
     still lists such a workspace; a build or a resolve does not.  One example cycle per strongly connected
     set of crates, named from its first crate."""
+    edges = [(crate.name, dep.name) for crate in crates for dep in crate.dependencies if dep.kind != "dev"]
+    if _acyclic([crate.name for crate in crates], edges):  # nearly always: no graph to build
+        return []
+    import networkx as nx  # only here: a run whose workspaces have no cycle need not load it
     graph = nx.DiGraph()
     graph.add_nodes_from(crate.name for crate in crates)
-    graph.add_edges_from((crate.name, dep.name) for crate in crates for dep in crate.dependencies if dep.kind != "dev")
+    graph.add_edges_from(edges)
     manifests = {crate.name: crate.manifest for crate in crates}
     problems = []
     for members in nx.strongly_connected_components(graph):
@@ -453,6 +546,18 @@ def _unshared_field(field: str) -> str:
 
 def _unshared_dependency(key: str) -> str:
     return f"{key!r} is not in [workspace.dependencies]"
+
+
+def _acyclic(nodes: Iterable[str], edges: list[tuple[str, str]]) -> bool:
+    """Whether the graph has no cycle (a self-loop is one), by the standard library's topological sort."""
+    sorter = graphlib.TopologicalSorter({node: () for node in nodes})
+    for source, target in edges:
+        sorter.add(source, target)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        return False
+    return True
 
 
 def _dependency_order(dependency: Dependency) -> tuple:

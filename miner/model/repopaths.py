@@ -1,11 +1,14 @@
 """Paths inside a repository's tree: `/`-separated, relative to its root, "" for the root itself."""
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def join(directory: str, path: str) -> str | None:
-    """`path` relative to `directory`, normalised; "" for the root, None if it leaves the repository."""
+    """`path` relative to `directory`, normalised; "" for the root, None if it leaves the repository
+    (memoised: the same member and dependency paths are joined again at every release)."""
     if path.startswith("/"):
         return None
     joined = posixpath.normpath(posixpath.join(directory, path))

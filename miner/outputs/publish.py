@@ -11,10 +11,13 @@ anything else.  So the report folder and the graphs folder hold one analysis,
 never a new report beside old graphs, except between a run killed mid-switch
 and the next publish.  Only the files a run writes are replaced, and nothing
 is deleted but miner's own scratch entries and journal, so `--out .` never
-loses a file of the user's.
+loses a file of the user's.  A file whose bytes are those already published
+is not moved in: it keeps its time, and a re-run after new commits touches
+only the files that changed.
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -220,10 +223,13 @@ def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
     for _, destination in moves:
         if destination.is_dir() and not destination.is_symlink():
             raise MinerError(f"{destination}: a folder stands where miner writes this file; move it away")
+    same = {destination for path, destination in moves if _same_bytes(path, destination)}
     stamp = aside[0][0] / STAMP
-    stamp.write_text(json.dumps({"key": key, "files": {str(destination): _signature(path)
+    stamp.write_text(json.dumps({"key": key, "files": {str(destination): _signature(destination if destination in same
+                                                                                  else path)
                                                        for path, destination in moves}}, indent=1),
                      encoding="utf-8")  # a rename keeps a file's size and time, so they can be taken now
+    moves = [(path, destination) for path, destination in moves if destination not in same]
     moves.append((stamp, folder.resolve() / STAMP))
     journal = folder / JOURNAL
     pending = folder / f"{JOURNAL}{SCRATCH_SUFFIX}"
@@ -231,6 +237,15 @@ def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
                        encoding="utf-8")
     os.replace(pending, journal)  # the switch: from here on, the new files are the published ones
     _apply(journal)
+    for scratch, _ in aside:  # one whose files were all the same as the published ones had nothing to move
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _same_bytes(path: Path, destination: Path) -> bool:
+    """Whether the published file already holds what was written: then it is left as it is, time included,
+    so that whatever watches the folder sees only the files whose content changed."""
+    return (destination.is_file() and not destination.is_symlink()
+            and destination.stat().st_size == path.stat().st_size and filecmp.cmp(path, destination, shallow=False))
 
 
 def _apply(journal: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
+from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -152,9 +153,62 @@ def _headings(text: str) -> list[tuple[int, int, str, int]]:
 
     A setext title spanning lines is read as one line, as it renders.
     """
+    return _EARLIER.headings(_LINE_END.split(text.replace("\0", "\ufffd")))  # the parser's own normalisation
+
+
+def _parsed_headings(text: str) -> list[tuple[int, int, str, int]]:
     tokens = _markdown().parse(text)
     return [(token.map[0], int(token.tag[1:]), tokens[index + 1].content.replace("\n", " ").strip(), token.map[1])
             for index, token in enumerate(tokens) if token.type == "heading_open" and token.level == 0]
+
+
+class _Earlier:
+    """The headings of the last few changelog texts, so that a new version of one is parsed only where it is new.
+
+    A changelog grows at the top: each release's blob is new sections over
+    the previous text, which is tens of thousands of lines after a few
+    hundred releases.  When the new text ends with the lines of a kept one
+    from one of its top-level ATX headings on (a `#` line at the margin), only
+    the new lines up to that heading line are parsed.  If the parser finds
+    that line as a top-level heading, no fence, HTML block, list or quote
+    swallows it and every block above it is closed there; CommonMark's blocks
+    depend only on the lines before them, so what follows parses as it did
+    in the kept text, and its headings are the kept ones, moved.  Otherwise
+    the whole text is parsed.
+    """
+
+    def __init__(self, kept: int = 4):
+        self._kept: deque[tuple[list[str], list[tuple[int, int, str, int]]]] = deque(maxlen=kept)
+
+    def headings(self, lines: list[str]) -> list[tuple[int, int, str, int]]:
+        found = next((reused for earlier, headings in self._kept
+                      if (reused := _reused(lines, earlier, headings)) is not None), None)
+        if found is None:
+            found = _parsed_headings("\n".join(lines))
+        self._kept.appendleft((lines, found))
+        return found
+
+
+def _reused(lines: list[str], earlier: list[str], headings: list[tuple[int, int, str, int]]
+            ) -> list[tuple[int, int, str, int]] | None:
+    """The headings of `lines` from those of the `earlier` text they end with, or None (see `_Earlier`)."""
+    shared, limit = 0, min(len(lines), len(earlier))
+    while shared < limit and lines[-1 - shared] == earlier[-1 - shared]:
+        shared += 1
+    first = len(earlier) - shared
+    start = next((index for index, heading in enumerate(headings)
+                  if heading[0] >= first and earlier[heading[0]].startswith("#")), None)
+    if start is None:
+        return None
+    moved = len(lines) - len(earlier)
+    line = headings[start][0] + moved
+    above = _parsed_headings("\n".join(lines[:line + 1]))
+    if not above or above[-1][0] != line:
+        return None
+    return above[:-1] + [(at + moved, level, title, body + moved) for at, level, title, body in headings[start:]]
+
+
+_EARLIER = _Earlier()
 
 
 @functools.cache

@@ -10,6 +10,7 @@ raised: the rest of the tree is still read.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
@@ -43,11 +44,19 @@ class Found:
 
     def paths(self, name: str) -> list[str]:
         """Sorted paths of the regular files called `name` (symbolic links left out)."""
-        return sorted(path for path, link in self.files.items() if not link and posixpath.basename(path) == name)
+        return [path for path, link in self._by_name.get(name, ()) if not link]
 
     def links(self, name: str) -> list[str]:
         """Sorted paths of the symbolic links called `name`: a manifest must be a file, never followed."""
-        return sorted(path for path, link in self.files.items() if link and posixpath.basename(path) == name)
+        return [path for path, link in self._by_name.get(name, ()) if link]
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, list[tuple[str, bool]]]:
+        """(path, is a link) of the files by name, in path order: every ecosystem asks for its own names."""
+        found: dict[str, list[tuple[str, bool]]] = {}
+        for path in sorted(self.files):
+            found.setdefault(posixpath.basename(path), []).append((path, self.files[path]))
+        return found
 
 
 class TreeView:

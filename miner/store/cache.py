@@ -63,14 +63,15 @@ class RecordingCache:
 
     def get(self, kind: str, key: str) -> Any | None:
         found = self._decoded.get((kind, key))
+        if found is None and (kind, key) in self._new:  # decoded when first read: most entries never are
+            found = self._decoded[(kind, key)] = json.loads(self._new[(kind, key)])
         if found is None and self.earlier is not None:
             found = self.earlier.get(kind, key)
         return found
 
     def put(self, kind: str, key: str, value: Any) -> None:
-        text = json.dumps(value)
-        self._new[(kind, key)] = text
-        self._decoded[(kind, key)] = json.loads(text)
+        self._new[(kind, key)] = json.dumps(value)
+        self._decoded.pop((kind, key), None)
 
     def entries(self) -> dict[tuple[str, str], str]:
         """The entries put during the run, as JSON text, in the order they were made."""

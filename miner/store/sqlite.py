@@ -378,7 +378,13 @@ class StorePrior:
 
     def __init__(self, store: Store, source_id: int | None):
         self.cache: ReadCache = store
-        self._db, self._source = store.db, source_id
+        self._db, self._source, self._path = store.db, source_id, store.path
+
+    def detached(self, read_cache: bool = True) -> DetachedPrior:
+        """The same knowledge as values a worker process or machine can be sent: the walked tips and commits
+        read now, and with `read_cache` the store's path, whose cache the worker reads without writing."""
+        return DetachedPrior(frozenset(self.walked_tips()), tuple(self.commits(files=True)),
+                             str(self._path) if read_cache else None)
 
     def walked_tips(self) -> set[str]:
         """Commits whose whole ancestry is already stored."""
@@ -395,6 +401,39 @@ class StorePrior:
         for row in self._db.execute(query, (self._source,)):
             yield Commit(row[0], tuple(row[1].split()), row[2], row[3], row[4], row[5], row[6], row[7],
                          _split(row[8]), _split(row[9]))
+
+
+class DetachedPrior:
+    """What the store knew of one source when a job was prepared, without its connection: it pickles.
+
+    The cache is the store's, opened read-only in the worker on first use,
+    when the worker sees the store at `db` (this machine, or a local copy);
+    without it, every entry is computed anew, which gives the same tables.
+    SQLite's WAL needs the reader beside the writer: on a cluster, workers
+    on other machines get `db=None` rather than the store over a network share.
+    """
+
+    def __init__(self, tips: frozenset[str], stored: tuple[Commit, ...], db: str | None):
+        self.tips, self.stored, self.db = tips, stored, db
+        self._cache: ReadCache | None = None
+
+    @property
+    def cache(self) -> ReadCache | None:
+        if self._cache is None and self.db is not None and Path(self.db).is_file():
+            self._cache = Store(self.db, readonly=True)
+        return self._cache
+
+    def walked_tips(self) -> set[str]:
+        return set(self.tips)
+
+    def commits(self, files: bool = False) -> Iterator[Commit]:
+        return iter(self.stored) if files else (commit._replace(files=()) for commit in self.stored)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"tips": self.tips, "stored": self.stored, "db": self.db}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)
 
 
 class StoredTables(MutableMapping):

@@ -26,6 +26,7 @@ def test_the_default_config_tracks_the_agents_of_the_sample_report():
     ]
     # Codex's packages of every ecosystem count (its SDKs are pnpm and Python packages): no workspace pinned.
     assert all(agent.workspace is None for agent in config.agents)
+    assert [a.notes for a in config.agents] == ["hosted", "changelog", "hosted", "changelog", "changelog", None]
     lines = DEFAULT.read_text(encoding="utf-8").splitlines()
     assert all(lines[a.line - 1] == "[[agent]]" and lines[a.line] == f'name = "{a.name}"' for a in config.agents)
 
@@ -39,7 +40,8 @@ def test_mine_clone_reads_the_same_config():
     ("[[agent]]\nrepository = 'a/b'\n", "needs a name"),
     ("[[architecture]]\nlabel = 'X'\nrequires = ['server']\n", "undefined role 'server'"),
     ("[[agent]]\nname = 'A'\nworkspace = 3\n", "workspace must be a string"),
-    ("[[agent]]\nname = 'A'\nnotes = 'changelog'\n", r"agent 'A' \(line 1\): unknown key 'notes'"),
+    ("[[agent]]\nname = 'A'\nnote = 'changelog'\n", r"agent 'A' \(line 1\): unknown key 'note'"),
+    ("[[agent]]\nname = 'A'\nnotes = 'readme'\n", r"agent 'A' \(line 1\): notes 'readme' is no notes source"),
     ("[role.server]\nnames = 'app-server'\n", "'names' must be a list of strings"),
     ("agent = 1\n", "'agent' must be an array of tables"),
     ("[[agent]\n", "is not valid TOML"),

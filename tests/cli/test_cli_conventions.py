@@ -32,7 +32,9 @@ def config(store):
     """miner's own agents config, with Codex CLI read from the fixture analysis."""
     text = resources.files("miner").joinpath("data", "agents.toml").read_text()
     path = store / "agents.toml"
-    path.write_text(text.replace('workspace = "codex-rs"\n', 'workspace = "codex-rs"\nanalysed_as = "agent"\n', 1))
+    entry = 'name = "Codex CLI"\n'
+    assert entry in text
+    path.write_text(text.replace(entry, entry + 'analysed_as = "agent"\n', 1))
     return path
 
 

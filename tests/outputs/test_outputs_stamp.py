@@ -53,3 +53,17 @@ def test_cli_says_when_the_files_were_up_to_date(agent_repo, tmp_path):
     assert f"{tmp_path / 'out'}/ was up to date" in second.stderr
     os.remove(tmp_path / "out" / "cadence.png")
     assert "wrote" in mine(*args).stderr and (tmp_path / "out" / "cadence.png").exists()
+
+
+def test_other_inputs_replace_only_the_files_whose_bytes_changed(agent_repo, tmp_path):
+    result = analyze(str(agent_repo), db=tmp_path / "s.sqlite")
+    out, graphs = tmp_path / "out", tmp_path / "graphs"
+    publish(result, out, graphs)
+    before = _times(out)
+    tables = dict(result.tables, releases=result.tables["releases"].iloc[:-1])
+    assert publish(replace(result, inputs="other", tables=tables), out, graphs).written
+    after = _times(out)
+    assert after["releases.csv"] != before["releases.csv"]
+    assert after["packages.csv"] == before["packages.csv"] and after["bursts.csv"] == before["bursts.csv"]
+    assert not [path for path in out.iterdir() if path.name.startswith(".mine-") and path.name != STAMP]
+    assert not publish(replace(result, inputs="other", tables=tables), out, graphs).written
