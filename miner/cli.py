@@ -182,6 +182,15 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
               help="Keep one name under several e-mails as several people (joined by default).")
 @click.option("--since", help="Contributor tables: only commits from this date on (YYYY-MM-DD, ISO time, 'N weeks ago').")
 @click.option("--until", help="Contributor tables: only commits up to this date (same forms as --since; a bare day counts whole).")
+@click.option("--no-source", "source", flag_value=False, default=True,
+              help="Skip the source view (the imports read with tree-sitter at every stable release).")
+@click.option("--source-prereleases", is_flag=True, help="Read the sources of prereleases too.")
+@click.option("--notable", type=click.Path(dir_okay=False, exists=True),
+              help="Catalog of notable dependencies TOML (default: miner's own, miner/data/notable.toml).")
+@click.option("--source-max-bytes", default=1_000_000, show_default=True, type=click.IntRange(min=1),
+              help="Source files larger than this are skipped and counted.")
+@click.option("--source-workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes parsing source files at once (a cold run parses every distinct file version).")
 @AS_OF
 @QUIET
 @VERBOSE

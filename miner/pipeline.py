@@ -43,11 +43,13 @@ from miner.analyses.dates import typed_dates
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases, settle_previous
+from miner.analyses.sourcetables import bad_input_summary, source_tables
 from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config, load_config
 from miner.catalogs.bots import Catalog
 from miner.catalogs.capabilities import Capability, load_catalog
 from miner.catalogs.layers import Layer, layers_from_meta, layers_to_meta, load_layers
+from miner.catalogs.notable import load_notable
 from miner.errors import MinerError, MinerWarning
 from miner.model.commits import Commit
 from miner.model.notes import DEFAULT_ORDER, HOSTED, HostedRelease, HostedReleases
@@ -71,7 +73,7 @@ from miner.store.sqlite import Saved, Store
 
 Progress = Callable[[str], None]
 # The shipped catalogs an analysis reads (agents.toml is read by `mine compare` only).
-ANALYSIS_CATALOGS = ("bots.toml", "layers.toml", "capabilities.toml")
+ANALYSIS_CATALOGS = ("bots.toml", "layers.toml", "capabilities.toml", "notable.toml")
 # The packages whose code the mined tables depend on; `outputs` and the command line are not among them.
 MINING_PACKAGES = ("model", "sources", "ecosystems", "catalogs", "analyses", "store")
 
@@ -91,7 +93,12 @@ class Options:
     `since`/`until` bound the contributor tables in time (as `git log
     --since/--until` takes them); `join_names=False` stops joining one name's
     several e-mails into one person; `config` is the agents config (default:
-    miner's own) whose entry for the repository may add layer rules.
+    miner's own) whose entry for the repository may add layer rules.  `source=False` skips the source view
+    (what the packages' sources import, read at every stable release, and at
+    prereleases too with `source_prereleases`); `notable` names a catalog of
+    notable dependencies replacing miner's own; source files over
+    `source_max_bytes` are skipped and counted; `source_workers` processes
+    parse them (the tables do not depend on it).
     """
 
     line: str | None = None
@@ -113,6 +120,11 @@ class Options:
     join_names: bool = True
     as_of: str | None = None
     config: str | None = None  # the agents config whose [[agent.layer]] rules the agent analysed adds
+    source: bool = True
+    source_prereleases: bool = False
+    notable: str | None = None
+    source_max_bytes: int = Limits.max_bytes
+    source_workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,7 @@ class Inputs:
     digest: str  # of the options and of every file they name: part of each analysis's fingerprint
     as_of: int | None = None  # the last second of the `--as-of` day (UTC), None for now
     hosted_origin: str = ""  # where `hosted` was read: the export, or the address the stored list was fetched from
+    notable: dict[tuple[str, str], str] = field(default_factory=dict)  # (registry, package) -> what it signals
 
 
 @dataclass
@@ -200,12 +213,17 @@ def resolve(options: Options) -> Inputs:
         raise MinerError(f"--arc {options.arc}: the latest arc needs at least one release")
     if options.name is not None:
         check_name(options.name, "--name")
+    if options.source_max_bytes < 1:
+        raise MinerError(f"--source-max-bytes {options.source_max_bytes}: must be at least 1")
+    if options.source_workers < 1:
+        raise MinerError(f"--source-workers {options.source_workers}: must be at least 1")
     warnings: list[MinerWarning] = []
     as_of = _as_of(options.as_of)
     hosted = _published_by(load_hosted_releases(options.hosted, warnings) if options.hosted else [], as_of)
     return Inputs(options, Catalog.load(options.bots), tuple(load_layers(options.layers)),
                   tuple(load_catalog(options.capabilities)), hosted, tuple(warnings),
-                  Window.parse(options.since, options.until), _options_digest(options), as_of, options.hosted or "")
+                  Window.parse(options.since, options.until), _options_digest(options), as_of, options.hosted or "",
+                  load_notable(options.notable) if options.source else {})
 
 
 def with_stored_releases(inputs: Inputs, stored: HostedReleases | None) -> Inputs:
@@ -375,6 +393,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     say(f"{name}: reading packages at {len(chosen.releases)} releases")
     per_release = read_architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
     tables |= architecture_tables(per_release, chosen.releases, inputs.layers, _ECOSYSTEM_LANGUAGES)
+    tables |= read_source_view(git, name, chosen.releases, per_release, cache, inputs, warnings, say)
     say(f"{name}: reading release notes")
 
     def is_bot(commit: Commit) -> bool:
@@ -623,10 +642,13 @@ def _published_by(hosted: Iterable[HostedRelease], as_of: int | None) -> tuple[H
 
 
 def _options_digest(options: Options) -> str:
-    """The options and the bytes of every file they name."""
-    digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items() if k not in ("line", "name")},
+    """The options and the bytes of every file they name (not the number of parsing processes: the tables
+    do not depend on it)."""
+    digest = hashlib.sha256(json.dumps({k: v for k, v in asdict(options).items()
+                                        if k not in ("line", "name", "source_workers")},
                                        sort_keys=True, default=str).encode())
-    for named in (options.layers, options.capabilities, options.hosted, options.bots, options.config):
+    for named in (options.layers, options.capabilities, options.hosted, options.bots, options.config,
+                  options.notable):
         if named:
             digest.update(Path(named).read_bytes() if Path(named).is_file() else named.encode())
     return digest.hexdigest()
@@ -721,6 +743,39 @@ def source_views(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache
                  limits: Limits = Limits(), repo_name: str = "") -> list[SourceView]:
     """The source view of each release, in the order given (see the module docstring)."""
     return [source_view(sources) for sources in read_sources(repo, releases, cache, limits, repo_name)]
+
+
+def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release, ...],
+                     per_release: list[ReleaseArchitecture], cache: Cache, inputs: Inputs,
+                     warnings: list[MinerWarning], say: Progress) -> dict[str, pd.DataFrame]:
+    """The source view's tables (`miner.analyses.sourcetables`) over the stable releases whose tree was read
+    (prereleases too on request), from the workspaces the architecture stage found; none with `source=False`.
+
+    Each release is analysed as it is read, so only one release's files are
+    held at a time; the bad input of all releases is one warning.
+    """
+    options = inputs.options
+    if not options.source:
+        return {}
+    workspaces = {facts.tag: facts.workspaces for facts in per_release}
+    chosen = [release for release in releases_to_read(releases, options.source_prereleases)
+              if release.tag in workspaces]
+    say(f"{name}: reading sources at {len(chosen)} releases")
+    trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
+             for release in chosen]
+    views, parsed, parsed_bytes = [], 0, 0
+    warned = {(warning.tag, warning.path) for warning in warnings}  # a missing blob the architecture stage named
+    limits = Limits(max_bytes=options.source_max_bytes, workers=options.source_workers)
+    for sources in read_sources(git, trees, cache, limits, name):
+        warnings += [warning for warning in sources.warnings if (warning.tag, warning.path) not in warned]
+        views.append(source_view(sources))
+        parsed, parsed_bytes = parsed + sources.counts.parsed, parsed_bytes + sources.counts.parsed_bytes
+    say(f"{name}: parsed {parsed} source files ({parsed_bytes / 1e6:.1f} MB); every other one from the store")
+    tables = source_tables(views, inputs.notable)
+    summary = bad_input_summary(tables["source_counts"])
+    if summary is not None:
+        warnings.append(MinerWarning(name, summary))
+    return tables
 
 
 def releases_to_read(releases: Iterable[R], prereleases: bool = False) -> list[R]:

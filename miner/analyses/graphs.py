@@ -67,6 +67,43 @@ def release_graph(packages: pd.DataFrame, deps: pd.DataFrame) -> nx.DiGraph:
     return graph
 
 
+def with_used_edges(graph: nx.DiGraph, packages: pd.DataFrame, used: pd.DataFrame) -> nx.DiGraph:
+    """The release's graph with the edges its sources use (its rows of source_edges.csv) beside the declared
+    ones: each edge's `evidence` says "declared", "used" or "declared,used"; a used edge has the number of
+    importing `files` and an `example` line.  An edge that is used and not declared has no `kind`."""
+    found = graph.copy()
+    for _, _, data in found.edges(data=True):
+        data.update(evidence="declared", files=0)
+    for source, sink, row in zip(*used_edge_keys(packages, used), used.itertuples(index=False)):
+        if found.has_edge(source, sink):
+            found.edges[source, sink].update(evidence="declared,used", files=int(row.files), example=row.example)
+        else:
+            found.add_edge(source, sink, evidence="used", files=int(row.files), example=row.example)
+    return found
+
+
+def subpackage_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.DiGraph:
+    """The import graph between a Python package's top-level subpackages at one release (its rows of
+    subpackages.csv and subpackage_edges.csv): the architecture of a project made of one package."""
+    graph = nx.DiGraph()
+    for row in nodes.itertuples(index=False):
+        graph.add_node(row.subpackage, label=row.subpackage, package=row.package, project=row.project)
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.subpackage, row.imports, kind="import", evidence="used", files=int(row.files),
+                       example=row.example)
+    return graph
+
+
+def used_edge_keys(packages: pd.DataFrame, used: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The lineage of each used edge's importing package and of the package it imports, row by row (both are
+    packages of the same release, found by ecosystem, workspace and directory)."""
+    lineage = {(r.release, r.ecosystem, r.workspace, r.path): r.lineage for r in packages.itertuples(index=False)}
+    sources = [lineage[(r.release, r.ecosystem, r.workspace, r.path)] for r in used.itertuples(index=False)]
+    sinks = [lineage[(r.release, r.depends_on_ecosystem, r.depends_on_workspace, r.depends_on_path)]
+             for r in used.itertuples(index=False)]
+    return sources, sinks
+
+
 def layer_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """The layers of a release's package graph as nodes, the package edges between two layers counted.
 
@@ -75,6 +112,7 @@ def layer_graph(graph: nx.DiGraph) -> nx.DiGraph:
     package edges from A's packages to B's, a count per kind (the edge's
     strongest, as in `kind`) and `kinds`, their summary ("normal 12, dev 3").
     A node the graph knows only as a dependency's end counts as Unclassified.
+    Only declared edges count: one the sources use undeclared has no kind.
     """
     members: dict[str, list[str]] = defaultdict(list)
     for node, layer in graph.nodes(data="layer"):
@@ -86,6 +124,8 @@ def layer_graph(graph: nx.DiGraph) -> nx.DiGraph:
                         bytes=sum(graph.nodes[node].get("bytes", 0) for node in members[layer]))
     between: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for source, target, kind in graph.edges(data="kind"):
+        if kind is None:
+            continue
         if layer_of[source] == layer_of[target]:
             layers.nodes[layer_of[source]]["internal"] += 1
         else:

@@ -198,11 +198,16 @@ def source_view(sources: ReleaseSources) -> SourceView:
 
 def notable_uses(view: SourceView, catalog: Mapping[tuple[str, str], str]) -> tuple[NotableUse, ...]:
     """The catalog's dependencies that some unit imports: `catalog` maps (registry, name) to what it signals."""
+    by_name: dict[tuple[str, str], list[ExternalUse]] = defaultdict(list)
+    for use in view.externals:
+        by_name[(use.registry, _normal(use.name, use.registry))].append(use)
+    go_names = sorted(name for registry, name in by_name if registry == "go")
     found = []
     for (registry, name), signals in sorted(catalog.items()):
         wanted = _normal(name, registry)
-        uses = [use for use in view.externals
-                if use.registry == registry and _catalog_match(_normal(use.name, registry), wanted, registry)]
+        matched = [other for other in go_names if _catalog_match(other, wanted, registry)] if registry == "go" \
+            else [wanted]
+        uses = [use for other in matched for use in by_name.get((registry, other), ())]
         if uses:
             found.append(NotableUse(registry, name, signals, tuple(sorted({use.unit for use in uses})),
                                     sum(use.files for use in uses)))
@@ -258,9 +263,10 @@ def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...]) -> tuple[Dec
     """Declared edges beside used ones, for every unit that declares or uses another."""
     used = {(edge.source, edge.target): edge for edge in edges}
     declared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    members = _members(units)
     for unit in units:
         for name, kind in _declarations(unit):
-            target = _member(units, unit.workspace, name, unit.package.ecosystem)
+            target = _member(members, unit.workspace, name, unit.package.ecosystem)
             if target is not None and target.key != unit.key:
                 declared[(unit.key, target.key)].add(kind)
     rows = []
@@ -277,10 +283,18 @@ def _declarations(unit: Unit) -> list[tuple[str, str]]:
             + [(package, kind) for _, package, kind in unit.declared])
 
 
-def _member(units: Iterable[Unit], workspace: str, name: str, ecosystem: str) -> Unit | None:
+def _members(units: Iterable[Unit]) -> dict[tuple[str, str], list[Unit]]:
+    """The units by (package name, ecosystem), for `_member`."""
+    found: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+    for unit in units:
+        found[(unit.package.name, unit.package.ecosystem)].append(unit)
+    return found
+
+
+def _member(members: dict[tuple[str, str], list[Unit]], workspace: str, name: str, ecosystem: str) -> Unit | None:
     """The unit a declared dependency names: the package called `name`, in the same workspace first
     (a path dependency may reach into another workspace, as fuzz crates do)."""
-    found = [unit for unit in units if unit.package.name == name and unit.package.ecosystem == ecosystem]
+    found = members.get((name, ecosystem), ())
     return min(found, key=lambda unit: (unit.workspace != workspace, unit.key), default=None)
 
 
@@ -305,18 +319,28 @@ class _Rust:
         self.modules: dict[str, set[str]] = defaultdict(set)
         for file in sources.files:
             self.modules[file.unit].update(file.imports.modules)
+        self.members = _members(self.units)
         self.renamed = {unit.key: self._renamed(unit) for unit in self.units}
+        self.resolved: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 
     def resolve(self, unit: Unit, file: SourceFile, imported: Import) -> list[tuple[str, str]]:
-        root = imported.target
+        """What a path root names, worked out once per importing crate (and kind: macro, extern, other)."""
+        kind = imported.kind if imported.kind in ("macro", "extern") else ""
+        key = (unit.key, imported.target, kind)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self._resolve(unit, imported.target, kind)
+        return found
+
+    def _resolve(self, unit: Unit, root: str, kind: str) -> list[tuple[str, str]]:
         if root in ("crate", "self", "super") or root in unit.names or root in _RUST_LIBRARY:
             return []
-        if imported.kind != "extern" and root in self.modules[unit.key]:
+        if kind != "extern" and root in self.modules[unit.key]:
             return []
         target = self.renamed[unit.key].get(root) or self._named(root, unit)
         if target is not None:
-            return [] if target.key == unit.key else [("hidden" if imported.kind == "macro" else "unit", target.key)]
-        return [] if imported.kind == "macro" else [("external", root)]
+            return [] if target.key == unit.key else [("hidden" if kind == "macro" else "unit", target.key)]
+        return [] if kind == "macro" else [("external", root)]
 
     def _named(self, root: str, unit: Unit) -> Unit | None:
         """The crate called `root`, the one in the importer's workspace first."""
@@ -329,7 +353,7 @@ class _Rust:
         keys += [(key, package) for key, package, _ in unit.declared if key != package]
         renamed = {}
         for key, package in keys:
-            target = _member(self.units, unit.workspace, package, unit.package.ecosystem)
+            target = _member(self.members, unit.workspace, package, unit.package.ecosystem)
             if target is not None:
                 renamed[key.replace("-", "_")] = target
         return renamed

@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from miner.analyses.graphs import KIND_ORDER, layer_graph, node_keys
+from miner.analyses.graphs import KIND_ORDER, layer_graph, node_keys, used_edge_keys
 
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
@@ -42,8 +42,10 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                           "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
-def evolution_graph(packages: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataFrame) -> nx.DiGraph:
-    """Every package and edge of every release, with spells over the release days and each package's bytes.
+def evolution_graph(packages: pd.DataFrame, deps: pd.DataFrame, releases: pd.DataFrame,
+                    used: pd.DataFrame | None = None) -> nx.DiGraph:
+    """Every package and edge of every release, with spells over the release days and each package's bytes;
+    with `used` (source_edges.csv), the edges the sources use too (see `_add_used`).
 
     Releases tagged out of version order are left out: replayed by date, a
     months-late tag of an old version would make packages vanish and come back.
@@ -68,7 +70,32 @@ def evolution_graph(packages: pd.DataFrame, deps: pd.DataFrame, releases: pd.Dat
         kinds = sorted(set(rows["kind"]), key=KIND_ORDER.index)
         graph.add_edge(source, sink, kind=kinds[0], kinds=",".join(kinds),
                        spells=spells({day_of[release] for release in rows["release"]}, days))
+    if used is not None:
+        declared = {(source, sink): {day_of[release] for release in rows["release"]}
+                    for (source, sink), rows in deps.assign(source=sources, sink=sinks).groupby(["source", "sink"])}
+        _add_used(graph, packages, used[used["release"].isin(day_of)], day_of, days, declared)
     return graph
+
+
+def _add_used(graph: nx.DiGraph, packages: pd.DataFrame, used: pd.DataFrame, day_of: dict[str, str],
+              days: list[str], declared: dict[tuple[str, str], set[str]]) -> None:
+    """Each edge's `evidence` ("declared", "used" or "declared,used" over all days), `declared` (1 or 0) and
+    the importing `files` per day as dynamic attributes; a used edge's spells cover the days either holds it.
+    An edge used and never declared has no `kind`."""
+    files: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for source, sink, row in zip(*used_edge_keys(packages, used), used.itertuples(index=False)):
+        day = day_of[row.release]
+        files[(source, sink)][day] = max(files[(source, sink)].get(day, 0), int(row.files))
+    for source, sink, data in graph.edges(data=True):
+        data["evidence"] = "declared,used" if (source, sink) in files else "declared"
+    for edge, per_day in sorted(files.items()):
+        on = declared.get(edge, set())
+        present = on | set(per_day)
+        if not graph.has_edge(*edge):
+            graph.add_edge(*edge, evidence="used")
+        graph.edges[edge].update(spells=spells(present, days),
+                                 declared=dynamic_values({day: int(day in on) for day in present}, days),
+                                 files=dynamic_values({day: per_day.get(day, 0) for day in present}, days))
 
 
 def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, release: str) -> list[Path]:
@@ -87,6 +114,17 @@ def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, rel
     layers.graph = {"release": release}
     nx.write_graphml(layers, paths[4])
     paths[5].write_text(layers_to_dot(layers, release), encoding="utf-8")
+    return paths
+
+
+def write_subpackage_graph(folder: Path, graph: nx.DiGraph, release: str) -> list[Path]:
+    """`subpackages.graphml`, `.dot` and `.json`: the subpackage import graph of a project of one package."""
+    flat = graph.copy()
+    flat.graph = {"release": release}
+    paths = [folder / name for name in ("subpackages.graphml", "subpackages.dot", "subpackages.json")]
+    nx.write_graphml(flat, paths[0])
+    paths[1].write_text(to_dot(graph, f"{release} subpackages"), encoding="utf-8")
+    paths[2].write_text(json.dumps(nx.node_link_data(flat, edges="edges"), indent=1), encoding="utf-8")
     return paths
 
 
@@ -166,7 +204,8 @@ def write_gexf(graph: nx.Graph, path: str | Path, description: str) -> Path:
 
 
 def to_dot(graph: nx.DiGraph, name: str) -> str:
-    """Graphviz DOT text, packages clustered by layer and labelled by name, dev edges dashed (no pydot needed)."""
+    """Graphviz DOT text, packages clustered by layer and labelled by name, dev edges dashed (no pydot needed);
+    where the sources were read, a declared edge they never use is gray and a used undeclared one dotted red."""
     lines = [f"digraph {_quote(name)} {{", "  rankdir=LR;", "  node [shape=box];"]
     layers = sorted({data.get("layer", "") for _, data in graph.nodes(data=True)})
     for number, layer in enumerate(layers):
@@ -174,8 +213,12 @@ def to_dot(graph: nx.DiGraph, name: str) -> str:
         lines += [f"    {_quote(n)} [label={_quote(data.get('label', n))}];"
                   for n, data in sorted(graph.nodes(data=True)) if data.get("layer", "") == layer]
         lines.append("  }")
-    for source, target, kind in sorted(graph.edges(data="kind")):
+    for source, target, kind in sorted(graph.edges(data="kind"), key=lambda edge: edge[:2]):
         style = ' [style=dashed, label="dev"]' if kind == "dev" else (' [label="build"]' if kind == "build" else "")
+        if kind is None:  # the sources use it and no manifest declares it
+            style = ' [style=dotted, color=red, label="used, undeclared"]'
+        elif graph.edges[source, target].get("evidence") == "declared":
+            style = style[:-1] + ', color=gray]' if style else ' [color=gray, label="not imported"]'
         lines.append(f"  {_quote(source)} -> {_quote(target)}{style};")
     return "\n".join(lines + ["}"]) + "\n"
 

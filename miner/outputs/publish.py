@@ -36,10 +36,10 @@ except ImportError:  # Windows: no folder locks, so two publishes to one folder 
 import pandas as pd
 
 from miner.analyses.dates import with_iso_text
-from miner.analyses.graphs import release_graph
+from miner.analyses.graphs import release_graph, subpackage_graph, with_used_edges
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
-from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports
+from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports, write_subpackage_graph
 from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
 from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
@@ -131,11 +131,20 @@ def _signature(path: Path) -> list[int]:
 
 
 def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame], release: str | None) -> None:
-    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-package GEXF."""
-    packages, deps = tables["packages"], tables["package_deps"]
+    """The dynamic GEXF over all releases, the snapshot graph in other formats, the author-package GEXF; the
+    package graphs hold the edges the sources use beside the declared ones, when the source view ran, and a
+    project of one package gets the graph of its subpackages."""
+    packages, deps, used = tables["packages"], tables["package_deps"], tables.get("source_edges")
     snapshot = release_graph(packages[packages["release"] == release], deps[deps["release"] == release])
-    write_exports(folder, evolution_graph(packages, deps, tables["releases"]), snapshot, release or "")
+    if used is not None:
+        snapshot = with_used_edges(snapshot, packages[packages["release"] == release], used[used["release"] == release])
+    write_exports(folder, evolution_graph(packages, deps, tables["releases"], used), snapshot, release or "")
     write_author_package_gexf(tables, tables["releases"], folder / "authors.gexf")
+    if used is not None and (packages["release"] == release).sum() == 1:
+        nodes, edges = tables["subpackages"], tables["subpackage_edges"]
+        graph = subpackage_graph(nodes[nodes["release"] == release], edges[edges["release"] == release])
+        if graph.number_of_nodes() > 1:
+            write_subpackage_graph(folder, graph, release or "")
 
 
 def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:

@@ -202,7 +202,87 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
              + (f" {shift}" if shift else ""),
              markdown_table(layer_table(at, purposes))]
     parts += _graph_lines(tables, _noun(at))
+    parts += source_lines(tables, release, at)
     return "\n\n".join(parts)
+
+
+def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame) -> list[str]:
+    """What the sources add at `release`, when the source view read it: imports between packages beside the
+    declared edges ("14 declared dependencies are never imported; `codex-tui` imports `codex-login` without
+    declaring it"), the notable dependencies imported, and for a project of one package its subpackage graph."""
+    counts = tables.get("source_counts")
+    if counts is None or release not in set(counts["release"]):
+        return []
+    noun = _noun(at)
+    read = counts[counts["release"] == release].iloc[0]
+    declared = tables["source_declared"][tables["source_declared"]["release"] == release]
+    used = declared[declared["status"] != "declared, never used"]
+    unused = declared[declared["status"] == "declared, never used"]
+    undeclared = declared[declared["status"] == "used, undeclared"]
+    files = f"{int(read['files']):,} files read with tree-sitter"
+    if len(at) > 1:
+        lines = [f"The sources at `{release}` ({files}) import {_count(len(used), 'edge')} between {noun}s; "
+                 f"{_unused(unused, noun, at)}; {_undeclared(undeclared, at)}."]
+    else:
+        lines = [f"The sources at `{release}`: {files}."]
+    notable = tables["source_notable"][tables["source_notable"]["release"] == release]
+    if len(notable):
+        rows = pd.DataFrame({"Dependency": notable["dependency"].tolist(),
+                             "What importing it says": notable["signals"].tolist(),
+                             "Imported by": notable["packages"].tolist(), "Files": notable["files"].tolist()})
+        lines += ["Notable dependencies the sources import (from the catalog of notable dependencies, `--notable`):",
+                  markdown_table(rows)]
+    else:
+        lines.append("No package imports a dependency of the notable catalog (V8, Deno, PyO3, sandboxes, MCP SDKs, "
+                     "...).")
+    if len(at) == 1:
+        lines += _subpackage_lines(tables, release)
+    return lines
+
+
+def _unused(unused: pd.DataFrame, noun: str, at: pd.DataFrame) -> str:
+    if unused.empty:
+        return f"every declared dependency between {noun}s is imported"
+    shown = ", ".join(f"{_named_package(r.package, r.path, at)} → {_named_package(r.depends_on, r.depends_on_path, at)}"
+                      for r in unused.head(3).itertuples())
+    many = len(unused) != 1
+    return (f"{len(unused)} declared dependenc{'ies' if many else 'y'} {'are' if many else 'is'} never imported "
+            f"(e.g. {shown})")
+
+
+def _undeclared(undeclared: pd.DataFrame, at: pd.DataFrame) -> str:
+    noun = _noun(at)
+    if undeclared.empty:
+        required = ", as the Rust compiler requires" if set(at["ecosystem"]) == {"cargo"} else ""
+        return f"no {noun} imports another without declaring it{required}"
+    first = undeclared.iloc[0]
+    more = f" ({len(undeclared) - 1} more such import{'s' * (len(undeclared) != 2)})" if len(undeclared) > 1 else ""
+    return (f"{_named_package(first['package'], first['path'], at)} imports "
+            f"{_named_package(first['depends_on'], first['depends_on_path'], at)} without declaring it "
+            f"({first['example']}){more}")
+
+
+def _named_package(name: str, path: str, at: pd.DataFrame) -> str:
+    """`name`, with its directory where two packages of the release share the name."""
+    shared = (at["package"] == name).sum() > 1
+    return f"`{name}` ({f'`{path}`' if path else 'the root'})" if shared else f"`{name}`"
+
+
+def _subpackage_lines(tables: dict[str, pd.DataFrame], release: str) -> list[str]:
+    """A project of one package: its top-level subpackages are its architecture units, with their imports."""
+    nodes = tables["subpackages"][tables["subpackages"]["release"] == release]
+    if nodes["subpackage"].nunique() < 2:
+        return []
+    edges = tables["subpackage_edges"][tables["subpackage_edges"]["release"] == release]
+    rows = []
+    for (package, node), _ in nodes.groupby(["package", "subpackage"], sort=True):
+        out = edges[(edges["package"] == package) & (edges["subpackage"] == node)]
+        into = edges[(edges["package"] == package) & (edges["imports"] == node)]
+        rows.append({"Subpackage": node, "Imports": ", ".join(f"{t} ({f})" for t, f in zip(out["imports"], out["files"])),
+                     "Imported by": ", ".join(sorted(into["subpackage"]))})
+    packages = ", ".join(f"`{p}`" for p in sorted(set(nodes["package"])))
+    return [f"One package, {packages}: its subpackages are its architecture units, with the imports between them "
+            "(importing files in parentheses):", markdown_table(pd.DataFrame(rows))]
 
 
 def layer_table(packages: pd.DataFrame, purposes: dict[str, str]) -> pd.DataFrame:

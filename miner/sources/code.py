@@ -31,6 +31,7 @@ since the previous release costs one look-up.
 """
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import posixpath
 import tomllib
@@ -149,7 +150,8 @@ class _Reader:
         """The release's units, and (unit, path, blob id, grammar) of each of their source files."""
         view = TreeView(self.repo, release.tree)
         units = units_at(view, release.workspaces, self.cache)
-        return units, [(unit, *found) for unit in units for found in self._files(view, unit, _nested(unit, units), tally)]
+        nested = _nested(units)
+        return units, [(unit, *found) for unit in units for found in self._files(view, unit, nested[unit.key], tally)]
 
     def close(self) -> None:
         if self.pool is not None:
@@ -375,12 +377,28 @@ def _python_name(name: str) -> bool:
     return name.isidentifier() and not name.startswith("_")
 
 
-def _nested(unit: Unit, units: list[Unit]) -> frozenset[str]:
-    """Directories of other units of the same language inside this unit's directory."""
-    family = FAMILIES[unit.package.ecosystem]
-    return frozenset(other.package.path for other in units
-                     if other is not unit and FAMILIES[other.package.ecosystem] == family
-                     and other.package.path != unit.package.path and under(other.package.path, unit.package.path))
+def _nested(units: list[Unit]) -> dict[str, frozenset[str]]:
+    """Unit key -> the directories of other units of the same language inside its directory.
+
+    Found by bisection in the sorted directories of each language, so that
+    thousands of crates cost n log n, not a scan of every other unit each.
+    """
+    paths: dict[str, list[str]] = {}
+    for unit in units:
+        paths.setdefault(FAMILIES[unit.package.ecosystem], []).append(unit.package.path)
+    for family in paths:
+        paths[family] = sorted(set(paths[family]))
+    found = {}
+    for unit in units:
+        family, path = FAMILIES[unit.package.ecosystem], unit.package.path
+        inside = paths[family]
+        if not path:
+            found[unit.key] = frozenset(other for other in inside if other)
+            continue
+        start = bisect.bisect_left(inside, path + "/")
+        end = bisect.bisect_left(inside, path + "0")  # "0" follows "/": every path under `path/` sorts before it
+        found[unit.key] = frozenset(inside[start:end])
+    return found
 
 
 # Walking ---------------------------------------------------------------------

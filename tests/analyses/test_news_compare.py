@@ -86,9 +86,11 @@ def test_a_state_and_its_news_survive_json():
 
 
 def test_the_source_views_notable_table_is_read_when_the_analysis_has_it(agent_repo, tmp_path):
+    without = dict(analyze(str(agent_repo), db=tmp_path / "without.sqlite", source=False).tables)
+    cut = cut_of(without, "rust-v0.7.0")
+    assert facts_of("agent", without, cut, cut=cut).notable is None  # no source view: nothing to say
     tables = dict(analyze(str(agent_repo), db=tmp_path / "miner.sqlite").tables)
-    cut = cut_of(tables, "rust-v0.7.0")
-    assert facts_of("agent", tables, cut, cut=cut).notable is None  # no source view: nothing to say
+    assert facts_of("agent", tables, cut, cut=cut).notable == ()  # the sample's sources import nothing notable
     tables["source_notable"] = pd.DataFrame(
         [["rust-v0.7.0", "cargo", "tokio", "runs on the Tokio async runtime", "codex-core", 3],
          ["rust-v0.8.0", "cargo", "tokio", "runs on the Tokio async runtime", "codex-core", 3],

@@ -1,0 +1,114 @@
+"""The cost of the source view inside `mine analyze`: cold, warm, against the rest of the analysis and `git log`.
+
+    python benchmarks/bench_analyze_source.py [--workers N] REPO_PATH [REPO_PATH ...]
+
+Per repository, `miner.pipeline.mine` runs cold (empty store) with the
+source view, and the source stage is timed from the progress messages that
+bracket it ("reading sources at", then "reading release notes"), so the
+rest of the same run is the other stages together.  The analysis is saved
+into a scratch store and mined again with what the store now holds: the
+source stage must parse nothing (the new cache entries of imports are
+counted; a non-zero count is a defect).  The parse rate is the parsed files and bytes of the
+cold run over the cold source stage, which also walks the trees and
+resolves the imports.  The reference is `git log --no-merges --no-renames
+--name-only HEAD` on the same repository.  Wall-clock seconds on a shared
+2-core machine, and CPU seconds of this process beside them (steadier when
+other work shares the cores).  A path that does
+not exist is skipped.  `--workers N` parses in N processes (`--source-workers`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from miner.pipeline import NoPrior, Options, mine, resolve, save
+from miner.store.sqlite import Store
+
+
+class Clock:
+    """Progress messages with the wall and CPU time (this process's) each arrived at."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[float, float, str]] = []
+
+    def __call__(self, message: str) -> None:
+        self.marks.append((time.perf_counter(), cpu(), message))
+
+    def between(self, first: str, then: str) -> tuple[float, float]:
+        """(wall, CPU) seconds from the first message holding `first` to the next holding `then`."""
+        start = next(n for n, (_, _, message) in enumerate(self.marks) if first in message)
+        end = next(n for n, (_, _, message) in enumerate(self.marks) if then in message and n > start)
+        return self.marks[end][0] - self.marks[start][0], self.marks[end][1] - self.marks[start][1]
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(path: str, name: str, inputs, prior) -> tuple:
+    clock = Clock()
+    start, cpu_start = time.perf_counter(), cpu()
+    analysis = mine(path, name, inputs, prior, clock)
+    return analysis, time.perf_counter() - start, cpu() - cpu_start, clock.between("reading sources", "release notes")
+
+
+def parses(analysis) -> tuple[int, int]:
+    """Files and bytes the run parsed: each parse is one new cache entry of an imports kind."""
+    sizes = [json.loads(value)["size"] for (kind, _), value in analysis.cache.items() if kind.startswith("imports-v")]
+    return len(sizes), sum(sizes)
+
+
+def bench(repo: Path, workers: int) -> None:
+    name = repo.parent.name if repo.name == "repo" else repo.name
+    start = time.perf_counter()
+    subprocess.run(["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    git_log = time.perf_counter() - start
+    inputs = resolve(Options(source_workers=workers))
+    cold, total, cold_cpu, (source, source_cpu) = run(str(repo), name, inputs, NoPrior())
+    counts = cold.tables["source_counts"]
+    parsed, parsed_bytes = parses(cold)
+    with tempfile.TemporaryDirectory() as folder:
+        with Store(Path(folder) / "bench.sqlite") as store:
+            cold.inputs = "bench"
+            save(store, cold)
+            warm, warm_total, warm_cpu, (warm_source, warm_source_cpu) = run(str(repo), name, inputs,
+                                                                            store.prior(str(repo)))
+    again = parses(warm)[0]
+    rest = total - source
+    print(f"{name}: {len(counts)} stable releases read, {int(counts['files'].sum()):,} file-releases, "
+          f"{parsed:,} distinct file versions parsed ({parsed_bytes / 1e6:.0f} MB)")
+    rest_cpu = cold_cpu - source_cpu
+    print(f"  cold mine: {total:.1f} s wall ({cold_cpu:.1f} s CPU); source stage {source:.1f} s "
+          f"({source_cpu:.1f} s CPU), rest {rest:.1f} s ({rest_cpu:.1f} s CPU): source/rest {source / rest:.2f}x "
+          f"wall, {source_cpu / rest_cpu:.2f}x CPU; git log {git_log:.1f} s: source/git log {source / git_log:.1f}x")
+    print(f"  parse rate over the cold source stage: {parsed / source:,.0f} files/s, "
+          f"{parsed_bytes / 1e6 / source:.1f} MB/s wall; {parsed / source_cpu:,.0f} files/s, "
+          f"{parsed_bytes / 1e6 / source_cpu:.1f} MB/s CPU (this process's: with --workers, the parse is elsewhere)")
+    print(f"  warm mine (store holds the parses): {warm_total:.1f} s ({warm_cpu:.1f} s CPU), source stage "
+          f"{warm_source:.1f} s ({warm_source_cpu:.1f} s CPU), files parsed again: {again}")
+
+
+def main(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("repos", nargs="+")
+    parser.add_argument("--workers", type=int, default=1, help="processes parsing at once")
+    args = parser.parse_args(arguments)
+    for path in args.repos:
+        if not Path(path).exists():
+            print(f"skipped: {path} does not exist")
+            continue
+        bench(Path(path), args.workers)
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

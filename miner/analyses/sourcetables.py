@@ -1,0 +1,104 @@
+"""The source view's tables: one row set per release read, named like the CSV files they become.
+
+`source_tables(views, catalog)` turns the `SourceView` of each release
+(`miner.analyses.sourceview`) into DataFrames:
+
+- `source_edges`: which package's sources import which, with the number of
+  importing files, one example line and whether the manifest declares it;
+- `source_declared`: every declared or used edge between packages with its
+  status ("declared and used", "declared, never used", "used, undeclared");
+- `source_notable`: the external dependencies of the notable catalog that
+  some package imports, with the packages importing them (by name, and
+  directory where two packages share a name);
+- `subpackages` and `subpackage_edges`: the top-level subpackages of each
+  Python package and the imports between them, which are the architecture
+  of a project made of one package (Mistral Vibe's `vibe.core`, `vibe.cli`);
+- `source_counts`: what each release's sources hold (files, bytes) and the
+  bad input met (syntax errors, over the size limit, binary, not UTF-8,
+  missing).  What a run parsed is no column: it depends on what the store
+  held before, and the tables depend on the inputs alone.
+
+Packages are named as in packages.csv (ecosystem, workspace, name, path), so
+the tables join with it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import fields
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from miner.analyses.sourceview import SourceView, notable_uses
+from miner.model.imports import ParseCounts, Unit
+
+_PACKAGE = ["ecosystem", "workspace", "package", "path"]
+_TARGET = ["depends_on_ecosystem", "depends_on_workspace", "depends_on", "depends_on_path"]
+EDGE_COLUMNS = ["release", *_PACKAGE, *_TARGET, "files", "example", "kinds", "declared"]
+DECLARED_COLUMNS = ["release", *_PACKAGE, *_TARGET, "status", "declared", "files", "example"]
+NOTABLE_COLUMNS = ["release", "registry", "dependency", "signals", "packages", "files"]
+SUBPACKAGE_COLUMNS = ["release", "project", "package", "subpackage"]
+SUBPACKAGE_EDGE_COLUMNS = ["release", "project", "package", "subpackage", "imports", "files", "example"]
+# What a release's sources hold, not what this run happened to parse (`parsed` depends on the store's cache).
+_COUNTED = [f.name for f in fields(ParseCounts) if f.name not in ("parsed", "parsed_bytes")]
+COUNT_COLUMNS = ["release", *_COUNTED, "macro_only_files"]
+# The counts that are bad input, by what the warning calls them (a missing object has a warning of its own).
+BAD_INPUT = {"errors": "with syntax errors", "too_large": "over the size limit (skipped)", "binary": "binary",
+             "not_utf8": "not UTF-8"}
+TABLES = ("source_edges", "source_declared", "source_notable", "subpackages", "subpackage_edges", "source_counts")
+
+
+def source_tables(views: Iterable[SourceView], catalog: Mapping[tuple[str, str], str]) -> dict[str, pd.DataFrame]:
+    """The source view's tables over `views` (one per release, in release order)."""
+    rows: dict[str, list] = {name: [] for name in TABLES}
+    for view in views:
+        units = {unit.key: unit for unit in view.units}
+        declared = {(use.package, use.dependency): use for use in view.declared}
+        for edge in view.edges:
+            use = declared.get((edge.source, edge.target))
+            rows["source_edges"].append([view.release, *_named(units[edge.source]), *_named(units[edge.target]),
+                                         edge.files, edge.example, ",".join(edge.kinds),
+                                         ",".join(use.declared) if use else ""])
+        for use in view.declared:
+            rows["source_declared"].append([view.release, *_named(units[use.package]), *_named(units[use.dependency]),
+                                            use.status, ",".join(use.declared), use.files, use.example or ""])
+        names = Counter(unit.package.name for unit in view.units)
+        for notable in notable_uses(view, catalog):
+            rows["source_notable"].append([view.release, notable.registry, notable.name, notable.signals,
+                                           ", ".join(_label(units[key], names) for key in notable.units),
+                                           notable.files])
+        for graph in view.subpackages:
+            project = units[graph.unit].package.name
+            rows["subpackages"] += [[view.release, project, graph.package, node] for node in graph.nodes]
+            rows["subpackage_edges"] += [[view.release, project, graph.package, edge.source, edge.target, edge.files,
+                                          edge.example] for edge in graph.edges]
+        rows["source_counts"].append([view.release, *(getattr(view.counts, name) for name in _COUNTED),
+                                      view.macro_only_files])
+    columns = {"source_edges": EDGE_COLUMNS, "source_declared": DECLARED_COLUMNS, "source_notable": NOTABLE_COLUMNS,
+               "subpackages": SUBPACKAGE_COLUMNS, "subpackage_edges": SUBPACKAGE_EDGE_COLUMNS,
+               "source_counts": COUNT_COLUMNS}
+    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in TABLES}
+
+
+def bad_input_summary(counts: pd.DataFrame) -> str | None:
+    """One sentence on the releases whose sources held bad input, None when none did: the latest such
+    release's counts, and how many releases had some (each release's are in source_counts.csv)."""
+    bad = counts[counts[list(BAD_INPUT)].sum(axis=1) > 0]
+    if bad.empty:
+        return None
+    latest = bad.iloc[-1]
+    found = ", ".join(f"{int(latest[column])} {what}" for column, what in BAD_INPUT.items() if latest[column])
+    return (f"source view: bad input at {len(bad)} of {len(counts)} releases read; at {latest['release']}, of "
+            f"{int(latest['files'])} source files: {found} (never fatal; every release's counts in source_counts.csv)")
+
+
+def _label(unit: Unit, names: Counter) -> str:
+    """The package's name, with its directory when another package of the release has the same name
+    (gemini-cli's root and `packages/cli` are both `@google/gemini-cli`)."""
+    name = unit.package.name
+    return f"{name} ({unit.package.path or 'root'})" if names[name] > 1 else name
+
+
+def _named(unit: Unit) -> list[str]:
+    """A unit as packages.csv names a package: ecosystem, workspace, name, path."""
+    return [unit.package.ecosystem, unit.workspace, unit.package.name, unit.package.path]
