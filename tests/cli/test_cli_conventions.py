@@ -3,6 +3,7 @@ and machine formats a program can read."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pandas as pd
 import pytest
 
 from miner.cli import cli
+from miner.errors import MinerError
 from tests.cli.test_cli_analyze import mine
 
 HEAVY = ("pandas", "numpy", "networkx", "matplotlib", "pygit2", "tree_sitter", "httpx", "miner.pipeline")
@@ -95,3 +97,13 @@ def test_verbose_report_lists_the_files_it_wrote(store, tmp_path):
                   tmp_path / "g", "-v")
     assert result.returncode == 0, result.stderr
     assert f"{tmp_path / 'r' / 'releases.csv'} (" in result.stderr
+
+
+def test_the_names_the_cli_spells_out_are_the_librarys():
+    """`mine --help` must not import the library, so the CLI spells a few of its words itself: they agree."""
+    from miner import daily, executors
+    from miner.cli import EXECUTORS, SINCE_LAST
+    assert SINCE_LAST == daily.LAST
+    with pytest.raises(MinerError, match="no such executor") as refused:
+        executors.executor("threads")
+    assert re.findall(r"\w+", str(refused.value).split("(")[-1]) == [*EXECUTORS[:-1], "or", EXECUTORS[-1]]
