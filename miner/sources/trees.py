@@ -154,31 +154,31 @@ def _find(repo: pygit2.Repository, root: pygit2.Tree, names: frozenset[str], kin
     """Post-order over the directories, iteratively; complete answers are cached, partial ones recomputed.
 
     Each directory not cached is listed once, for its subdirectories and its wanted files together: this
-    runs over every changed directory of every release.
+    runs over every changed directory of every release.  A subdirectory is looked up in the cache by the id
+    its parent lists before its tree is loaded, since loading costs more than the look-up and most
+    subdirectories are unchanged.
     """
     done: dict[str, tuple[dict[str, bool], list[str]]] = {}
-    stack: list[tuple[pygit2.Tree, tuple | None]] = [(root, None)]
+    stack: list[tuple[pygit2.Tree, tuple | None]] = []
+    _visit(repo, root, kind, cache, done, stack)
     while stack:
         tree, listed = stack.pop()
         key = str(tree.id)
-        if key in done:
-            continue
         if listed is None:
-            cached = cache.get(kind, key)
-            if cached is not None:
-                done[key] = (dict(cached), [])
+            if key in done:
                 continue
-            listed = _listing(repo, tree, names)
+            listed = _listing(tree, names)
             stack.append((tree, listed))
-            stack += [(child, None) for child in listed[0].values() if child is not None and str(child.id) not in done]
+            for child in listed[0].values():
+                _visit(repo, child, kind, cache, done, stack)
             continue
         subtrees, files = listed
         missing: list[str] = []
         for name, child in subtrees.items():
-            if child is None:
+            if str(child) not in done:
                 missing.append(name)
                 continue
-            child_files, child_missing = done[str(child.id)]
+            child_files, child_missing = done[str(child)]
             files.update((f"{name}/{path}", link) for path, link in child_files.items())
             missing += [f"{name}/{path}" for path in child_missing]
         if not missing:
@@ -188,18 +188,35 @@ def _find(repo: pygit2.Repository, root: pygit2.Tree, names: frozenset[str], kin
     return Found(files, tuple(sorted(missing)))
 
 
-def _listing(repo: pygit2.Repository, tree: pygit2.Tree, names: frozenset[str]) -> tuple[dict, dict[str, bool]]:
-    """A directory's subdirectories by name (None where the object is missing) and its files called one of
-    `names` (True for a symbolic link), in one pass; `type` is an int, cheaper to test than `type_str`."""
-    subtrees: dict[str, pygit2.Tree | None] = {}
+def _visit(repo: pygit2.Repository, tree: pygit2.Tree | pygit2.Oid, kind: str, cache: Cache,
+           done: dict[str, tuple[dict[str, bool], list[str]]], stack: list) -> None:
+    """The answer for the directory `tree` (or its id) from the cache, else its tree put on `stack` to be
+    listed; a tree missing from the repository is left out of `done`, so its parent reports it."""
+    key = str(tree.id if isinstance(tree, pygit2.Tree) else tree)
+    if key in done:
+        return
+    cached = cache.get(kind, key)
+    if cached is not None:
+        done[key] = (dict(cached), [])
+        return
+    if not isinstance(tree, pygit2.Tree):
+        try:
+            tree = repo[tree]
+        except MISSING_OBJECT:
+            return
+    stack.append((tree, None))
+
+
+def _listing(tree: pygit2.Tree, names: frozenset[str]) -> tuple[dict[str, pygit2.Oid], dict[str, bool]]:
+    """A directory's subdirectories by name (their ids: a tree is loaded only when not cached) and its files
+    called one of `names` (True for a symbolic link), in one pass; `type` is an int, cheaper to test than
+    `type_str`."""
+    subtrees: dict[str, pygit2.Oid] = {}
     files: dict[str, bool] = {}
     for entry in tree:
         kind = entry.type
         if kind == _TREE:
-            try:
-                subtrees[entry.name] = repo[entry.id]
-            except MISSING_OBJECT:
-                subtrees[entry.name] = None
+            subtrees[entry.name] = entry.id
         elif kind == _BLOB and entry.name in names:
             files[entry.name] = entry.filemode == _LINK
     return subtrees, files
