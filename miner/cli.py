@@ -62,6 +62,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, _interrupt)
     try:
         cli(standalone_mode=False, prog_name="mine")  # completion reads _MINE_COMPLETE however mine was started
+    except click.UsageError as error:  # a bad option value, a missing file: one line, and where to look
+        command = error.ctx.command_path if error.ctx else "mine"
+        _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -311,7 +314,11 @@ def report(repo, db, out, fmt, graphs, as_of, quiet, verbose) -> None:
 @QUIET
 @VERBOSE
 def regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose) -> None:
-    """Regenerate the `<!-- mine:... -->` sections of REPORT in place from the store."""
+    """Refresh the marked sections of REPORT in place from the store.
+
+    A section is what stands between `<!-- mine:NAME repo=REPO -->` and
+    `<!-- /mine:NAME -->`; everything else in the file is kept byte for byte.
+    """
     try:
         _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose)
     except MinerError as error:
@@ -344,7 +351,8 @@ def _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose
     if outcome.diff:
         click.echo(outcome.diff, nl=False)
     if check and outcome.changed:
-        _fail(f"{report_file}: out of date; run `mine regenerate {report_file}`", 1)
+        click.echo(f"{report_file}: out of date; run `mine regenerate {report_file}`", err=True)
+        sys.exit(1)  # an answer, not an error: errors exit 2 under --check
     if not quiet:
         state = "rewritten" if outcome.written else "up to date" if not outcome.changed else "not written"
         _say(f"{report_file}: {outcome.sections} section{'s' * (outcome.sections != 1)}, {state}")
@@ -492,7 +500,7 @@ def _summary_line(result, published) -> str:
     releases = result.tables["releases"]
     stable = int(releases["stable"].sum())
     return (f"{result.repo}: {len(releases)} releases on line '{result.line}' ({stable} stable), "
-            f"{len(result.tables['skipped'])} tags skipped, {result.walked} commits walked; "
+            f"{len(result.tables['skipped'])} tags skipped, {result.walked} new commits walked; "
             f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}; "
             + (f"wrote {published.folder}/" if published.written else f"{published.folder}/ was up to date"))
 

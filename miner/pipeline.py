@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -625,11 +627,16 @@ def _at(warning: MinerWarning, tag: str) -> MinerWarning:
 
 
 def _as_of(value: str | None) -> int | None:
-    """The last second of the `--as-of` day (a bare day counts whole, as `--until` does)."""
+    """The last second of the `--as-of` day (a bare day counts whole, as `--until` does); a day after today
+    is an error: nothing is known of it, and the report's "month in progress" would be judged against it."""
     try:
-        return unix_seconds(value, end_of_day=True)
+        seconds = unix_seconds(value, end_of_day=True)
     except MinerError as error:
         raise MinerError(f"--as-of {error}") from None
+    today = max(iso_day(int(time.time())), date.today().isoformat())  # today here or in UTC, the later
+    if seconds is not None and iso_day(seconds) > today:
+        raise MinerError(f"--as-of {value}: a day after today ({today})")
+    return seconds
 
 
 def _day(seconds: int | None) -> str | None:
@@ -763,14 +770,17 @@ def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release,
     say(f"{name}: reading sources at {len(chosen)} releases")
     trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
              for release in chosen]
-    views, parsed, parsed_bytes = [], 0, 0
+    views, parsed, parsed_bytes, seen = [], 0, 0, 0
     warned = {(warning.tag, warning.path) for warning in warnings}  # a missing blob the architecture stage named
     limits = Limits(max_bytes=options.source_max_bytes, workers=options.source_workers)
     for sources in read_sources(git, trees, cache, limits, name):
         warnings += [warning for warning in sources.warnings if (warning.tag, warning.path) not in warned]
         views.append(source_view(sources))
         parsed, parsed_bytes = parsed + sources.counts.parsed, parsed_bytes + sources.counts.parsed_bytes
-    say(f"{name}: parsed {parsed} source files ({parsed_bytes / 1e6:.1f} MB); every other one from the store")
+        seen += sources.counts.files
+    # A file version parsed by an earlier run comes from the store: only those new to it are parsed.
+    say(f"{name}: parsed {parsed} new source file versions ({parsed_bytes / 1e6:.1f} MB)" if seen
+        else f"{name}: no source files in the packages' directories at {len(chosen)} releases")
     tables = source_tables(views, inputs.notable)
     summary = bad_input_summary(tables["source_counts"])
     if summary is not None:

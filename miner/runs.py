@@ -115,7 +115,7 @@ def analyze_many(targets: list[Target], executor: Executor, *, db: str | Path | 
                 say(Event("unchanged", outcome.analysis.repo))
             else:
                 say(Event("mined", outcome.repo, f"{time.monotonic() - begun[outcome.repo]:.1f}s, "
-                                                 f"{outcome.walked} commits walked"))
+                                                 f"{outcome.walked} new commits walked"))
                 save(store, outcome)
                 say(Event("saved", outcome.repo))
                 outcome = Done(outcome)

@@ -3,8 +3,8 @@ and machine formats a program can read."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -107,3 +107,17 @@ def test_the_names_the_cli_spells_out_are_the_librarys():
     with pytest.raises(MinerError, match="no such executor") as refused:
         executors.executor("threads")
     assert re.findall(r"\w+", str(refused.value).split("(")[-1]) == [*EXECUTORS[:-1], "or", EXECUTORS[-1]]
+
+
+@pytest.mark.parametrize("args", [["analyze", ".", "--format", "xml"], ["compare", "--format", "yaml"],
+                                  ["regenerate", "/nonexistent/report.md"],
+                                  ["analyze", ".", "--executor", "threads"]])
+def test_a_bad_option_value_is_one_line_naming_the_help_to_read(args):
+    result = mine(*args)
+    assert result.returncode == 2 and result.stderr.startswith("mine: error: "), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and f"`mine {args[0]} --help`" in result.stderr
+
+
+def test_an_as_of_after_today_is_refused(store):
+    result = mine("report", "agent", "--db", store / "s.sqlite", "--as-of", "2999-01-01")
+    assert result.returncode == 1 and "a day after today" in result.stderr and len(result.stderr.splitlines()) == 1
