@@ -714,7 +714,10 @@ def load_agents(config: Config, db: str | Path | None = None, strict: bool = Fal
     with `as_of`, each analysis must be as of that day.
     """
     found: dict[str, Analysis | None] = {}
-    warnings: list[MinerWarning] = []
+    warnings = [MinerWarning("", f"{config.path} has no [[{table}]] rules: every {column} cell says unknown or "
+                                 "none found (the rules of miner/data/agents.toml can be copied)")
+                for table, column, rules in (("architecture", "Architecture", config.architecture),
+                                             ("extension", "Extension model", config.extensions)) if not rules]
     with Store(db or default_db(), readonly=True) as store:
         analyses = store.analyses()
         for agent in config.agents:

@@ -121,3 +121,14 @@ def test_a_bad_option_value_is_one_line_naming_the_help_to_read(args):
 def test_an_as_of_after_today_is_refused(store):
     result = mine("report", "agent", "--db", store / "s.sqlite", "--as-of", "2999-01-01")
     assert result.returncode == 1 and "a day after today" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_config_without_rules_says_why_its_cells_are_unknown(store, tmp_path):
+    config = tmp_path / "agents.toml"
+    config.write_text('[[agent]]\nname = "Codex CLI"\nrepository = "openai/codex"\nanalysed_as = "agent"\n')
+    result = mine("compare", "--db", store / "s.sqlite", "--config", config, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert f"{config} has no [[architecture]] rules" in result.stderr
+    assert f"{config} has no [[extension]] rules" in result.stderr
+    quiet = mine("compare", "--db", store / "s.sqlite", "--format", "csv")
+    assert "rules:" not in quiet.stderr  # miner's own config has both
