@@ -486,8 +486,8 @@ def _print_json(tables, fmt: str) -> None:
 
 
 def _tables_data(tables) -> dict:
-    return {name: json.loads(frame.to_json(orient="records", date_format="iso", date_unit="s"))
-            for name, frame in tables.items()}
+    from miner.outputs.publish import table_json
+    return {name: json.loads(table_json(frame)) for name, frame in tables.items()}
 
 
 def _list_written(published) -> None:

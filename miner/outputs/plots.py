@@ -103,8 +103,7 @@ def language_mix_plot(languages: pd.DataFrame, releases: pd.DataFrame, path: str
     if rows.empty:
         raise MinerError("no stable release with source files to plot")
     grid = rows.pivot_table(index="date", columns="language", values="share", aggfunc="sum", fill_value=0.0)
-    grid.index = pd.to_datetime(grid.index, utc=True, format="ISO8601")
-    grid = grid.sort_index()
+    grid = grid.sort_index()  # release dates are UTC datetimes already
     chosen = list(grid.iloc[-1].sort_values(ascending=False, kind="stable").index[:top])
     shown = grid[chosen].assign(other=grid.drop(columns=chosen).sum(axis=1)) if len(grid.columns) > top else grid[chosen]
     figure, axes = plt.subplots(figsize=(6.0, 3.2))

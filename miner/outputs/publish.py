@@ -102,7 +102,12 @@ def write_table(frame: pd.DataFrame, stem: Path, as_json: bool = False) -> None:
     """`stem`.csv, and with `as_json` `stem`.json: moments as ISO 8601 with their offset in both (UTC)."""
     with_iso_text(frame).to_csv(stem.with_suffix(".csv"), index=False)
     if as_json:
-        frame.to_json(stem.with_suffix(".json"), orient="records", indent=1, date_format="iso", date_unit="s")
+        stem.with_suffix(".json").write_text(table_json(frame, indent=1), encoding="utf-8")
+
+
+def table_json(frame: pd.DataFrame, indent: int | None = None) -> str:
+    """A table as JSON records, moments as ISO 8601 in UTC: the .json files and `--format json` on stdout."""
+    return frame.to_json(orient="records", indent=indent, date_format="iso", date_unit="s")
 
 
 def _stamp_key(inputs: str, repo: str, fmt: str, graph_folder: Path, day: date) -> str:
