@@ -1,6 +1,6 @@
 """`mine analyze` at scale, side by side with `git log --no-merges --no-renames --name-only HEAD` in one run.
 
-Usage: python benchmarks/bench_scale.py [--repeat N] [--memory] [REPO_PATH ...]
+Usage: python benchmarks/bench_scale.py [--repeat N] [--memory] [--no-source] [REPO_PATH ...]
 (default: the generated Codex-shaped repository of benchmarks/codex_shape.py,
 built under /tmp on first use, and the largest Rust workspaces under
 /work/.mirror; a path that does not exist is skipped with a message).
@@ -20,8 +20,9 @@ system), which other work on a shared machine disturbs less:
 
 `--memory` adds the peak resident memory of a cold run as of the days when
 a quarter, half and all of the release tags existed (`--as-of`), to show it
-stays flat in the size of the history.  Each figure is printed with its
-ratio to the `git log` measured in the same run.
+stays flat in the size of the history.  `--no-source` runs every `mine
+analyze` without the source view (the README's table of this benchmark).
+Each figure is printed with its ratio to the `git log` measured in the same run.
 """
 from __future__ import annotations
 
@@ -56,9 +57,12 @@ def run(command: list[str]) -> tuple[float, float, int]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
+OPTIONS: list[str] = []  # given to every `mine analyze` (`--no-source`)
+
+
 def analyze(repo: Path, folder: Path, *extra: str) -> list[str]:
     return MINE + ["analyze", str(repo), "--db", str(folder / "miner.sqlite"), "--out", str(folder / "out"),
-                   "--graphs", str(folder / "graphs"), "-q", *extra]
+                   "--graphs", str(folder / "graphs"), "-q", *OPTIONS, *extra]
 
 
 def git(repo: Path, *args: str) -> str:
@@ -130,7 +134,9 @@ if __name__ == "__main__":
     parser.add_argument("repos", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--no-source", action="store_true")
     arguments = parser.parse_args()
+    OPTIONS += ["--no-source"] if arguments.no_source else []
     for path in arguments.repos or [codex_shape.build()] + [MIRRORS / name / "repo" for name in REAL]:
         if not path.exists():
             print(f"{path}: skipped (no such repository)")

@@ -52,6 +52,7 @@ from miner.catalogs.bots import Catalog
 from miner.catalogs.capabilities import Capability, load_catalog
 from miner.catalogs.layers import Layer, layers_from_meta, layers_to_meta, load_layers
 from miner.catalogs.notable import load_notable
+from miner.collector import fewer_collections
 from miner.errors import MinerError, MinerWarning
 from miner.model.commits import Commit
 from miner.model.notes import DEFAULT_ORDER, HOSTED, HostedRelease, HostedReleases
@@ -244,6 +245,7 @@ def with_stored_releases(inputs: Inputs, stored: HostedReleases | None) -> Input
     return replace(inputs, hosted=releases, hosted_origin=stored.origin, digest=digest.hexdigest())
 
 
+@fewer_collections
 def analyze(spec: str, *, db: str | Path | None = None, progress: Progress | None = None, **options) -> Analysis:
     """Analyse the repository at path (or clone name) `spec` and store the result; see `Options`."""
     say = progress or (lambda message: None)
@@ -296,6 +298,7 @@ class Job:
     stamp: str  # the fingerprint the tables get when mined whole
     line: str = ""  # the release line chosen when the stamp was taken
 
+    @fewer_collections
     def run(self, progress: Progress | None = None) -> Analysis:
         analysis = mine(self.path, self.name, self.inputs, self.prior, progress)
         # Tables from a damaged history get no fingerprint: once the objects are restored, the next run re-reads.
@@ -314,6 +317,7 @@ def prepare(store: Store, spec: str, repo: Repository, inputs: Inputs) -> Job:
     return Job(path, name, inputs, store.prior(path), fingerprint(repo.git, inputs, line), line)
 
 
+@fewer_collections
 def save(store: Store, analysis: Analysis) -> None:
     """Write the analysis, with the commits and cache entries its run found, in one transaction."""
     store.save(Saved(analysis.repo, analysis.path, analysis.inputs, analysis.meta, analysis.tables,

@@ -73,13 +73,14 @@ def architecture_tables(per_release: Sequence[ReleaseArchitecture], releases: Se
                              "languages": [], "package_lines": []}
     lineages = lineage_by_release(per_release)
     read = {facts.tag: facts for facts in per_release}
+    layer_of = _Layers(layers)
     for release in releases:
         facts = read.get(release.tag)
         if facts is None:
             continue
         lineage = lineages[release.tag]
         for workspace in facts.workspaces:
-            _workspace_rows(rows, release.tag, workspace, lineage, facts, layers, languages)
+            _workspace_rows(rows, release.tag, workspace, lineage, facts, layer_of, languages)
         previous = read.get(release.previous)
         rows["package_changes"] += _change_rows(release, facts, previous)
         rows["languages"] += _language_rows(release.tag, facts.languages)
@@ -109,13 +110,13 @@ def place_rows(per_release: Iterable[ReleaseArchitecture], layers: Sequence[Laye
     packages of the release share a name (gemini-cli's root and `packages/cli`
     are both `@google/gemini-cli`), so that their work is not merged.
     """
+    layer_of = _Layers(layers)
     for facts in per_release:
         members = facts.packages()
         names = Counter(package.name for _, package in members)
         for workspace, package in members:
             label = package.name if names[package.name] == 1 else f"{package.name} ({package.path or '.'})"
-            yield (facts.tag, label, as_text(package.path),
-                   _layer(layer_path(package, workspace), package.name, tuple(layers)), workspace.root)
+            yield (facts.tag, label, as_text(package.path), layer_of(package, workspace), workspace.root)
 
 
 def package_changes(before: Iterable[Package], after: Iterable[Package]) -> PackageChanges:
@@ -155,31 +156,40 @@ def pinned(workspaces: Iterable[Workspace], pin: str) -> list[Workspace]:
 
 
 def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, lineage: dict[str, str],
-                    facts: ReleaseArchitecture, layers: Sequence[Layer], languages: Mapping[str, str]) -> None:
+                    facts: ReleaseArchitecture, layer_of: _Layers, languages: Mapping[str, str]) -> None:
     total = edges = 0
     eco, root = workspace.ecosystem, workspace.root
     for package in workspace.packages:
         size = facts.bytes.get((eco, package.path), 0)
         language = language_of(package, languages)
-        rows["packages"].append([tag, eco, package.name, as_text(package.path), package.version,
-                                 package.description or "", language,
-                                 _layer(layer_path(package, workspace), package.name, tuple(layers)), root,
+        name = package.name
+        rows["packages"].append([tag, eco, name, as_text(package.path), package.version, package.description or "",
+                                 language, layer_of(package, workspace), root,
                                  as_text(lineage[package_key(package, root)]), size])
         total += size
-        for dep in package.dependencies:
-            edges += 1
-            rows["package_deps"].append([tag, eco, root, package.name, dep.name, dep.path or "", dep.kind,
-                                         dep.optional, dep.target or "", dep.alias or ""])
+        edges += len(package.dependencies)
+        rows["package_deps"] += [[tag, eco, root, name, dep.name, dep.path or "", dep.kind, dep.optional,
+                                  dep.target or "", dep.alias or ""] for dep in package.dependencies]
         if (eco, package.path) in facts.lines:
             rows["package_lines"].append([tag, eco, package.name, as_text(package.path), language,
                                           facts.lines[(eco, package.path)]])
     rows["workspaces"].append([tag, eco, root, len(workspace.packages), edges, total])
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _layer(inside: str, name: str, layers: tuple[Layer, ...]) -> str:
-    """The layer of a package, classified once per (directory, name, rules): most packages recur at every release."""
-    return classify(inside, name, list(layers))
+class _Layers:
+    """The layer of a package under one set of rules, classified once per (directory, name): most packages
+    recur at every release."""
+
+    def __init__(self, layers: Sequence[Layer]):
+        self.layers = list(layers)
+        self.found: dict[tuple[str, str], str] = {}
+
+    def __call__(self, package: Package, workspace: Workspace) -> str:
+        key = (layer_path(package, workspace), package.name)
+        layer = self.found.get(key)
+        if layer is None:
+            layer = self.found[key] = classify(*key, self.layers)
+        return layer
 
 
 def layer_path(package: Package, workspace: Workspace) -> str:
@@ -193,7 +203,7 @@ def layer_path(package: Package, workspace: Workspace) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _inside(path: str, root: str) -> str:
-    """A package's directory relative to its workspace root ("." for the root itself); memoised, as `_layer`."""
+    """A package's directory relative to its workspace root ("." for the root itself); memoised, as `_Layers`."""
     return posixpath.relpath(path or ".", root or ".")
 
 

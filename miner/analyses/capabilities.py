@@ -56,8 +56,11 @@ def mentions(catalog: Sequence[Capability], text: str | None) -> dict[str, str]:
     says it, not a whole release message.
     """
     lines = [(line, readings(line)) for line in quotable_lines(text or "")]
+    whole = "\n".join(reading for _, pair in lines for reading in pair)
     found = {}
     for capability in catalog:
+        if not capability.may_match(whole):
+            continue
         line = next((line for line, pair in lines if capability.matches_readings(pair)), None)
         if line is not None:
             found[capability.name] = line

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from miner.catalogs.toml import read_toml
@@ -42,6 +43,22 @@ class Capability:
             p.search(r) for p in self.exclude for r in readings
         )
 
+    def may_match(self, text: str) -> bool:
+        """False only when no line of `text` (lines joined by newlines) can match: one search of the whole
+        text per pattern, so a release's notes are read line by line only for the capabilities they may name.
+
+        Each pattern is searched with `^` and `$` matching at line ends as well: whatever it matches in a
+        line alone, it matches where that line stands in the text.  A pattern anchored to the whole text
+        (`\\A`, `\\z`) or turning that mode off cannot be screened so, and always may match.
+        """
+        return any(screen is None or screen.search(text) for screen in self._screens)
+
+    @cached_property
+    def _screens(self) -> tuple[Pattern | None, ...]:
+        return tuple(None if _WHOLE_TEXT.search(p.pattern) else
+                     compile_pattern(f"(?m){p.pattern}", ignore_case=not p.options.case_sensitive)
+                     for p in self.patterns)
+
 
 def load_catalog(path: str | Path | None = None) -> list[Capability]:
     """The capability catalog at `path`, or the default one shipped with miner.
@@ -66,6 +83,9 @@ def catalog_digest(catalog: Sequence[Capability]) -> str:
 # -- helpers ---------------------------------------------------------------
 
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# What makes a pattern match differently inside a longer text: anchors to its ends, or a flag group that may
+# turn multi-line mode off.
+_WHOLE_TEXT = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-")
 
 
 def readings(line: str) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ def is_text(name: str) -> bool:
 
 def as_text(name: str) -> str:
     """`name` with each byte that is not UTF-8 replaced by U+FFFD."""
-    if is_text(name):
+    if name.isascii() or is_text(name):
         return name
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -59,22 +59,34 @@ def evolution_graph(packages: pd.DataFrame, deps: pd.DataFrame, releases: pd.Dat
     deps = deps[deps["release"].isin(day_of)]
     colors = layer_colors(packages["layer"])
     graph = nx.DiGraph()
-    for node, rows in packages.groupby("lineage", sort=True):
-        latest = rows.iloc[-1]
-        graph.add_node(node, label=latest["package"], ecosystem=latest["ecosystem"], layer=latest["layer"],
-                       path=latest["path"], spells=spells(set(rows["day"]), days),
-                       bytes=dynamic_values(dict(zip(rows["day"], rows["bytes"])), days),
-                       viz={"color": colors[latest["layer"]]})
-    sources, sinks = node_keys(packages, deps)
-    for (source, sink), rows in deps.assign(source=sources, sink=sinks).groupby(["source", "sink"], sort=True):
-        kinds = sorted(set(rows["kind"]), key=KIND_ORDER.index)
-        graph.add_edge(source, sink, kind=kinds[0], kinds=",".join(kinds),
-                       spells=spells({day_of[release] for release in rows["release"]}, days))
+    # Grouped in dictionaries over the columns as lists: hundreds of thousands of rows, which pandas' groups
+    # would hand over element by element.
+    latest: dict[str, tuple] = {}
+    sizes: dict[str, dict[str, int]] = defaultdict(dict)
+    for node, day, size, *described in zip(*_lists(packages, "lineage", "day", "bytes", "package", "ecosystem",
+                                                   "layer", "path")):
+        latest[node] = described
+        sizes[node][day] = size
+    for node in sorted(latest):
+        label, ecosystem, layer, path = latest[node]
+        graph.add_node(node, label=label, ecosystem=ecosystem, layer=layer, path=path,
+                       spells=spells(set(sizes[node]), days), bytes=dynamic_values(sizes[node], days),
+                       viz={"color": colors[layer]})
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    declared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for source, sink, kind, release in zip(*node_keys(packages, deps), *_lists(deps, "kind", "release")):
+        kinds[(source, sink)].add(kind)
+        declared[(source, sink)].add(day_of[release])
+    for edge in sorted(kinds):
+        ordered = sorted(kinds[edge], key=KIND_ORDER.index)
+        graph.add_edge(*edge, kind=ordered[0], kinds=",".join(ordered), spells=spells(declared[edge], days))
     if used is not None:
-        declared = {(source, sink): {day_of[release] for release in rows["release"]}
-                    for (source, sink), rows in deps.assign(source=sources, sink=sinks).groupby(["source", "sink"])}
         _add_used(graph, packages, used[used["release"].isin(day_of)], day_of, days, declared)
     return graph
+
+
+def _lists(frame: pd.DataFrame, *names: str) -> list[list]:
+    return [frame[name].tolist() for name in names]
 
 
 def _add_used(graph: nx.DiGraph, packages: pd.DataFrame, used: pd.DataFrame, day_of: dict[str, str],

@@ -131,6 +131,9 @@ def _save(plt, figure, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.tight_layout()
+    # tight_layout leaves a placeholder layout engine behind, for which savefig would lay the figure out by
+    # drawing it once more before drawing it into the PNG: that draw changes nothing and costs a third.
+    figure.set_layout_engine(None)
     figure.savefig(path, dpi=120)
     plt.close(figure)
     return path

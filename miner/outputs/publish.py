@@ -38,6 +38,7 @@ import pandas as pd
 from miner.analyses.dates import with_iso_text
 from miner.analyses.graphs import release_graph, subpackage_graph, with_used_edges
 from miner.catalogs.layers import purposes
+from miner.collector import fewer_collections
 from miner.errors import MinerError
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports, write_subpackage_graph
 from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
@@ -59,6 +60,7 @@ class Published(NamedTuple):
     written: bool
 
 
+@fewer_collections
 def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Path | None = None,
             fmt: str = "md") -> Published:
     """Write one analysis; return its report folder (default `reports/<repo>/`) and whether it was written.

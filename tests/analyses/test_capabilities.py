@@ -253,6 +253,20 @@ def test_a_user_catalog_replaces_the_default(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [("^teleport$", "Fixes:\n\nteleport\n\nother", "teleport"),  # anchored to a line in the middle of notes
+     ("\\Ateleport", "Fixes:\n\nteleport", "teleport"),  # anchored to the text: the line alone is read
+     ("(?-m:^)teleport", "Fixes:\n\nteleport", "teleport"),  # a flag group turning line anchors off
+     ("^teleport\\z", "Fixes:\n\nteleport", "teleport")],
+)
+def test_patterns_anchored_to_a_line_or_to_the_text_match_each_line_as_alone(tmp_path, pattern, text, expected):
+    """The whole-text screen of `mentions` must not hide a line that matches alone (see `Capability.may_match`)."""
+    path = tmp_path / "caps.toml"
+    path.write_text(f"[[capability]]\nname = 'Teleport'\npatterns = ['{pattern}']\n")
+    assert mentions(load_catalog(path), text) == {"Teleport": expected}
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [("[[capability]\nname='x'", "is not valid TOML"),
      ("title = 'no capabilities'", "no [[capability]] entries"),

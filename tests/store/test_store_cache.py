@@ -37,3 +37,15 @@ def test_stored_tables_are_parsed_when_first_used(tmp_path, monkeypatch):
     assert loaded["two"].equals(tables["two"]) and len(parsed) == 1
     loaded["two"], loaded["four"] = loaded["two"], tables["one"]
     assert len(parsed) == 1 and dict(loaded.items())["four"] is tables["one"] and len(parsed) == 3
+
+
+def test_tables_stored_as_json_text_before_they_were_deflated_still_load(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    table = pd.DataFrame({"n": [1, 2], "text": ["a", "b"]})
+    store.save(Saved("r", "/somewhere", "inputs", {"line": ""}, {"deflated": table, "text": table}))
+    with store.transaction():
+        store.db.execute("UPDATE result_table SET data = ? WHERE name = 'text'",
+                         (table.to_json(orient="table", index=False, double_precision=15),))
+    assert [type(data) for (data,) in store.db.execute("SELECT data FROM result_table ORDER BY name")] == [bytes, str]
+    loaded, _ = store.load("r")
+    assert loaded["deflated"].equals(table) and loaded["text"].equals(table)
