@@ -183,14 +183,13 @@ def _find(view: TreeView, names: frozenset[str], kind: str, cache: Cache) -> Fou
     reuse.  A subdirectory is looked up in the cache by the id its parent lists before it is listed, since
     most subdirectories are unchanged.
     """
-    done: dict[str, tuple[dict[str, bool], list[str]]] = {}
+    done: dict[pygit2.Oid, tuple[dict[str, bool], list[str]]] = {}  # by id; cached answers are only read
     stack: list[tuple[pygit2.Oid, Listing | None]] = []
     _visit(view, view.tree.id, kind, cache, done, stack)
     while stack:
         oid, listing = stack.pop()
-        key = str(oid)
         if listing is None:
-            if key in done:
+            if oid in done:
                 continue
             listing = view.listing(oid)
             stack.append((oid, listing))
@@ -200,29 +199,28 @@ def _find(view: TreeView, names: frozenset[str], kind: str, cache: Cache) -> Fou
         files = {entry.name: entry.filemode == _LINK for entry in listing.files if entry.name in names}
         missing: list[str] = []
         for name, child in listing.trees:
-            if str(child) not in done:
+            if child not in done:
                 missing.append(name)
                 continue
-            child_files, child_missing = done[str(child)]
+            child_files, child_missing = done[child]
             files.update((f"{name}/{path}", link) for path, link in child_files.items())
             missing += [f"{name}/{path}" for path in child_missing]
         if not missing:
-            cache.put(kind, key, files)
-        done[key] = (files, missing)
-    files, missing = done[str(view.tree.id)]
-    return Found(files, tuple(sorted(missing)))
+            cache.put(kind, str(oid), files)
+        done[oid] = (files, missing)
+    files, missing = done[view.tree.id]
+    return Found(dict(files), tuple(sorted(missing)))
 
 
 def _visit(view: TreeView, oid: pygit2.Oid, kind: str, cache: Cache,
-           done: dict[str, tuple[dict[str, bool], list[str]]], stack: list) -> None:
+           done: dict[pygit2.Oid, tuple[dict[str, bool], list[str]]], stack: list) -> None:
     """The answer for the directory `oid` from the cache, else the directory put on `stack` to be listed; a
     tree missing from the repository is left out of `done`, so its parent reports it."""
-    key = str(oid)
-    if key in done:
+    if oid in done:
         return
-    cached = cache.get(kind, key)
+    cached = cache.get(kind, str(oid))
     if cached is not None:
-        done[key] = (dict(cached), [])
+        done[oid] = (cached, [])
     elif view.listing(oid) is not None:
         stack.append((oid, None))
 
