@@ -70,6 +70,7 @@ from miner.store.cache import Cache
 WORKSPACES_KIND = "javascript-workspaces-v1"
 # The specs that can link a member whatever the key says (npm-package-arg reads `./` and `../` as paths).
 _PATH_SPECS = ("workspace:", "file:", "link:", "./", "../")
+_CANDIDATE_SPECS = (*_PATH_SPECS, "catalog:")
 MANIFESTS = FILES | {pnpm.WORKSPACE_FILE, pnpm.NPMRC}
 
 
@@ -311,7 +312,7 @@ class _Builder:
     def _package(self, member: Member, members: Members) -> Package:
         facts = self.discovery.facts(member.path)
         edges = {self._edge(found, kind, optional)
-                 for key, spec, kind, optional in facts["dependencies"]
+                 for key, spec, kind, optional in self._candidates(facts, members)
                  if (found := self._link(member.path, key, spec, members)) is not None}
         return Package(
             name=member.name, path=member.path, manifest=manifest_path(member.path), version=member.version,
@@ -319,9 +320,18 @@ class _Builder:
             ecosystem=self.manager, language=language(self.discovery.tree, member.path, self.discovery.files),
         )
 
-    def _link(self, folder: str, key: str, spec: str, members: Members) -> Link | None:
+    def _candidates(self, facts: dict, members: Members) -> list[tuple[str, str, str, bool]]:
+        """(key, spec, kind, optional) of the declared dependencies `_link` can make an edge of, or warn
+        about: those naming a member, a path or a catalog.  The others (most: registry ranges of outside
+        packages) are dropped in one comprehension, since every release re-reads every member's."""
         if self.standalone:
-            return None
+            return []
+        optional = set(facts["optional_peers"])
+        return [(key, spec, kind, kind == "peer" and key in optional)
+                for kind, specs in facts["dependencies"].items() for key, spec in specs.items()
+                if key in members.by_name or spec.startswith(_CANDIDATE_SPECS)]
+
+    def _link(self, folder: str, key: str, spec: str, members: Members) -> Link | None:
         if spec.startswith("catalog:") and self.manager in ("pnpm", "bun"):
             spec, why = catalog_range(key, spec, self.catalogs)
             if why is not None:

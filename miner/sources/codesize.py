@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 
 import pygit2
 
-from miner.sources.trees import MISSING_OBJECT, TreeView
+from miner.sources.trees import MISSING_OBJECT, Listing, TreeView
 from miner.store.cache import Cache
 
 LINES_BLOB_KIND = "rust-lines-blob-v1"  # non-blank lines of a blob, whatever its language
@@ -48,14 +48,13 @@ FILE_NAMES = {"Dockerfile": "Dockerfile", "Makefile": "Makefile", "BUILD.bazel":
 _LINK = pygit2.GIT_FILEMODE_LINK
 # Blanks inside a line: deleted, a line bytes.strip() would empty is empty, and bytes.splitlines cuts the rest.
 _BLANKS = b" \t\f\v"
-_TREE, _BLOB = int(pygit2.GIT_OBJECT_TREE), int(pygit2.GIT_OBJECT_BLOB)
 _SIZES: dict[pygit2.Oid, int] = {}
 _SIZES_KEPT = 1 << 18  # about 40 MB at most
 
 
 def language_bytes(view: TreeView, cache: Cache, unreadable: set[str] | None = None) -> dict[str, int]:
     """Bytes of each language in the whole tree, largest first; what cannot be read is added to `unreadable`."""
-    totals = _tree_total(view.repo, view.tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
+    totals = _tree_total(view, view.tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -65,7 +64,7 @@ def package_bytes(view: TreeView, packages: Iterable[tuple[str, str]], cache: Ca
     answer is in their order), the packages nested inside it left out; from object headers only."""
     return _per_package(view, list(packages), cache, unreadable,
                         lambda directory, language, nested, sink: _tree_total(
-                            view.repo, directory[0], directory[1], cache, _LANGUAGE_BYTES, sink, nested).get(language, 0))
+                            view, directory[0], directory[1], cache, _LANGUAGE_BYTES, sink, nested).get(language, 0))
 
 
 def package_lines(view: TreeView, packages: Iterable[tuple[str, str]], cache: Cache,
@@ -73,7 +72,7 @@ def package_lines(view: TreeView, packages: Iterable[tuple[str, str]], cache: Ca
     """Non-blank lines of its language in each package directory, the packages nested inside it left out."""
     return _per_package(view, list(packages), cache, unreadable,
                         lambda directory, language, nested, sink: _tree_total(
-                            view.repo, directory[0], directory[1], cache, _lines_of(language), sink, nested))
+                            view, directory[0], directory[1], cache, _lines_of(language), sink, nested))
 
 
 def _per_package(view: TreeView, packages: list[tuple[str, str]], cache: Cache, unreadable: set[str] | None,
@@ -99,103 +98,101 @@ def language_of(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Measure:
-    """What a tree walk sums: the cache kind of directory totals, an empty total, how to add a directory's
-    total to one, a file's value (falsy when it adds nothing, None when it cannot be read; symbolic links
-    are no file's content and add nothing) and how to add that."""
+    """What a tree walk sums: the cache kind of directory totals, how to add a subdirectory's total to a
+    directory's, and the total of a directory's own files with the names of those that cannot be read
+    (symbolic links are no file's content and add nothing).  The files of a directory are summed in one
+    call, a loop with no call per file: this is the inner loop of the architecture pass."""
 
     kind: str
-    zero: Callable[[], Any]
     add: Callable[[Any, Any], Any]
-    file: Callable[[pygit2.Repository, pygit2.Object, Cache], Any]
-    add_file: Callable[[Any, Any], Any]
+    files: Callable[[pygit2.Repository, list[pygit2.Object], Cache], tuple[Any, list[str]]]
 
 
-def _tree_total(repo: pygit2.Repository, tree: pygit2.Tree, path: str, cache: Cache, measure: _Measure,
+def _tree_total(view: TreeView, tree: pygit2.Tree, path: str, cache: Cache, measure: _Measure,
                 unreadable: set[str], excluded: _Nested | None = None) -> Any:
     """`measure` summed over the files under `tree` (found at `path`), skipping the `excluded` directories.
 
     A directory's total is cached by tree id where it was read whole and
     nothing inside it is excluded.  Two passes, neither recursive (a tree may
     nest deeper than Python's recursion limit): the directories not cached are
-    listed parents first, then summed children first, each in one loop over its
-    entries with its subdirectories' totals known.  This is the inner loop of
-    the architecture pass (every changed directory of every release), so it
-    does as little per entry as it can.
+    found parents first, then summed children first, each from its listing,
+    which the view holds (the manifest walk of the release listed most of them
+    already).  Most subdirectories are unchanged: their total is looked up by
+    the id their parent lists, without loading the tree.
     """
     excluded = excluded if excluded is not None else _Nested(())
-    kind, file, add, add_file = measure.kind, measure.file, measure.add, measure.add_file
     known: dict[str, tuple[Any, bool] | None] = {}  # directory -> (total, read whole); None: unreadable
-    order: list[tuple[pygit2.Tree, str, bool]] = []
-    stack: list[tuple[pygit2.Tree, str]] = [(tree, path)]
+    order: list[tuple[pygit2.Oid, Listing, str, bool]] = []
+    stack: list[tuple[pygit2.Oid, str]] = [(tree.id, path)]
     while stack:
-        directory, where = stack.pop()
+        oid, where = stack.pop()
         cacheable = not excluded.holds_under(where)
-        cached = cache.get(kind, str(directory.id)) if cacheable else None
+        cached = cache.get(measure.kind, str(oid)) if cacheable else None
+        listing = view.listing(oid) if cached is None else None
         if cached is not None:
             known[where] = (cached, True)
-            continue
-        order.append((directory, where, cacheable))
-        for entry in directory:
-            if entry.type == _TREE:
-                child = f"{where}/{entry.name}" if where else entry.name
-                if child in excluded:
-                    continue
-                # Most subdirectories are unchanged: their total is looked up by the id the parent lists,
-                # without loading the tree (which costs several times more).
-                cached = cache.get(kind, str(entry.id)) if not excluded.holds_under(child) else None
-                if cached is not None:
-                    known[child] = (cached, True)
-                    continue
-                subtree = _load(repo, entry.id)
-                if subtree is None:
-                    known[child] = None
-                else:
-                    stack.append((subtree, child))
-    for directory, where, cacheable in reversed(order):
-        total, whole = measure.zero(), True
-        for entry in directory:
-            if entry.type == _TREE:  # `type` is an int; `type_str` and `filemode` (an enum) cost 10x more
-                child = f"{where}/{entry.name}" if where else entry.name
-                if child in excluded:
-                    continue
-                found = known[child]
-                if found is None:
-                    unreadable.add(child)
-                    whole = False
-                else:
-                    total = add(total, found[0])
-                    whole = whole and found[1]
-            elif entry.type == _BLOB:
-                value = file(repo, entry, cache)
-                if value is None:
-                    unreadable.add(f"{where}/{entry.name}" if where else entry.name)
-                    whole = False
-                elif value:
-                    total = add_file(total, value)
+        elif listing is None:
+            known[where] = None
+        else:
+            order.append((oid, listing, where, cacheable))
+            stack += [(child, below) for name, child in listing.trees
+                      if (below := f"{where}/{name}" if where else name) not in excluded]
+    for oid, listing, where, cacheable in reversed(order):
+        total, whole = _directory_total(view.repo, listing, where, cache, measure, unreadable, known)
         if cacheable and whole:
-            cache.put(kind, str(directory.id), total)
+            cache.put(measure.kind, str(oid), total)
         known[where] = (total, whole)
     return known[path][0]
+
+
+def _directory_total(repo: pygit2.Repository, listing: Listing, where: str, cache: Cache, measure: _Measure,
+                     unreadable: set[str], known: dict[str, tuple[Any, bool] | None]) -> tuple[Any, bool]:
+    """(the total of one directory's files and of its subdirectories `known`, whether it was read whole); the
+    excluded subdirectories are not in `known`, the unreadable ones are None there."""
+    total, missing = measure.files(repo, listing.files, cache)
+    whole = not missing
+    for name, _ in listing.trees:
+        found = known.get(f"{where}/{name}" if where else name, False)
+        if found is None:
+            missing.append(name)
+            whole = False
+        elif found is not False:
+            total = measure.add(total, found[0])
+            whole = whole and found[1]
+    unreadable.update(f"{where}/{name}" if where else name for name in missing)
+    return total, whole
 
 
 @functools.cache
 def _lines_of(language: str) -> _Measure:
     """Lines in the files of `language`, each directory's total cached under the language's own kind."""
-    def file_lines(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> int | None:
-        if language_of(entry.name) != language or entry.filemode == _LINK:
-            return 0
-        return _blob_lines(repo, entry.id, cache)
+    def files_lines(repo: pygit2.Repository, files: list[pygit2.Object], cache: Cache) -> tuple[int, list[str]]:
+        total, missing = 0, []
+        for entry in files:
+            if language_of(entry.name) == language and entry.filemode != _LINK:
+                lines = _blob_lines(repo, entry.id, cache)
+                if lines is None:
+                    missing.append(entry.name)
+                else:
+                    total += lines
+        return total, missing
 
-    return _Measure(f"{LINES_TREE_KIND}:{language}", int, int.__add__, file_lines, int.__add__)
+    return _Measure(f"{LINES_TREE_KIND}:{language}", int.__add__, files_lines)
 
 
-def _file_bytes(repo: pygit2.Repository, entry: pygit2.Object, cache: Cache) -> tuple[str, int] | None:
-    """(language, bytes) of a file, () when it has no language, is empty or is a symbolic link."""
-    language = language_of(entry.name)
-    if not language or entry.filemode == _LINK:
-        return ()
-    size = _size(repo, entry.id)
-    return None if size is None else (language, size) if size else ()
+def _files_bytes(repo: pygit2.Repository, files: list[pygit2.Object], cache: Cache) -> tuple[dict[str, int], list[str]]:
+    """Bytes of each language in `files` (no entry for an empty file), and the names of those not readable."""
+    total: dict[str, int] = {}
+    missing = []
+    for entry in files:
+        language = language_of(entry.name)
+        if language and entry.filemode != _LINK:
+            size = _size(repo, entry.id)
+            if size is None:
+                missing.append(entry.name)
+            elif size:
+                total[language] = total.get(language, 0) + size
+    return total, missing
 
 
 def _counted(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
@@ -204,12 +201,7 @@ def _counted(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
     return total
 
 
-def _count_file(total: dict[str, int], file: tuple[str, int]) -> dict[str, int]:
-    total[file[0]] = total.get(file[0], 0) + file[1]
-    return total
-
-
-_LANGUAGE_BYTES = _Measure(LANGUAGE_BYTES_KIND, dict, _counted, _file_bytes, _count_file)
+_LANGUAGE_BYTES = _Measure(LANGUAGE_BYTES_KIND, _counted, _files_bytes)
 
 
 def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int | None:

@@ -59,12 +59,38 @@ class Found:
         return found
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One directory's entries as the tree walks use them: subdirectories as (name, id), files (symbolic
+    links included) as their entries, whose `filemode` (an enum, ten times the cost of `type`) is asked
+    only of the files a walk wants; submodules are neither."""
+
+    trees: list[tuple[str, pygit2.Oid]]
+    files: list[pygit2.Object]
+
+
 class TreeView:
     """Read access to one tree: entries, blobs and directory listings by path."""
 
     def __init__(self, repo: pygit2.Repository, tree: pygit2.Tree):
         self.repo, self.tree = repo, tree
         self._trees: dict[str, pygit2.Tree | None] = {"": tree}
+        self._listings: dict[pygit2.Oid, Listing | None] = {}
+
+    def listing(self, oid: pygit2.Oid) -> Listing | None:
+        """The entries of the directory `oid`, None when it is missing; listed once for the life of the view.
+
+        The manifest walk and the byte totals of a release go over the same
+        changed directories (the unchanged ones are cache look-ups for both):
+        each is loaded and listed once for both.
+        """
+        if oid not in self._listings:
+            try:
+                tree = self.repo[oid]
+            except MISSING_OBJECT:
+                tree = None
+            self._listings[oid] = _listing(tree) if isinstance(tree, pygit2.Tree) else None
+        return self._listings[oid]
 
     def entry(self, path: str) -> pygit2.Object | None:
         """The object at `path` ("" is the tree itself), None when there is none or it is missing.
@@ -147,76 +173,66 @@ class TreeView:
     def find(self, names: frozenset[str] | set[str], cache: Cache) -> Found:
         """Every file in the tree whose name is in `names`, each directory's answer cached by tree id."""
         kind = f"{FOUND_KIND}:{hashlib.sha1(chr(0).join(sorted(names)).encode()).hexdigest()[:16]}"
-        return _find(self.repo, self.tree, frozenset(names), kind, cache)
+        return _find(self, frozenset(names), kind, cache)
 
 
-def _find(repo: pygit2.Repository, root: pygit2.Tree, names: frozenset[str], kind: str, cache: Cache) -> Found:
+def _find(view: TreeView, names: frozenset[str], kind: str, cache: Cache) -> Found:
     """Post-order over the directories, iteratively; complete answers are cached, partial ones recomputed.
 
-    Each directory not cached is listed once, for its subdirectories and its wanted files together: this
-    runs over every changed directory of every release.  A subdirectory is looked up in the cache by the id
-    its parent lists before its tree is loaded, since loading costs more than the look-up and most
-    subdirectories are unchanged.
+    A directory not cached is listed through the view, which the byte totals of the same release then
+    reuse.  A subdirectory is looked up in the cache by the id its parent lists before it is listed, since
+    most subdirectories are unchanged.
     """
-    done: dict[str, tuple[dict[str, bool], list[str]]] = {}
-    stack: list[tuple[pygit2.Tree, tuple | None]] = []
-    _visit(repo, root, kind, cache, done, stack)
+    done: dict[pygit2.Oid, tuple[dict[str, bool], list[str]]] = {}  # by id; cached answers are only read
+    stack: list[tuple[pygit2.Oid, Listing | None]] = []
+    _visit(view, view.tree.id, kind, cache, done, stack)
     while stack:
-        tree, listed = stack.pop()
-        key = str(tree.id)
-        if listed is None:
-            if key in done:
+        oid, listing = stack.pop()
+        if listing is None:
+            if oid in done:
                 continue
-            listed = _listing(tree, names)
-            stack.append((tree, listed))
-            for child in listed[0].values():
-                _visit(repo, child, kind, cache, done, stack)
+            listing = view.listing(oid)
+            stack.append((oid, listing))
+            for _, child in listing.trees:
+                _visit(view, child, kind, cache, done, stack)
             continue
-        subtrees, files = listed
+        files = {entry.name: entry.filemode == _LINK for entry in listing.files if entry.name in names}
         missing: list[str] = []
-        for name, child in subtrees.items():
-            if str(child) not in done:
+        for name, child in listing.trees:
+            if child not in done:
                 missing.append(name)
                 continue
-            child_files, child_missing = done[str(child)]
+            child_files, child_missing = done[child]
             files.update((f"{name}/{path}", link) for path, link in child_files.items())
             missing += [f"{name}/{path}" for path in child_missing]
         if not missing:
-            cache.put(kind, key, files)
-        done[key] = (files, missing)
-    files, missing = done[str(root.id)]
-    return Found(files, tuple(sorted(missing)))
+            cache.put(kind, str(oid), files)
+        done[oid] = (files, missing)
+    files, missing = done[view.tree.id]
+    return Found(dict(files), tuple(sorted(missing)))
 
 
-def _visit(repo: pygit2.Repository, tree: pygit2.Tree | pygit2.Oid, kind: str, cache: Cache,
-           done: dict[str, tuple[dict[str, bool], list[str]]], stack: list) -> None:
-    """The answer for the directory `tree` (or its id) from the cache, else its tree put on `stack` to be
-    listed; a tree missing from the repository is left out of `done`, so its parent reports it."""
-    key = str(tree.id if isinstance(tree, pygit2.Tree) else tree)
-    if key in done:
+def _visit(view: TreeView, oid: pygit2.Oid, kind: str, cache: Cache,
+           done: dict[pygit2.Oid, tuple[dict[str, bool], list[str]]], stack: list) -> None:
+    """The answer for the directory `oid` from the cache, else the directory put on `stack` to be listed; a
+    tree missing from the repository is left out of `done`, so its parent reports it."""
+    if oid in done:
         return
-    cached = cache.get(kind, key)
+    cached = cache.get(kind, str(oid))
     if cached is not None:
-        done[key] = (dict(cached), [])
-        return
-    if not isinstance(tree, pygit2.Tree):
-        try:
-            tree = repo[tree]
-        except MISSING_OBJECT:
-            return
-    stack.append((tree, None))
+        done[oid] = (cached, [])
+    elif view.listing(oid) is not None:
+        stack.append((oid, None))
 
 
-def _listing(tree: pygit2.Tree, names: frozenset[str]) -> tuple[dict[str, pygit2.Oid], dict[str, bool]]:
-    """A directory's subdirectories by name (their ids: a tree is loaded only when not cached) and its files
-    called one of `names` (True for a symbolic link), in one pass; `type` is an int, cheaper to test than
-    `type_str`."""
-    subtrees: dict[str, pygit2.Oid] = {}
-    files: dict[str, bool] = {}
+def _listing(tree: pygit2.Tree) -> Listing:
+    """A directory's subdirectories and files in one pass; `type` is an int, cheaper to test than `type_str`."""
+    trees: list[tuple[str, pygit2.Oid]] = []
+    files: list[pygit2.Object] = []
     for entry in tree:
         kind = entry.type
         if kind == _TREE:
-            subtrees[entry.name] = entry.id
-        elif kind == _BLOB and entry.name in names:
-            files[entry.name] = entry.filemode == _LINK
-    return subtrees, files
+            trees.append((entry.name, entry.id))
+        elif kind == _BLOB:
+            files.append(entry)
+    return Listing(trees, files)
