@@ -27,8 +27,10 @@ compares both ways on every file version of real repositories.
 """
 from __future__ import annotations
 
+import bisect
 import functools
-import re
+import itertools
+import operator
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -76,10 +78,17 @@ def cached_imports(grammar_name: str, blob_id: str, cache: Cache) -> FileImports
 
 @dataclass(frozen=True)
 class Parsed:
-    """A file version's bytes and syntax tree: what the next version of its path can be parsed from."""
+    """A file version's bytes, syntax tree and `items`: what the next version of its path is parsed from.
+
+    `items` are the root's children (top-level items) as (start byte, end
+    byte, node type, records), each record what one capture inside says
+    (the language module's `records`), its bytes and row counted from the
+    item's start so that it holds wherever the item moves to.
+    """
 
     data: bytes
     tree: Any
+    items: tuple[tuple[int, int, str, tuple[tuple, ...]], ...]
 
 
 def parse(grammar_name: str, data: bytes, previous: Parsed | None = None) -> FileImports:
@@ -98,27 +107,103 @@ def parse_from(grammar_name: str, data: bytes, previous: Parsed | None) -> tuple
     except UnicodeDecodeError:
         not_utf8 = True
     parser = grammar(grammar_name).parser
-    tree = _reparsed(parser, data, previous) if previous is not None else None
-    if tree is None:
-        tree = parser.parse(data)
-    imports, modules = _EXTRACTORS[grammar_name].extract(_query(grammar_name), tree.root_node)
+    reparsed = _reparsed(parser, data, previous) if previous is not None else None
+    tree, kept = reparsed if reparsed is not None else (parser.parse(data), {})
+    items = _items(grammar_name, tree.root_node, kept)
+    records = [(capture, start + item_start, end + item_start, row + item_row, value)
+               for item_start, item_row, (_, _, _, found) in items for capture, start, end, row, value in found]
+    imports, modules = _EXTRACTORS[grammar_name].combine(records)
     ordered = tuple(sorted(set(imports), key=lambda i: (i.line, i.target, i.kind, i.names)))
     found = FileImports(ordered, len(data), tuple(sorted(set(modules))), tree.root_node.has_error, False, not_utf8)
-    return found, Parsed(data, tree)
+    return found, Parsed(data, tree, tuple(item for _, _, item in items))
 
 
-def _reparsed(parser: Any, data: bytes, previous: Parsed) -> Any:
-    """`data` parsed from the tree of `previous`, None when that tree cannot be relied on."""
+def _reparsed(parser: Any, data: bytes, previous: Parsed) -> tuple[Any, dict[tuple, tuple]] | None:
+    """`data` parsed from the tree of `previous`, and the records of the previous items the edits and
+    the re-parse left as they were, by (start byte, end byte, type) in `data`; None when the old tree
+    cannot be relied on.
+
+    An item is left as it was when no edit touches it (so its bytes are the
+    same) and no range tree-sitter says changed structure meets it.
+    """
     if previous.tree.root_node.has_error:
         return None
     edits = _edits(previous.data, data)
     if edits is None:
         return None
-    tree = previous.tree.copy()
+    old = previous.tree.copy()
     for edit in reversed(edits):  # from the end: each edit's offsets still hold when it is applied
-        tree.edit(*edit)
-    tree = parser.parse(data, tree)
-    return None if tree.root_node.has_error else tree
+        old.edit(*edit)
+    tree = parser.parse(data, old)
+    if tree.root_node.has_error:
+        return None
+    changed, shift = [], 0
+    for start, old_end, new_end, *_ in edits:
+        changed.append((start + shift, new_end + shift))
+        shift += new_end - old_end
+    changed += [(span.start_byte, span.end_byte) for span in old.changed_ranges(tree)]
+    starts, ends = _merged(changed)
+    kept, index, shift = {}, 0, 0
+    for start, end, kind, found in previous.items:
+        while index < len(edits) and edits[index][1] < start:
+            shift += edits[index][2] - edits[index][1]
+            index += 1
+        if index < len(edits) and edits[index][0] <= end:
+            continue
+        position = bisect.bisect_left(ends, start + shift)
+        if position == len(ends) or starts[position] > end + shift:
+            kept[(start + shift, end + shift, kind)] = found
+    return tree, kept
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the union of `spans`, as disjoint spans in order."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _items(grammar_name: str, root: Any, kept: dict[tuple, tuple]) -> list[tuple[int, int, tuple]]:
+    """(start byte, start row, item) of each top-level item: its records from `kept`, else from the import
+    query run over each stretch of items not kept."""
+    from tree_sitter import QueryCursor
+
+    children = root.children
+    keys = [(child.start_byte, child.end_byte, child.type) for child in children]
+    found: list[list[tuple] | tuple | None] = [kept.get(key) for key in keys]
+    starts = [start for start, _, _ in keys]
+    index = 0
+    while index < len(children):
+        if found[index] is not None:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(children) and found[last + 1] is None:
+            last += 1
+        for position in range(index, last + 1):
+            found[position] = []
+        cursor = QueryCursor(_query(grammar_name))
+        if index > 0 or last < len(children) - 1:
+            cursor.set_byte_range(keys[index][0], keys[last][1])
+        for record in _EXTRACTORS[grammar_name].records(cursor.captures(root)):
+            position = bisect.bisect_right(starts, record[1]) - 1
+            if index <= position <= last:
+                found[position].append(record)
+        index = last + 1
+    items = []
+    for child, (start, end, kind), records in zip(children, keys, found):
+        row = child.start_point[0]
+        if isinstance(records, list):
+            records = tuple((capture, first - start, last - start, line - row, value)
+                            for capture, first, last, line, value in records)
+        items.append((start, row, (start, end, kind, records)))
+    return items
 
 
 def _edits(old: bytes, new: bytes) -> list[tuple] | None:
@@ -148,7 +233,8 @@ class _Lines:
 
     def __init__(self, data: bytes):
         self.size = len(data)
-        self.starts = [0] + [match.end() for match in re.finditer(b"\n", data)]
+        lengths = itertools.accumulate(map(len, data.split(b"\n")))  # the text before each newline, without them
+        self.starts = [0, *map(operator.add, lengths, itertools.count(1))][:-1]
 
     def __getitem__(self, index: int) -> tuple[int, tuple[int, int]]:
         if index < len(self.starts):
