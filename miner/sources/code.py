@@ -22,8 +22,9 @@ is that package's, not its parent's.
 
 Each file's imports come from `miner.sources.imports`, cached by blob id and
 grammar version: a re-run parses nothing, a new release parses its changed
-files only, and what a release needs parsed can be shared out over processes
-(`Limits.workers`).  A file over `Limits.max_bytes` (generated code,
+files only, each new version of a path is parsed from the one before it, and
+what the releases need parsed can be shared out over processes
+(`Limits.workers`), each taking whole runs of one path's versions.  A file over `Limits.max_bytes` (generated code,
 vendored bundles) is skipped and counted, whether or not the cache holds it,
 so the counts do not depend on what an earlier run saw.  Directory listings
 are kept per tree id for the run, so a package whose sources did not change
@@ -69,8 +70,8 @@ class Limits:
     """What a run may read and use: files larger than `max_bytes` are skipped and counted, and at most
     `workers` processes parse (1: this process alone).
 
-    Parsing is nearly all of a cold source view's cost (one core parses 8 to
-    10 MB/s) and blobs are independent of each other, so it shares out over
+    Parsing is most of a cold source view's cost, and the versions of
+    different paths are independent of each other, so it shares out over
     cores; a warm run parses nothing and starts no process.
     """
 
