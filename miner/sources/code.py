@@ -22,8 +22,9 @@ is that package's, not its parent's.
 
 Each file's imports come from `miner.sources.imports`, cached by blob id and
 grammar version: a re-run parses nothing, a new release parses its changed
-files only, and what a release needs parsed can be shared out over processes
-(`Limits.workers`).  A file over `Limits.max_bytes` (generated code,
+files only, each new version of a path is parsed from the one before it, and
+what the releases need parsed can be shared out over processes
+(`Limits.workers`), each taking whole runs of one path's versions.  A file over `Limits.max_bytes` (generated code,
 vendored bundles) is skipped and counted, whether or not the cache holds it,
 so the counts do not depend on what an earlier run saw.  Directory listings
 are kept per tree id for the run, so a package whose sources did not change
@@ -45,7 +46,7 @@ from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSourc
 from miner.model.packages import Package, Workspace, package_key
 from miner.model.repopaths import join, under
 from miner.sources.grammars import grammar_of
-from miner.sources.imports import cache_kind, cached_imports, parse
+from miner.sources.imports import cache_kind, cached_imports, parse_from
 from miner.sources.trees import MISSING_OBJECT, MissingObject, TreeView
 from miner.store.cache import Cache
 
@@ -69,8 +70,8 @@ class Limits:
     """What a run may read and use: files larger than `max_bytes` are skipped and counted, and at most
     `workers` processes parse (1: this process alone).
 
-    Parsing is nearly all of a cold source view's cost (one core parses 8 to
-    10 MB/s) and blobs are independent of each other, so it shares out over
+    Parsing is most of a cold source view's cost, and the versions of
+    different paths are independent of each other, so it shares out over
     cores; a warm run parses nothing and starts no process.
     """
 
@@ -92,17 +93,18 @@ def read_sources(repo: pygit2.Repository, releases: Iterable[ReleaseTree], cache
     """The units, source files and parse counts of each release, in the order given.
 
     A generator: each release's files can be analysed and dropped before the
-    next is read.  With several `limits.workers`, every release is listed
-    first and what they need parsed is parsed in one batch.  `repo_name`
-    only labels the warnings.
+    next is built.  Every release is listed first, so that what they need
+    parsed is parsed path by path, each version from the one before it
+    (`miner.sources.imports.parse_from`), with one syntax tree held at a time
+    per process.  `repo_name` only labels the warnings.
     """
     reader = _Reader(repo, cache, limits, repo_name)
     releases = list(releases)
     try:
-        if limits.workers > 1:
-            reader.prefetch(releases)
-        for release in releases:
-            yield reader.release(release)
+        listed = [reader.listed(release) for release in releases]
+        reader.parse([(path, blob_id, grammar) for _, files, _ in listed for _, path, blob_id, grammar in files])
+        for release, (units, files, tally) in zip(releases, listed):
+            yield reader.release(release, units, files, tally)
     finally:
         reader.close()
 
@@ -125,11 +127,10 @@ class _Reader:
         self.listings: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
         self.pool: Any = None
 
-    def release(self, release: ReleaseTree) -> ReleaseSources:
-        tally = _Tally()
-        units, listed = self._listed(release, tally)
+    def release(self, release: ReleaseTree, units: list[Unit], listed: list[tuple[Unit, str, str, str]],
+                tally: _Tally) -> ReleaseSources:
+        """The release's sources from its listing (`listed`), once `parse` has parsed what it needs."""
         needed = {(blob_id, grammar) for _, _, blob_id, grammar in listed}
-        self._parse(needed)
         for key in needed & self.fresh:
             tally.parsed(self.parsed[key].size)
         self.fresh -= needed
@@ -141,17 +142,15 @@ class _Reader:
         warnings = tuple(MinerWarning(self.repo_name, message, release.release, path) for path, message in tally.warnings)
         return ReleaseSources(release.release, tuple(units), tuple(files), tally.counts(), warnings)
 
-    def prefetch(self, releases: list[ReleaseTree]) -> None:
-        """Parse what every release needs in one batch, so that the processes stay busy."""
-        self._parse({(blob_id, grammar) for release in releases
-                     for _, _, blob_id, grammar in self._listed(release, _Tally())[1]})
-
-    def _listed(self, release: ReleaseTree, tally: _Tally) -> tuple[list[Unit], list[tuple[Unit, str, str, str]]]:
-        """The release's units, and (unit, path, blob id, grammar) of each of their source files."""
+    def listed(self, release: ReleaseTree) -> tuple[list[Unit], list[tuple[Unit, str, str, str]], _Tally]:
+        """The release's units, (unit, path, blob id, grammar) of each of their source files, and the
+        tally of what could not be listed."""
+        tally = _Tally()
         view = TreeView(self.repo, release.tree)
         units = units_at(view, release.workspaces, self.cache)
         nested = _nested(units)
-        return units, [(unit, *found) for unit in units for found in self._files(view, unit, nested[unit.key], tally)]
+        files = [(unit, *found) for unit in units for found in self._files(view, unit, nested[unit.key], tally)]
+        return units, files, tally
 
     def close(self) -> None:
         if self.pool is not None:
@@ -185,31 +184,61 @@ class _Reader:
             self.listings[key] = relative
         return tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
 
-    def _parse(self, blobs: set[tuple[str, str]]) -> None:
-        """Parse the blobs neither this run nor the cache has seen, within the size limit; cache the results.
+    def parse(self, files: list[tuple[str, str, str]]) -> None:
+        """Parse the blobs of `files` ((path, blob id, grammar), in release order) neither this run nor the
+        cache has seen, within the size limit; cache the results.
 
-        What is parsed is `fresh` until a release counts it as parsed."""
-        wanted = []
-        for blob_id, grammar in sorted(blobs - self.parsed.keys()):
+        Each path's new versions are parsed in the order met, each from the one
+        before it; what is parsed is `fresh` until a release counts it as parsed.
+        """
+        chains: dict[tuple[str, str], list[str]] = {}
+        queued = set()
+        for path, blob_id, grammar in files:
+            key = (blob_id, grammar)
+            if key in self.parsed or key in queued:
+                continue
             found, size = cached_imports(grammar, blob_id, self.cache), self._size(blob_id)
             if found is not None:
-                self.parsed[(blob_id, grammar)] = found
+                self.parsed[key] = found
             elif size is not None and size <= self.limits.max_bytes:
-                wanted.append((blob_id, grammar))
-        for (blob_id, grammar), found in zip(wanted, self._parsed_all(wanted)):
+                chains.setdefault((path, grammar), []).append(blob_id)
+                queued.add(key)
+        for grammar, blob_id, found in self._parsed_all(self._pieces(chains)):
             self.cache.put(cache_kind(grammar), blob_id, found.to_json())
             self.parsed[(blob_id, grammar)] = found
             self.fresh.add((blob_id, grammar))
 
-    def _parsed_all(self, wanted: list[tuple[str, str]]) -> Iterable[FileImports]:
-        """The imports of each (blob, grammar), in order: here, or shared out over `workers` processes."""
-        if self.limits.workers <= 1 or len(wanted) < 2 * self.limits.workers:
-            return (parse(grammar, self.repo[blob_id].data) for blob_id, grammar in wanted)
+    def _pieces(self, chains: dict[tuple[str, str], list[str]]) -> list[tuple[str, list[str]]]:
+        """(grammar, blob ids) to parse one after another: each path's chain of versions, cut where it
+        holds more than its share of the bytes, so that a file changed in hundreds of releases does not
+        keep one process busy while the others wait."""
+        share = sum(self._size(blob_id) or 0 for chain in chains.values() for blob_id in chain)
+        share = max(share // (4 * self.limits.workers), 1) if self.limits.workers > 1 else share + 1
+        pieces = []
+        for (_, grammar), chain in chains.items():
+            piece, size = [], 0
+            for blob_id in chain:
+                if piece and size >= share:
+                    pieces.append((grammar, piece))
+                    piece, size = [], 0
+                piece.append(blob_id)
+                size += self._size(blob_id) or 0
+            pieces.append((grammar, piece))
+        return pieces
+
+    def _parsed_all(self, pieces: list[tuple[str, list[str]]]) -> Iterator[tuple[str, str, FileImports]]:
+        """(grammar, blob id, imports) of each blob of the pieces: here, or shared out over `workers` processes."""
+        if self.limits.workers <= 1 or len(pieces) < 2 * self.limits.workers:
+            for grammar, chain in pieces:
+                for blob_id, found in zip(chain, _parsed_chain(self.repo, grammar, chain)):
+                    yield grammar, blob_id, found
+            return
         if self.pool is None:
             context = multiprocessing.get_context("spawn")
             self.pool = context.Pool(self.limits.workers, _start_worker, (self.repo.path,))
-        found = self.pool.imap(_parse_in_worker, wanted, chunksize=16)
-        return (FileImports.from_json(value) for value in found)
+        for (grammar, chain), values in zip(pieces, self.pool.imap(_parse_in_worker, pieces, chunksize=4)):
+            for blob_id, value in zip(chain, values):
+                yield grammar, blob_id, FileImports.from_json(value)
 
     def _size(self, blob_id: str) -> int | None:
         """The blob's size from its object header, None when the repository does not have it."""
@@ -242,9 +271,17 @@ def _start_worker(path: str) -> None:
     _WORKER_REPO.append(pygit2.Repository(path))
 
 
-def _parse_in_worker(item: tuple[str, str]) -> dict[str, Any]:
-    blob_id, grammar = item
-    return parse(grammar, _WORKER_REPO[0][blob_id].data).to_json()
+def _parse_in_worker(piece: tuple[str, list[str]]) -> list[dict[str, Any]]:
+    grammar, chain = piece
+    return [found.to_json() for found in _parsed_chain(_WORKER_REPO[0], grammar, chain)]
+
+
+def _parsed_chain(repo: pygit2.Repository, grammar: str, chain: list[str]) -> Iterator[FileImports]:
+    """The imports of each blob of `chain` (versions of one path, in order), each parsed from the one before."""
+    previous = None
+    for blob_id in chain:
+        found, previous = parse_from(grammar, repo[blob_id].data, previous)
+        yield found
 
 
 @dataclass

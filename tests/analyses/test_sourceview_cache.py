@@ -8,7 +8,7 @@ from fixtures.sources import cargo_workspaces
 from miner._sample.builder import RepoBuilder
 from miner.sources.code import Limits, ReleaseTree, read_sources
 from miner.sources.grammars import grammar
-from miner.sources.imports import cache_kind
+from miner.sources.imports import cache_kind, parse
 from miner.store.cache import MemoryCache
 from tests.conftest import CountingCache
 
@@ -55,3 +55,12 @@ def test_parsing_shared_out_over_processes_gives_the_same_files(tmp_path):
     shared = list(read_sources(repo, releases, MemoryCache(), Limits(workers=2)))
     assert [sources.files for sources in shared] == [sources.files for sources in alone]
     assert [sources.counts for sources in shared] == [sources.counts for sources in alone]
+
+
+def test_a_file_parsed_from_its_previous_version_has_the_imports_of_its_own_parse(tmp_path):
+    repo, releases = _releases(tmp_path)
+    _, second = read_sources(repo, releases, MemoryCache())
+    changed = next(file for file in second.files if file.path == "crates/app/src/cli.rs")
+    blob_id = releases[1].tree["crates/app/src/cli.rs"].id
+    assert changed.imports == parse("rust", repo[blob_id].data)
+    assert [i.target for i in changed.imports.imports] == ["corelib"]

@@ -19,15 +19,19 @@ def query(grammar_name: str) -> str:
     return _QUERY
 
 
-def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
-    """The import paths of the file; Go binds no names that matter here."""
-    from tree_sitter import QueryCursor
-
-    imports = []
-    for spec in QueryCursor(compiled).captures(root).get("spec", ()):
+def records(captures: dict[str, list[Any]]) -> list[tuple]:
+    """What each import spec says, as `(capture, start byte, end byte, row, (path, kind))`."""
+    found = []
+    for spec in captures.get("spec", ()):
         path, name = spec.child_by_field_name("path"), spec.child_by_field_name("name")
         if path is None or not path.named_children:
             continue
         kind = _BINDINGS.get(name.type, "import") if name is not None else "import"
-        imports.append(Import(path.named_children[0].text.decode("utf-8", "replace"), spec.start_point[0] + 1, kind))
-    return imports, []
+        found.append(("spec", spec.start_byte, spec.end_byte, spec.start_point[0],
+                      (path.named_children[0].text.decode("utf-8", "replace"), kind)))
+    return found
+
+
+def combine(found: list[tuple]) -> tuple[list[Import], list[str]]:
+    """The import paths of the file, from its `records`; Go binds no names that matter here."""
+    return [Import(path, row + 1, kind) for _, _, _, row, (path, kind) in found], []

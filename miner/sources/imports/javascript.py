@@ -40,13 +40,15 @@ def query(grammar_name: str) -> str:
     return _COMMON + ("" if grammar_name == "javascript" else _TYPESCRIPT)
 
 
-def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
-    """The specifiers the file loads; JavaScript binds no names that matter here."""
-    from tree_sitter import QueryCursor
+def records(captures: dict[str, list[Any]]) -> list[tuple]:
+    """What each capture says, as `(capture, start byte, end byte, row, (kind, specifier))`."""
+    return [(captured, node.start_byte, node.end_byte, node.start_point[0], (_kind(captured, node), _text(node)))
+            for captured in ("import", "export", "require", "dynamic") for node in captures.get(captured, ())]
 
-    captures = QueryCursor(compiled).captures(root)
-    return [Import(_text(node), node.start_point[0] + 1, _kind(kind, node))
-            for kind in ("import", "export", "require", "dynamic") for node in captures.get(kind, ())], []
+
+def combine(found: list[tuple]) -> tuple[list[Import], list[str]]:
+    """The specifiers the file loads, from its `records`; JavaScript binds no names that matter here."""
+    return [Import(specifier, row + 1, kind) for _, _, _, row, (kind, specifier) in found], []
 
 
 def _kind(captured: str, fragment: Any) -> str:

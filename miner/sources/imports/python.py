@@ -26,15 +26,11 @@ def query(grammar_name: str) -> str:
     return _QUERY
 
 
-def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
-    """The modules the file imports; Python binds no names that matter here."""
-    from tree_sitter import QueryCursor
-
-    captures = QueryCursor(compiled).captures(root)
-    imports = []
-    for node in captures.get("import", ()):
-        line = node.start_point[0] + 1
-        imports += [Import(module, line, "import") for module in map(_module, _names(node)) if module]
+def records(captures: dict[str, list[Any]]) -> list[tuple]:
+    """What each import statement says, as `(capture, start byte, end byte, row, (module, names))`:
+    a module per name for `import`, the module and the names for `from`."""
+    found = [("import", node.start_byte, node.end_byte, node.start_point[0], (module, ()))
+             for node in captures.get("import", ()) for module in map(_module, _names(node)) if module]
     for node in captures.get("from", ()):
         module = node.child_by_field_name("module_name")
         if module is None:
@@ -42,8 +38,14 @@ def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
         names = tuple(name for name in map(_module, _names(node)) if name)
         if any(child.type == "wildcard_import" for child in node.children):
             names += ("*",)
-        imports.append(Import(_text(module).replace(" ", ""), node.start_point[0] + 1, "from", names))
-    return imports, []
+        found.append(("from", node.start_byte, node.end_byte, node.start_point[0],
+                      (_text(module).replace(" ", ""), names)))
+    return found
+
+
+def combine(found: list[tuple]) -> tuple[list[Import], list[str]]:
+    """The modules the file imports, from its `records`; Python binds no names that matter here."""
+    return [Import(module, row + 1, capture, names) for capture, _, _, row, (module, names) in found], []
 
 
 def _names(statement: Any) -> list[Any]:

@@ -54,49 +54,60 @@ def query(grammar_name: str) -> str:
     return _QUERY
 
 
-def extract(compiled: Any, root: Any) -> tuple[list[Import], list[str]]:
-    """The crates the file names, and the modules it declares (see the module docstring).
+def records(captures: dict[str, list[Any]]) -> list[tuple]:
+    """What each capture says, as `(capture, start byte, end byte, row, value)` (see `combine`)."""
+    found = [("use", node.start_byte, node.end_byte, node.start_point[0],
+              (tuple(_roots(node)), tuple(_bindings(node, None)))) for node in captures.get("use", ())]
+    for node in captures.get("extern", ()):
+        name, alias = node.child_by_field_name("name"), node.child_by_field_name("alias")
+        found.append(("extern", node.start_byte, node.end_byte, node.start_point[0],
+                      (None if name is None else _text(name), None if alias is None else _text(alias))))
+    found += [(capture, node.start_byte, node.end_byte, node.start_point[0], _text(node))
+              for capture in ("mod", "path") for node in captures.get(capture, ())]
+    found += [("token", node.start_byte, node.end_byte, node.start_point[0], (_token_tree_kind(node), _text(node)))
+              for node in captures.get("token", ()) if node.prev_sibling is None or node.prev_sibling.type != "::"]
+    return found
+
+
+def combine(found: list[tuple]) -> tuple[list[Import], list[str]]:
+    """The crates the file names, and the modules it declares, from the `records` of all its captures
+    (see the module docstring).
 
     A path, attribute or macro root is reported once per file, on its first line.
     """
-    from tree_sitter import QueryCursor
-
-    captures = QueryCursor(compiled).captures(root)
-    uses = captures.get("use", [])
-    modules = {_text(node) for node in captures.get("mod", ())}
-    imports, bound = _declared(uses, captures.get("extern", ()))
+    by_capture: dict[str, list[tuple]] = {}
+    for record in found:
+        by_capture.setdefault(record[0], []).append(record)
+    uses = by_capture.get("use", [])
+    modules = {record[4] for record in by_capture.get("mod", ())}
+    imports, bound = _declared(uses, by_capture.get("extern", ()))
     bound |= modules
     imports = [i for i in imports if i.target in _INTERNAL or i.kind == "extern" or _crate_like(i.target, bound)]
     seen = {i.target for i in imports}
-    spans = sorted((node.start_byte, node.end_byte) for node in uses)
-    for node in sorted(captures.get("path", ()), key=lambda node: node.start_byte):
-        name = _text(node)
-        if name not in seen and _crate_like(name, bound) and not _inside(node.start_byte, spans):
-            imports.append(Import(name, _line(node), "path"))
+    spans = sorted((start, end) for _, start, end, _, _ in uses)
+    for _, start, _, row, name in sorted(by_capture.get("path", ()), key=lambda record: record[1]):
+        if name not in seen and _crate_like(name, bound) and not _inside(start, spans):
+            imports.append(Import(name, row + 1, "path"))
             seen.add(name)
     hidden: dict[str, Import] = {}
-    tokens = [(_token_tree_kind(node), node) for node in captures.get("token", ())
-              if node.prev_sibling is None or node.prev_sibling.type != "::"]
-    for kind, node in sorted(tokens, key=lambda pair: (pair[0] != "attr", pair[1].start_byte)):
-        name = _text(node)
+    tokens = sorted(by_capture.get("token", ()), key=lambda record: (record[4][0] != "attr", record[1]))
+    for _, _, _, row, (kind, name) in tokens:
         if name not in seen and name not in hidden and _crate_like(name, bound):
-            hidden[name] = Import(name, _line(node), kind)
+            hidden[name] = Import(name, row + 1, kind)
     return imports + list(hidden.values()), sorted(modules)
 
 
-def _declared(uses: list[Any], externs: Any) -> tuple[list[Import], set[str]]:
+def _declared(uses: list[tuple], externs: list[tuple]) -> tuple[list[Import], set[str]]:
     """The roots of `use` items and `extern crate`s, and the names they bind other than those roots."""
     imports, bound = [], set()
-    for node in uses:
-        roots = _roots(node)
-        imports += [Import(name, _line(node), "use") for name in roots]
-        bound.update(set(_bindings(node, None)) - set(roots))
-    for node in externs:
-        name, alias = node.child_by_field_name("name"), node.child_by_field_name("alias")
+    for _, _, _, row, (roots, bindings) in uses:
+        imports += [Import(name, row + 1, "use") for name in roots]
+        bound.update(set(bindings) - set(roots))
+    for _, _, _, row, (name, alias) in externs:
         if name is not None:
-            imports.append(Import(_text(name), _line(node), "extern"))
+            imports.append(Import(name, row + 1, "extern"))
         if alias is not None:
-            bound.add(_text(alias))
+            bound.add(alias)
     return imports, bound
 
 
@@ -177,10 +188,6 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
         else:
             return True
     return False
-
-
-def _line(node: Any) -> int:
-    return node.start_point[0] + 1
 
 
 def _text(node: Any) -> str:
