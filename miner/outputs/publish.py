@@ -39,17 +39,11 @@ from miner.analyses.dates import with_iso_text
 from miner.analyses.graphs import release_graph, subpackage_graph, with_used_edges
 from miner.catalogs.layers import purposes
 from miner.errors import MinerError
+from miner.outputs import JOURNAL, SCRATCH_PREFIX, SCRATCH_SUFFIX, STAMP
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports, write_subpackage_graph
 from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
 from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
-
-# Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.
-STAMP = ".mine-outputs.json"
-# The moves that put a run's files in place, written once they are all complete (see the module docstring).
-JOURNAL = ".mine-publish.json"
-# What miner names the entries it writes aside; one found under a folder's lock is left by a killed run.
-SCRATCH_PREFIX, SCRATCH_SUFFIX = ".mine-", ".partial"
 
 
 class Published(NamedTuple):

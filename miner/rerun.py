@@ -1,0 +1,253 @@
+"""A re-run of `mine analyze REPO` with nothing new, answered from a record without importing the pipeline.
+
+An unchanged run writes nothing and prints what the previous run printed, but
+reaching that answer through the pipeline imports pandas, networkx, pygit2
+and matplotlib, which costs several `git log`s.  So each successful
+single-repository run records, in its report folder, the lines an unchanged
+run prints, under a key of everything its outputs depend on, read with the
+standard library only:
+
+- the command: every option as given, the repository path, the working
+  directory (relative paths), the store's path, `MINER_HOME`, `TZ`, the
+  `GIT_*` variables, and today's date here and in UTC (the report marks the
+  month in progress, `--since "3 weeks ago"` names another day tomorrow);
+- the bytes of every file an option names (agents config, catalogs, layer
+  rules, `--releases-json`) and of every file of miner itself (code and
+  catalogs), with the installed distributions' names and versions;
+- the repository's refs as git stores them: `HEAD`, `packed-refs` (with
+  its peeled targets), every loose ref and reftable, the repository's and the
+  user's git config, the shallow and graft boundaries.  A ref's target is an
+  object id, and an object never changes, so `.mailmap` at HEAD and the
+  tags' targets are in the key too;
+- the store: which file it is (device and inode: a store replaced or
+  deleted is another store) and its rows the answer reads (the analysis, the
+  hosted releases fetched), taken after the run saved them;
+- the outputs: publish's stamp (`miner.outputs.STAMP`) with the size and
+  time of every file it lists, and no journal or scratch entry of a
+  publish that did not finish.
+
+The record is written last, atomically, once the outputs are published; a
+run that stops before that leaves a record whose store rows or stamp no
+longer match.  When anything differs, or cannot be read, the whole path runs
+and re-mines what changed: a miss costs a second, a wrong hit a wrong answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from miner.errors import MinerError
+from miner.outputs import JOURNAL, SCRATCH_PREFIX, SCRATCH_SUFFIX, STAMP
+from miner.paths import check_name, default_db, output_folder, safe_name
+
+RECORD = ".mine-rerun.json"
+# The files of a git directory, besides its refs, that the history or the refs' meaning depend on.
+_GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/grafts", "objects/info/alternates")
+# Where git keeps references: loose ref files, and the tables of the reftable format.
+_REF_FOLDERS = ("refs", "reftable")
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """One `mine analyze REPO` command: the key of its inputs taken before it runs, and the report folders
+    its record may be in (`--out`, else `reports/<name>` for each name its directory can give)."""
+
+    inputs: str
+    db: Path
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, spec: str, params: dict, db: str | None, out: str | None, name: str | None) -> Rerun | None:
+        """None when REPO is not a git directory's path (a clone's name, a work tree of another): the whole
+        path resolves those and says what is wrong."""
+        git_dir = _git_dir(spec)
+        if git_dir is None:
+            return None
+        store = Path(os.path.abspath(db)) if db else default_db().absolute()
+        inputs = _inputs_key(spec, git_dir, store, params)
+        return cls(inputs, store, _folders(git_dir, out, name))
+
+    def recorded(self) -> list[list[str]] | None:
+        """The lines the record holds, when everything they depend on is as it was; else None."""
+        for folder in self.folders:
+            try:
+                record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+                if (record["inputs"] == self.inputs and record["folder"] == str(folder.resolve())
+                        and record["store"] == _store_key(self.db, record["name"], record["path"])
+                        and _outputs_current(folder, Path(record["graphs"]), record["stamp"])):
+                    return record["lines"]
+            except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+                continue
+        return None
+
+    def forget(self) -> None:
+        """Remove the records this command may have left: the run about to start replaces what they say."""
+        for folder in self.folders:
+            try:
+                (folder / RECORD).unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def record(self, name: str, path: str, folder: Path, graphs: Path, lines: list[list[str]]) -> None:
+        """Record, under the inputs' key, what an unchanged run prints after the outputs in `folder` and
+        `graphs` were published for the analysis `name` of the git directory `path`."""
+        try:
+            stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))["key"]
+            store = _store_key(self.db, name, path)
+        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+            return
+        if store is None or not stamp:
+            return
+        record = {"inputs": self.inputs, "name": name, "path": path, "folder": str(folder.resolve()),
+                  "graphs": str(graphs.resolve()), "store": store, "stamp": stamp, "lines": lines}
+        scratch = folder / f"{RECORD}{SCRATCH_SUFFIX}"  # a scratch entry: one left by a killed run is a miss
+        scratch.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        os.replace(scratch, folder / RECORD)
+
+
+def _git_dir(spec: str) -> Path | None:
+    """The git directory at `spec` (a bare repository, or a work tree's `.git` folder), as pygit2 opens it
+    without searching upwards; None for anything else, a linked work tree included."""
+    path = Path(spec).expanduser()
+    for candidate in (path, path / ".git"):
+        if ((candidate / "HEAD").is_file() and (candidate / "objects").is_dir()
+                and not (candidate / "commondir").exists()):
+            return candidate.resolve()
+    return None
+
+
+def _folders(git_dir: Path, out: str | None, name: str | None) -> tuple[Path, ...]:
+    """`--out`, else the default report folder of every name the analysis can have: `--name`, or what
+    `miner.sources.repository` derives from the git directory or the folder above it."""
+    if out:
+        return (Path(out),)
+    if name:
+        try:
+            return (output_folder("reports", check_name(name, "--name")),)
+        except MinerError:
+            return ()
+    names = []
+    for directory in (git_dir.parent.name, git_dir.name):
+        directory = directory.removesuffix(".git")
+        derived = safe_name(directory.rpartition("+")[2]) or safe_name(directory)
+        if derived and derived not in names:
+            names.append(derived)
+    return tuple(output_folder("reports", derived) for derived in names)
+
+
+def _inputs_key(spec: str, git_dir: Path, db: Path, params: dict) -> str:
+    """The digest of the command, the files it names, miner's own files and the repository's refs."""
+    now = time.time()
+    command = {"params": params, "spec": spec, "git_dir": str(git_dir), "cwd": os.getcwd(), "db": str(db),
+               "env": {k: v for k, v in os.environ.items() if k in ("MINER_HOME", "TZ") or k.startswith("GIT_")},
+               "days": [date.today().isoformat(), time.strftime("%Y-%m-%d", time.gmtime(now))],
+               "python": [sys.version, sys.executable]}
+    digest = hashlib.sha256(json.dumps(command, sort_keys=True, default=str).encode())
+    for value in _values({key: value for key, value in params.items() if key != "db"}):  # the store: below
+        if value and os.path.isfile(value):
+            _add_file(digest, Path(value))
+    _add_tree(digest, Path(__file__).parent)
+    digest.update(json.dumps(_distributions()).encode())
+    for name in _GIT_FILES:
+        _add_file(digest, git_dir / name)
+    for folder in _REF_FOLDERS:
+        _add_tree(digest, git_dir / folder)
+    for config in _user_git_configs():
+        _add_file(digest, config)
+    return digest.hexdigest()
+
+
+def _values(params: dict) -> list[str]:
+    """Every text an option holds, one by one (`--changelog` is repeatable)."""
+    found = []
+    for value in params.values():
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(one, str):
+                found.append(one)
+    return found
+
+
+def _add_file(digest, path: Path) -> None:
+    """The path and bytes of a file, or that there is none: a file removed is a change too."""
+    digest.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
+    try:
+        digest.update(path.read_bytes())
+    except FileNotFoundError:
+        digest.update(b"\0absent")
+    except IsADirectoryError:
+        digest.update(b"\0folder")
+
+
+def _add_tree(digest, root: Path) -> None:
+    """Every file under `root` but compiled caches, in a fixed order, with its path and bytes."""
+    files = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [entry for entry in subfolders if entry != "__pycache__"]
+        files += [os.path.join(folder, name) for name in names]
+    for file in sorted(files):
+        _add_file(digest, Path(file))
+    digest.update(f"\0end of {root}".encode("utf-8", "surrogateescape"))
+
+
+def _distributions() -> list[str]:
+    """The installed distributions with their versions (their metadata folders' names): pandas, pygit2 or
+    matplotlib upgraded may write other outputs."""
+    found = []
+    for entry in sys.path:
+        try:
+            found += sorted(name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return found
+
+
+def _user_git_configs() -> list[Path]:
+    """The git config files beyond the repository's that `git log` reads (a global mailmap, say)."""
+    home = Path.home()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    return [Path("/etc/gitconfig"), home / ".gitconfig", xdg / "git" / "config"]
+
+
+def _store_key(db: Path, name: str, path: str) -> list | None:
+    """Which file the store is and its rows an unchanged run reads for `name` at `path`; None without one."""
+    try:
+        status = db.stat()
+    except FileNotFoundError:
+        return None
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        version = connection.execute("PRAGMA user_version").fetchone()
+        analysis = connection.execute("SELECT a.id, a.fingerprint, a.meta, s.path FROM analysis a "
+                                      "JOIN source s ON s.id = a.source_id WHERE a.name = ?", (name,)).fetchall()
+        hosted = connection.execute("SELECT f.* FROM hosted_fetch f JOIN source s ON s.id = f.source_id "
+                                    "WHERE s.path = ? ORDER BY f.page", (path,)).fetchall()
+        releases = connection.execute("SELECT r.* FROM hosted_release r JOIN source s ON s.id = r.source_id "
+                                      "WHERE s.path = ? ORDER BY r.page, r.position", (path,)).fetchall()
+    if not analysis:
+        return None
+    rows = hashlib.sha256(json.dumps([hosted, releases], default=str).encode()).hexdigest()
+    return json.loads(json.dumps([[status.st_dev, status.st_ino], version, analysis, rows]))  # as recorded
+
+
+def _outputs_current(folder: Path, graphs: Path, stamp_key: str) -> bool:
+    """Whether `folder`'s stamp is the one recorded and every file it lists has the size and time it was
+    published with, with no publish left half-done in either folder."""
+    stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    if stamp["key"] != stamp_key or (folder / JOURNAL).exists():
+        return False
+    for where in {folder.resolve(), graphs.resolve()}:
+        if where.is_dir() and any(entry.startswith(SCRATCH_PREFIX) and entry.endswith(SCRATCH_SUFFIX)
+                                  for entry in os.listdir(where)):
+            return False
+    for file, signature in stamp["files"].items():
+        status = os.stat(file)
+        if [status.st_size, status.st_mtime_ns] != signature:
+            return False
+    return True
