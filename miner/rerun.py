@@ -222,7 +222,10 @@ def _store_key(db: Path, name: str, path: str) -> list | None:
         status = db.stat()
     except FileNotFoundError:
         return None
-    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    # Read-write but querying only, never creating: a connection opened read-only cannot remove, on closing,
+    # the -wal and -shm files of a store in WAL mode, and would leave them beside the user's files.
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True)) as connection:
+        connection.execute("PRAGMA query_only = ON")
         version = connection.execute("PRAGMA user_version").fetchone()
         analysis = connection.execute("SELECT a.id, a.fingerprint, a.meta, s.path FROM analysis a "
                                       "JOIN source s ON s.id = a.source_id WHERE a.name = ?", (name,)).fetchall()
