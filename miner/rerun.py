@@ -46,7 +46,7 @@ from pathlib import Path
 
 from miner.errors import MinerError
 from miner.outputs import JOURNAL, SCRATCH_PREFIX, SCRATCH_SUFFIX, STAMP
-from miner.paths import check_name, default_db, output_folder, safe_name
+from miner.paths import check_name, default_db, find_clone, output_folder, safe_name
 
 RECORD = ".mine-rerun.json"
 # The files of a git directory, besides its refs, that the history or the refs' meaning depend on.
@@ -66,13 +66,16 @@ class Rerun:
 
     @classmethod
     def of(cls, spec: str, params: dict, db: str | None, out: str | None, name: str | None) -> Rerun | None:
-        """None when REPO is not a git directory's path (a clone's name, a work tree of another): the whole
-        path resolves those and says what is wrong."""
+        """None when REPO names no git directory, or a file of the key cannot be read: the whole path says
+        what is wrong, if anything is."""
         git_dir = _git_dir(spec)
         if git_dir is None:
             return None
         store = Path(os.path.abspath(db)) if db else default_db().absolute()
-        inputs = _inputs_key(spec, git_dir, store, params)
+        try:
+            inputs = _inputs_key(spec, git_dir, store, params)
+        except OSError:
+            return None
         return cls(inputs, store, _folders(git_dir, out, name))
 
     def recorded(self) -> list[list[str]] | None:
@@ -109,15 +112,24 @@ class Rerun:
         record = {"inputs": self.inputs, "name": name, "path": path, "folder": str(folder.resolve()),
                   "graphs": str(graphs.resolve()), "store": store, "stamp": stamp, "lines": lines}
         scratch = folder / f"{RECORD}{SCRATCH_SUFFIX}"  # a scratch entry: one left by a killed run is a miss
-        scratch.write_text(json.dumps(record, indent=1), encoding="utf-8")
-        os.replace(scratch, folder / RECORD)
+        try:
+            scratch.write_text(json.dumps(record, indent=1), encoding="utf-8")
+            os.replace(scratch, folder / RECORD)
+        except OSError:  # no record, no harm: the next run takes the whole path
+            scratch.unlink(missing_ok=True)
 
 
 def _git_dir(spec: str) -> Path | None:
-    """The git directory at `spec` (a bare repository, or a work tree's `.git` folder), as pygit2 opens it
-    without searching upwards; None for anything else, a linked work tree included."""
+    """The git directory at `spec` (a bare repository, a work tree's `.git` folder, or the clone of that
+    name), as `miner.sources.repository` opens it; None for anything else, a linked work tree included."""
+    if not spec.strip():
+        return None
     path = Path(spec).expanduser()
-    for candidate in (path, path / ".git"):
+    try:
+        path = path if path.exists() else find_clone(spec)
+    except MinerError:  # an ambiguous name
+        return None
+    for candidate in (path, path / ".git") if path else ():
         if ((candidate / "HEAD").is_file() and (candidate / "objects").is_dir()
                 and not (candidate / "commondir").exists()):
             return candidate.resolve()
@@ -175,11 +187,12 @@ def _values(params: dict) -> list[str]:
     return found
 
 
-def _add_file(digest, path: Path) -> None:
+def _add_file(digest, path: str | Path) -> None:
     """The path and bytes of a file, or that there is none: a file removed is a change too."""
     digest.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
     try:
-        digest.update(path.read_bytes())
+        with open(path, "rb") as file:
+            digest.update(file.read())
     except FileNotFoundError:
         digest.update(b"\0absent")
     except IsADirectoryError:
@@ -187,13 +200,22 @@ def _add_file(digest, path: Path) -> None:
 
 
 def _add_tree(digest, root: Path) -> None:
-    """Every file under `root` but compiled caches, in a fixed order, with its path and bytes."""
-    files = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [entry for entry in subfolders if entry != "__pycache__"]
-        files += [os.path.join(folder, name) for name in names]
+    """Every file under `root` but compiled caches, in a fixed order, with its path and bytes (read whole:
+    on Linux that costs no more than a stat, and a ref rewritten within one tick of the clock still counts)."""
+    files, folders = [], [str(root)]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    folders.append(entry.path)
+            else:
+                files.append(entry.path)
     for file in sorted(files):
-        _add_file(digest, Path(file))
+        _add_file(digest, file)
     digest.update(f"\0end of {root}".encode("utf-8", "surrogateescape"))
 
 
