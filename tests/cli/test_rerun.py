@@ -231,3 +231,16 @@ def test_tomorrow_is_another_key(work, monkeypatch):
     monkeypatch.setattr(rerun.time, "time", lambda: 86400 * 365 * 80)
     monkeypatch.setattr(rerun, "date", type("Later", (), {"today": staticmethod(lambda: date(2049, 12, 18))}))
     assert rerun._inputs_key("repo.git", git_dir, work / "s.sqlite", {}) != today
+
+
+def test_a_clone_named_by_its_short_name_answers_from_the_record_too(crate_repo, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("MINER_HOME", str(home))
+    shutil.copytree(crate_repo, home / "repos" / "BurntSushi+crate" / "repo")
+    command = ["analyze", "crate", "--db", "s.sqlite", "-q"]
+    assert subprocess.run([*MINE, *command], cwd=tmp_path).returncode == 0
+    assert (tmp_path / "reports" / "repo" / rerun.RECORD).is_file()  # a bare `owner+name/repo` is named `repo`
+    assert subprocess.run([*FAST_ONLY, *command], cwd=tmp_path).returncode == 0
+    shutil.rmtree(home / "repos" / "BurntSushi+crate")  # another clone of that name is another repository
+    shutil.copytree(crate_repo, home / "repos" / "Other+crate" / "repo")
+    assert subprocess.run([*FAST_ONLY, *command], cwd=tmp_path, capture_output=True).returncode != 0
