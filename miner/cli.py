@@ -261,7 +261,8 @@ def _analyze_one(spec: str, db, out, fmt: str, graphs, quiet: bool, verbose: boo
     if rerun and result.inputs and result.complete:
         from miner.paths import output_folder
         graph_folder = Path(graphs) if graphs else output_folder("graphs", result.repo)
-        rerun.record(result.repo, result.path, published.folder, graph_folder, _unchanged_lines(result, published))
+        rerun.record(result.repo, result.path, result.inputs, published, graph_folder,
+                     _unchanged_lines(result, published))
 
 
 def _unchanged_lines(result, published) -> list[list[str]]:
@@ -274,7 +275,7 @@ def _unchanged_lines(result, published) -> list[list[str]]:
     unchanged = replace(result, walked=0, warnings=stored)
     return ([["dim", f"{result.repo}: unchanged since the last analysis"]]
             + [["warning", str(warning)] for warning in stored]
-            + [["", _summary_line(unchanged, type(published)(published.folder, False))]])
+            + [["", _summary_line(unchanged, published._replace(written=False))]])
 
 
 def _published(result, published, quiet: bool, verbose: bool) -> None:

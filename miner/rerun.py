@@ -99,18 +99,21 @@ class Rerun:
             except OSError:
                 pass
 
-    def record(self, name: str, path: str, folder: Path, graphs: Path, lines: list[list[str]]) -> None:
-        """Record, under the inputs' key, what an unchanged run prints after the outputs in `folder` and
-        `graphs` were published for the analysis `name` of the git directory `path`."""
+    def record(self, name: str, path: str, fingerprint: str, published, graphs: Path, lines: list[list[str]]) -> None:
+        """Record, under the inputs' key, what an unchanged run prints now that the analysis `name` of the git
+        directory `path`, with `fingerprint`, is `published` (`miner.outputs.publish.Published`) with its
+        graphs in `graphs`.  Nothing is recorded when another run has meanwhile saved other tables under
+        that name or published other files in that folder: the record would describe that run's outputs."""
+        folder = published.folder
         try:
             stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))["key"]
             store = _store_key(self.db, name, path)
         except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
             return
-        if store is None or not stamp:
+        if not published.key or stamp != published.key or store is None or store["analysis"][0] != fingerprint:
             return
         record = {"inputs": self.inputs, "name": name, "path": path, "folder": str(folder.resolve()),
-                  "graphs": str(graphs.resolve()), "store": store, "stamp": stamp, "lines": lines}
+                  "graphs": str(graphs.resolve()), "store": store, "stamp": published.key, "lines": lines}
         scratch = folder / f"{RECORD}{SCRATCH_SUFFIX}"  # a scratch entry: one left by a killed run is a miss
         try:
             scratch.write_text(json.dumps(record, indent=1), encoding="utf-8")
@@ -238,8 +241,9 @@ def _user_git_configs() -> list[Path]:
     return [Path("/etc/gitconfig"), home / ".gitconfig", xdg / "git" / "config"]
 
 
-def _store_key(db: Path, name: str, path: str) -> list | None:
-    """Which file the store is and its rows an unchanged run reads for `name` at `path`; None without one."""
+def _store_key(db: Path, name: str, path: str) -> dict | None:
+    """Which file the store is and its rows an unchanged run reads for `name` at `path` (the analysis's
+    fingerprint first); None without either."""
     try:
         status = db.stat()
     except FileNotFoundError:
@@ -249,8 +253,8 @@ def _store_key(db: Path, name: str, path: str) -> list | None:
     with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True)) as connection:
         connection.execute("PRAGMA query_only = ON")
         version = connection.execute("PRAGMA user_version").fetchone()
-        analysis = connection.execute("SELECT a.id, a.fingerprint, a.meta, s.path FROM analysis a "
-                                      "JOIN source s ON s.id = a.source_id WHERE a.name = ?", (name,)).fetchall()
+        analysis = connection.execute("SELECT a.fingerprint, a.id, a.meta, s.path FROM analysis a "
+                                      "JOIN source s ON s.id = a.source_id WHERE a.name = ?", (name,)).fetchone()
         hosted = connection.execute("SELECT f.* FROM hosted_fetch f JOIN source s ON s.id = f.source_id "
                                     "WHERE s.path = ? ORDER BY f.page", (path,)).fetchall()
         releases = connection.execute("SELECT r.* FROM hosted_release r JOIN source s ON s.id = r.source_id "
@@ -258,7 +262,8 @@ def _store_key(db: Path, name: str, path: str) -> list | None:
     if not analysis:
         return None
     rows = hashlib.sha256(json.dumps([hosted, releases], default=str).encode()).hexdigest()
-    return json.loads(json.dumps([[status.st_dev, status.st_ino], version, analysis, rows]))  # as recorded
+    return json.loads(json.dumps({"file": [status.st_dev, status.st_ino], "version": version,
+                                  "analysis": analysis, "hosted": rows}))  # lists, as the record holds them
 
 
 def _outputs_current(folder: Path, graphs: Path, stamp_key: str) -> bool:

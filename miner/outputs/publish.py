@@ -47,10 +47,12 @@ from miner.paths import make_folder, output_folder
 
 
 class Published(NamedTuple):
-    """Where an analysis was published, and whether its files were (re)written or already current."""
+    """Where an analysis was published, whether its files were (re)written or already current, and the key
+    its stamp holds ("" for an analysis without a fingerprint): what `miner.rerun` records."""
 
     folder: Path
     written: bool
+    key: str = ""
 
 
 def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Path | None = None,
@@ -72,7 +74,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
     targets = [folder, graph_folder] if fmt != "csv" and not tables["packages"].empty else [folder]
     with _exclusive(targets):
         if key and _up_to_date(folder, key):
-            return Published(folder, False)
+            return Published(folder, False, key)
         aside = _aside(targets)
         try:
             building = aside[0]
@@ -89,7 +91,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
             raise
         # From here on an interruption is finished by the next publish, so the scratch folders must stay.
         _switch(folder, list(zip(aside, targets)), key)
-    return Published(folder, True)
+    return Published(folder, True, key)
 
 
 def write_table(frame: pd.DataFrame, stem: Path, as_json: bool = False) -> None:

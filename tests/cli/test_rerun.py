@@ -2,6 +2,7 @@
 and any change to what the outputs depend on runs the whole pipeline, whose outputs are a cold run's."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -244,3 +245,21 @@ def test_a_clone_named_by_its_short_name_answers_from_the_record_too(crate_repo,
     shutil.rmtree(home / "repos" / "BurntSushi+crate")  # another clone of that name is another repository
     shutil.copytree(crate_repo, home / "repos" / "Other+crate" / "repo")
     assert subprocess.run([*FAST_ONLY, *command], cwd=tmp_path, capture_output=True).returncode != 0
+
+
+def test_no_record_when_another_run_published_or_saved_in_between(work, monkeypatch):
+    """A run records its own stamp and fingerprint: never those another run left meanwhile."""
+    from miner.outputs.publish import Published
+    assert mine(work).returncode == 0
+    recorded = json.loads((work / "out" / rerun.RECORD).read_text())
+    (work / "out" / rerun.RECORD).unlink()
+    monkeypatch.chdir(work)
+    command = rerun.Rerun.of("repo.git", {}, "s.sqlite", "out", None)
+    fingerprint = recorded["store"]["analysis"][0]
+    for key, saved in ((recorded["stamp"], "another run's fingerprint"), ("another run's stamp", fingerprint)):
+        command.record(recorded["name"], recorded["path"], saved, Published(work / "out", False, key),
+                       work / "graphs", [])
+        assert not (work / "out" / rerun.RECORD).exists()
+    command.record(recorded["name"], recorded["path"], fingerprint, Published(work / "out", False, recorded["stamp"]),
+                   work / "graphs", [])
+    assert (work / "out" / rerun.RECORD).exists()
