@@ -40,7 +40,7 @@ import codex_shape  # noqa: E402
 
 MIRRORS = Path("/work/.mirror")
 REAL = ["tokio-rs+tokio", "helix-editor+helix", "nushell+nushell", "astral-sh+uv", "aws+amazon-q-developer-cli"]
-MINE = [sys.executable, "-c", "import sys; from miner.cli import main; sys.argv[0] = 'mine'; main()"]
+MINE = [sys.executable, "-c", "import sys; from miner.launch import main; sys.argv[0] = 'mine'; main()"]
 
 
 def run(command: list[str]) -> tuple[float, float, int]:

@@ -57,6 +57,9 @@ def _stderr():
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
+# The words `main` was given: a single `mine analyze` records its answer under them too (`miner.launch`).
+_words: list[str] | None = None
+
 INTERRUPTED = ("interrupted; nothing is half-written: the store and each output file hold "
                "either the previous analysis or the new one")
 
@@ -65,11 +68,15 @@ class Interrupted(Exception):
     """Ctrl-C, raised as an ordinary exception so that click does not print around it."""
 
 
-def main() -> None:
-    """Entry point: run the click group, turning expected failures into one line."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the click group on `argv` (default: the process's arguments), turning expected
+    failures into one line."""
+    global _words
     signal.signal(signal.SIGINT, _interrupt)
+    _words = sys.argv[1:] if argv is None else list(argv)
     try:
-        cli(standalone_mode=False, prog_name="mine")  # completion reads _MINE_COMPLETE however mine was started
+        cli(args=_words, standalone_mode=False, prog_name="mine")  # completion reads _MINE_COMPLETE however
+        # mine was started
     except click.UsageError as error:  # a bad option value, a missing file: one line, and where to look
         command = error.ctx.command_path if error.ctx else "mine"
         _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
@@ -243,7 +250,7 @@ def _analyze_one(spec: str, db, out, fmt: str, graphs, quiet: bool, verbose: boo
     else the whole pipeline, whose answer is recorded once its outputs are published."""
     from miner.rerun import Rerun
     params = {key: value for key, value in click.get_current_context().params.items() if key != "quiet"}
-    rerun = None if fmt == "json" or verbose else Rerun.of(spec, params, db, out, options["name"])
+    rerun = None if fmt == "json" or verbose else Rerun.of(spec, params, db, out, options["name"], _words)
     lines = rerun.recorded() if rerun else None
     if lines is not None:
         for style, text in lines if not quiet else ():

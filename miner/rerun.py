@@ -49,23 +49,69 @@ from miner.outputs import JOURNAL, SCRATCH_PREFIX, SCRATCH_SUFFIX, STAMP
 from miner.paths import check_name, default_db, find_clone, output_folder, safe_name
 
 RECORD = ".mine-rerun.json"
+# The options of `mine analyze` that take no value: every other word starting with `--` takes one.
+_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose", "--tagged-only", "--all-releases", "--no-join-names",
+                    "--no-source", "--source-prereleases"})
 # The files of a git directory, besides its refs, that the history or the refs' meaning depend on.
 _GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/grafts", "objects/info/alternates")
 # Where git keeps references: loose ref files, and the tables of the reftable format.
 _REF_FOLDERS = ("refs", "reftable")
 
 
+def answer(argv: list[str]) -> bool:
+    """Whether `mine ARGV` is `mine analyze REPO -q` again with nothing new, answered before click and the
+    command line are even imported (they are a third of such a run); False sends it to `miner.cli`.
+
+    Only REPO, `--db`, `--out` and `--name` are picked out of the words, to
+    find the record; the key is of the words themselves, as the run that
+    recorded them was given them.  So a word picked out wrongly finds no
+    record or another key, never a wrong answer.
+    """
+    found = _command_line(argv)
+    if found is None or "_MINE_COMPLETE" in os.environ:  # shell completion: click's answer
+        return False
+    spec, db, out, name = found
+    rerun = Rerun.of(spec, None, db, out, name, argv)
+    return rerun is not None and rerun.recorded() is not None
+
+
+def _command_line(argv: list[str]) -> tuple[str, str | None, str | None, str | None] | None:
+    """REPO, `--db`, `--out` and `--name` of `analyze REPO ... -q`, or None for any other command line."""
+    if not argv or argv[0] != "analyze" or not {"-q", "--quiet"} & set(argv):
+        return None
+    named, positional, words = {}, [], iter(argv[1:])
+    for word in words:
+        if word in _FLAGS:
+            continue
+        if word == "--" or not word.startswith("--") and word.startswith("-"):
+            return None
+        if word.startswith("--"):
+            option, equals, value = word.partition("=")
+            value = value if equals else next(words, None)
+            if value is None:
+                return None
+            named[option] = value
+        else:
+            positional.append(word)
+    if len(positional) != 1:
+        return None
+    return positional[0], named.get("--db"), named.get("--out"), named.get("--name")
+
+
 @dataclass(frozen=True)
 class Rerun:
-    """One `mine analyze REPO` command: the key of its inputs taken before it runs, and the report folders
-    its record may be in (`--out`, else `reports/<name>` for each name its directory can give)."""
+    """One `mine analyze REPO` command: the keys of its inputs taken before it runs, with its options as
+    click parsed them and as the words given, and the report folders its record may be in (`--out`, else
+    `reports/<name>` for each name its directory can give)."""
 
-    inputs: str
+    inputs: str | None
+    words: str | None
     db: Path
     folders: tuple[Path, ...]
 
     @classmethod
-    def of(cls, spec: str, params: dict, db: str | None, out: str | None, name: str | None) -> Rerun | None:
+    def of(cls, spec: str, params: dict | None, db: str | None, out: str | None, name: str | None,
+           argv: list[str] | None = None) -> Rerun | None:
         """None when REPO names no git directory, or a file of the key cannot be read: the whole path says
         what is wrong, if anything is."""
         git_dir = _git_dir(spec)
@@ -73,17 +119,19 @@ class Rerun:
             return None
         store = Path(os.path.abspath(db)) if db else default_db().absolute()
         try:
-            inputs = _inputs_key(spec, git_dir, store, params)
+            common = _inputs_digest(spec, git_dir, store)
         except OSError:
             return None
-        return cls(inputs, store, _folders(git_dir, out, name))
+        return cls(_with(common, "params", params, store), _with(common, "argv", argv, store), store,
+                   _folders(git_dir, out, name))
 
     def recorded(self) -> list[list[str]] | None:
         """The lines the record holds, when everything they depend on is as it was; else None."""
         for folder in self.folders:
             try:
                 record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-                if (record["inputs"] == self.inputs and record["folder"] == str(folder.resolve())
+                kind, key = ("inputs", self.inputs) if self.inputs else ("words", self.words)
+                if (key and record[kind] == key and record["folder"] == str(folder.resolve())
                         and record["store"] == _store_key(self.db, record["name"], record["path"])
                         and _outputs_current(folder, Path(record["graphs"]), record["stamp"])):
                     return record["lines"]
@@ -112,7 +160,7 @@ class Rerun:
             return
         if not published.key or stamp != published.key or store is None or store["analysis"][0] != fingerprint:
             return
-        record = {"inputs": self.inputs, "name": name, "path": path, "folder": str(folder.resolve()),
+        record = {"inputs": self.inputs, "words": self.words, "name": name, "path": path, "folder": str(folder.resolve()),
                   "graphs": str(graphs.resolve()), "store": store, "stamp": published.key, "lines": lines}
         scratch = folder / f"{RECORD}{SCRATCH_SUFFIX}"  # a scratch entry: one left by a killed run is a miss
         try:
@@ -158,17 +206,15 @@ def _folders(git_dir: Path, out: str | None, name: str | None) -> tuple[Path, ..
     return tuple(output_folder("reports", derived) for derived in names)
 
 
-def _inputs_key(spec: str, git_dir: Path, db: Path, params: dict) -> str:
-    """The digest of the command, the files it names, miner's own files and the repository's refs."""
+def _inputs_digest(spec: str, git_dir: Path, db: Path):
+    """The digest of the command's setting, the files its options name, miner's own files and the
+    repository's refs; the options themselves are added by `_with`."""
     now = time.time()
-    command = {"params": params, "spec": spec, "git_dir": str(git_dir), "cwd": os.getcwd(), "db": str(db),
+    setting = {"spec": spec, "git_dir": str(git_dir), "cwd": os.getcwd(), "db": str(db),
                "env": {k: v for k, v in os.environ.items() if k in ("MINER_HOME", "TZ") or k.startswith("GIT_")},
                "days": [date.today().isoformat(), time.strftime("%Y-%m-%d", time.gmtime(now))],
                "python": [sys.version, sys.executable]}
-    digest = hashlib.sha256(json.dumps(command, sort_keys=True, default=str).encode())
-    for value in _values({key: value for key, value in params.items() if key != "db"}):  # the store: below
-        if value and os.path.isfile(value):
-            _add_file(digest, Path(value))
+    digest = hashlib.sha256(json.dumps(setting, sort_keys=True, default=str).encode())
     _add_tree(digest, Path(__file__).parent)
     digest.update(json.dumps(_distributions()).encode())
     for name in _GIT_FILES:
@@ -177,6 +223,19 @@ def _inputs_key(spec: str, git_dir: Path, db: Path, params: dict) -> str:
         _add_tree(digest, git_dir / folder)
     for config in _user_git_configs():
         _add_file(digest, config)
+    return digest
+
+
+def _with(common, kind: str, options: dict | list | None, store: Path) -> str | None:
+    """The key of `common` with the options (click's values, or the words of the command line) and the
+    bytes of every file they may name but the store, whose key is apart; None without options."""
+    if options is None:
+        return None
+    digest = common.copy()
+    digest.update(json.dumps({kind: options}, sort_keys=True, default=str).encode())
+    for value in options if isinstance(options, list) else _values(options):
+        if value and os.path.isfile(value) and os.path.abspath(value) != str(store):
+            _add_file(digest, Path(value))
     return digest.hexdigest()
 
 

@@ -226,12 +226,14 @@ def test_a_run_that_fails_after_saving_leaves_no_record_to_answer_from(work):
 
 def test_tomorrow_is_another_key(work, monkeypatch):
     """The report marks the month in progress and `--since "3 weeks ago"` moves with the day."""
-    git_dir = rerun._git_dir(str(work / "repo.git"))
-    today = rerun._inputs_key("repo.git", git_dir, work / "s.sqlite", {})
-    assert rerun._inputs_key("repo.git", git_dir, work / "s.sqlite", {}) == today
+    def key() -> str:
+        return rerun.Rerun.of(str(work / "repo.git"), {}, str(work / "s.sqlite"), None, None).inputs
+
+    today = key()
+    assert key() == today
     monkeypatch.setattr(rerun.time, "time", lambda: 86400 * 365 * 80)
     monkeypatch.setattr(rerun, "date", type("Later", (), {"today": staticmethod(lambda: date(2049, 12, 18))}))
-    assert rerun._inputs_key("repo.git", git_dir, work / "s.sqlite", {}) != today
+    assert key() != today
 
 
 def test_a_clone_named_by_its_short_name_answers_from_the_record_too(crate_repo, tmp_path, monkeypatch):
@@ -263,3 +265,16 @@ def test_no_record_when_another_run_published_or_saved_in_between(work, monkeypa
     command.record(recorded["name"], recorded["path"], fingerprint, Published(work / "out", False, recorded["stamp"]),
                    work / "graphs", [])
     assert (work / "out" / rerun.RECORD).exists()
+
+
+def test_the_mine_command_answers_a_quiet_rerun_before_click_is_imported(work):
+    launch = [sys.executable, "-c", "import sys; sys.modules.update(dict.fromkeys(['click', 'miner.cli', 'pandas', "
+              "'pygit2'])); from miner.launch import main; main()"]
+    assert mine(work, "-q").returncode == 0  # records its words too
+    again = subprocess.run([*launch, *COMMAND, "-q"], cwd=work, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ""
+    other_words = [word.replace("--db", "--db=s.sqlite") for word in COMMAND if word != "s.sqlite"]
+    assert other_words != COMMAND  # the same options in other words: click's to read, so no answer here
+    assert subprocess.run([*launch, *other_words, "-q"], cwd=work, capture_output=True).returncode != 0
+    assert subprocess.run([*launch, *COMMAND], cwd=work, capture_output=True).returncode != 0  # not -q
