@@ -74,9 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     global _words
     signal.signal(signal.SIGINT, _interrupt)
     _words = sys.argv[1:] if argv is None else list(argv)
-    try:
-        cli(args=_words, standalone_mode=False, prog_name="mine")  # completion reads _MINE_COMPLETE however
-        # mine was started
+    try:  # completion reads _MINE_COMPLETE however mine was started
+        cli(args=_words, standalone_mode=False, prog_name="mine")
     except click.UsageError as error:  # a bad option value, a missing file: one line, and where to look
         command = error.ctx.command_path if error.ctx else "mine"
         _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
