@@ -1,6 +1,6 @@
 """`mine analyze` at scale, side by side with `git log --no-merges --no-renames --name-only HEAD` in one run.
 
-Usage: python benchmarks/bench_scale.py [--repeat N] [--memory] [--no-source] [REPO_PATH ...]
+Usage: python benchmarks/bench_scale.py [--repeat N] [--memory] [--no-source] [--unchanged] [REPO_PATH ...]
 (default: the generated Codex-shaped repository of benchmarks/codex_shape.py,
 built under /tmp on first use, and the largest Rust workspaces under
 /work/.mirror; a path that does not exist is skipped with a message).
@@ -12,7 +12,8 @@ one least disturbed), in wall-clock seconds and in CPU seconds (user and
 system), which other work on a shared machine disturbs less:
 
 - cold: an empty store and empty output folders;
-- unchanged: the same command again, nothing new;
+- unchanged: the same command again, nothing new (`--unchanged` measures
+  this alone, after one cold run);
 - update: the repository as it was 10 release tags and 100 commits earlier
   is analysed first (a bare clone sharing the objects, with the newest 10
   tags deleted and HEAD's branch moved back 100 first-parent commits), then
@@ -40,7 +41,7 @@ import codex_shape  # noqa: E402
 
 MIRRORS = Path("/work/.mirror")
 REAL = ["tokio-rs+tokio", "helix-editor+helix", "nushell+nushell", "astral-sh+uv", "aws+amazon-q-developer-cli"]
-MINE = [sys.executable, "-c", "import sys; from miner.cli import main; sys.argv[0] = 'mine'; main()"]
+MINE = [sys.executable, "-c", "import sys; from miner.launch import main; sys.argv[0] = 'mine'; main()"]
 
 
 def run(command: list[str]) -> tuple[float, float, int]:
@@ -79,7 +80,7 @@ def best(repeat: int, prepare, command) -> tuple[float, float, int]:
     return min(runs)
 
 
-def bench(repo: Path, repeat: int, memory: bool) -> None:
+def bench(repo: Path, repeat: int, memory: bool, only_unchanged: bool = False) -> None:
     reference = ["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"]
     git_log = min(run(reference) for _ in range(max(repeat, 3)))
     with tempfile.TemporaryDirectory() as scratch:
@@ -89,10 +90,12 @@ def bench(repo: Path, repeat: int, memory: bool) -> None:
             shutil.rmtree(folder / "cold", ignore_errors=True)
             (folder / "cold").mkdir()
 
-        cold = best(repeat, empty, lambda: analyze(repo, folder / "cold"))
+        cold = best(1 if only_unchanged else repeat, empty, lambda: analyze(repo, folder / "cold"))
         unchanged = best(repeat, lambda: None, lambda: analyze(repo, folder / "cold"))
-        update = best(repeat, lambda: _earlier(repo, folder), lambda: analyze(folder / "copy.git", folder / "copy"))
-        figures = [("cold", cold), ("unchanged", unchanged), ("update", update)]
+        figures = [("cold", cold), ("unchanged", unchanged)]
+        if not only_unchanged:
+            figures.append(("update", best(repeat, lambda: _earlier(repo, folder),
+                                           lambda: analyze(folder / "copy.git", folder / "copy"))))
         print(f"{repo}: git log {git_log[0]:.2f}s ({git_log[1]:.2f}s CPU) | " + " | ".join(
             f"{what} {wall:.2f}s ({wall / git_log[0]:.1f}x), {cpu:.2f}s CPU ({cpu / git_log[1]:.1f}x)"
             for what, (wall, cpu, _) in figures) + f" | cold peak RSS {cold[2] / 1024:.0f} MB", flush=True)
@@ -135,10 +138,11 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--no-source", action="store_true")
+    parser.add_argument("--unchanged", action="store_true", help="Measure only the run with nothing new.")
     arguments = parser.parse_args()
     OPTIONS += ["--no-source"] if arguments.no_source else []
     for path in arguments.repos or [codex_shape.build()] + [MIRRORS / name / "repo" for name in REAL]:
         if not path.exists():
             print(f"{path}: skipped (no such repository)")
             continue
-        bench(path, arguments.repeat, arguments.memory)
+        bench(path, arguments.repeat, arguments.memory, arguments.unchanged)

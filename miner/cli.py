@@ -15,16 +15,15 @@ import os
 import signal
 import sys
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from miner.errors import MinerError
-from miner.model.notes import DEFAULT_ORDER
+from miner.model import DEFAULT_ORDER
 from miner.outputs import FORMATS
-from miner.sources.hosted import API_URL
+from miner.sources import API_URL
 
 # The names miner.executors.executor takes (not imported here: it imports the whole pipeline).
 EXECUTORS = ("serial", "processes", "dask")
@@ -44,10 +43,22 @@ AS_OF = click.option("--as-of", "as_of", metavar="DATE",
                       help="Describe the repository as it was on DATE: later tags, commits and notes do not count.")
 LAYERS = click.option("--layers", type=click.Path(dir_okay=False, exists=True),
                       help="Layer rules TOML (default: miner's own).")
-# Every text printed holds names from a repository (paths, tags, messages): `_say` prints it as plain Text,
-# never as markup, so `x[/b]/Cargo.toml` is neither an error nor eaten, and `:smile:` stays as written.
-_stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
+
+@cache
+def _stderr():
+    """The console of progress and warnings, made on first use: a re-run with nothing new under -q prints
+    nothing and must not pay for importing rich (see `miner.rerun`).
+
+    Every text printed holds names from a repository (paths, tags, messages): `_say` prints it as plain
+    Text, never as markup, so `x[/b]/Cargo.toml` is neither an error nor eaten, and `:smile:` stays as written.
+    """
+    from rich.console import Console
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+# The words `main` was given: a single `mine analyze` records its answer under them too (`miner.launch`).
+_words: list[str] | None = None
 
 INTERRUPTED = ("interrupted; nothing is half-written: the store and each output file hold "
                "either the previous analysis or the new one")
@@ -57,11 +68,14 @@ class Interrupted(Exception):
     """Ctrl-C, raised as an ordinary exception so that click does not print around it."""
 
 
-def main() -> None:
-    """Entry point: run the click group, turning expected failures into one line."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the click group on `argv` (default: the process's arguments), turning expected
+    failures into one line."""
+    global _words
     signal.signal(signal.SIGINT, _interrupt)
-    try:
-        cli(standalone_mode=False, prog_name="mine")  # completion reads _MINE_COMPLETE however mine was started
+    _words = sys.argv[1:] if argv is None else list(argv)
+    try:  # completion reads _MINE_COMPLETE however mine was started
+        cli(args=_words, standalone_mode=False, prog_name="mine")
     except click.UsageError as error:  # a bad option value, a missing file: one line, and where to look
         command = error.ctx.command_path if error.ctx else "mine"
         _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
@@ -116,7 +130,7 @@ def clone(sources: tuple[str, ...], config: str | None, dest: str | None, quiet:
         wanted += cloning.sources_from_config(config)
     if not wanted and not bad:
         raise MinerError("nothing to clone: give SOURCES or --config FILE")
-    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr, quiet=quiet) if wanted else []
+    results = cloning.clone_all(wanted, Path(dest) if dest else None, console=_stderr(), quiet=quiet) if wanted else []
     for result in results:
         if result.status != "failed":
             click.echo(f"{result.status}\t{result.source.name}\t{result.path}")
@@ -201,19 +215,14 @@ def analyze(repos, config, executor, workers, scheduler, db, out, fmt, graphs, q
             tagged_only, **options) -> None:
     """Analyse REPO (a path, or the name of a clone), several, or every repository of --config: releases,
     packages, capabilities, team."""
-    from miner import pipeline
-    from miner.outputs.publish import publish
     order = tuple(part.strip() for part in notes_order.split(",") if part.strip())
     options |= {"notes_order": order, "untagged": not tagged_only, "config": config}
     if len(repos) == 1 and executor == "serial" and scheduler is None and workers is None:
-        say = None if quiet else (lambda message: _say(message, "dim"))
-        result = pipeline.analyze(repos[0], db=db, progress=say, **options)
-        published = publish(result, out, graphs, fmt)
-        _print_json(result.tables, fmt)
-        _published(result, published, quiet, verbose)
+        _analyze_one(repos[0], db, out, fmt, graphs, quiet, verbose, options)
         return
     from miner import executors, runs
     from miner.catalogs.agents import load_config
+    from miner.outputs.publish import publish
     targets = runs.targets_from_specs(repos) if repos else runs.targets_from_config(load_config(config), order)
     if not targets:
         raise MinerError("nothing to analyze: give REPO or --config FILE")
@@ -233,6 +242,46 @@ def analyze(repos, config, executor, workers, scheduler, db, out, fmt, graphs, q
         click.echo(json.dumps({repo: _tables_data(found) for repo, found in tables.items()}, indent=2))
     if failed:
         _fail(f"{failed} of {len(targets)} repositories failed (their errors are above)", 1)
+
+
+def _analyze_one(spec: str, db, out, fmt: str, graphs, quiet: bool, verbose: bool, options: dict) -> None:
+    """`mine analyze REPO`: the recorded answer when nothing changed since the last run (`miner.rerun`),
+    else the whole pipeline, whose answer is recorded once its outputs are published."""
+    from miner.rerun import Rerun
+    params = {key: value for key, value in click.get_current_context().params.items() if key != "quiet"}
+    rerun = None if fmt == "json" or verbose else Rerun.of(spec, params, db, out, options["name"], _words)
+    lines = rerun.recorded() if rerun else None
+    if lines is not None:
+        for style, text in lines if not quiet else ():
+            _warn(text) if style == "warning" else _say(text, style)
+        return
+    if rerun:
+        rerun.forget()
+    from miner import pipeline
+    from miner.outputs.publish import publish
+    say = None if quiet else (lambda message: _say(message, "dim"))
+    result = pipeline.analyze(spec, db=db, progress=say, **options)
+    published = publish(result, out, graphs, fmt)
+    _print_json(result.tables, fmt)
+    _published(result, published, quiet, verbose)
+    if rerun and result.inputs and result.complete:
+        from miner.paths import output_folder
+        graph_folder = Path(graphs) if graphs else output_folder("graphs", result.repo)
+        rerun.record(result.repo, result.path, result.inputs, published, graph_folder,
+                     _unchanged_lines(result, published))
+
+
+def _unchanged_lines(result, published) -> list[list[str]]:
+    """What a run with nothing new prints after `result` was published (as `pipeline.load` gives it back):
+    the line saying so, the stored warnings, and the summary of no new commits and nothing written."""
+    from dataclasses import replace
+
+    from miner.errors import MinerWarning
+    stored = [MinerWarning(**row) for row in result.tables["warnings"].fillna("").to_dict("records")]
+    unchanged = replace(result, walked=0, warnings=stored)
+    return ([["dim", f"{result.repo}: unchanged since the last analysis"]]
+            + [["warning", str(warning)] for warning in stored]
+            + [["", _summary_line(unchanged, published._replace(written=False))]])
 
 
 def _published(result, published, quiet: bool, verbose: bool) -> None:
@@ -259,7 +308,7 @@ class _RepositoryBar:
 
         self.quiet = quiet
         self.bar = Progress(TextColumn("repositories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=_stderr, transient=True, disable=quiet)
+                            console=_stderr(), transient=True, disable=quiet)
         self.task = self.bar.add_task("repositories", total=total)
 
     def __enter__(self) -> _RepositoryBar:
@@ -270,6 +319,7 @@ class _RepositoryBar:
         self.bar.stop()
 
     def event(self, event) -> None:
+        from rich.text import Text
         if event.status == "failed":
             self.bar.console.print(Text(f"mine: error: {event.detail}"))
         elif not self.quiet:
@@ -446,7 +496,7 @@ def update(config, dest, releases, api_url, thresholds, db, fmt, quiet, verbose)
         _say(f"note: {github.UNAUTHENTICATED}", "dim")
     failed, analysed = False, []
     for step in daily.update(config, db, Path(dest) if dest else None, releases=releases,
-                             api_url=api_url or API_URL, token=token, console=_stderr, quiet=quiet):
+                             api_url=api_url or API_URL, token=token, console=_stderr(), quiet=quiet):
         failed = failed or step.status == "failed"
         if step.status == "failed" and step.stage != "clone":  # clone_all has said why
             click.echo(f"mine: error: {step.repo}: {step.message}", err=True)
@@ -506,11 +556,13 @@ def _summary_line(result, published) -> str:
 
 
 def _say(text: str, style: str = "") -> None:
-    _stderr.print(Text(text, style=style))
+    from rich.text import Text
+    _stderr().print(Text(text, style=style))
 
 
 def _warn(warning) -> None:
-    _stderr.print(Text.assemble(("warning", "yellow"), " ", str(warning)))
+    from rich.text import Text
+    _stderr().print(Text.assemble(("warning", "yellow"), " ", str(warning)))
 
 
 def _fail(message: str, code: int) -> None:

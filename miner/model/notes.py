@@ -1,33 +1,21 @@
 """Release notes as values: a changelog section, a hosted release, the notes chosen for a release.
 
-The five places notes come from are named here once (`DEFAULT_ORDER` is the
-order of preference), with the version syntax their headings and tags share
-and the pull-request numbers they cite.
+The five places notes come from, named in `miner.model` (`DEFAULT_ORDER` is
+the order of preference), are used here with the version syntax their headings
+and tags share and the pull-request numbers they cite.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from miner.model import CHANGELOG as CHANGELOG
+from miner.model import COMMITS as COMMITS
+from miner.model import DEFAULT_ORDER as DEFAULT_ORDER
+from miner.model import HOSTED as HOSTED
+from miner.model import RELEASE_COMMIT as RELEASE_COMMIT
+from miner.model import TAG_MESSAGE as TAG_MESSAGE
 from miner.model.patterns import compile_pattern
-
-HOSTED = "hosted"
-
-
-CHANGELOG = "changelog"
-
-
-TAG_MESSAGE = "tag-message"
-
-
-RELEASE_COMMIT = "release-commit"
-
-
-COMMITS = "commits"
-
-
-DEFAULT_ORDER = (HOSTED, CHANGELOG, TAG_MESSAGE, RELEASE_COMMIT, COMMITS)
-
 
 VERSION = r"\d+(?:\.\d+)+(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?(?:\+[0-9A-Za-z][0-9A-Za-z.-]*)?"
 # A version after a tag's prefix, matched by RE2 in time linear in the name (see miner.model.patterns):

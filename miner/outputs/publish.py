@@ -40,24 +40,20 @@ from miner.analyses.graphs import release_graph, subpackage_graph, with_used_edg
 from miner.catalogs.layers import purposes
 from miner.collector import fewer_collections
 from miner.errors import MinerError
+from miner.outputs import JOURNAL, SCRATCH_PREFIX, SCRATCH_SUFFIX, STAMP
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports, write_subpackage_graph
 from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
 from miner.outputs.report import Rendered, full_report, report_day
 from miner.paths import make_folder, output_folder
 
-# Lists the files a run wrote and the inputs they came from, so an unchanged analysis need not rewrite them.
-STAMP = ".mine-outputs.json"
-# The moves that put a run's files in place, written once they are all complete (see the module docstring).
-JOURNAL = ".mine-publish.json"
-# What miner names the entries it writes aside; one found under a folder's lock is left by a killed run.
-SCRATCH_PREFIX, SCRATCH_SUFFIX = ".mine-", ".partial"
-
 
 class Published(NamedTuple):
-    """Where an analysis was published, and whether its files were (re)written or already current."""
+    """Where an analysis was published, whether its files were (re)written or already current, and the key
+    its stamp holds ("" for an analysis without a fingerprint): what `miner.rerun` records."""
 
     folder: Path
     written: bool
+    key: str = ""
 
 
 @fewer_collections
@@ -80,7 +76,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
     targets = [folder, graph_folder] if fmt != "csv" and not tables["packages"].empty else [folder]
     with _exclusive(targets):
         if key and _up_to_date(folder, key):
-            return Published(folder, False)
+            return Published(folder, False, key)
         aside = _aside(targets)
         try:
             building = aside[0]
@@ -97,7 +93,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
             raise
         # From here on an interruption is finished by the next publish, so the scratch folders must stay.
         _switch(folder, list(zip(aside, targets)), key)
-    return Published(folder, True)
+    return Published(folder, True, key)
 
 
 def write_table(frame: pd.DataFrame, stem: Path, as_json: bool = False) -> None:

@@ -44,6 +44,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
 from miner.paths import check_name, repos_dir, safe_name
+from miner.paths import find_clone as find_clone
 from miner.sources import gitprocess
 
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
@@ -151,26 +152,6 @@ def sources_from_config(path: str | Path) -> list[Source]:
         source = parse_source(text, name=name, relative_to=base)
         found.setdefault(source.slug, source)
     return list(found.values())
-
-
-def find_clone(name_or_slug: str, base: Path | None = None) -> Path | None:
-    """The mirror for `codex`, `openai/codex` or `openai+codex`, or None.
-
-    A short name that matches mirrors from several owners is an error listing
-    them.  Exact matches win over case-insensitive ones.  A mirror is either
-    `base/<slug>` itself or a `base/<slug>/repo` bare repository.
-    """
-    mirrors = _mirrors(_absolute(base))
-    wanted = name_or_slug.strip().replace("/", "+")
-    for fold in (str, str.casefold):
-        hits = sorted(slug for slug in mirrors if _matches(fold(slug), fold(wanted)))
-        if len(hits) > 1:
-            raise MinerError(
-                f"{name_or_slug!r} is ambiguous: {', '.join(hits)}; give owner/name"
-            )
-        if hits:
-            return mirrors[hits[0]]
-    return None
 
 
 def hosted_name(source: Source) -> tuple[str, str] | None:
@@ -558,22 +539,3 @@ def _tables(data: dict, key: str, path: Path) -> list[dict]:
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise MinerError(f"{path}: '{key}' must be an array of tables ([[{key}]])")
     return tables
-
-
-def _mirrors(base: Path) -> dict[str, Path]:
-    """slug -> bare repository for each mirror under `base`."""
-    if not base.is_dir():
-        return {}
-    found = {}
-    for entry in sorted(base.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        for candidate in (entry, entry / "repo"):
-            if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
-                found[entry.name] = candidate
-                break
-    return found
-
-
-def _matches(slug: str, wanted: str) -> bool:
-    return slug == wanted or ("+" not in wanted and slug.rpartition("+")[2] == wanted)

@@ -35,7 +35,8 @@ import httpx
 from miner.errors import MinerError, MinerWarning
 from miner.model.names import as_text
 from miner.model.notes import HostedPage
-from miner.sources.hosted import API_URL, release_entries
+from miner.sources import API_URL
+from miner.sources.hosted import release_entries
 
 # In `gh`'s order of precedence.
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")

@@ -10,10 +10,6 @@ from miner.errors import MinerError, MinerWarning
 from miner.model.names import as_text
 from miner.model.notes import HostedRelease
 
-API_URL = "https://api.github.com"
-"""The GitHub REST API that hosted releases are fetched from unless `--api-url` names another (here, not
-in `sources.github`, so that the command line names it without importing httpx)."""
-
 
 def load_hosted_releases(path: str | Path, warnings: list[MinerWarning] | None = None) -> list[HostedRelease]:
     """Releases from a stored export (`gh release list/view --json ...` or the REST API).

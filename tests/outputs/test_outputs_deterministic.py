@@ -16,14 +16,16 @@ import pytest
 from fixtures.notes import same_second_repo
 from miner._sample.__main__ import build_sample
 from miner.outputs.publish import STAMP
+from miner.rerun import RECORD
 
 MINE = [sys.executable, "-c", "from miner.cli import main; main()"]
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` by path, but miner's stamp: it records the files' own write times."""
+    """Every file under `folder` by path, but miner's stamp and re-run record: they hold the files' own write
+    times and the store's inode."""
     return {path.relative_to(folder.parent).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != STAMP}
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name not in (STAMP, RECORD)}
 
 
 def analyse_all(repos: list[Path], run: Path, seed: str) -> dict[str, bytes]:
