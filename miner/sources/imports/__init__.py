@@ -1,8 +1,9 @@
 """What each source file imports, read with tree-sitter, parsed once per blob ever.
 
-`file_imports(grammar, blob_id, read, cache)` is the one entry point: the
-imports of one file version, with the line each comes from, as small frozen
-values.  The result depends on the blob's bytes and the grammar alone (never on
+`parse(grammar, data)` gives the imports of one file version, with the line
+each comes from, as small frozen values; `cached_imports(grammar, blob_id,
+cache)` gives them back from the cache (`miner.sources.code` puts them there,
+under `cache_kind(grammar)`).  The result depends on the blob's bytes and the grammar alone (never on
 the file's path: relative imports are kept as written and resolved by the
 analysis), so it is cached under the blob id, in a cache kind that names the
 grammar and bindings versions: a second run, or a release sharing the file
@@ -42,7 +43,7 @@ import functools
 import itertools
 import operator
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pygit2
 
@@ -64,20 +65,6 @@ def cache_kind(grammar_name: str) -> str:
     """The cache kind of files parsed with a grammar: it names the grammar (TypeScript and TSX share a
     wheel, not a parse) and the grammar and bindings versions."""
     return f"imports-v{EXTRACTION_VERSION}:{grammar_name}:{grammar(grammar_name).version}"
-
-
-def file_imports(grammar_name: str, blob_id: str, read: Callable[[], bytes], cache: Cache) -> tuple[FileImports, bool]:
-    """The imports of the blob `blob_id`, and whether it was parsed now (False: read from `cache`).
-
-    `read` gives the blob's bytes and is called only when the cache does not
-    hold the answer.
-    """
-    cached = cached_imports(grammar_name, blob_id, cache)
-    if cached is not None:
-        return cached, False
-    found = parse(grammar_name, read())
-    cache.put(cache_kind(grammar_name), blob_id, found.to_json())
-    return found, True
 
 
 def cached_imports(grammar_name: str, blob_id: str, cache: Cache) -> FileImports | None:
