@@ -246,9 +246,9 @@ def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
 
 def _same_bytes(path: Path, destination: Path) -> bool:
     """Whether the published file already holds what was written: then it is left as it is, time included,
-    so that whatever watches the folder sees only the files whose content changed."""
-    return (destination.is_file() and not destination.is_symlink()
-            and destination.stat().st_size == path.stat().st_size and filecmp.cmp(path, destination, shallow=False))
+    so that whatever watches the folder sees only the files whose content changed (`filecmp` compares the
+    sizes before the bytes)."""
+    return destination.is_file() and not destination.is_symlink() and filecmp.cmp(path, destination, shallow=False)
 
 
 def _apply(journal: Path) -> None:
