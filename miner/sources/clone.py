@@ -3,7 +3,7 @@
 A source (URL, local path or GitHub `owner/name`) becomes a `Source` whose
 `slug` (`openai+codex`) names its mirror directory under `repos_dir()`, so two
 repositories called `cli` from different owners never share a directory, while
-`find_clone("codex")` still finds `openai+codex` by its short name.
+`miner.paths.find_clone("codex")` still finds `openai+codex` by its short name.
 
 A mirror is a bare repository whose remote fetches `refs/heads/*` and
 `refs/tags/*` with force and prune: what analysis reads, without the thousands
@@ -44,7 +44,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from miner.catalogs.toml import read_toml
 from miner.errors import MinerError
 from miner.paths import check_name, repos_dir, safe_name
-from miner.paths import find_clone as find_clone
 from miner.sources import gitprocess
 
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pygit2
 
 from miner.errors import MinerError
-from miner.paths import safe_name
+from miner.paths import find_clone, safe_name
 from miner.sources import clone
 
 
@@ -39,7 +39,7 @@ def open_repository(spec: str) -> Repository:
     shown = clone.redact(spec)
     path = Path(spec).expanduser()
     if not path.exists():
-        found = None if _looks_like_path(spec) else clone.find_clone(spec)
+        found = None if _looks_like_path(spec) else find_clone(spec)
         if found is None:
             hint = "" if _looks_like_path(spec) else f", and no clone of that name (run `mine clone {shown}` first)"
             raise MinerError(f"{shown}: no such path{hint}")

@@ -7,8 +7,7 @@ import pygit2
 import pytest
 
 from miner.errors import MinerError
-from miner.paths import repos_dir
-from miner.sources.clone import find_clone
+from miner.paths import find_clone, repos_dir
 
 
 @pytest.fixture
