@@ -94,15 +94,18 @@ BUN = JavaScriptEcosystem("bun")
 
 
 def discover(tree: TreeView, found: Found, cache: Cache) -> list[Workspace]:
-    """Every JavaScript workspace in `tree`, of every manager; cached by tree id when the tree was whole."""
-    key = str(tree.tree.id)
-    cached = cache.get(WORKSPACES_KIND, key)
-    if cached is None:
-        discovery = _Discovery(tree, found, cache)
-        cached = [workspace.to_json() for workspace in discovery.workspaces()]
-        if not found.missing and not discovery.damaged:
-            cache.put(WORKSPACES_KIND, key, cached)
-    return [Workspace.from_json(data) for data in cached]
+    """Every JavaScript workspace in `tree`, of every manager; cached by tree id when the tree was whole,
+    and made once per view for the four managers that each take their own."""
+    if WORKSPACES_KIND not in tree.shared:
+        key = str(tree.tree.id)
+        cached = cache.get(WORKSPACES_KIND, key)
+        if cached is None:
+            discovery = _Discovery(tree, found, cache)
+            cached = [workspace.to_json() for workspace in discovery.workspaces()]
+            if not found.missing and not discovery.damaged:
+                cache.put(WORKSPACES_KIND, key, cached)
+        tree.shared[WORKSPACES_KIND] = [Workspace.from_json(data) for data in cached]
+    return tree.shared[WORKSPACES_KIND]
 
 
 class _Discovery:

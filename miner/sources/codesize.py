@@ -54,7 +54,9 @@ _SIZES_KEPT = 1 << 18  # about 40 MB at most
 
 def language_bytes(view: TreeView, cache: Cache, unreadable: set[str] | None = None) -> dict[str, int]:
     """Bytes of each language in the whole tree, largest first; what cannot be read is added to `unreadable`."""
-    totals = _tree_total(view, view.tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
+    totals = _whole_total(view, view.tree.id, cache, _LANGUAGE_BYTES)
+    if totals is None:
+        totals = _tree_total(view, view.tree, "", cache, _LANGUAGE_BYTES, set() if unreadable is None else unreadable)
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -62,30 +64,50 @@ def package_bytes(view: TreeView, packages: Iterable[tuple[str, str]], cache: Ca
                   unreadable: set[str] | None = None) -> list[int]:
     """Bytes of its language in each package directory (`packages` are (directory, language) pairs, the
     answer is in their order), the packages nested inside it left out; from object headers only."""
-    return _per_package(view, list(packages), cache, unreadable,
-                        lambda directory, language, nested, sink: _tree_total(
-                            view, directory[0], directory[1], cache, _LANGUAGE_BYTES, sink, nested).get(language, 0))
+    return _per_package(view, list(packages), cache, unreadable, lambda language: _LANGUAGE_BYTES,
+                        lambda total, language: total.get(language, 0))
 
 
 def package_lines(view: TreeView, packages: Iterable[tuple[str, str]], cache: Cache,
                   unreadable: set[str] | None = None) -> list[int]:
     """Non-blank lines of its language in each package directory, the packages nested inside it left out."""
-    return _per_package(view, list(packages), cache, unreadable,
-                        lambda directory, language, nested, sink: _tree_total(
-                            view, directory[0], directory[1], cache, _lines_of(language), sink, nested))
+    return _per_package(view, list(packages), cache, unreadable, _lines_of, lambda total, language: total)
 
 
 def _per_package(view: TreeView, packages: list[tuple[str, str]], cache: Cache, unreadable: set[str] | None,
-                 measure: Callable) -> list[int]:
-    """`measure` of each package's directory tree, linear in the packages however many share a directory:
-    the nested ones are found by bisection in name order, and directory trees are held by the view."""
+                 measure_of: Callable[[str], _Measure], part: Callable[[Any, str], int]) -> list[int]:
+    """The `part` of each package's language in the total `measure_of` it gives over the package's directory,
+    the packages nested inside it left out.
+
+    Totals are sums, so a package's own share is its directory's whole total
+    less those of the outermost packages nested in it: whole totals are cached
+    by tree id, and a release costs its changed directories alone, whatever
+    nests in what.  Where an object under a package is missing, its directory
+    is walked by path, which names what could not be read.
+    """
     nested = _Nested(path for path, _ in packages)
     sink = set() if unreadable is None else unreadable
     found = []
     for path, language in packages:
-        start = view.directory(_normal(path))
-        found.append(measure((start, _normal(path)), language, nested.under(path), sink) if start is not None else 0)
+        measure, start = measure_of(language), view.directory(_normal(path))
+        inner = nested.under(path)
+        parts = [_whole_part(view, directory, cache, measure, language, part) for directory in inner.outermost()]
+        whole = _whole_part(view, _normal(path), cache, measure, language, part) if start is not None else 0
+        if whole is None or None in parts:
+            found.append(part(_tree_total(view, start, _normal(path), cache, measure, sink, inner), language))
+        else:
+            found.append(whole - sum(parts))
     return found
+
+
+def _whole_part(view: TreeView, directory: str, cache: Cache, measure: _Measure, language: str,
+                part: Callable[[Any, str], int]) -> int | None:
+    """`part` of the whole total under `directory` (0 where it is no directory), None when something is missing."""
+    tree = view.directory(directory)
+    if tree is None:
+        return 0
+    total = _whole_total(view, tree.id, cache, measure)
+    return None if total is None else part(total, language)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -106,6 +128,50 @@ class _Measure:
     kind: str
     add: Callable[[Any, Any], Any]
     files: Callable[[pygit2.Repository, list[pygit2.Object], Cache], tuple[Any, list[str]]]
+
+
+def _whole_total(view: TreeView, oid: pygit2.Oid, cache: Cache, measure: _Measure) -> Any | None:
+    """`measure` summed over every file under the directory `oid`, None when an object under it is missing.
+
+    Every directory's total is cached by its tree id, so only the directories
+    not seen before are listed; they are summed children first, iteratively (a
+    tree may nest deeper than Python's recursion limit).  No paths are built:
+    the walk by path (`_tree_total`) is what names a missing object.
+    """
+    kind = measure.kind
+    cached = cache.get(kind, str(oid))
+    if cached is not None:
+        return cached
+    totals: dict[pygit2.Oid, Any] = {}
+    listings: dict[pygit2.Oid, Listing] = {}
+    stack: list[tuple[pygit2.Oid, bool]] = [(oid, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if children_done:
+            listing = listings[current]
+            total, missing = measure.files(view.repo, listing.files, cache)
+            if missing:
+                return None
+            for _, child in listing.trees:
+                total = measure.add(total, totals[child])
+            totals[current] = total
+            cache.put(kind, str(current), total)
+            continue
+        if current in totals or current in listings:
+            continue
+        listing = view.listing(current)
+        if listing is None:
+            return None
+        listings[current] = listing
+        stack.append((current, True))
+        for _, child in listing.trees:
+            if child not in totals:
+                found = cache.get(kind, str(child))
+                if found is not None:
+                    totals[child] = found
+                else:
+                    stack.append((child, False))
+    return totals[oid]
 
 
 def _tree_total(view: TreeView, tree: pygit2.Tree, path: str, cache: Cache, measure: _Measure,
@@ -184,10 +250,14 @@ def _files_bytes(repo: pygit2.Repository, files: list[pygit2.Object], cache: Cac
     """Bytes of each language in `files` (no entry for an empty file), and the names of those not readable."""
     total: dict[str, int] = {}
     missing = []
+    known = _SIZES.get  # the memo asked inline: a call per file is a tenth of the architecture pass
     for entry in files:
         language = language_of(entry.name)
         if language and entry.filemode != _LINK:
-            size = _size(repo, entry.id)
+            oid = entry.id
+            size = known(oid)
+            if size is None:
+                size = _size(repo, oid)
             if size is None:
                 missing.append(entry.name)
             elif size:
@@ -208,10 +278,11 @@ def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int |
     cached = cache.get(LINES_BLOB_KIND, str(oid))
     if cached is not None:
         return cached
-    blob = _load(repo, oid)
-    if blob is None:
+    try:
+        data = repo.odb.read(oid)[1]  # the raw object: half the cost of `repo[oid].data`
+    except MISSING_OBJECT:
         return None
-    lines = _non_blank_lines(blob.data)
+    lines = _non_blank_lines(data)
     cache.put(LINES_BLOB_KIND, str(oid), lines)
     return lines
 
@@ -241,13 +312,6 @@ def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:
     return size
 
 
-def _load(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Object | None:
-    try:
-        return repo[oid]
-    except MISSING_OBJECT:
-        return None
-
-
 class _Nested:
     """Directories in name order, where those strictly under one directory are one slice.
 
@@ -263,6 +327,15 @@ class _Nested:
         """The paths strictly under `directory` ("" holds every other path)."""
         low, high = self._slice(directory)
         return _Nested(self._sorted[low:high])
+
+    def outermost(self) -> list[str]:
+        """The paths not under another of them: the directories whose subtrees hold all the others."""
+        found: set[str] = set()
+        for path in self._sorted:  # a directory sorts before the paths under it
+            parts = path.split("/")
+            if "" not in found and not any("/".join(parts[:end]) in found for end in range(1, len(parts))):
+                found.add(path)
+        return sorted(found)
 
     def holds_under(self, directory: str) -> bool:
         low, high = self._slice(directory)

@@ -76,6 +76,7 @@ class TreeView:
         self.repo, self.tree = repo, tree
         self._trees: dict[str, pygit2.Tree | None] = {"": tree}
         self._listings: dict[pygit2.Oid, Listing | None] = {}
+        self.shared: dict[str, object] = {}  # what several readers derive from this tree, made once (by kind)
 
     def listing(self, oid: pygit2.Oid) -> Listing | None:
         """The entries of the directory `oid`, None when it is missing; listed once for the life of the view.
@@ -159,7 +160,7 @@ class TreeView:
         if not isinstance(found, pygit2.Blob):
             return None
         try:
-            return found.data
+            return self.repo.odb.read(found.id)[1]  # the raw object: half the cost of `found.data`
         except MISSING_OBJECT:
             raise MissingObject(path) from None
 

@@ -78,6 +78,39 @@ def test_package_bytes_are_the_header_sizes_of_its_language_without_nested_packa
                      len(FILES["web/app.tsx"])]
 
 
+NESTED = {
+    "a/lib.rs": "pub fn a() {}\n",
+    "a/c/lib.rs": "pub fn c() {}\n" * 3,
+    "a/c/d/lib.rs": "pub fn d() {}\n" * 5,
+    "a-b/lib.rs": "pub fn b() {}\n" * 7,
+    "a/same/x.rs": "fn same() {}\n",
+    "a/c/same/x.rs": "fn same() {}\n",  # one subtree at two paths: one tree id, counted at each
+    "a/notes.rs": "// a file where a package is said to be\n",
+}
+
+
+def test_package_bytes_leave_out_the_nested_packages_as_git_ls_tree_says(tmp_path):
+    """"a-b" sorts between "a" and "a/c", packages nest two deep, and one package path is a file: each
+    package's bytes are its language's files under it, less those under the packages inside it."""
+    builder, oid = build(tmp_path, NESTED)
+    listing = subprocess.run(["git", "-C", str(tmp_path / "repo.git"), "ls-tree", "-r", "-l", str(oid)],
+                             capture_output=True, text=True, check=True).stdout
+    sizes = [(path, int(meta.split()[3])) for meta, path in (line.split("\t") for line in listing.splitlines())]
+    packages = ["", "a", "a-b", "a/c", "a/c/d", "a/notes.rs", "nowhere"]
+
+    def under(path, directory):
+        return directory == "" or path.startswith(directory + "/")
+
+    expected = [sum(size for path, size in sizes if under(path, package) and not any(
+        other != package and under(other, package) and under(path, other) for other in packages))
+        for package in packages]
+    view = TreeView(builder.repo, builder.repo[oid].tree)
+    assert package_bytes(view, [(package, "Rust") for package in packages], MemoryCache()) == expected
+    assert expected[:5] == [0, len(NESTED["a/lib.rs"]) + len(NESTED["a/same/x.rs"]) + len(NESTED["a/notes.rs"]),
+                            len(NESTED["a-b/lib.rs"]), len(NESTED["a/c/lib.rs"]) + len(NESTED["a/c/same/x.rs"]),
+                            len(NESTED["a/c/d/lib.rs"])]
+
+
 def test_language_bytes_match_git_ls_tree(tmp_path):
     builder, oid = build(tmp_path)
     listing = subprocess.run(
