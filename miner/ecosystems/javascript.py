@@ -101,10 +101,12 @@ def discover(tree: TreeView, found: Found, cache: Cache) -> list[Workspace]:
         cached = cache.get(WORKSPACES_KIND, key)
         if cached is None:
             discovery = _Discovery(tree, found, cache)
-            cached = [workspace.to_json() for workspace in discovery.workspaces()]
+            built = discovery.workspaces()
             if not found.missing and not discovery.damaged:
-                cache.put(WORKSPACES_KIND, key, cached)
-        tree.shared[WORKSPACES_KIND] = [Workspace.from_json(data) for data in cached]
+                cache.put(WORKSPACES_KIND, key, [workspace.to_json() for workspace in built])
+        else:
+            built = [Workspace.from_json(data) for data in cached]
+        tree.shared[WORKSPACES_KIND] = built
     return tree.shared[WORKSPACES_KIND]
 
 

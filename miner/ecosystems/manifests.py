@@ -63,8 +63,9 @@ def cached_workspaces(tree: TreeView, cache: Cache, kind: str, build: Callable[[
     key = str(tree.tree.id)
     cached = cache.get(kind, key)
     if cached is None:
-        cached = [workspace.to_json() for workspace in build()]
-        cache.put(kind, key, cached)
+        built = build()
+        cache.put(kind, key, [workspace.to_json() for workspace in built])
+        return built
     return [Workspace.from_json(data) for data in cached]
 
 
