@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 
 import pygit2
 
+from miner.sources.gitprocess import blobs
 from miner.sources.trees import MISSING_OBJECT, Listing, TreeView
 from miner.store.cache import Cache
 
@@ -71,6 +72,8 @@ def package_bytes(view: TreeView, packages: Iterable[tuple[str, str]], cache: Ca
 def package_lines(view: TreeView, packages: Iterable[tuple[str, str]], cache: Cache,
                   unreadable: set[str] | None = None) -> list[int]:
     """Non-blank lines of its language in each package directory, the packages nested inside it left out."""
+    packages = list(packages)
+    _count_ahead(view, packages, cache)
     return _per_package(view, list(packages), cache, unreadable, _lines_of, lambda total, language: total)
 
 
@@ -285,6 +288,35 @@ def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int |
     lines = _non_blank_lines(data)
     cache.put(LINES_BLOB_KIND, str(oid), lines)
     return lines
+
+
+def _count_ahead(view: TreeView, packages: list[tuple[str, str]], cache: Cache) -> None:
+    """The lines of every blob `package_lines` will count and the cache lacks, read by one `git cat-file
+    --batch`: git keeps the delta bases that libgit2 inflates again for each blob, and inflates them in a
+    process of its own (the 2,077 Rust files, 46 MB, of a Codex-sized release: 0.19 s of git's CPU against
+    0.44 s of libgit2's).  A blob git cannot give is left to `_blob_lines`, which reports it missing."""
+    wanted: dict[str, None] = {}
+    seen: set[tuple[pygit2.Oid, str]] = set()
+    for path, language in packages:
+        start = view.directory(_normal(path))
+        stack = [start.id] if start is not None else []
+        kind = _lines_of(language).kind
+        while stack:
+            oid = stack.pop()
+            if (oid, language) in seen or cache.get(kind, str(oid)) is not None:
+                continue
+            seen.add((oid, language))
+            listing = view.listing(oid)
+            if listing is None:
+                continue
+            stack += [child for _, child in listing.trees]
+            wanted.update((key, None) for entry in listing.files
+                          if language_of(entry.name) == language and entry.filemode != _LINK
+                          and cache.get(LINES_BLOB_KIND, key := str(entry.id)) is None)
+    if wanted:
+        for oid, data in blobs(view.repo.path, wanted):
+            if data is not None:
+                cache.put(LINES_BLOB_KIND, oid, _non_blank_lines(data))
 
 
 def _non_blank_lines(data: bytes) -> int:
