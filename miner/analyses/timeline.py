@@ -23,6 +23,7 @@ PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the r
 RELEASE_COLUMNS = [
     "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
     "contributors", "people", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
+    "new_commits", "new_bot_commits", "new_agent_commits",
 ]
 
 
@@ -37,12 +38,23 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
     histories where one person commits from several addresses.  Releases in
     `incomplete` (their range reaches unreadable history) get empty counts:
     a lower bound would read as a fact.
+
+    `new_commits` (and of them `new_bot_commits`, `new_agent_commits`)
+    counts the range's non-merge commits that no stable release dated before
+    it holds: ranges overlap where a release was tagged out of version order
+    (Claude Code's `v2.0.76`, tagged after `v2.1.0`, holds two commits that
+    `v2.1.1` holds too), so the stable releases' commits are the sum of
+    `new_commits`, not of `commits`.
     """
     rows = []
+    counted: set[str] = set()  # the commits of the stable releases so far
     for release in chosen.releases:
         authored = [commits[sha] for sha in ranges[release.tag] if not commits[sha].is_merge]
         identities = [resolver.resolve(c.author_name, c.author_email) for c in authored]
         kinds = [(identity.key, identity.kind) for identity in identities]
+        new = [kind for commit, (_, kind) in zip(authored, kinds) if commit.sha not in counted]
+        if release.stable:
+            counted.update(commit.sha for commit in authored)
         mapped = {_mailmapped(resolver, c) for c, identity in zip(authored, identities) if identity.kind != "bot"}
         stamp = release.version.date_stamp
         rows.append({
@@ -63,9 +75,13 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
             "first": not release.previous,
             "out_of_order": release.out_of_order,
             "date_stamp": stamp.isoformat() if stamp else "",
+            "new_commits": len(new),
+            "new_bot_commits": new.count("bot"),
+            "new_agent_commits": new.count("agent"),
         })
     table = pd.DataFrame(rows, columns=RELEASE_COLUMNS)
-    counts = ["commits", "contributors", "people", "bot_commits", "agent_commits"]
+    counts = ["commits", "contributors", "people", "bot_commits", "agent_commits", "new_commits", "new_bot_commits",
+              "new_agent_commits"]
     table[counts] = table[counts].astype("Int64")
     table.loc[table["tag"].isin(incomplete), counts] = pd.NA
     return table
@@ -88,12 +104,21 @@ def contributors_per_release(releases: pd.DataFrame) -> tuple[float | None, str]
     if stable.empty:
         return None, ""
     median = float(stable["contributors"].median())
-    bots, commits = int(stable["bot_commits"].sum()), int(stable["commits"].sum())
+    bots, commits = stable_commits(stable, "new_bot_commits"), stable_commits(stable, "new_commits")
     if median == 0 and bots * 2 > commits:
         alone = int((stable["contributors"] == 0).sum())
         return median, (f"bots made most releases: {alone} of {len(stable)} stable releases hold no commit by a "
                         f"person, and bots wrote {bots} of their {commits} non-merge commits")
     return median, ""
+
+
+def stable_commits(releases: pd.DataFrame, column: str = "new_commits") -> int:
+    """The stable releases' commits, each once (`column`: `new_commits`, `new_bot_commits` or
+    `new_agent_commits`; an analysis stored before those columns existed sums the ranges' own counts)."""
+    stable = releases[releases["stable"]]
+    if column not in stable:
+        column = column.removeprefix("new_")
+    return int(stable[column].sum())
 
 
 def _mailmapped(resolver: IdentityResolver, commit: Commit) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from miner.analyses.capabilities import UNTAGGED, quoted
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
 from miner.analyses.dates import day as _day
-from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release
+from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release, stable_commits
 from miner.catalogs.layers import Layer
 from miner.outputs.markdown import markdown_table, markdown_text
 
@@ -163,10 +163,10 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
                  f"over {_spread(led['days'])} days." if len(led) else "")
         lines.append(f"{len(pre)} prereleases ({channels}).{burst}")
     lines.append(_contributors_sentence(releases))
-    bots, agents = int(releases["bot_commits"].sum()), int(releases["agent_commits"].sum())
+    bots, agents = stable_commits(releases, "new_bot_commits"), stable_commits(releases, "new_agent_commits")
     if bots or agents:
-        lines.append(f"Commits by bots in the releases' ranges: {bots}; by coding agents: {agents} "
-                     "(not counted as contributors).")
+        lines.append(f"Commits authored by bots in the stable releases' ranges: {bots}; by coding agents: {agents} "
+                     "(neither counted as contributors; the Team section also counts the commits agents co-wrote).")
     late = releases[releases["out_of_order"]]["tag"].tolist()
     if late:
         shown = ", ".join(f"`{t}`" for t in late[:8]) + (f" and {len(late) - 8} more" if len(late) > 8 else "")

@@ -54,3 +54,20 @@ def test_a_backport_keeps_its_predecessor_on_its_branch(backport, tmp_path):
         if row["previous"]:
             assert row["commits"] == count(backport, row["previous"], tag), tag
     assert table.loc["v1.38.2", "commits"] == 1
+
+
+@pytest.mark.parametrize("fixture", ["codex", "backport"])
+def test_the_stable_releases_commits_are_counted_once_where_ranges_overlap(fixture, request, tmp_path):
+    """A late tag's range and the next release's hold the same commits; `new_commits` counts each once,
+    as the union of the stable ranges `git rev-list PREV..TAG` lists."""
+    path = request.getfixturevalue(fixture)
+    table = releases(path, tmp_path)
+    stable = table[table["stable"]]
+    union = set()
+    for tag, row in stable.iterrows():
+        span = f"{row['previous']}..{tag}" if row["previous"] else tag
+        union |= set(git(path, "rev-list", "--no-merges", span).split())
+    assert int(stable["new_commits"].sum()) == len(union)
+    assert (stable["new_commits"] <= stable["commits"]).all()
+    if fixture == "codex":
+        assert int(stable["commits"].sum()) > len(union)  # the overlap this column is there for
