@@ -98,6 +98,7 @@ def test_agents_from_the_fixture(resolver):
     ("Sisyphus", "clio-agent@sisyphuslabs.ai", "agent:sisyphus"),
     ("Google Gemini", "noreply@google.com", "agent:gemini"),
     ("Kiro Agent", "244629292+kiro-agent@users.noreply.github.com", "agent:kiro"),
+    ("Mistral Vibe", "vibe@mistral.ai", "agent:vibe"),  # Mistral Vibe's Co-authored-by trailers
     ("github-advanced-security[bot]", "62310815+github-advanced-security[bot]@users.noreply.github.com",
      "bot:github-advanced-security"),
     ("gemini-cli-robot", "224641728+gemini-cli-robot@users.noreply.github.com", "bot:gemini-cli-robot"),
