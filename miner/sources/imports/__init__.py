@@ -206,22 +206,60 @@ def _items(grammar_name: str, root: Any, kept: dict[tuple, tuple]) -> list[tuple
 def _edits(old: bytes, new: bytes) -> list[tuple] | None:
     """The edits turning `old` into `new` as tree-sitter's `Tree.edit` arguments, from the first to the
     last; None when libgit2's line diff does not account for every byte (it reads a file with a NUL
-    byte as binary)."""
-    old_lines, new_lines = _Lines(old), _Lines(new)
+    byte as binary).
+
+    The lines the two texts share at their start and at their end are left out
+    of the diff (found by comparing bytes, not lines): most versions change a
+    few lines of a long file, and libgit2 hashes every line it is given.
+    """
+    start, end = _common_lines(old, new)
+    old_middle, new_middle = old[start:len(old) - end], new[start:len(new) - end]
+    rows = old.count(b"\n", 0, start)
+    old_lines, new_lines = _Lines(old_middle), _Lines(new_middle)
     edits, pieces, kept = [], [], 0
-    for hunk in pygit2.Patch.create_from(old, new, context_lines=0).hunks:
+    for hunk in pygit2.Patch.create_from(old_middle, new_middle, context_lines=0).hunks:
         old_first = hunk.old_start - (1 if hunk.old_lines else 0)  # a pure insertion follows line old_start
         new_first = hunk.new_start - (1 if hunk.new_lines else 0)
-        (start, start_point), (old_end, old_end_point) = old_lines[old_first], old_lines[old_first + hunk.old_lines]
-        inserted = new[new_lines[new_first][0]:new_lines[new_first + hunk.new_lines][0]]
+        (first, (row, column)), (old_end, (end_row, end_column)) = (
+            old_lines[old_first], old_lines[old_first + hunk.old_lines])
+        inserted = new_middle[new_lines[new_first][0]:new_lines[new_first + hunk.new_lines][0]]
         breaks = inserted.count(b"\n")
-        new_end_point = (start_point[0] + breaks,
-                         len(inserted) - inserted.rfind(b"\n") - 1 if breaks else start_point[1] + len(inserted))
-        edits.append((start, old_end, start + len(inserted), start_point, old_end_point, new_end_point))
-        pieces += [old[kept:start], inserted]
+        new_end_point = (rows + row + breaks,
+                         len(inserted) - inserted.rfind(b"\n") - 1 if breaks else column + len(inserted))
+        edits.append((start + first, start + old_end, start + first + len(inserted), (rows + row, column),
+                      (rows + end_row, end_column), new_end_point))
+        pieces += [old_middle[kept:first], inserted]
         kept = old_end
-    pieces.append(old[kept:])
-    return edits if b"".join(pieces) == new else None
+    pieces.append(old_middle[kept:])
+    return edits if b"".join(pieces) == new_middle else None
+
+
+def _common_lines(old: bytes, new: bytes) -> tuple[int, int]:
+    """The bytes of the whole lines `old` and `new` begin with, and of those they end with after these."""
+    size = min(len(old), len(new))
+    same = _same_length(lambda length: old[:length] == new[:length], size)
+    if same == len(old) == len(new):
+        return same, 0
+    start = old.rfind(b"\n", 0, same) + 1
+    size -= start
+    same = _same_length(lambda length: old[len(old) - length:] == new[len(new) - length:], size)
+    line = old.find(b"\n", len(old) - same)  # the shared end begins after a line's end
+    return start, 0 if line < 0 else len(old) - line - 1
+
+
+def _same_length(same: Any, size: int) -> int:
+    """The greatest length up to `size` for which `same(length)` holds, `same` holding for every length
+    below one for which it holds (a bisection: each comparison is of bytes in C)."""
+    if same(size):
+        return size
+    low, high = 0, size  # same(low), not same(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 class _Lines:
