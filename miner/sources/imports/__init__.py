@@ -20,21 +20,23 @@ Each language module reads a file in two steps: `records` turns the import
 query's captures into plain tuples (what each capture says, with its bytes
 and row), and `combine` turns all of a file's records into its imports (in
 Rust a path root counts only when nothing in the file binds that name, so
-this step needs the whole file).  The records are kept per top-level item
-(the syntax tree root's children).
+this step needs the whole file).
 
 Most new file versions are small edits of the previous version of the same
 path, so `parse` can be handed that version (`Parsed`): the edits between
-the two (libgit2's line diff) are applied to the old tree, tree-sitter
-re-parses only around them, the query runs only over the top-level items
-that an edit touches or whose structure tree-sitter says changed
-(`Tree.changed_ranges`), and every other item's records are the previous
-version's, moved with the item.  The result must not depend on which version
-was handed over, since it is cached under the new blob's id alone: the edits
-are checked to turn the old bytes into the new ones, and a tree with errors,
-old or new, is not reused (error recovery may depend on the history), so those
-are parsed afresh.  `benchmarks/check_incremental.py` compares both ways on
-every file version of real repositories.
+the two (libgit2's line diff of the lines between those both begin and end
+with) are applied to the old tree, tree-sitter re-parses only around them,
+and the query runs only over the nodes that an edit touches or whose
+structure tree-sitter says changed (`Tree.changed_ranges`): the top-level
+items, or inside an `impl` block, a class or a function body the nodes that
+changed (each language's `SPLIT`).  Everywhere else the records are the
+previous version's, moved with the edits before them.  The result must not
+depend on which version was handed over, since it is cached under the new
+blob's id alone: the edits are checked to turn the old bytes into the new
+ones, and a tree with errors, old or new, is not reused (error recovery may
+depend on the history), so those are parsed afresh.
+`benchmarks/check_incremental.py` compares both ways on every file version of
+real repositories.
 """
 from __future__ import annotations
 
