@@ -165,8 +165,7 @@ class _Reader:
             entry = view.entry(directory)
             if isinstance(entry, pygit2.Tree):
                 inside = frozenset(path for path in nested if under(path, directory))
-                for path, blob_id, grammar in self._listing(entry, directory, family, inside, tally):
-                    found[path] = (path, blob_id, grammar)
+                found.update((listed[0], listed) for listed in self._listing(entry, directory, family, inside, tally))
             elif isinstance(entry, pygit2.Blob) and not view.is_link(directory):
                 grammar = grammar_of(directory)
                 if grammar in _GRAMMARS[family]:
@@ -175,14 +174,16 @@ class _Reader:
 
     def _listing(self, tree: pygit2.Tree, start: str, family: str, nested: frozenset[str],
                  tally: _Tally) -> tuple[tuple[str, str, str], ...]:
-        """The source files under `tree` (at path `start`), kept per tree id for the run when complete."""
-        key = (str(tree.id), start if nested else "", family, nested)
+        """The source files under `tree` (at path `start`), kept per tree id and path for the run when complete
+        (a directory unchanged since the previous release costs one look-up, its paths joined once)."""
+        key = (str(tree.id), start, family, nested)
         if key in self.listings:
-            return tuple((join(start, path), blob, grammar) for path, blob, grammar in self.listings[key])
+            return self.listings[key]
         relative, complete = _walk(self.repo, tree, start, family, nested, tally)
+        listing = tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
         if complete:
-            self.listings[key] = relative
-        return tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
+            self.listings[key] = listing
+        return listing
 
     def parse(self, files: list[tuple[str, str, str]]) -> None:
         """Parse the blobs of `files` ((path, blob id, grammar), in release order) neither this run nor the
