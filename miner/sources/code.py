@@ -278,10 +278,11 @@ def _parse_in_worker(piece: tuple[str, list[str]]) -> list[dict[str, Any]]:
 
 
 def _parsed_chain(repo: pygit2.Repository, grammar: str, chain: list[str]) -> Iterator[FileImports]:
-    """The imports of each blob of `chain` (versions of one path, in order), each parsed from the one before."""
+    """The imports of each blob of `chain` (versions of one path, in order), each parsed from the one before
+    (the bytes read from the object database: no Blob object is made for them)."""
     previous = None
     for blob_id in chain:
-        found, previous = parse_from(grammar, repo[blob_id].data, previous)
+        found, previous = parse_from(grammar, repo.odb.read(blob_id)[1], previous)
         yield found
 
 
