@@ -35,11 +35,11 @@ from __future__ import annotations
 import bisect
 import multiprocessing
 import posixpath
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
 import pygit2
+import tomli
 
 from miner.errors import MinerWarning
 from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSources, SourceFile, Unit
@@ -165,8 +165,7 @@ class _Reader:
             entry = view.entry(directory)
             if isinstance(entry, pygit2.Tree):
                 inside = frozenset(path for path in nested if under(path, directory))
-                for path, blob_id, grammar in self._listing(entry, directory, family, inside, tally):
-                    found[path] = (path, blob_id, grammar)
+                found.update((listed[0], listed) for listed in self._listing(entry, directory, family, inside, tally))
             elif isinstance(entry, pygit2.Blob) and not view.is_link(directory):
                 grammar = grammar_of(directory)
                 if grammar in _GRAMMARS[family]:
@@ -175,14 +174,16 @@ class _Reader:
 
     def _listing(self, tree: pygit2.Tree, start: str, family: str, nested: frozenset[str],
                  tally: _Tally) -> tuple[tuple[str, str, str], ...]:
-        """The source files under `tree` (at path `start`), kept per tree id for the run when complete."""
-        key = (str(tree.id), start if nested else "", family, nested)
+        """The source files under `tree` (at path `start`), kept per tree id and path for the run when complete
+        (a directory unchanged since the previous release costs one look-up, its paths joined once)."""
+        key = (str(tree.id), start, family, nested)
         if key in self.listings:
-            return tuple((join(start, path), blob, grammar) for path, blob, grammar in self.listings[key])
+            return self.listings[key]
         relative, complete = _walk(self.repo, tree, start, family, nested, tally)
+        listing = tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
         if complete:
-            self.listings[key] = relative
-        return tuple((join(start, path), blob, grammar) for path, blob, grammar in relative)
+            self.listings[key] = listing
+        return listing
 
     def parse(self, files: list[tuple[str, str, str]]) -> None:
         """Parse the blobs of `files` ((path, blob id, grammar), in release order) neither this run nor the
@@ -277,10 +278,11 @@ def _parse_in_worker(piece: tuple[str, list[str]]) -> list[dict[str, Any]]:
 
 
 def _parsed_chain(repo: pygit2.Repository, grammar: str, chain: list[str]) -> Iterator[FileImports]:
-    """The imports of each blob of `chain` (versions of one path, in order), each parsed from the one before."""
+    """The imports of each blob of `chain` (versions of one path, in order), each parsed from the one before
+    (the bytes read from the object database: no Blob object is made for them)."""
     previous = None
     for blob_id in chain:
-        found, previous = parse_from(grammar, repo[blob_id].data, previous)
+        found, previous = parse_from(grammar, repo.odb.read(blob_id)[1], previous)
         yield found
 
 
@@ -359,10 +361,12 @@ def _cargo_targets(view: TreeView, package: Package, cache: Cache) -> dict[str, 
 
 def _cargo_facts(data: bytes) -> dict[str, Any]:
     """`[lib] name`, the `path` of every target, `package.build` and the dependencies of a manifest
-    (nothing if it does not parse)."""
+    (nothing if it does not parse).  The parser is the compiled tomli the ecosystems read manifests with
+    (tomllib's own code, several times faster); the architecture stage has already checked these bytes'
+    shape, since it found the package in them."""
     try:
-        document = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        document = tomli.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomli.TOMLDecodeError):
         return {"lib": None, "paths": [], "build": None, "dependencies": []}
     lib = _table(document.get("lib"))
     targets = [lib] + [target for kind in ("bin", "test", "bench", "example")

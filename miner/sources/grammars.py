@@ -57,8 +57,10 @@ class Grammar:
     parser: Any
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def grammar_of(path: str) -> str | None:
-    """The grammar a file is parsed with, by its extension; None for a file that is not source."""
+    """The grammar a file is parsed with, by its extension; None for a file that is not source (remembered
+    by name: every release's walk asks again of the same file names)."""
     return EXTENSIONS.get(posixpath.splitext(path)[1])
 
 

@@ -69,3 +69,41 @@ def test_text_libgit2_reads_as_binary_gives_no_edits_and_is_parsed_afresh():
     assert _edits(RUST, new) is None
     _, previous = parse_from("rust", RUST, None)
     assert parse("rust", new, previous) == parse("rust", new)
+
+
+RUST_IMPL = (b"use std::fs;\n\nstruct S;\n\nimpl S {\n    fn a(&self) {\n        alpha::run();\n    }\n\n"
+             b"    fn b(&self) {\n        let x = 1;\n        beta::run(x);\n    }\n\n    fn c(&self) {\n"
+             b"        gamma::run();\n    }\n}\n\nfn main() {\n    delta::go();\n    epsilon::go();\n}\n")
+PYTHON_CLASS = (b"import os\n\n\nclass A:\n    def f(self):\n        import json\n        return json\n\n"
+                b"    def g(self):\n        from . import x\n        return x\n\n    def h(self):\n"
+                b"        import re\n        return re\n")
+TYPESCRIPT_CLASS = (b"import { a } from './a.js';\n\nexport class C {\n  m() {\n    return import('./m.js');\n  }\n\n"
+                    b"  n() {\n    const x = 1;\n    return require('./n.js');\n  }\n}\n\nfunction f() {\n"
+                    b"  return import('./f.js');\n}\n")
+
+
+@pytest.mark.parametrize("grammar_name, text, edits", [
+    ("rust", RUST_IMPL, [(b"let x = 1;", b"let x = 2;\n        let y = 3;"), (b"beta::run(x)", b"zeta::run(x)"),
+                         (b"    fn c", b"    fn added() {}\n\n    fn c"), (b"epsilon::go();\n", b""),
+                         (b"impl S {", b"impl S { // header\n")]),
+    ("python", PYTHON_CLASS, [(b"return x", b"return x + 1\n        pass"), (b"from . import x", b"from .. import x"),
+                              (b"    def h", b"    def added(self):\n        pass\n\n    def h"),
+                              (b"class A:", b"class A(object):\n    import sys\n")]),
+    ("typescript", TYPESCRIPT_CLASS, [(b"const x = 1;", b"const x = 2;\n    const y = 3;"),
+                                      (b"'./n.js'", b"'./o.js'"), (b"  n() {", b"  extra() {}\n  n() {")]),
+], ids=["rust", "python", "typescript"])
+def test_an_edit_inside_a_class_or_function_moves_the_rest_and_equals_a_fresh_parse(grammar_name, text, edits):
+    """Each edit falls inside one member of a split node (`SPLIT`): the other members' imports move with the
+    lines before them; every version, from each earlier one, parses as it does fresh."""
+    versions = [text]
+    for old, new in edits:
+        assert old in versions[-1]
+        versions.append(versions[-1].replace(old, new, 1))
+    for number, version in enumerate(versions):
+        fresh = parse(grammar_name, version)
+        previous = None
+        for earlier in versions[:number + 1]:
+            found, previous = parse_from(grammar_name, earlier, previous)
+        assert found == fresh
+        for earlier in versions[:number]:
+            assert parse(grammar_name, version, parse_from(grammar_name, earlier, None)[1]) == fresh

@@ -11,6 +11,8 @@ from typing import Any
 from miner.model.imports import Import
 
 _QUERY = "(import_spec) @spec"
+# Imports are top-level declarations only: nothing is read apart (`miner.sources.imports.Parsed`).
+SPLIT: frozenset[str] = frozenset()
 _BINDINGS = {"package_identifier": "alias", "dot": "dot", "blank_identifier": "blank"}
 
 

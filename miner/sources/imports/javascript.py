@@ -33,6 +33,10 @@ _COMMON = """
 _TYPESCRIPT = """
 (import_require_clause source: (string (string_fragment) @require))
 """
+# Nodes whose children can be read apart: no query pattern names them, and a record reads nothing above
+# its statement, or above the node holding its `import()` (`miner.sources.imports.Parsed`).
+SPLIT = frozenset({"class_declaration", "abstract_class_declaration", "class_body", "function_declaration",
+                   "method_definition", "statement_block"})
 
 
 def query(grammar_name: str) -> str:

@@ -19,6 +19,9 @@ _QUERY = """
 (import_statement) @import
 (import_from_statement) @from
 """
+# Nodes whose children can be read apart: no query pattern names them, and a record reads nothing
+# above its import statement (`miner.sources.imports.Parsed`).
+SPLIT = frozenset({"class_definition", "function_definition", "decorated_definition", "block"})
 
 
 def query(grammar_name: str) -> str:

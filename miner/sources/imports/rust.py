@@ -47,6 +47,9 @@ _PRIMITIVES = frozenset(
     "bool char str u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64".split()
 )
 _INTERNAL = ("crate", "self", "super")
+# Nodes whose children can be read apart: no query pattern names them, and a record reads nothing
+# above its capture but the token tree or attribute holding it (`miner.sources.imports.Parsed`).
+SPLIT = frozenset({"impl_item", "trait_item", "declaration_list", "function_item", "block"})
 
 
 def query(grammar_name: str) -> str:
