@@ -343,7 +343,7 @@ def report(repo, db, out, fmt, graphs, as_of, quiet, verbose) -> None:
     """Render the report, tables, plots and graphs of REPO from the store, without re-mining."""
     from miner import pipeline
     from miner.outputs.publish import publish
-    analysis = pipeline.load(repo, db, as_of=as_of)  # named as analysed, whatever path REPO gave
+    analysis = pipeline.load(repo, db, as_of=as_of, same_day=True)  # named as analysed, whatever path REPO gave
     published = publish(analysis, out, graphs, fmt)
     _print_json(analysis.tables, fmt)
     if not quiet:
@@ -385,7 +385,7 @@ def _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose
     from miner.outputs.report import HEADINGS, compare_markdown, render_section
     sections = {name: (lambda analysis, name=name: render_section(name, analysis, purposes(analysis.layers)))
                 for name in HEADINGS}
-    base = stored_renderer(lambda repo: pipeline.load(repo, db, as_of=as_of), sections)
+    base = stored_renderer(lambda repo: pipeline.load(repo, db, as_of=as_of, same_day=True), sections)
 
     def render(name: str, repo: str, old: str) -> str:
         if verbose and not quiet:

@@ -66,7 +66,7 @@ def news(names: Sequence[str], db: str | Path | None = None, since: str = LAST,
 
 def config_names(config: str | Path | None, db: str | Path | None = None) -> tuple[list[str], list[MinerWarning]]:
     """The stored analyses of the agents a config lists, and a warning for each never analysed."""
-    analyses, warnings = pipeline.load_agents(load_config(config), db)
+    analyses, warnings = pipeline.load_agents(load_config(config), db, same_day=False)  # news reads dated ones
     return [analysis.repo for analysis in analyses.values() if analysis is not None], warnings
 
 

@@ -325,12 +325,13 @@ def save(store: Store, analysis: Analysis) -> None:
 
 
 def load(name: str, db: str | Path | None = None, *, store: Store | None = None, inputs: str = "",
-         as_of: str | None = None) -> Analysis:
+         as_of: str | None = None, same_day: bool = False) -> Analysis:
     """The stored analysis called `name` (or of the repository at path `name`), as its run left it; with
-    `as_of`, a MinerError unless it was analysed as of that day."""
+    `as_of`, a MinerError unless it was analysed as of that day, and with `same_day` one too when it was
+    analysed as of a past day and `as_of` is not given (`mine report` renders today's state, or says so)."""
     if store is None:
         with Store(db or default_db(), readonly=True) as opened:
-            return load(name, store=opened, inputs=inputs, as_of=as_of)
+            return load(name, store=opened, inputs=inputs, as_of=as_of, same_day=same_day)
     found = store.find(name)
     tables, meta = store.load(found)
     warnings = [MinerWarning(**row) for row in tables["warnings"].fillna("").to_dict("records")]
@@ -342,6 +343,9 @@ def load(name: str, db: str | Path | None = None, *, store: Store | None = None,
     if wanted is not None and analysis.as_of != wanted:
         raise MinerError(f"{found} was analysed as of {analysis.as_of or 'the day it ran'}, not {wanted}: "
                          f"run `mine analyze {found} --as-of {wanted}` first")
+    if same_day and wanted is None and analysis.as_of:
+        raise MinerError(f"{found} was analysed as of {analysis.as_of}: give --as-of {analysis.as_of} for that "
+                         f"state, or run `mine analyze {found}` for today's")
     return analysis
 
 
@@ -709,13 +713,14 @@ def _no_releases(repo: str, chosen: Timeline, tags: list[TagRef], line: str | No
     return f"{repo}: no version tags ({len(chosen.skipped)} tags, none parse as a version)"
 
 
-def load_agents(config: Config, db: str | Path | None = None, strict: bool = False, as_of: str | None = None
-                ) -> tuple[dict[str, Analysis | None], list[MinerWarning]]:
+def load_agents(config: Config, db: str | Path | None = None, strict: bool = False, as_of: str | None = None,
+                same_day: bool = True) -> tuple[dict[str, Analysis | None], list[MinerWarning]]:
     """Each agent's stored analysis (None when it has no repository or was never analysed), and warnings.
 
     With `strict`, an agent whose repository is in the config but not in the
     store is a MinerError naming the config file and line instead of a warning;
-    with `as_of`, each analysis must be as of that day.
+    with `as_of`, each analysis must be as of that day, and with `same_day` (as `load` says) one as of a past
+    day is refused when `as_of` is not given.
     """
     found: dict[str, Analysis | None] = {}
     warnings = [MinerWarning("", f"{config.path} has no [[{table}]] rules: every {column} cell says unknown or "
@@ -733,7 +738,7 @@ def load_agents(config: Config, db: str | Path | None = None, strict: bool = Fal
                     raise MinerError(f"{config.path}:{agent.line}: agent '{agent.name}': {message}")
                 warnings.append(MinerWarning(agent.name, f"{message}; its row says unknown",
                                         path=f"{config.path}:{agent.line}"))
-            found[agent.name] = load(name, store=store, as_of=as_of) if name is not None else None
+            found[agent.name] = load(name, store=store, as_of=as_of, same_day=same_day) if name is not None else None
             if found[agent.name] is not None:
                 tables = found[agent.name].tables
                 warnings += line_mismatch(agent, tables) + unknown_capabilities(config, agent, tables)

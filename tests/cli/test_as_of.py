@@ -58,7 +58,8 @@ def test_an_analysis_as_of_a_day_is_the_analysis_of_that_days_clone(full, tmp_pa
 def test_the_month_in_progress_is_judged_against_the_day(full, tmp_path):
     db = tmp_path / "s.sqlite"
     analyze(str(full), db=db, name="agent", as_of=DAY)
-    result = mine("report", "agent", "--db", db, "--out", tmp_path / "then", "--graphs", tmp_path / "g", "-q")
+    result = mine("report", "agent", "--db", db, "--as-of", DAY, "--out", tmp_path / "then", "--graphs", tmp_path / "g",
+                  "-q")
     assert result.returncode == 0, result.stderr
     chart = [line for line in (tmp_path / "then" / "report.md").read_text(encoding="utf-8").splitlines()
              if line.startswith("2025-")]
@@ -90,6 +91,19 @@ def test_report_compare_and_regenerate_refuse_an_analysis_of_another_day(full, t
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "as of 2025-08-10" in result.stderr
     for verb in ("analyze", "report", "compare", "regenerate"):
         assert "--as-of" in mine(verb, "--help").stdout
+
+
+def test_a_plain_report_refuses_an_analysis_of_a_past_day(full, tmp_path):
+    """An `--as-of` run replaces the stored analysis: a report without --as-of must not pass it off as today's."""
+    db = tmp_path / "s.sqlite"
+    analyze(str(full), db=db, name="agent", as_of=DAY)
+    result = mine("report", "agent", "--db", db, "--out", tmp_path / "r")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "agent was analysed as of 2025-08-10: give --as-of 2025-08-10" in result.stderr
+    assert not (tmp_path / "r").exists()
+    assert mine("report", "agent", "--db", db, "--as-of", DAY, "--out", tmp_path / "r", "-q").returncode == 0
+    analyze(str(full), db=db, name="agent")
+    assert mine("report", "agent", "--db", db, "--out", tmp_path / "today", "-q").returncode == 0
 
 
 def test_a_date_that_is_no_date_is_one_line(full, tmp_path):
