@@ -16,9 +16,12 @@ sizes, the notes every source holds) and the tables are made at the end.
 """
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import json
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -56,6 +59,7 @@ from miner.collector import fewer_collections
 from miner.errors import MinerError, MinerWarning
 from miner.model.commits import Commit
 from miner.model.notes import DEFAULT_ORDER, HOSTED, HostedRelease, HostedReleases
+from miner.model.packages import Workspace
 from miner.model.patterns import compile_pattern
 from miner.model.releases import Release, TagRef, Timeline
 from miner.model.versions import parse_tag
@@ -397,7 +401,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     tables = _timeline_tables(chosen, ranges, history.by_sha, resolver, incomplete)
     snapshot = options.snapshot or timeline.latest_stable(tables["releases"])
     say(f"{name}: reading packages at {len(chosen.releases)} releases")
-    per_release = read_architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
+    per_release = remembered_architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
     tables |= architecture_tables(per_release, chosen.releases, inputs.layers, _ECOSYSTEM_LANGUAGES)
     tables |= read_source_view(git, name, chosen.releases, per_release, cache, inputs, warnings, say)
     say(f"{name}: reading release notes")
@@ -538,6 +542,76 @@ def _walk_one(git: pygit2.Repository, tip: str, tag: str, known: set[str], histo
     if damage["missing commit"]:
         history.warnings.append(MinerWarning("", f"history partly unreadable ({first}); the readable commits are kept",
                                         tag=tag))
+
+
+# The kind of the object cache's entries holding one release's `read_architecture`, whole.
+RELEASE_ARCHITECTURE = "release-architecture"
+
+
+def remembered_architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: Cache, pin: str | None,
+                            snapshot: str | None, warnings: list[MinerWarning]) -> list[ReleaseArchitecture]:
+    """`read_architecture`, each release's result kept in the object cache whole, so that a re-run after new
+    tags reads only the new releases: an old release costs one look-up instead of one per workspace and
+    directory (1.4 s of CPU at 740 releases).
+
+    The entry is keyed by what the result depends on: the git directory, the
+    release's tree, the `--workspace` pin, whether it is the described release
+    (whose lines are counted) and the bytes of miner's mining code, so a moved
+    or retagged tag meets its new tree and any change of the reading code reads
+    again.  A release whose reading warned is not kept: its warnings name the
+    objects that were missing then, which a later run must find again.
+    """
+    found = []
+    for release in releases:
+        key = _architecture_key(git, release, pin, snapshot)
+        kept = cache.get(RELEASE_ARCHITECTURE, key) if key else None
+        if kept is not None:
+            found.append(_architecture_from_json(release.tag, kept))
+            continue
+        own: list[MinerWarning] = []
+        read = read_architecture(git, (release,), cache, pin, snapshot, own)
+        warnings += own
+        if key and read and not own:
+            cache.put(RELEASE_ARCHITECTURE, key, _architecture_to_json(read[0]))
+        found += read
+    return found
+
+
+def _architecture_key(git: pygit2.Repository, release: Release, pin: str | None, snapshot: str | None) -> str:
+    """The cache key of a release's architecture, "" when its tree cannot be named (then it is read, and warns)."""
+    try:
+        tree = str(git[release.commit].peel(pygit2.Tree).id)
+    except MISSING_OBJECT:
+        return ""
+    return json.dumps([git.path, tree, pin, release.tag == snapshot, _mining_code()])
+
+
+@functools.cache
+def _mining_code() -> str:
+    """A digest of miner's mining code: a cached architecture is valid only for the code that read it."""
+    digest = hashlib.sha256()
+    for module in _mining_modules():
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _architecture_to_json(facts: ReleaseArchitecture) -> str:
+    """A release's architecture as deflated JSON in base64 text (no tag: a tree may be released under several);
+    deflated, it takes a tenth of the room in the store."""
+    data = {"workspaces": [workspace.to_json() for workspace in facts.workspaces],
+            "bytes": [[*key, size] for key, size in facts.bytes.items()],
+            "languages": [[language, size] for language, size in facts.languages.items()],
+            "lines": [[*key, lines] for key, lines in facts.lines.items()]}
+    return base64.b64encode(zlib.compress(json.dumps(data).encode(), 1)).decode()
+
+
+def _architecture_from_json(tag: str, text: str) -> ReleaseArchitecture:
+    """The inverse of `_architecture_to_json`, for the release `tag`."""
+    data = json.loads(zlib.decompress(base64.b64decode(text)))
+    return ReleaseArchitecture(tag, tuple(Workspace.from_json(workspace) for workspace in data["workspaces"]),
+                               {(eco, path): size for eco, path, size in data["bytes"]},
+                               {language: size for language, size in data["languages"]},
+                               {(eco, path): lines for eco, path, lines in data["lines"]})
 
 
 def read_architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: Cache, pin: str | None,
