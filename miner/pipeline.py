@@ -48,7 +48,7 @@ from miner.analyses.dates import typed_dates
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases, settle_previous
-from miner.analyses.sourcetables import bad_input_summary, source_tables
+from miner.analyses.sourcetables import bad_input_summary, tables_of, view_rows
 from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config, load_config
 from miner.catalogs.bots import Catalog
@@ -546,6 +546,8 @@ def _walk_one(git: pygit2.Repository, tip: str, tag: str, known: set[str], histo
 
 # The kind of the object cache's entries holding one release's `read_architecture`, whole.
 RELEASE_ARCHITECTURE = "release-architecture"
+# ... and one release's rows of the source view's tables (`miner.analyses.sourcetables.view_rows`).
+RELEASE_SOURCES = "release-sources"
 
 
 def remembered_architecture(git: pygit2.Repository, releases: tuple[Release, ...], cache: Cache, pin: str | None,
@@ -840,7 +842,12 @@ def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release,
     (prereleases too on request), from the workspaces the architecture stage found; none with `source=False`.
 
     Each release is analysed as it is read, so only one release's files are
-    held at a time; the bad input of all releases is one warning.
+    held at a time; the bad input of all releases is one warning.  Each
+    release's rows are kept in the object cache, as its architecture is
+    (`remembered_architecture`), keyed by its tree, the `--workspace` pin,
+    the size limit, the notable catalog and the mining code: a re-run after
+    new tags lists and reads the new releases' sources only.  A release whose
+    reading warned is read again each time.
     """
     options = inputs.options
     if not options.source:
@@ -849,24 +856,36 @@ def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release,
     chosen = [release for release in releases_to_read(releases, options.source_prereleases)
               if release.tag in workspaces]
     say(f"{name}: reading sources at {len(chosen)} releases")
-    trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
-             for release in chosen]
-    views, parsed, parsed_bytes, seen = [], 0, 0, 0
-    warned = {(warning.tag, warning.path) for warning in warnings}  # a missing blob the architecture stage named
     limits = Limits(max_bytes=options.source_max_bytes, workers=options.source_workers)
+    keys = {release.tag: _source_key(git, release, options.workspace, limits, inputs.notable) for release in chosen}
+    rows = {tag: kept for tag, key in keys.items() if key and (kept := cache.get(RELEASE_SOURCES, key)) is not None}
+    trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
+             for release in chosen if release.tag not in rows]
+    parsed, parsed_bytes = 0, 0
+    warned = {(warning.tag, warning.path) for warning in warnings}  # a missing blob the architecture stage named
     for sources in read_sources(git, trees, cache, limits, name):
         warnings += [warning for warning in sources.warnings if (warning.tag, warning.path) not in warned]
-        views.append(source_view(sources))
+        rows[sources.release] = view_rows(source_view(sources), inputs.notable)
+        if keys[sources.release] and not sources.warnings:
+            cache.put(RELEASE_SOURCES, keys[sources.release], rows[sources.release])
         parsed, parsed_bytes = parsed + sources.counts.parsed, parsed_bytes + sources.counts.parsed_bytes
-        seen += sources.counts.files
+    tables = tables_of(rows[release.tag] for release in chosen)
     # A file version parsed by an earlier run comes from the store: only those new to it are parsed.
-    say(f"{name}: parsed {parsed} new source file versions ({parsed_bytes / 1e6:.1f} MB)" if seen
-        else f"{name}: no source files in the packages' directories at {len(chosen)} releases")
-    tables = source_tables(views, inputs.notable)
+    say(f"{name}: parsed {parsed} new source file versions ({parsed_bytes / 1e6:.1f} MB)"
+        if tables["source_counts"]["files"].sum() else
+        f"{name}: no source files in the packages' directories at {len(chosen)} releases")
     summary = bad_input_summary(tables["source_counts"])
     if summary is not None:
         warnings.append(MinerWarning(name, summary))
     return tables
+
+
+def _source_key(git: pygit2.Repository, release: Release, pin: str | None, limits: Limits,
+                notable: dict[tuple[str, str], str]) -> str:
+    """The cache key of a release's source view rows ("" when its tree cannot be named): its tree and pin
+    give its workspaces, the size limit and the notable catalog what is read and flagged."""
+    key = _architecture_key(git, release, pin, None)
+    return key and json.dumps([key, limits.max_bytes, sorted([*name, signal] for name, signal in notable.items())])
 
 
 def releases_to_read(releases: Iterable[R], prereleases: bool = False) -> list[R]:

@@ -129,3 +129,48 @@ def test_a_release_whose_reading_warned_is_not_kept(crate_repo, tmp_path, reads)
     assert reads == ["9.9.9"]
     manifest = [w for w in first.warnings if w.tag == "9.9.9" and w.path]
     assert manifest and [w for w in again.warnings if w.tag == "9.9.9" and w.path] == manifest
+
+
+@pytest.fixture
+def sources_read(monkeypatch):
+    """The releases whose sources `read_sources` reads, run after run."""
+    found: list[str] = []
+    real = miner.pipeline.read_sources
+
+    def counting(git_repo, trees, *args):
+        trees = list(trees)
+        found.extend(tree.release for tree in trees)
+        return real(git_repo, trees, *args)
+
+    monkeypatch.setattr(miner.pipeline, "read_sources", counting)
+    return found
+
+
+def test_new_tags_read_only_the_new_releases_sources(repo, tmp_path, sources_read):
+    db = tmp_path / "s.sqlite"
+    first = analyze(str(repo), db=db)
+    assert len(first.tables["source_counts"]) == len(set(sources_read)) > 1
+    builder = RepoBuilder(repo, bare=True)
+    tip = builder.commit("Use the core (#902)", {"codex-rs/cli/src/main.rs": "use codex_core::run;\nfn main() { run() }\n"},
+                         when="2025-10-12T10:00:00+00:00", author=GRACE)
+    builder.tag("rust-v0.9.0", tip, "Release 0.9.0", when="2025-10-12T11:00:00+00:00", tagger=GRACE)
+    del sources_read[:]
+    update = analyze(str(repo), db=db)
+    assert sources_read == ["rust-v0.9.0"]
+    _same_tables(update, analyze(str(repo), db=tmp_path / "cold.sqlite"))
+
+
+def test_a_retagged_release_has_its_sources_read_again(repo, tmp_path, sources_read):
+    db = tmp_path / "s.sqlite"
+    analyze(str(repo), db=db)
+    stable = [tag for tag in _tags(repo) if "-" not in tag.removeprefix("rust-v")]
+    moved = stable[len(stable) // 2]
+    base = git(repo, "rev-parse", f"{moved}^{{commit}}").strip()
+    again = RepoBuilder(repo, bare=True).commit(
+        "Release again", {"codex-rs/cli/src/extra.rs": "use std::fmt;\nuse codex_core::run;\n"},
+        when="2025-06-02T10:00:00+00:00", parents=[pygit2.Oid(hex=base)], branch="")
+    git(repo, "tag", "-f", moved, str(again))
+    del sources_read[:]
+    update = analyze(str(repo), db=db)
+    assert sources_read == [moved]
+    _same_tables(update, analyze(str(repo), db=tmp_path / "cold.sqlite"))
