@@ -13,7 +13,8 @@ and the next publish.  Only the files a run writes are replaced, and nothing
 is deleted but miner's own scratch entries and journal, so `--out .` never
 loses a file of the user's.  A file whose bytes are those already published
 is not moved in: it keeps its time, and a re-run after new commits touches
-only the files that changed.
+only the files that changed.  A plot whose data is that of the published one
+(the stamp keeps each plot's digest) is copied from it, not drawn again.
 """
 from __future__ import annotations
 
