@@ -103,18 +103,18 @@ def bench(repo: Path, repeat: int, memory: bool, only_unchanged: bool = False) -
             print(f"  peak RSS of a cold run: {_memory(repo, folder)}", flush=True)
 
 
-def _earlier(repo: Path, folder: Path) -> None:
-    """A copy of `repo` as it stood 10 tags and 100 commits ago, analysed; then its refs restored."""
+def _earlier(repo: Path, folder: Path, tags: int = 10, commits: int = 100) -> None:
+    """A copy of `repo` as it stood `tags` tags and `commits` commits ago, analysed; then its refs restored."""
     copy, store = folder / "copy.git", folder / "copy"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.rmtree(store, ignore_errors=True)
     store.mkdir()
     subprocess.run(["git", "clone", "-q", "--mirror", "--shared", str(repo), str(copy)], check=True)
-    newest = git(copy, "for-each-ref", "--sort=-creatordate", "--count=10", "--format=%(refname)", "refs/tags").split()
-    for ref in newest:
+    newest = git(copy, "for-each-ref", "--sort=-creatordate", f"--count={tags}", "--format=%(refname)", "refs/tags")
+    for ref in newest.split() if tags else []:
         git(copy, "update-ref", "-d", ref)
     branch = git(copy, "symbolic-ref", "HEAD").strip()
-    earlier = git(copy, "rev-list", "--first-parent", "--skip=100", "-1", "HEAD").strip()
+    earlier = git(copy, "rev-list", "--first-parent", f"--skip={commits}", "-1", "HEAD").strip()
     git(copy, "update-ref", branch, earlier)
     run(analyze(copy, store))
     git(copy, "fetch", "-q", "--tags", str(repo), f"+{branch}:{branch}")

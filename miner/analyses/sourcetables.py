@@ -1,7 +1,8 @@
 """The source view's tables: one row set per release read, named like the CSV files they become.
 
 `source_tables(views, catalog)` turns the `SourceView` of each release
-(`miner.analyses.sourceview`) into DataFrames:
+(`miner.analyses.sourceview`) into DataFrames (`view_rows` gives one release's
+rows, `tables_of` the tables of such rows):
 
 - `source_edges`: which package's sources import which, with the number of
   importing files, one example line and whether the manifest declares it;
@@ -50,30 +51,44 @@ TABLES = ("source_edges", "source_declared", "source_notable", "subpackages", "s
 
 def source_tables(views: Iterable[SourceView], catalog: Mapping[tuple[str, str], str]) -> dict[str, pd.DataFrame]:
     """The source view's tables over `views` (one per release, in release order)."""
+    return tables_of(view_rows(view, catalog) for view in views)
+
+
+def view_rows(view: SourceView, catalog: Mapping[tuple[str, str], str]) -> dict[str, list[list]]:
+    """One release's rows of each table: they depend on that release's view alone, so a re-run may keep
+    them for the releases it read before (plain values, as JSON keeps them)."""
     rows: dict[str, list] = {name: [] for name in TABLES}
-    for view in views:
-        units = {unit.key: unit for unit in view.units}
-        declared = {(use.package, use.dependency): use for use in view.declared}
-        for edge in view.edges:
-            use = declared.get((edge.source, edge.target))
-            rows["source_edges"].append([view.release, *_named(units[edge.source]), *_named(units[edge.target]),
-                                         edge.files, edge.example, ",".join(edge.kinds),
-                                         ",".join(use.declared) if use else ""])
-        for use in view.declared:
-            rows["source_declared"].append([view.release, *_named(units[use.package]), *_named(units[use.dependency]),
-                                            use.status, ",".join(use.declared), use.files, use.example or ""])
-        names = Counter(unit.package.name for unit in view.units)
-        for notable in notable_uses(view, catalog):
-            rows["source_notable"].append([view.release, notable.registry, notable.name, notable.signals,
-                                           ", ".join(_label(units[key], names) for key in notable.units),
-                                           notable.files])
-        for graph in view.subpackages:
-            project = units[graph.unit].package.name
-            rows["subpackages"] += [[view.release, project, graph.package, node] for node in graph.nodes]
-            rows["subpackage_edges"] += [[view.release, project, graph.package, edge.source, edge.target, edge.files,
-                                          edge.example] for edge in graph.edges]
-        rows["source_counts"].append([view.release, *(getattr(view.counts, name) for name in _COUNTED),
-                                      view.macro_only_files])
+    units = {unit.key: unit for unit in view.units}
+    declared = {(use.package, use.dependency): use for use in view.declared}
+    for edge in view.edges:
+        use = declared.get((edge.source, edge.target))
+        rows["source_edges"].append([view.release, *_named(units[edge.source]), *_named(units[edge.target]),
+                                     edge.files, edge.example, ",".join(edge.kinds),
+                                     ",".join(use.declared) if use else ""])
+    for use in view.declared:
+        rows["source_declared"].append([view.release, *_named(units[use.package]), *_named(units[use.dependency]),
+                                        use.status, ",".join(use.declared), use.files, use.example or ""])
+    names = Counter(unit.package.name for unit in view.units)
+    for notable in notable_uses(view, catalog):
+        rows["source_notable"].append([view.release, notable.registry, notable.name, notable.signals,
+                                       ", ".join(_label(units[key], names) for key in notable.units),
+                                       notable.files])
+    for graph in view.subpackages:
+        project = units[graph.unit].package.name
+        rows["subpackages"] += [[view.release, project, graph.package, node] for node in graph.nodes]
+        rows["subpackage_edges"] += [[view.release, project, graph.package, edge.source, edge.target, edge.files,
+                                      edge.example] for edge in graph.edges]
+    rows["source_counts"].append([view.release, *(getattr(view.counts, name) for name in _COUNTED),
+                                  view.macro_only_files])
+    return rows
+
+
+def tables_of(per_release: Iterable[Mapping[str, list[list]]]) -> dict[str, pd.DataFrame]:
+    """The tables of the releases' rows (`view_rows`), in release order."""
+    rows: dict[str, list] = {name: [] for name in TABLES}
+    for release in per_release:
+        for name in TABLES:
+            rows[name] += release[name]
     columns = {"source_edges": EDGE_COLUMNS, "source_declared": DECLARED_COLUMNS, "source_notable": NOTABLE_COLUMNS,
                "subpackages": SUBPACKAGE_COLUMNS, "subpackage_edges": SUBPACKAGE_EDGE_COLUMNS,
                "source_counts": COUNT_COLUMNS}

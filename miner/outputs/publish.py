@@ -13,11 +13,13 @@ and the next publish.  Only the files a run writes are replaced, and nothing
 is deleted but miner's own scratch entries and journal, so `--out .` never
 loses a file of the user's.  A file whose bytes are those already published
 is not moved in: it keeps its time, and a re-run after new commits touches
-only the files that changed.
+only the files that changed.  A plot whose data is that of the published one
+(the stamp keeps each plot's digest) is copied from it, not drawn again.
 """
 from __future__ import annotations
 
 import filecmp
+import functools
 import hashlib
 import json
 import os
@@ -25,6 +27,7 @@ import shutil
 import tempfile
 from contextlib import ExitStack, contextmanager
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -41,6 +44,7 @@ from miner.catalogs.layers import purposes
 from miner.collector import fewer_collections
 from miner.errors import MinerError
 from miner.outputs import JOURNAL, SCRATCH_PREFIX, SCRATCH_SUFFIX, STAMP
+from miner.outputs import plots as plots_module
 from miner.outputs.graphs import evolution_graph, write_author_package_gexf, write_exports, write_subpackage_graph
 from miner.outputs.plots import author_layer_heatmap, cadence_plot, language_mix_plot, package_count_plot
 from miner.outputs.report import Rendered, full_report, report_day
@@ -82,8 +86,10 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
             building = aside[0]
             for name, frame in tables.items():
                 write_table(frame, building / name, fmt == "json")
+            drawn: dict[str, str] = {}
             if fmt != "csv":
-                report = full_report(analysis, purposes(analysis.layers), extra=_plots(building, tables))
+                links, drawn = _plots(building, tables, folder)
+                report = full_report(analysis, purposes(analysis.layers), extra=links)
                 (building / "report.md").write_text(report, encoding="utf-8")
             if len(targets) > 1:
                 _write_graphs(aside[1], tables, analysis.snapshot)
@@ -92,7 +98,7 @@ def publish(analysis: Rendered, out: str | Path | None = None, graphs: str | Pat
                 shutil.rmtree(scratch, ignore_errors=True)
             raise
         # From here on an interruption is finished by the next publish, so the scratch folders must stay.
-        _switch(folder, list(zip(aside, targets)), key)
+        _switch(folder, list(zip(aside, targets)), key, drawn)
     return Published(folder, True, key)
 
 
@@ -150,20 +156,70 @@ def _write_graphs(folder: Path, tables: dict[str, pd.DataFrame], release: str | 
             write_subpackage_graph(folder, graph, release or "")
 
 
-def _plots(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """Draw the PNG plots next to the report; return the Markdown that links each from its section."""
-    links = {"cadence": [cadence_plot(tables["cadence"], folder / "cadence.png")]}
+def _plots(folder: Path, tables: dict[str, pd.DataFrame], published: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Draw the PNG plots next to the report; return the Markdown that links each from its section, and the
+    digest of each plot's data.
+
+    A plot whose data, drawing code and matplotlib are those of the plot
+    published in `published` (its digest in the folder's stamp, its file as
+    written) is copied from there, not drawn again: drawing is most of what
+    publishing costs, and a run after new commits but no new tag draws the
+    same pictures.
+    """
+    before = _drawn_before(published)
+    digests: dict[str, str] = {}
+
+    def plot(draw, name: str, *frames: pd.DataFrame) -> Path:
+        path = folder / name
+        digests[name] = _plot_digest(name, frames)
+        if before.get(name) == digests[name]:
+            shutil.copyfile(published / name, path)
+            return path
+        return draw(*frames, path)
+
+    links = {"cadence": [plot(cadence_plot, "cadence.png", tables["cadence"])]}
     if not tables["workspaces"].empty:
-        links["architecture"] = [package_count_plot(tables["workspaces"], tables["releases"],
-                                                    folder / "packages.png")]
+        links["architecture"] = [plot(package_count_plot, "packages.png", tables["workspaces"], tables["releases"])]
     stable = tables["releases"][tables["releases"]["stable"] & ~tables["releases"]["out_of_order"]]
     if tables["languages"]["release"].isin(stable["tag"]).any():
-        links.setdefault("architecture", []).append(language_mix_plot(tables["languages"], tables["releases"],
-                                                                      folder / "languages.png"))
+        links.setdefault("architecture", []).append(plot(language_mix_plot, "languages.png", tables["languages"],
+                                                         tables["releases"]))
     if (tables["specialization"]["kind"] == "person").any():
-        links["team"] = [author_layer_heatmap(tables["author_layers"], tables["specialization"],
-                                              folder / "specialization.png")]
-    return {name: "\n".join(f"![{path.stem}]({path.name})" for path in paths) for name, paths in links.items()}
+        links["team"] = [plot(author_layer_heatmap, "specialization.png", tables["author_layers"],
+                              tables["specialization"])]
+    return ({name: "\n".join(f"![{path.stem}]({path.name})" for path in paths) for name, paths in links.items()},
+            digests)
+
+
+def _plot_digest(name: str, frames: tuple[pd.DataFrame, ...]) -> str:
+    """What a plot's pixels depend on: its name, the code that draws it, matplotlib's version and its tables
+    (columns, types and values)."""
+    digest = hashlib.sha256(f"{name}\n{_matplotlib_version()}\n".encode())
+    digest.update(Path(plots_module.__file__).read_bytes())
+    for frame in frames:
+        digest.update(f"{list(frame.columns)}\n{[str(dtype) for dtype in frame.dtypes]}\n".encode())
+        digest.update(with_iso_text(frame).to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _matplotlib_version() -> str:
+    try:
+        return metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _drawn_before(folder: Path) -> dict[str, str]:
+    """The digests of the plots published in `folder` whose files are still as its stamp says they were
+    written; none when the stamp is missing or unreadable."""
+    try:
+        stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+        files, plots = stamp["files"], stamp.get("plots", {})
+        return {name: digest for name, digest in plots.items() if (folder / name).is_file()
+                and not (folder / name).is_symlink() and files.get(str(folder.resolve() / name)) == _signature(folder / name)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 @contextmanager
@@ -219,8 +275,9 @@ def _aside(folders: list[Path]) -> list[Path]:
     return [made[folder.resolve()] for folder in folders]
 
 
-def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
-    """Move every file written aside into its folder as one switch, the stamp last; the journal goes in `folder`."""
+def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str, drawn: dict[str, str]) -> None:
+    """Move every file written aside into its folder as one switch, the stamp last (it records `drawn`, the
+    digest of each plot's data); the journal goes in `folder`."""
     moves = [(path, target.resolve() / path.name)
              for scratch, target in dict(aside).items() for path in sorted(scratch.iterdir())]
     for _, destination in moves:
@@ -230,7 +287,7 @@ def _switch(folder: Path, aside: list[tuple[Path, Path]], key: str) -> None:
     stamp = aside[0][0] / STAMP
     stamp.write_text(json.dumps({"key": key, "files": {str(destination): _signature(destination if destination in same
                                                                                   else path)
-                                                       for path, destination in moves}}, indent=1),
+                                                       for path, destination in moves}, "plots": drawn}, indent=1),
                      encoding="utf-8")  # a rename keeps a file's size and time, so they can be taken now
     moves = [(path, destination) for path, destination in moves if destination not in same]
     moves.append((stamp, folder.resolve() / STAMP))
