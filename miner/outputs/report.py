@@ -108,8 +108,9 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
         return "No commits by people in the analysed range."
     names = _display_names(tables["specialization"])
     parts = [_window_sentence(tables.get("attribution_window")),
-             "Core contributors per layer: the fewest people who made half of its commits, with their shares "
-             "(a commit co-written by two people counts for both):", markdown_table(_core_rows(people, names)),
+             "Core contributors per layer: the fewest people who made half of its credits, with their shares "
+             "(Credits counts a commit once for each person who wrote it, author or co-author, so it exceeds the "
+             "layer's commits where people write together):", markdown_table(_core_rows(people, names)),
              f"Focus of the {min(prolific, int((tables['specialization']['kind'] == PERSON).sum()))} "
              "people with the most commits: the layer most of their commits touch and the share that do "
              "(a commit touching several layers counts in each); spread is the normalised entropy over "
@@ -598,8 +599,8 @@ def _core_rows(people: pd.DataFrame, names: dict[str, str], named: int = 5) -> p
                 unnamed, unnamed_commits = unnamed + 1, unnamed_commits + row.commits
         if unnamed:
             core.append(f"{unnamed} more {unnamed_commits / total:.0%}")
-        rows.append({"Layer": layer, "Commits": total, "People": len(group), "Core contributors": ", ".join(core)})
-    return pd.DataFrame(rows, columns=["Layer", "Commits", "People", "Core contributors"])
+        rows.append({"Layer": layer, "Credits": total, "People": len(group), "Core contributors": ", ".join(core)})
+    return pd.DataFrame(rows, columns=["Layer", "Credits", "People", "Core contributors"])
 
 
 def _focus_rows(specialization: pd.DataFrame, prolific: int, names: dict[str, str]) -> pd.DataFrame:
