@@ -192,7 +192,8 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
     Purpose table and the graph facts."""
     packages = tables["packages"]
     if release is None or packages.empty:
-        return "No package of any ecosystem (Cargo, npm, pnpm, bun, yarn, Python, Go) found at any release."
+        return ("No package of any ecosystem (Cargo, npm, pnpm, bun, yarn, Python, Go) found at any release."
+                + _mix_without_packages(tables, release))
     at = packages[packages["release"] == release]
     if at.empty:
         return f"No package of any ecosystem at {release}."
@@ -446,6 +447,15 @@ def _languages(languages: pd.DataFrame, release: str) -> str:
     at = languages[languages["release"] == release].head(5)
     return ", ".join(f"{r.language} {r.share:.0%}" if r.share >= 0.005 else f"{r.language} <1%"
                      for r in at.itertuples()) or "no source files recognised"
+
+
+def _mix_without_packages(tables: dict[str, pd.DataFrame], release: str | None) -> str:
+    """The language mix of a tree with no package (Claude Code's plugins and scripts), where one was read."""
+    languages = tables.get("languages")
+    if release is None or languages is None or release not in set(languages["release"]):
+        return ""
+    shift = _language_shift(languages, tables["releases"], release)
+    return f" Language mix at `{release}`: {_languages(languages, release)}." + (f" {shift}" if shift else "")
 
 
 def _language_shift(languages: pd.DataFrame, releases: pd.DataFrame, release: str) -> str:

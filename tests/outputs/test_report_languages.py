@@ -61,3 +61,17 @@ def test_the_report_says_it_and_links_the_plot(agent_repo, tmp_path):
     assert "![languages](languages.png)" in architecture
     assert "has been the main language since" in report or "the main language at" in report
     assert (folder / "languages.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_tree_without_packages_still_gets_its_language_mix():
+    """Claude Code holds plugins and scripts, no package: the section says so and gives the mix anyway."""
+    from miner.outputs.report import architecture
+
+    mix = languages([("v1", "Shell", 0.6), ("v1", "Python", 0.4), ("v2", "Python", 0.7), ("v2", "Shell", 0.3)])
+    tables = {"packages": pd.DataFrame(columns=["release"]), "languages": mix, "releases": releases("v1", "v2")}
+    text = architecture("v2", tables, {})
+    assert text.startswith("No package of any ecosystem")
+    assert "Language mix at `v2`: Python 70%, Shell 30%." in text
+    assert "Python, the main language at `v2` (70%), was 40% of the code at `v1`" in text
+    assert architecture(None, tables, {}) == (
+        "No package of any ecosystem (Cargo, npm, pnpm, bun, yarn, Python, Go) found at any release.")
