@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 PERSON, BOT, AGENT = "person", "bot", "agent"
@@ -68,9 +69,12 @@ def github_account(email: str) -> str:
     return (match.group(1) or "") if match else ""
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def normal_name(name: str) -> str:
-    """A name as compared for joining: case-folded, whitespace (even U+3000) collapsed."""
-    return " ".join(name.casefold().split())
+    """A name as compared for joining: accents dropped, case-folded, whitespace (even U+3000) collapsed:
+    one person signs "Clément Sirieix" on one machine and "Clement Sirieix" on another."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 def _name_and_email(value: str) -> tuple[str, str]:

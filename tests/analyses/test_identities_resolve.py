@@ -136,3 +136,13 @@ def test_people_after_joining(resolver, repo):
     # Abbott, Talbot, two roots, Your Name, xavier, the anonymous and the nameless committer.
     assert len(people) == 18
     assert len(raw_emails) > len(people)
+
+
+def test_a_name_written_with_and_without_accents_is_one_person(repo):
+    """Mistral Vibe's "Clément Sirieix" and "Clement Sirieix" (two e-mails): one person, not a departure."""
+    seen = [("Clément Sirieix", "clement.sirieix@mistral.example"), ("Clement Sirieix", "csirieix@home.example"),
+            ("Zoë Keating", "zoe@one.example"), ("Zoe Keating", "zoe@two.example")]
+    resolver = resolver_of(repo, seen=seen)
+    assert len({resolver.resolve(*pair).key for pair in seen[:2]}) == 1
+    assert len({resolver.resolve(*pair).key for pair in seen[2:]}) == 1
+    assert resolver.resolve(*seen[0]).key != resolver.resolve(*seen[2]).key
