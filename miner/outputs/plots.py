@@ -98,14 +98,7 @@ def language_mix_plot(languages: pd.DataFrame, releases: pd.DataFrame, path: str
     figure that settles "is this a rewrite?".  The `top` languages by bytes at the latest of them are drawn,
     the rest summed as "other"."""
     plt = _pyplot()
-    stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
-    rows = languages.merge(stable, left_on="release", right_on="tag")
-    if rows.empty:
-        raise MinerError("no stable release with source files to plot")
-    grid = rows.pivot_table(index="date", columns="language", values="share", aggfunc="sum", fill_value=0.0)
-    grid = grid.sort_index()  # release dates are UTC datetimes already
-    chosen = list(grid.iloc[-1].sort_values(ascending=False, kind="stable").index[:top])
-    shown = grid[chosen].assign(other=grid.drop(columns=chosen).sum(axis=1)) if len(grid.columns) > top else grid[chosen]
+    shown = language_shares(languages, releases, top)
     figure, axes = plt.subplots(figsize=(6.0, 3.2))
     axes.stackplot(shown.index, *(shown[column] for column in shown.columns), labels=list(shown.columns), step="post")
     axes.set_ylim(0, 1)
@@ -115,6 +108,20 @@ def language_mix_plot(languages: pd.DataFrame, releases: pd.DataFrame, path: str
     axes.legend(fontsize=7, loc="lower left")
     figure.autofmt_xdate()
     return _save(plt, figure, path)
+
+
+def language_shares(languages: pd.DataFrame, releases: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """The language mix plot's data: a row per stable release date, a column per language drawn ("other" for
+    the rest), shares summing to 1.  Releases tagged in one second (Claude Code's v2.1.101 and v2.1.104)
+    share a point: the later one's shares stand there, not the two releases' summed to 200%."""
+    stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
+    rows = languages.merge(stable.drop_duplicates("date", keep="last"), left_on="release", right_on="tag")
+    if rows.empty:
+        raise MinerError("no stable release with source files to plot")
+    grid = rows.pivot_table(index="date", columns="language", values="share", aggfunc="sum", fill_value=0.0)
+    grid = grid.sort_index()  # release dates are UTC datetimes already
+    chosen = list(grid.iloc[-1].sort_values(ascending=False, kind="stable").index[:top])
+    return grid[chosen].assign(other=grid.drop(columns=chosen).sum(axis=1)) if len(grid.columns) > top else grid[chosen]
 
 
 def _pyplot():

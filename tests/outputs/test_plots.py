@@ -57,3 +57,17 @@ def test_the_language_mix_plot_is_a_png_and_wants_a_stable_release(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(MinerError, match="no stable release"):
         language_mix_plot(languages[languages["release"] == "v3-rc"], releases, tmp_path / "none.png")
+
+
+def test_releases_tagged_in_one_second_share_one_point_of_the_language_mix():
+    """Claude Code tagged v2.1.101 and v2.1.104 in one second: the plot showed their shares summed, a spike."""
+    from miner.outputs.plots import language_shares
+    same = "2026-04-13T19:03:35+00:00"
+    releases = pd.DataFrame({"tag": ["v1", "v2", "v3"], "stable": True, "out_of_order": False,
+                             "date": pd.to_datetime(["2026-04-01T00:00:00+00:00", same, same], utc=True)})
+    languages = pd.DataFrame([["v1", "Shell", 10, 0.6], ["v1", "Python", 7, 0.4], ["v2", "Python", 3, 0.3],
+                              ["v2", "Shell", 7, 0.7], ["v3", "Python", 8, 0.8], ["v3", "Shell", 2, 0.2]],
+                             columns=["release", "language", "bytes", "share"])
+    shares = language_shares(languages, releases)
+    assert len(shares) == 2 and shares.sum(axis=1).round(9).eq(1.0).all()
+    assert shares.iloc[-1].to_dict() == {"Python": 0.8, "Shell": 0.2}
