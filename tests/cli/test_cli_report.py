@@ -49,6 +49,15 @@ def test_regenerate_rejects_an_unterminated_marker_and_leaves_the_file(store, tm
     assert report.read_text() == "text\n<!-- mine:cadence repo=agent -->\nno end\n"
 
 
+def test_regenerate_of_a_report_with_no_marked_section_says_how_to_mark_one(store, tmp_path):
+    report = tmp_path / "report.md"
+    report.write_text("# A report written by hand\n\nNo markers yet.\n")
+    result = mine("regenerate", report, "--db", store / "s.sqlite")
+    assert result.returncode == 0 and result.stderr.count("\n") == 1
+    assert "no section marked for miner" in result.stderr and "<!-- mine:NAME repo=REPO -->" in result.stderr
+    assert "architecture" in result.stderr and report.read_text() == "# A report written by hand\n\nNo markers yet.\n"
+
+
 def test_compare_keeps_unanalysed_agents_as_unknown(store):
     result = mine("compare", "--db", store / "s.sqlite", "--format", "csv")
     assert result.returncode == 0, result.stderr
