@@ -156,7 +156,7 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
         moments = stable["date"].sort_values()
         gap = moments.diff().dt.total_seconds().div(86400).mean() if len(stable) > 1 else None
         every = f"; on average one every {_num(round(gap, 1))} days" if gap is not None and gap == gap else ""
-        lines.append(f"Stable releases per month: {_spread(cadence['releases'])}{every}.")
+        lines.append(f"Stable releases per month: {_per_month(cadence)}{every}.")
     if len(pre):
         channels = ", ".join(f"{n} {c}" for c, n in pre["channel"].value_counts().items())
         led = bursts[bursts["prereleases"] > 0]
@@ -394,15 +394,38 @@ def capability_table(capabilities: pd.DataFrame) -> pd.DataFrame:
                                        "What it tells us"])
 
 
-def cadence_chart(cadence: pd.DataFrame, today: date) -> str:
-    """Stable releases per month as a text bar chart, as in the sample report."""
+def _per_month(cadence: pd.DataFrame) -> str:
+    """The spread of stable releases per month; where most months have none (ripgrep: "median 0, typically
+    0"), how many months had none and the busiest month instead."""
+    counts = cadence["releases"]
+    if counts.median() > 0:
+        return _spread(counts)
+    busiest = cadence.loc[counts.idxmax()]
+    return (f"none in {int((counts == 0).sum())} of {len(counts)} months, at most {int(busiest['releases'])} "
+            f"(in {busiest['month']})")
+
+
+def cadence_chart(cadence: pd.DataFrame, today: date, months: int = 36) -> str:
+    """Stable releases per month as a text bar chart, as in the sample report; per quarter for a history of
+    more than `months` months (ripgrep's ten years would be 119 lines, most of them empty)."""
     if cadence.empty:
         return "No stable releases."
-    width = len(str(cadence["releases"].max()))
-    rows = [f"{m}: {n:>{max(width, 3)}}  {BAR * n}" for m, n in zip(cadence["month"], cadence["releases"])]
-    if cadence["month"].iloc[-1] == today.strftime("%Y-%m"):
-        rows[-1] += " (month in progress)"
+    labels, counts, now = cadence["month"].tolist(), cadence["releases"].tolist(), today.strftime("%Y-%m")
+    period = "month"
+    if len(labels) > months:
+        period, now = "quarter", _quarter(now)
+        quarters = pd.Series(counts).groupby([_quarter(month) for month in labels], sort=False).sum()
+        labels, counts = quarters.index.tolist(), [int(n) for n in quarters]
+    width = max(len(str(max(counts))), 3)
+    rows = [f"{label}: {n:>{width}}  {BAR * n}" for label, n in zip(labels, counts)]
+    if labels[-1] == now:
+        rows[-1] += f" ({period} in progress)"
     return "```\n" + "\n".join(rows) + "\n```"
+
+
+def _quarter(month: str) -> str:
+    """`2016-09` -> `2016-Q3`."""
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
 def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
