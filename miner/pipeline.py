@@ -48,7 +48,7 @@ from miner.analyses.dates import typed_dates
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
 from miner.analyses.releases import commit_ranges, select_releases, settle_previous
-from miner.analyses.sourcetables import bad_input_summary, tables_of, view_rows
+from miner.analyses.sourcetables import bad_input_summary, relabelled, tables_of, view_rows
 from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config, load_config
 from miner.catalogs.bots import Catalog
@@ -863,7 +863,8 @@ def read_source_view(git: pygit2.Repository, name: str, releases: tuple[Release,
     say(f"{name}: reading sources at {len(chosen)} releases")
     limits = Limits(max_bytes=options.source_max_bytes, workers=options.source_workers)
     keys = {release.tag: _source_key(git, release, options.workspace, limits, inputs.notable) for release in chosen}
-    rows = {tag: kept for tag, key in keys.items() if key and (kept := cache.get(RELEASE_SOURCES, key)) is not None}
+    rows = {tag: relabelled(kept, tag) for tag, key in keys.items()
+            if key and (kept := cache.get(RELEASE_SOURCES, key)) is not None}
     trees = [ReleaseTree(release.tag, git[release.commit].peel(pygit2.Tree), workspaces[release.tag])
              for release in chosen if release.tag not in rows]
     parsed, parsed_bytes = 0, 0

@@ -83,6 +83,12 @@ def view_rows(view: SourceView, catalog: Mapping[tuple[str, str], str]) -> dict[
     return rows
 
 
+def relabelled(rows: Mapping[str, list[list]], release: str) -> dict[str, list[list]]:
+    """Rows `view_rows` made for a release, as another release with the same tree has them: every row starts
+    with its release (a tag made on an already released commit shares its tree, and so its rows)."""
+    return {name: [[release, *row[1:]] for row in table] for name, table in rows.items()}
+
+
 def tables_of(per_release: Iterable[Mapping[str, list[list]]]) -> dict[str, pd.DataFrame]:
     """The tables of the releases' rows (`view_rows`), in release order."""
     rows: dict[str, list] = {name: [] for name in TABLES}
