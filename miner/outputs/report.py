@@ -299,15 +299,16 @@ def layer_table(packages: pd.DataFrame, purposes: dict[str, str]) -> pd.DataFram
 
 
 def _workspaces_sentence(at: pd.DataFrame, release: str, lines: pd.DataFrame | None) -> str:
-    """"`codex-rs` is a 73-crate Rust workspace at `rust-v0.116.0` (412,000 lines of Rust); beside it, a
-    5-package pnpm workspace at the root and 2 Python projects under `sdk/`."""
+    """"`codex-rs` is a 73-crate Rust workspace at `rust-v0.116.0` (412,000 non-blank lines of Rust in its
+    packages, tests included); beside it, a 5-package pnpm workspace at the root and 2 Python projects under
+    `sdk/`."""
     groups = at.groupby(["ecosystem", "workspace"], sort=False).size().sort_values(ascending=False, kind="stable")
     (ecosystem, root), size = groups.index[0], int(groups.iloc[0])
     lines_at = lines[(lines["release"] == release) & (lines["ecosystem"] == ecosystem)] if lines is not None else None
     main = at[(at["ecosystem"] == ecosystem) & (at["workspace"] == root)]
     counted = lines_at[lines_at["path"].isin(main["path"])]["lines"].sum() if lines_at is not None else 0
     language = main["language"].iloc[0]
-    code = f" ({int(counted):,} lines of {language})" if counted else ""
+    code = f" ({int(counted):,} non-blank lines of {language} in its packages, tests included)" if counted else ""
     where = f"`{root}`" if root else "The repository root"
     if size == 1:  # one project is no workspace: "The repository root is one Python project"
         what = f"one {_LABELS.get(ecosystem, ecosystem)} {_NOUNS.get(ecosystem, ('package',))[0]}"
