@@ -25,6 +25,7 @@ its header, and miner writes to no SQLite file without it but a new or empty one
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import zlib
@@ -352,9 +353,17 @@ class Store:
                               f"{BUSY_TIMEOUT:g} s); try again when it has finished")
         if code.startswith("SQLITE_READONLY"):
             return MinerError(f"{self.path}: the store is read-only ({error}); `mine analyze` must write to it")
+        if code.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")) and not _writable(Path(self.path)):
+            return MinerError(f"{self.path}: the store or its folder is read-only ({error}); `mine analyze` writes "
+                              "the store and its journal beside it (`mine report` and `compare` only read)")
         if code.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")):
             return MinerError(f"{self.path}: cannot write the store ({error})")
         return MinerError(f"{self.path}: not a usable miner store ({error})")
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store and the journal files SQLite makes beside it."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
 @dataclass(frozen=True)

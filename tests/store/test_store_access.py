@@ -150,6 +150,22 @@ def test_a_read_only_store_serves_report_and_analyze_says_it_is_read_only(
         assert (tmp_path / "out" / "report.md").exists()
         changed = mine_unprivileged("analyze", agent_repo, "--arc", "2", "--db", db, "--out", tmp_path / "o2")
         assert_one_line_error(changed, str(db), "read-only")
+        unchanged = mine_unprivileged("analyze", agent_repo, "--db", db, "--out", tmp_path / "o3")
+        if locked == "file":  # nothing to write: the stored analysis is published
+            assert unchanged.returncode == 0, unchanged.stderr
+        else:  # SQLite cannot make its journal beside the store: said so, not "unable to open database file"
+            assert_one_line_error(unchanged, str(db), "read-only")
     finally:
         target.chmod(stat.S_IRWXU)
     assert db.read_bytes() == analysed.read_bytes()
+
+
+def test_a_store_sqlite_cannot_open_on_a_read_only_mount_is_said_to_be_read_only(tmp_path, monkeypatch):
+    """On a read-only bind mount SQLite says only "unable to open database file" (it cannot make the journal)."""
+    with Store(tmp_path / "s.sqlite") as store:
+        error = sqlite3.OperationalError("unable to open database file")
+        error.sqlite_errorname = "SQLITE_CANTOPEN"
+        assert "cannot write the store" in str(store._failure(error))
+        monkeypatch.setattr(os, "access", lambda path, mode: False)  # what access(2) answers on a read-only mount
+        message = str(store._failure(error))
+    assert message.startswith(f"{tmp_path / 's.sqlite'}: the store or its folder is read-only")
