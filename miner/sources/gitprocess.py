@@ -1,8 +1,8 @@
 """The one place miner starts git: every subprocess is built here, with the repository's say taken away.
 
 miner reads objects through pygit2 and runs git for three things only: the
-history walk, the changelog's revisions (`git log`, `git cat-file`: reads) and
-the mirror transfers (`git clone`, `git fetch`, `git ls-remote`).  A mined repository is
+history walk, many blobs at once (the changelog's revisions, the described
+release's lines: `git log`, `git cat-file`, reads) and the mirror transfers (`git clone`, `git fetch`, `git ls-remote`).  A mined repository is
 not trusted: its own `.git/config` (and any file it includes) may name
 programs for git to run or settings that change what git prints, and whatever
 it says, git reads it.  Options on git's command line outrank every config
