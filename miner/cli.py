@@ -404,8 +404,9 @@ def _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose
         click.echo(f"{report_file}: out of date; run `mine regenerate {report_file}`", err=True)
         sys.exit(1)  # an answer, not an error: errors exit 2 under --check
     if not quiet and not outcome.sections:
+        names = ", ".join([*HEADINGS, "agents", "news"])
         _warn(f"{report_file}: no section marked for miner, nothing regenerated (mark one with "
-              f"`<!-- mine:NAME repo=REPO -->` ... `<!-- /mine:NAME -->`, NAME one of {', '.join([*HEADINGS, 'agents', 'news'])})")
+              f"`<!-- mine:NAME repo=REPO -->` ... `<!-- /mine:NAME -->`, NAME one of {names})")
     elif not quiet:
         state = "rewritten" if outcome.written else "up to date" if not outcome.changed else "not written"
         _say(f"{report_file}: {outcome.sections} section{'s' * (outcome.sections != 1)}, {state}")

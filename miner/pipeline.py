@@ -365,8 +365,7 @@ def fingerprint(git: pygit2.Repository, inputs: Inputs, line: str) -> str:
     # "3 weeks ago" names another window tomorrow: the day it resolves to is an input too.
     window = [None if value is None else value // 86400 for value in (inputs.window.since, inputs.window.until)]
     digest.update(f"window={window}".encode())
-    for module in _mining_modules():
-        digest.update(module.read_bytes())
+    digest.update(_mining_code().encode())
     package = resources.files("miner")
     for catalog in ANALYSIS_CATALOGS:
         digest.update(package.joinpath("data", catalog).read_bytes())
@@ -594,7 +593,8 @@ def _architecture_key(git: pygit2.Repository, release: Release, pin: str | None,
 
 @functools.cache
 def _mining_code() -> str:
-    """A digest of miner's mining code: a cached architecture is valid only for the code that read it."""
+    """A digest of miner's mining code, read once per process: a stored analysis or a kept release is valid
+    only for the code that made it."""
     digest = hashlib.sha256()
     for module in _mining_modules():
         digest.update(module.read_bytes())

@@ -74,7 +74,7 @@ def package_lines(view: TreeView, packages: Iterable[tuple[str, str]], cache: Ca
     """Non-blank lines of its language in each package directory, the packages nested inside it left out."""
     packages = list(packages)
     _count_ahead(view, packages, cache)
-    return _per_package(view, list(packages), cache, unreadable, _lines_of, lambda total, language: total)
+    return _per_package(view, packages, cache, unreadable, _lines_of, lambda total, language: total)
 
 
 def _per_package(view: TreeView, packages: list[tuple[str, str]], cache: Cache, unreadable: set[str] | None,
@@ -92,11 +92,11 @@ def _per_package(view: TreeView, packages: list[tuple[str, str]], cache: Cache, 
     sink = set() if unreadable is None else unreadable
     found = []
     for path, language in packages:
-        measure, start = measure_of(language), view.directory(_normal(path))
-        inner = nested.under(path)
+        measure, inner = measure_of(language), nested.under(path)
         parts = [_whole_part(view, directory, cache, measure, language, part) for directory in inner.outermost()]
-        whole = _whole_part(view, _normal(path), cache, measure, language, part) if start is not None else 0
-        if whole is None or None in parts:
+        whole = _whole_part(view, _normal(path), cache, measure, language, part)
+        if whole is None or None in parts:  # something under the package is missing, so its directory exists
+            start = view.directory(_normal(path))
             found.append(part(_tree_total(view, start, _normal(path), cache, measure, sink, inner), language))
         else:
             found.append(whole - sum(parts))
