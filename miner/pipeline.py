@@ -75,6 +75,7 @@ from miner.sources.notes import read_notes
 from miner.sources.repository import Repository, open_repository
 from miner.sources.tags import read_tags, ref_target
 from miner.sources.trees import MISSING_OBJECT, TreeView
+from miner.store import jsontext
 from miner.store.cache import Cache, ReadCache, RecordingCache
 from miner.store.sqlite import Saved, Store
 
@@ -608,12 +609,12 @@ def _architecture_to_json(facts: ReleaseArchitecture) -> str:
             "bytes": [[*key, size] for key, size in facts.bytes.items()],
             "languages": [[language, size] for language, size in facts.languages.items()],
             "lines": [[*key, lines] for key, lines in facts.lines.items()]}
-    return base64.b64encode(zlib.compress(json.dumps(data).encode(), 1)).decode()
+    return base64.b64encode(zlib.compress(jsontext.dumps(data).encode(), 1)).decode()
 
 
 def _architecture_from_json(tag: str, text: str) -> ReleaseArchitecture:
     """The inverse of `_architecture_to_json`, for the release `tag`."""
-    data = json.loads(zlib.decompress(base64.b64decode(text)))
+    data = jsontext.loads(zlib.decompress(base64.b64decode(text)))
     return ReleaseArchitecture(tag, tuple(Workspace.from_json(workspace) for workspace in data["workspaces"]),
                                {(eco, path): size for eco, path, size in data["bytes"]},
                                {language: size for language, size in data["languages"]},

@@ -25,6 +25,7 @@ each is cited where it is applied.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import posixpath
 import re
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import nodesemver
+import orjson
 import pygit2
 import yaml
 
@@ -312,10 +314,13 @@ def _parse(tree: TreeView, path: str) -> dict[str, Any]:
     data, error = read_limited(tree, path, MAX_MANIFEST_BYTES)
     if error is not None:
         return {"error": error}
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        return {"error": f"package.json does not parse: {_first_line(error)}"}
+    try:  # orjson, as JSON.parse reads (a number beyond 64 bits is a double); what it refuses, json says why
+        document = orjson.loads(data.removeprefix(codecs.BOM_UTF8))
+    except orjson.JSONDecodeError:
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            return {"error": f"package.json does not parse: {_first_line(error)}"}
     if not isinstance(document, dict):
         return {"error": "package.json is not a JSON object"}
     return _facts(document)

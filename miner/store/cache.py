@@ -10,8 +10,9 @@ nothing.  Values must be JSON-serialisable.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Protocol
+
+from miner.store import jsontext
 
 
 class Cache(Protocol):
@@ -64,13 +65,13 @@ class RecordingCache:
     def get(self, kind: str, key: str) -> Any | None:
         found = self._decoded.get((kind, key))
         if found is None and (kind, key) in self._new:  # decoded when first read: most entries never are
-            found = self._decoded[(kind, key)] = json.loads(self._new[(kind, key)])
+            found = self._decoded[(kind, key)] = jsontext.loads(self._new[(kind, key)])
         if found is None and self.earlier is not None:
             found = self.earlier.get(kind, key)
         return found
 
     def put(self, kind: str, key: str, value: Any) -> None:
-        self._new[(kind, key)] = json.dumps(value)
+        self._new[(kind, key)] = jsontext.dumps(value)
         self._decoded.pop((kind, key), None)
 
     def entries(self) -> dict[tuple[str, str], str]:

@@ -42,6 +42,7 @@ from miner.errors import MinerError
 from miner.model.commits import Commit
 from miner.model.notes import HostedPage, HostedRelease, HostedReleases
 from miner.paths import make_folder
+from miner.store import jsontext
 from miner.store.cache import ReadCache
 
 SCHEMA_VERSION = 6
@@ -155,7 +156,7 @@ class Store:
             row = self.db.execute("SELECT value FROM object_cache WHERE kind = ? AND key = ?", (kind, key)).fetchone()
             if row is None:
                 return None
-            found = self._decoded[(kind, key)] = json.loads(row[0])
+            found = self._decoded[(kind, key)] = jsontext.loads(row[0])
         return found
 
     # Analyses ------------------------------------------------------------
