@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 import pygit2
 
 from miner.sources.gitprocess import blobs
-from miner.sources.trees import MISSING_OBJECT, Listing, TreeView
+from miner.sources.trees import MISSING_OBJECT, REGULAR_MODES, Listing, TreeView, text
 from miner.store.cache import Cache
 
 LINES_BLOB_KIND = "rust-lines-blob-v1"  # non-blank lines of a blob, whatever its language
@@ -46,10 +46,9 @@ LANGUAGES = {
 }
 FILE_NAMES = {"Dockerfile": "Dockerfile", "Makefile": "Makefile", "BUILD.bazel": "Starlark"}
 
-_LINK = pygit2.GIT_FILEMODE_LINK
 # Blanks inside a line: deleted, a line bytes.strip() would empty is empty, and bytes.splitlines cuts the rest.
 _BLANKS = b" \t\f\v"
-_SIZES: dict[pygit2.Oid, int] = {}
+_SIZES: dict[bytes, int] = {}  # by raw blob id
 _SIZES_KEPT = 1 << 18  # about 40 MB at most
 
 
@@ -121,6 +120,20 @@ def language_of(name: str) -> str | None:
     return LANGUAGES.get(posixpath.splitext(name)[1].lower())
 
 
+class _LanguageByName(dict):
+    """`language_of` by a tree entry's name as bytes, "" for none: a dictionary look-up in the walks' inner
+    loop, where even a memoised call costs more."""
+
+    def __missing__(self, name: bytes) -> str:
+        if len(self) >= 1 << 16:
+            self.clear()
+        found = self[name] = language_of(text(name)) or ""
+        return found
+
+
+_LANGUAGES_BY_NAME = _LanguageByName()
+
+
 @dataclass(frozen=True)
 class _Measure:
     """What a tree walk sums: the cache kind of directory totals, how to add a subdirectory's total to a
@@ -130,7 +143,7 @@ class _Measure:
 
     kind: str
     add: Callable[[Any, Any], Any]
-    files: Callable[[pygit2.Repository, list[pygit2.Object], Cache], tuple[Any, list[str]]]
+    files: Callable[[pygit2.Repository, list[tuple[bytes, bytes, bytes]], Cache], tuple[Any, list[str]]]
 
 
 def _whole_total(view: TreeView, oid: pygit2.Oid, cache: Cache, measure: _Measure) -> Any | None:
@@ -152,7 +165,7 @@ def _whole_total(view: TreeView, oid: pygit2.Oid, cache: Cache, measure: _Measur
         current, children_done = stack.pop()
         if children_done:
             listing = listings[current]
-            total, missing = measure.files(view.repo, listing.files, cache)
+            total, missing = measure.files(view.repo, listing.entries, cache)
             if missing:
                 return None
             for _, child in listing.trees:
@@ -218,7 +231,7 @@ def _directory_total(repo: pygit2.Repository, listing: Listing, where: str, cach
                      unreadable: set[str], known: dict[str, tuple[Any, bool] | None]) -> tuple[Any, bool]:
     """(the total of one directory's files and of its subdirectories `known`, whether it was read whole); the
     excluded subdirectories are not in `known`, the unreadable ones are None there."""
-    total, missing = measure.files(repo, listing.files, cache)
+    total, missing = measure.files(repo, listing.entries, cache)
     whole = not missing
     for name, _ in listing.trees:
         found = known.get(f"{where}/{name}" if where else name, False)
@@ -235,13 +248,14 @@ def _directory_total(repo: pygit2.Repository, listing: Listing, where: str, cach
 @functools.cache
 def _lines_of(language: str) -> _Measure:
     """Lines in the files of `language`, each directory's total cached under the language's own kind."""
-    def files_lines(repo: pygit2.Repository, files: list[pygit2.Object], cache: Cache) -> tuple[int, list[str]]:
+    def files_lines(repo: pygit2.Repository, entries: list[tuple[bytes, bytes, bytes]],
+                    cache: Cache) -> tuple[int, list[str]]:
         total, missing = 0, []
-        for entry in files:
-            if language_of(entry.name) == language and entry.filemode != _LINK:
-                lines = _blob_lines(repo, entry.id, cache)
+        for mode, name, raw in entries:
+            if mode in REGULAR_MODES and _LANGUAGES_BY_NAME[name] == language:
+                lines = _blob_lines(repo, raw, cache)
                 if lines is None:
-                    missing.append(entry.name)
+                    missing.append(text(name))
                 else:
                     total += lines
         return total, missing
@@ -249,20 +263,20 @@ def _lines_of(language: str) -> _Measure:
     return _Measure(f"{LINES_TREE_KIND}:{language}", int.__add__, files_lines)
 
 
-def _files_bytes(repo: pygit2.Repository, files: list[pygit2.Object], cache: Cache) -> tuple[dict[str, int], list[str]]:
-    """Bytes of each language in `files` (no entry for an empty file), and the names of those not readable."""
+def _files_bytes(repo: pygit2.Repository, entries: list[tuple[bytes, bytes, bytes]],
+                 cache: Cache) -> tuple[dict[str, int], list[str]]:
+    """Bytes of each language in a directory's regular files (no entry for an empty file), and the names of
+    those not readable."""
     total: dict[str, int] = {}
     missing = []
-    known = _SIZES.get  # the memo asked inline: a call per file is a tenth of the architecture pass
-    for entry in files:
-        language = language_of(entry.name)
-        if language and entry.filemode != _LINK:
-            oid = entry.id
-            size = known(oid)
+    languages, known = _LANGUAGES_BY_NAME, _SIZES.get  # asked inline: a call per file is a tenth of the pass
+    for mode, name, raw in entries:
+        if mode in REGULAR_MODES and (language := languages[name]):
+            size = known(raw)
             if size is None:
-                size = _size(repo, oid)
+                size = _size(repo, raw)
             if size is None:
-                missing.append(entry.name)
+                missing.append(text(name))
             elif size:
                 total[language] = total.get(language, 0) + size
     return total, missing
@@ -277,16 +291,17 @@ def _counted(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
 _LANGUAGE_BYTES = _Measure(LANGUAGE_BYTES_KIND, _counted, _files_bytes)
 
 
-def _blob_lines(repo: pygit2.Repository, oid: pygit2.Oid, cache: Cache) -> int | None:
-    cached = cache.get(LINES_BLOB_KIND, str(oid))
+def _blob_lines(repo: pygit2.Repository, raw: bytes, cache: Cache) -> int | None:
+    key = raw.hex()
+    cached = cache.get(LINES_BLOB_KIND, key)
     if cached is not None:
         return cached
     try:
-        data = repo.odb.read(oid)[1]  # the raw object: half the cost of `repo[oid].data`
+        data = repo.odb.read(pygit2.Oid(raw=raw))[1]  # the raw object: half the cost of `repo[oid].data`
     except MISSING_OBJECT:
         return None
     lines = _non_blank_lines(data)
-    cache.put(LINES_BLOB_KIND, str(oid), lines)
+    cache.put(LINES_BLOB_KIND, key, lines)
     return lines
 
 
@@ -310,9 +325,9 @@ def _count_ahead(view: TreeView, packages: list[tuple[str, str]], cache: Cache) 
             if listing is None:
                 continue
             stack += [child for _, child in listing.trees]
-            wanted.update((key, None) for entry in listing.files
-                          if language_of(entry.name) == language and entry.filemode != _LINK
-                          and cache.get(LINES_BLOB_KIND, key := str(entry.id)) is None)
+            wanted.update((key, None) for mode, name, raw in listing.entries
+                          if mode in REGULAR_MODES and _LANGUAGES_BY_NAME[name] == language
+                          and cache.get(LINES_BLOB_KIND, key := raw.hex()) is None)
     if wanted:
         for oid, data in blobs(view.repo.path, wanted):
             if data is not None:
@@ -326,21 +341,22 @@ def _non_blank_lines(data: bytes) -> int:
     return len(lines) - lines.count(b"")
 
 
-def _size(repo: pygit2.Repository, oid: pygit2.Oid) -> int | None:
-    """A blob's size from its header, memoised: a changed directory re-lists its unchanged files.
+def _size(repo: pygit2.Repository, raw: bytes) -> int | None:
+    """The size of the blob `raw` (its id's bytes) from its header, memoised: a changed directory re-lists
+    its unchanged files.
 
     Keyed by id alone, since a blob id names its content in every repository;
     a missing blob is not remembered.
     """
-    size = _SIZES.get(oid)
+    size = _SIZES.get(raw)
     if size is None:
         try:
-            size = repo.odb.read_header(oid)[1]
+            size = repo.odb.read_header(pygit2.Oid(raw=raw))[1]
         except MISSING_OBJECT:
             return None
         if len(_SIZES) >= _SIZES_KEPT:
             _SIZES.clear()
-        _SIZES[oid] = size
+        _SIZES[raw] = size
     return size
 
 
