@@ -24,6 +24,7 @@ from miner.catalogs.layers import Layer, classify
 from miner.model.names import as_text
 from miner.model.packages import Package, Workspace, package_key
 from miner.model.releases import Release
+from miner.model.repopaths import relative
 
 PACKAGE_COLUMNS = ["release", "ecosystem", "package", "path", "version", "description", "language", "layer",
                    "workspace", "lineage", "bytes"]
@@ -204,7 +205,7 @@ def layer_path(package: Package, workspace: Workspace) -> str:
 @functools.lru_cache(maxsize=1 << 14)
 def _inside(path: str, root: str) -> str:
     """A package's directory relative to its workspace root ("." for the root itself); memoised, as `_Layers`."""
-    return posixpath.relpath(path or ".", root or ".")
+    return relative(path, root)
 
 
 def _follow(lineage: dict[str, str], before: list[tuple[Workspace, Package]],

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from miner.model.imports import FAMILIES, Import, ParseCounts, ReleaseSources, SourceFile, Unit
-from miner.model.repopaths import join, under
+from miner.model.repopaths import join, relative, under
 
 # The catalog section (registry) external names of each language family are looked up in.
 REGISTRIES = {"rust": "cargo", "javascript": "npm", "python": "python", "go": "go"}
@@ -572,10 +572,10 @@ class _Python:
 
 def _module_of(path: str, base: str) -> tuple[str, bool] | None:
     """(dotted module name, whether it is a package's `__init__`) of a file below `base`."""
-    relative = posixpath.relpath(path, base or ".")
-    if relative.startswith(".."):
+    inside = relative(path, base)
+    if inside.startswith(".."):
         return None
-    stem = relative.rsplit(".", 1)[0]
+    stem = inside.rsplit(".", 1)[0]
     parts = stem.split("/")
     if parts[-1] == "__init__":
         return ".".join(parts[:-1]), True

@@ -34,7 +34,7 @@ import yaml
 
 from miner.ecosystems.packagejson import load_yaml, read_limited, strings, table
 from miner.model.globs import glob_match
-from miner.model.repopaths import join
+from miner.model.repopaths import join, relative
 from miner.sources.trees import MissingObject, TreeView
 from miner.store.cache import Cache
 
@@ -103,9 +103,9 @@ def members(root: str, declared: list[str], candidates: list[str]) -> tuple[list
         (ignore if negated else include).append(posixpath.normpath(_manifest_pattern(body)))
     found = []
     for folder in candidates:
-        relative = _manifest_path(posixpath.relpath(folder or ".", root or "."))
-        if any(glob_match(p, relative, dot=False) for p in include) and not any(
-                glob_match(p, relative, dot=False) for p in ignore):
+        manifest = _manifest_path(relative(folder, root))
+        if any(glob_match(p, manifest, dot=False) for p in include) and not any(
+                glob_match(p, manifest, dot=False) for p in ignore):
             found.append(folder)
     return found, problems
 

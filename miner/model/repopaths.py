@@ -34,3 +34,14 @@ def ancestors(directory: str) -> list[str]:
         directory = posixpath.dirname(directory)
         found.append(directory)
     return found
+
+
+def relative(path: str, start: str) -> str:
+    """`path` as seen from the directory `start` ("." for itself, `..` to climb), as `posixpath.relpath` says
+    of two paths of the tree, without its two calls to `os.getcwd` (a fifth of pnpm's member matching)."""
+    parts = path.split("/") if path not in ("", ".") else []
+    base = start.split("/") if start not in ("", ".") else []
+    shared = 0
+    while shared < min(len(parts), len(base)) and parts[shared] == base[shared]:
+        shared += 1
+    return "/".join([".."] * (len(base) - shared) + parts[shared:]) or "."
