@@ -81,11 +81,11 @@ class Listing:
     entries: list[tuple[bytes, bytes, bytes]]
     data: bytes  # the tree object, for a search of a name over all entries at once
 
-    def named(self, names: frozenset[bytes], wanted: tuple[bytes, ...]) -> dict[str, bool]:
-        """The regular files and links whose name is in `names` (`wanted` holds each as b" name\0", as an
-        entry writes it), each with whether it is a link: most directories hold none, which one search of
-        the object's bytes per name says without a look at each entry."""
-        if not any(name in self.data for name in wanted):
+    def named(self, names: frozenset[bytes], wanted: re.Pattern[bytes]) -> dict[str, bool]:
+        """The regular files and links whose name is in `names` (`wanted` finds any of them as an entry
+        writes it, b" name\0"), each with whether it is a link: most directories hold none, which one
+        search of the object's bytes says without a look at each entry."""
+        if wanted.search(self.data) is None:
             return {}
         return {text(name): mode == LINK_MODE for mode, name, _ in self.entries
                 if name in names and (mode in REGULAR_MODES or mode == LINK_MODE)}
@@ -213,7 +213,7 @@ def _find(view: TreeView, names: frozenset[str], kind: str, cache: Cache) -> Fou
     """
     done: dict[pygit2.Oid, tuple[dict[str, bool], list[str]]] = {}  # by id; cached answers are only read
     encoded = frozenset(name.encode("utf-8", "surrogateescape") for name in names)
-    wanted = tuple(b" " + name + b"\0" for name in encoded)
+    wanted = re.compile(b"|".join(re.escape(b" " + name + b"\0") for name in sorted(encoded)))
     stack: list[tuple[pygit2.Oid, Listing | None]] = []
     _visit(view, view.tree.id, kind, cache, done, stack)
     while stack:
