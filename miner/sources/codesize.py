@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 import pygit2
 
 from miner.sources.gitprocess import blobs
-from miner.sources.trees import MISSING_OBJECT, REGULAR_MODES, Listing, TreeView, text
+from miner.sources.trees import FILE, MISSING_OBJECT, MODE_KINDS, Listing, TreeView, text
 from miner.store.cache import Cache
 
 LINES_BLOB_KIND = "rust-lines-blob-v1"  # non-blank lines of a blob, whatever its language
@@ -252,7 +252,7 @@ def _lines_of(language: str) -> _Measure:
                     cache: Cache) -> tuple[int, list[str]]:
         total, missing = 0, []
         for mode, name, raw in entries:
-            if mode in REGULAR_MODES and _LANGUAGES_BY_NAME[name] == language:
+            if MODE_KINDS[mode] is FILE and _LANGUAGES_BY_NAME[name] == language:
                 lines = _blob_lines(repo, raw, cache)
                 if lines is None:
                     missing.append(text(name))
@@ -269,9 +269,9 @@ def _files_bytes(repo: pygit2.Repository, entries: list[tuple[bytes, bytes, byte
     those not readable."""
     total: dict[str, int] = {}
     missing = []
-    languages, known = _LANGUAGES_BY_NAME, _SIZES.get  # asked inline: a call per file is a tenth of the pass
+    kinds, languages, known = MODE_KINDS, _LANGUAGES_BY_NAME, _SIZES.get  # inline: a call per file is a tenth
     for mode, name, raw in entries:
-        if mode in REGULAR_MODES and (language := languages[name]):
+        if kinds[mode] is FILE and (language := languages[name]):
             size = known(raw)
             if size is None:
                 size = _size(repo, raw)
@@ -326,7 +326,7 @@ def _count_ahead(view: TreeView, packages: list[tuple[str, str]], cache: Cache) 
                 continue
             stack += [child for _, child in listing.trees]
             wanted.update((key, None) for mode, name, raw in listing.entries
-                          if mode in REGULAR_MODES and _LANGUAGES_BY_NAME[name] == language
+                          if MODE_KINDS[mode] is FILE and _LANGUAGES_BY_NAME[name] == language
                           and cache.get(LINES_BLOB_KIND, key := raw.hex()) is None)
     if wanted:
         for oid, data in blobs(view.repo.path, wanted):

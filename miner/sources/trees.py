@@ -27,8 +27,21 @@ _LINK = pygit2.GIT_FILEMODE_LINK
 _TREE = int(pygit2.GIT_OBJECT_TREE)
 # A tree object is a run of `<octal mode> <name>\0<20-byte id>` entries.
 _ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
-DIRECTORY_MODE, LINK_MODE = b"40000", b"120000"
-REGULAR_MODES = frozenset({b"100644", b"100755", b"100664"})  # 100664: what git wrote before 2005, still read
+DIRECTORY, FILE, LINK, SUBMODULE = "directory", "file", "link", "submodule"
+
+
+class _ModeKinds(dict):
+    """What an entry's mode makes it, by the mode's type bits, as git reads them (`canon_mode`: what is no
+    file, link or directory is a submodule).  Old histories hold modes git no longer writes (`100664`,
+    `040000`, `100600`), so modes are classed by their bits, each distinct one once."""
+
+    def __missing__(self, mode: bytes) -> str:
+        kind = self[mode] = {0o100000: FILE, 0o120000: LINK, 0o040000: DIRECTORY}.get(int(mode, 8) & 0o170000,
+                                                                                       SUBMODULE)
+        return kind
+
+
+MODE_KINDS = _ModeKinds()
 
 
 class MissingObject(Exception):
@@ -73,8 +86,8 @@ class Listing:
     changed directory (gemini-cli's 609 releases: 275,000), so an entry costs
     one tuple made by the regular expression, with no object per entry and no
     enum: pygit2 makes its `filemode` a `FileMode` flag, a third of a
-    microsecond a file.  Walks pick entries by mode (`REGULAR_MODES`,
-    `LINK_MODE`; a submodule is neither), and `text` gives a name as pygit2 does.
+    microsecond a file.  Walks pick entries by what their mode makes them
+    (`MODE_KINDS`), and `text` gives a name as pygit2 does.
     """
 
     trees: list[tuple[str, pygit2.Oid]]
@@ -87,8 +100,8 @@ class Listing:
         search of the object's bytes says without a look at each entry."""
         if wanted.search(self.data) is None:
             return {}
-        return {text(name): mode == LINK_MODE for mode, name, _ in self.entries
-                if name in names and (mode in REGULAR_MODES or mode == LINK_MODE)}
+        return {text(name): MODE_KINDS[mode] is LINK for mode, name, _ in self.entries
+                if name in names and MODE_KINDS[mode] in (FILE, LINK)}
 
 
 def text(name: bytes) -> str:
@@ -260,5 +273,5 @@ def _visit(view: TreeView, oid: pygit2.Oid, kind: str, cache: Cache,
 def _listing(data: bytes) -> Listing:
     """A directory's listing from its tree object's bytes."""
     entries = _ENTRY.findall(data)
-    return Listing([(text(name), pygit2.Oid(raw=raw)) for mode, name, raw in entries if mode == DIRECTORY_MODE],
-                   entries, data)
+    return Listing([(text(name), pygit2.Oid(raw=raw)) for mode, name, raw in entries
+                    if MODE_KINDS[mode] is DIRECTORY], entries, data)

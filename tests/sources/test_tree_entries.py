@@ -1,5 +1,5 @@
-"""Tree entries parsed from the tree object's bytes, checked against `git ls-tree`: every mode git writes,
-names that are not UTF-8 or hold a space, "40000 " or an entry's shape, and ids holding zero bytes."""
+"""Tree entries parsed from the tree object's bytes, checked against `git ls-tree`: the modes git writes and
+those old histories hold, names that are not UTF-8 or hold a space or "40000 ", ids holding zero bytes."""
 from __future__ import annotations
 
 import subprocess
@@ -36,6 +36,9 @@ def _awkward_tree(tmp_path) -> tuple[pygit2.Repository, pygit2.Oid]:
         ("100644", b"a file.ts", _blob_with_zero_byte(repo)),
         ("100755", "caf\u00e9.ts".encode("latin-1"), repo.create_blob(b"let x = 1;\n")),
         ("100664", b"legacy.js", repo.create_blob(b"var legacy = true;\n")),
+        ("100600", b"private.py", repo.create_blob(b"secret = 1\n")),
+        ("120755", b"odd-link.ts", repo.create_blob(b"a link to git, whatever its other bits\n")),
+        ("040000", b"padded", inner),
         ("120000", b"link.ts", repo.create_blob(b"a file.ts")),
         ("160000", b"module", pygit2.Oid(hex="1" * 40)),
         ("40000", b"sub", inner),
@@ -58,8 +61,12 @@ def _ls_tree(repo: pygit2.Repository, oid: pygit2.Oid, *options: str) -> list[tu
 
 
 def _canonical(mode: bytes) -> str:
-    """The mode as git lists it: six digits, and 100664 read as 100644 (git's canon_mode)."""
-    return {b"40000": "040000", b"100664": "100644"}.get(mode, mode.decode())
+    """The mode as git lists it (git's canon_mode): a file's is 100755 or 100644 by its owner's executable bit."""
+    bits = int(mode, 8)
+    kind = bits & 0o170000
+    if kind == 0o100000:
+        return "100755" if bits & 0o100 else "100644"
+    return {0o040000: "040000", 0o120000: "120000"}.get(kind, "160000")
 
 
 def test_entries_are_those_git_ls_tree_lists(tmp_path):
@@ -69,7 +76,7 @@ def test_entries_are_those_git_ls_tree_lists(tmp_path):
     # git ls-tree reads the raw bytes of a name up to the NUL, as the parser must
     assert ours == [(mode, oid, name) for mode, _, oid, _, name in _ls_tree(repo, root)]
     trees = [(name, str(oid)) for name, oid in listing.trees]
-    assert trees == [("d\udce9j\udce0", str(repo[root]["d\udce9j\udce0"].id)), ("sub", str(repo[root]["sub"].id))]
+    assert trees == [(name, str(repo[root][name].id)) for name in ("d\udce9j\udce0", "padded", "sub")]
 
 
 def test_subdirectories_named_in_any_bytes_are_found_again_by_their_name(tmp_path):
@@ -93,4 +100,4 @@ def test_links_are_found_and_flagged_submodules_are_not_files(tmp_path):
     repo, root = _awkward_tree(tmp_path)
     found = TreeView(repo, repo[root]).find({"link.ts", "a file.ts", "module", "x40000 y.ts"}, MemoryCache())
     assert found.files == {"a file.ts": False, "link.ts": True, "sub/x40000 y.ts": False,
-                           "d\udce9j\udce0/x40000 y.ts": False}
+                           "d\udce9j\udce0/x40000 y.ts": False, "padded/x40000 y.ts": False}
