@@ -96,7 +96,7 @@ class Listing:
 
     def named(self, names: frozenset[bytes], wanted: re.Pattern[bytes]) -> dict[str, bool]:
         """The regular files and links whose name is in `names` (`wanted` finds any of them as an entry
-        writes it, b" name\0"), each with whether it is a link: most directories hold none, which one
+        writes it, b" name\\0"), each with whether it is a link: most directories hold none, which one
         search of the object's bytes says without a look at each entry."""
         if wanted.search(self.data) is None:
             return {}
