@@ -22,6 +22,8 @@ from fixtures.identities import (
     resolver_of,
     signatures,
 )
+from miner.analyses.identities import IdentityResolver
+from miner.model.mailmap import Mailmap
 
 repo = pytest.fixture(scope="module", name="repo")(identities_repo_for)
 resolver = pytest.fixture(scope="module", name="resolver")(resolver_for)
@@ -146,3 +148,12 @@ def test_a_name_written_with_and_without_accents_is_one_person(repo):
     assert len({resolver.resolve(*pair).key for pair in seen[:2]}) == 1
     assert len({resolver.resolve(*pair).key for pair in seen[2:]}) == 1
     assert resolver.resolve(*seen[0]).key != resolver.resolve(*seen[2]).key
+
+
+def test_a_login_used_as_a_name_gives_way_to_the_full_name():
+    """claude-code's shape: 22 commits as "ant-kurt", 10 as "Kurt Carpenter", one e-mail."""
+    seen = [("ant-kurt", "kurt@example.com")] * 22 + [("Kurt Carpenter", "kurt@example.com")] * 10
+    resolver = IdentityResolver(Mailmap(), seen)
+    assert resolver.resolve("ant-kurt", "kurt@example.com").name == "Kurt Carpenter"
+    only_logins = IdentityResolver(Mailmap(), [("kurt", "k@example.com")] * 3 + [("kc", "k@example.com")])
+    assert only_logins.resolve("kc", "k@example.com").name == "kurt"  # no full name: the most frequent
