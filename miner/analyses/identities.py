@@ -145,7 +145,8 @@ class IdentityResolver:
             logins[github_login(e) or _bot_login(n, e, "")] += count
         for counts in (names, emails, logins):
             counts.pop("", None)
-        name, email, login = _display_name(names), _most_common(emails), _most_common(logins)
+        name = _display_name(names, self.catalog.generic_names)
+        email, login = _most_common(emails), _most_common(logins)
         if kind in (AGENT, BOT):
             entry = next((e for e in self.catalog.entries if f"{e.kind}:{e.id}" == nodes[0]), None)
             name = entry.name if entry is not None else (login or name)
@@ -189,12 +190,14 @@ def _person_key(nodes: list[str]) -> str:
     return "unknown:" + nodes[0].partition(":")[2].replace("\x00", " ").strip()
 
 
-def _display_name(names: Counter) -> str:
+def _display_name(names: Counter, generic: frozenset[str] | set[str]) -> str:
     """The name a person is shown by: the most frequent of those written as a full name (two words or
-    more), else the most frequent.  A login some commits carry as their name ("ant-kurt", 22 commits of
-    claude-code) gives way to the name the others carry ("Kurt Carpenter", 10), as a report names people."""
-    full = Counter({name: count for name, count in names.items() if len(name.split()) > 1})
-    return _most_common(full or names)
+    more), else the most frequent, placeholders ("Your Name") last.  A login some commits carry as their
+    name ("ant-kurt", 22 commits of claude-code) gives way to the name the others carry ("Kurt Carpenter",
+    10), as a report names people."""
+    own = Counter({name: count for name, count in names.items() if normal_name(name) not in generic}) or names
+    full = Counter({name: count for name, count in own.items() if len(name.split()) > 1})
+    return _most_common(full or own)
 
 
 def _most_common(counts: Counter) -> str:

@@ -157,3 +157,5 @@ def test_a_login_used_as_a_name_gives_way_to_the_full_name():
     assert resolver.resolve("ant-kurt", "kurt@example.com").name == "Kurt Carpenter"
     only_logins = IdentityResolver(Mailmap(), [("kurt", "k@example.com")] * 3 + [("kc", "k@example.com")])
     assert only_logins.resolve("kc", "k@example.com").name == "kurt"  # no full name: the most frequent
+    placeholder = IdentityResolver(Mailmap(), [("jlitt", "j@example.com")] * 5 + [("Your Name", "j@example.com")])
+    assert placeholder.resolve("Your Name", "j@example.com").name == "jlitt"
