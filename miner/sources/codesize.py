@@ -18,7 +18,7 @@ import functools
 import posixpath
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pygit2
 
@@ -251,16 +251,21 @@ def _lines_of(language: str) -> _Measure:
     def files_lines(repo: pygit2.Repository, entries: list[tuple[bytes, bytes, bytes]],
                     cache: Cache) -> tuple[int, list[str]]:
         total, missing = 0, []
-        for mode, name, raw in entries:
-            if MODE_KINDS[mode] is FILE and _LANGUAGES_BY_NAME[name] == language:
-                lines = _blob_lines(repo, raw, cache)
-                if lines is None:
-                    missing.append(text(name))
-                else:
-                    total += lines
+        for name, raw in _files_of(entries, language):
+            lines = _blob_lines(repo, raw, cache)
+            if lines is None:
+                missing.append(text(name))
+            else:
+                total += lines
         return total, missing
 
     return _Measure(f"{LINES_TREE_KIND}:{language}", int.__add__, files_lines)
+
+
+def _files_of(entries: list[tuple[bytes, bytes, bytes]], language: str) -> Iterator[tuple[bytes, bytes]]:
+    """(name, raw id) of a directory's regular files of `language`: those whose lines are counted."""
+    return ((name, raw) for mode, name, raw in entries
+            if MODE_KINDS[mode] is FILE and _LANGUAGES_BY_NAME[name] == language)
 
 
 def _files_bytes(repo: pygit2.Repository, entries: list[tuple[bytes, bytes, bytes]],
@@ -325,9 +330,8 @@ def _count_ahead(view: TreeView, packages: list[tuple[str, str]], cache: Cache) 
             if listing is None:
                 continue
             stack += [child for _, child in listing.trees]
-            wanted.update((key, None) for mode, name, raw in listing.entries
-                          if MODE_KINDS[mode] is FILE and _LANGUAGES_BY_NAME[name] == language
-                          and cache.get(LINES_BLOB_KIND, key := raw.hex()) is None)
+            wanted.update((key, None) for _, raw in _files_of(listing.entries, language)
+                          if cache.get(LINES_BLOB_KIND, key := raw.hex()) is None)
     if wanted:
         for oid, data in blobs(view.repo.path, wanted):
             if data is not None:

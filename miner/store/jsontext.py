@@ -19,6 +19,7 @@ import orjson
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS  # integer keys become text, as json makes them
 _BY_JSON = " "
+_BY_JSON_STARTS = (_BY_JSON, _BY_JSON.encode())  # as text, and as the bytes a deflated entry inflates to
 
 
 def dumps(value: Any) -> str:
@@ -31,7 +32,7 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     """The value of text `dumps` wrote, or `json.dumps` (the store's entries of earlier versions)."""
-    if text[:1] in (_BY_JSON, _BY_JSON.encode()):
+    if text[:1] in _BY_JSON_STARTS:
         return json.loads(text)
     try:
         return orjson.loads(text)
