@@ -213,11 +213,27 @@ class TreeView:
 
     def find(self, names: frozenset[str] | set[str], cache: Cache) -> Found:
         """Every file in the tree whose name is in `names`, each directory's answer cached by tree id."""
-        kind = f"{FOUND_KIND}:{hashlib.sha1(chr(0).join(sorted(names)).encode()).hexdigest()[:16]}"
-        return _find(self, frozenset(names), kind, cache)
+        return _find(self, _search(frozenset(names)), cache)
 
 
-def _find(view: TreeView, names: frozenset[str], kind: str, cache: Cache) -> Found:
+@dataclass(frozen=True)
+class _Search:
+    """What a search for some file names needs, made once per set of names, not at each release: the
+    cache kind of its answers, the names as entries write them, and a pattern finding any of them."""
+
+    kind: str
+    names: frozenset[bytes]
+    pattern: re.Pattern[bytes]
+
+
+@functools.lru_cache(maxsize=64)
+def _search(names: frozenset[str]) -> _Search:
+    encoded = frozenset(name.encode("utf-8", "surrogateescape") for name in names)
+    return _Search(f"{FOUND_KIND}:{hashlib.sha1(chr(0).join(sorted(names)).encode()).hexdigest()[:16]}", encoded,
+                   re.compile(b"|".join(re.escape(b" " + name + b"\0") for name in sorted(encoded))))
+
+
+def _find(view: TreeView, search: _Search, cache: Cache) -> Found:
     """Post-order over the directories, iteratively; complete answers are cached, partial ones recomputed.
 
     A directory not cached is listed through the view, which the byte totals of the same release then
@@ -225,8 +241,7 @@ def _find(view: TreeView, names: frozenset[str], kind: str, cache: Cache) -> Fou
     most subdirectories are unchanged.
     """
     done: dict[pygit2.Oid, tuple[dict[str, bool], list[str]]] = {}  # by id; cached answers are only read
-    encoded = frozenset(name.encode("utf-8", "surrogateescape") for name in names)
-    wanted = re.compile(b"|".join(re.escape(b" " + name + b"\0") for name in sorted(encoded)))
+    kind, encoded, wanted = search.kind, search.names, search.pattern
     stack: list[tuple[pygit2.Oid, Listing | None]] = []
     _visit(view, view.tree.id, kind, cache, done, stack)
     while stack:
