@@ -27,6 +27,7 @@ the changed paths, and the result is packed with `git repack` as a clone is.
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ import pygit2
 
 DEFAULT_PATH = Path("/tmp/miner-bench/codex-shape.git")
 SEED = 15
+GENERATOR = 2  # bumped whenever what is generated changes: a repository built by another is built again
 COMMITS = 6_000
 STABLE = 110  # stable releases; with their alphas and betas, 740 tags
 TAGS = 740
@@ -69,19 +71,20 @@ NOUNS = ["session", "turn", "config", "sandbox", "policy", "event", "message", "
          "server", "request", "response", "token", "history", "prompt", "model", "exec", "approval", "diff", "file"]
 VERBS = ["handle", "parse", "render", "apply", "spawn", "resolve", "load", "store", "send", "receive", "merge", "check"]
 TYPES = ["String", "u64", "usize", "bool", "Vec<String>", "Option<PathBuf>", "Arc<Config>", "HashMap<String, Value>"]
+ITEM_START = "\n/// "  # how every generated function begins: a blank line, then its doc comment
 SUBJECTS = ["Fix", "Add", "Refactor", "Support", "Improve", "Remove", "Update", "Handle", "Speed up", "Document"]
 
 
 def build(path: Path = DEFAULT_PATH, commits: int = COMMITS, tags: int = TAGS) -> Path:
     """The repository at `path`, built unless a finished one is there already (a marker file says so)."""
-    done = path / "codex-shape-done"
-    if done.exists():
+    done, stamp = path / "codex-shape-done", f"{commits} commits, {tags} tags, generator {GENERATOR}\n"
+    if done.exists() and done.read_text() == stamp:
         return path
     if path.exists():
         subprocess.run(["rm", "-rf", str(path)], check=True)
     _Builder(path).history(commits, tags)
     _repack(path)
-    done.write_text(f"{commits} commits, {tags} tags\n")
+    done.write_text(stamp)
     return path
 
 
@@ -130,10 +133,10 @@ class _Builder:
         earlier = [c.name for c in self.crates if c.name != "app_test_support"]
         crate.deps = self.random.sample(earlier, min(len(earlier), self.random.randint(1, 6)))
         for _ in range(self.random.randint(3, 25)):
-            crate.files[f"src/{self._word()}_{self.random.randrange(1000)}.rs"] = self._source(self._size())
-        crate.files["src/lib.rs"] = self._source(self._size())
+            crate.files[f"src/{self._word()}_{self.random.randrange(1000)}.rs"] = self._source(crate, self._size())
+        crate.files["src/lib.rs"] = self._source(crate, self._size())
         for _ in range(self.random.randint(0, 12)):
-            crate.files[f"tests/suite/{self._word()}_{self.random.randrange(1000)}.rs"] = self._source(self._size() // 4)
+            crate.files[f"tests/suite/{self._word()}_{self.random.randrange(1000)}.rs"] = self._source(crate, self._size() // 4)
         for _ in range(self.random.randint(0, 30)):
             crate.files[f"src/snapshots/{crate.name}__{self._word()}_{self.random.randrange(1000)}.snap"] = (
                 self._prose() * self.random.randint(1, 8))
@@ -149,7 +152,7 @@ class _Builder:
                 changes[f"codex-rs/{crate.directory}/{name}"] = crate.files[name]
             if self.random.random() < 0.08:
                 new = f"src/{self._word()}_{self.random.randrange(1000)}.rs"
-                crate.files[new] = self._source(self._size())
+                crate.files[new] = self._source(crate, self._size())
                 changes[f"codex-rs/{crate.directory}/{new}"] = crate.files[new]
             if self.random.random() < 0.03:
                 earlier = [c.name for c in self.crates[:self.crates.index(crate)] if c.name != "app_test_support"]
@@ -220,8 +223,13 @@ class _Builder:
         """A source file's size: most a few KB, some tens of KB (a log-uniform draw from 2 to 100 KB)."""
         return int(2_000 * 50 ** self.random.random())
 
-    def _source(self, size: int) -> bytes:
-        out, total = [], 0
+    def _source(self, crate: _Crate, size: int) -> bytes:
+        """Rust that parses: `use` lines of some of the crate's dependencies (by their library names) and of
+        outside crates, then functions, each after a blank line and its doc comment."""
+        inside = self.random.sample(crate.deps, min(len(crate.deps), self.random.randint(0, 3)))
+        uses = [name.replace("-", "_") for name in inside] + self.random.sample(EXTERNAL, self.random.randint(1, 3))
+        out = [f"use {name}::{self._word()};\n" for name in uses]
+        total = sum(map(len, out))
         while total < size:
             chunk = self._item()
             out.append(chunk)
@@ -229,12 +237,16 @@ class _Builder:
         return "".join(out).encode()
 
     def _edit(self, data: bytes) -> bytes:
-        """The file with a stretch of it rewritten and, one time in three, a function added."""
+        """The file with one or two of its functions rewritten and, one time in three, a function added: a
+        whole item at a time, so that every version parses, as a project's committed sources do."""
         text = data.decode()
-        cut = self.random.randrange(max(1, len(text) - 400))
-        end = text.find("\n\n", cut + 200)
-        end = len(text) if end < 0 else end
-        replaced = text[:cut] + "\n" + self._item() + text[end:]
+        starts = [match.start() for match in re.finditer(re.escape(ITEM_START), text)]
+        if not starts:
+            return (text + self._item()).encode()
+        first = self.random.randrange(len(starts))
+        last = first + self.random.randint(1, 2)
+        end = starts[last] if last < len(starts) else len(text)
+        replaced = text[:starts[first]] + self._item() + text[end:]
         if self.random.random() < 0.33:
             replaced += self._item()
         return replaced.encode()
@@ -242,7 +254,7 @@ class _Builder:
     def _item(self) -> str:
         verb, noun, other = self.random.choice(VERBS), self.random.choice(NOUNS), self.random.choice(NOUNS)
         kind = self.random.choice(TYPES)
-        lines = [f"\n/// {verb.capitalize()} the {noun} of a {other}.\n",
+        lines = [f"{ITEM_START}{verb.capitalize()} the {noun} of a {other}.\n",
                  f"pub fn {verb}_{noun}_{self.random.randrange(100)}({other}: &{kind}) -> Result<{kind}> {{\n"]
         for _ in range(self.random.randint(3, 14)):
             lines.append(f"    let {noun}_{self.random.randrange(10)} = {other}.{self.random.choice(VERBS)}()?;\n")
