@@ -12,9 +12,10 @@ counted; a non-zero count is a defect).  The parse rate is the parsed files and 
 cold run over the cold source stage, which also walks the trees and
 resolves the imports.  The reference is `git log --no-merges --no-renames
 --name-only HEAD` on the same repository.  Wall-clock seconds on a shared
-2-core machine, and CPU seconds of this process beside them (steadier when
+2-core machine, and CPU seconds of this process and its parsing processes beside them (steadier when
 other work shares the cores).  A path that does
-not exist is skipped.  `--workers N` parses in N processes (`--source-workers`).
+not exist is skipped.  `--workers N` parses in N processes (`--source-workers`); without it the
+processes are as many as `mine analyze` starts by default (`miner.sources.code.auto_workers`).
 """
 from __future__ import annotations
 
@@ -48,8 +49,9 @@ class Clock:
 
 
 def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process and of the parsing processes it has waited for (the stage joins them)."""
+    return sum(usage.ru_utime + usage.ru_stime
+               for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 
 def run(path: str, name: str, inputs, prior) -> tuple:
@@ -65,7 +67,7 @@ def parses(analysis) -> tuple[int, int]:
     return len(sizes), sum(sizes)
 
 
-def bench(repo: Path, workers: int) -> None:
+def bench(repo: Path, workers: int | None) -> None:
     name = repo.parent.name if repo.name == "repo" else repo.name
     start = time.perf_counter()
     subprocess.run(["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"],
@@ -88,10 +90,10 @@ def bench(repo: Path, workers: int) -> None:
     rest_cpu = cold_cpu - source_cpu
     print(f"  cold mine: {total:.1f} s wall ({cold_cpu:.1f} s CPU); source stage {source:.1f} s "
           f"({source_cpu:.1f} s CPU), rest {rest:.1f} s ({rest_cpu:.1f} s CPU): source/rest {source / rest:.2f}x "
-          f"wall, {source_cpu / rest_cpu:.2f}x CPU; git log {git_log:.1f} s: source/git log {source / git_log:.1f}x")
+          f"wall, {source_cpu / rest_cpu:.2f}x CPU; git log {git_log:.2f} s: source/git log {source / git_log:.1f}x")
     print(f"  parse rate over the cold source stage: {parsed / source:,.0f} files/s, "
           f"{parsed_bytes / 1e6 / source:.1f} MB/s wall; {parsed / source_cpu:,.0f} files/s, "
-          f"{parsed_bytes / 1e6 / source_cpu:.1f} MB/s CPU (this process's: with --workers, the parse is elsewhere)")
+          f"{parsed_bytes / 1e6 / source_cpu:.1f} MB/s CPU (this process's and its parsing processes')")
     print(f"  warm mine (store holds the parses): {warm_total:.1f} s ({warm_cpu:.1f} s CPU), source stage "
           f"{warm_source:.1f} s ({warm_source_cpu:.1f} s CPU), files parsed again: {again}")
 
@@ -99,7 +101,7 @@ def bench(repo: Path, workers: int) -> None:
 def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("repos", nargs="+")
-    parser.add_argument("--workers", type=int, default=1, help="processes parsing at once")
+    parser.add_argument("--workers", type=int, default=None, help="processes parsing at once (default: as mine)")
     args = parser.parse_args(arguments)
     for path in args.repos:
         if not Path(path).exists():

@@ -206,8 +206,9 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
               help="Catalog of notable dependencies TOML (default: miner's own, miner/data/notable.toml).")
 @click.option("--source-max-bytes", default=1_000_000, show_default=True, type=click.IntRange(min=1),
               help="Source files larger than this are skipped and counted.")
-@click.option("--source-workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Processes parsing source files at once (a cold run parses every distinct file version).")
+@click.option("--source-workers", type=click.IntRange(min=1),
+              help="Processes parsing source files at once (a cold run parses every distinct file version) "
+                   "[default: one per core, up to 4, when there are more than 64 MB to parse]")
 @AS_OF
 @QUIET
 @VERBOSE

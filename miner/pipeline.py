@@ -106,7 +106,7 @@ class Options:
     prereleases too with `source_prereleases`); `notable` names a catalog of
     notable dependencies replacing miner's own; source files over
     `source_max_bytes` are skipped and counted; `source_workers` processes
-    parse them (the tables do not depend on it).
+    parse them (default: one per core once there is enough to parse; the tables do not depend on it).
     """
 
     line: str | None = None
@@ -132,7 +132,7 @@ class Options:
     source_prereleases: bool = False
     notable: str | None = None
     source_max_bytes: int = Limits.max_bytes
-    source_workers: int = 1
+    source_workers: int | None = None  # None: as many as pay (`miner.sources.code.auto_workers`)
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def resolve(options: Options) -> Inputs:
         check_name(options.name, "--name")
     if options.source_max_bytes < 1:
         raise MinerError(f"--source-max-bytes {options.source_max_bytes}: must be at least 1")
-    if options.source_workers < 1:
+    if options.source_workers is not None and options.source_workers < 1:
         raise MinerError(f"--source-workers {options.source_workers}: must be at least 1")
     warnings: list[MinerWarning] = []
     as_of = _as_of(options.as_of)

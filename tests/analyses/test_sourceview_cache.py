@@ -1,12 +1,16 @@
 """Each distinct blob is parsed once, ever: results cached by blob id and grammar version."""
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import multiprocessing
+import os
 
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces
 from miner._sample.builder import RepoBuilder
-from miner.sources.code import Limits, ReleaseTree, read_sources
+from miner.sources import code
+from miner.sources.code import AUTO_MAX_WORKERS, AUTO_MIN_BYTES, Limits, ReleaseTree, auto_workers, read_sources
 from miner.sources.grammars import grammar
 from miner.sources.imports import cache_kind, parse
 from miner.store.cache import MemoryCache
@@ -53,6 +57,32 @@ def test_parsing_shared_out_over_processes_gives_the_same_files(tmp_path):
     repo, releases = _releases(tmp_path)
     alone = list(read_sources(repo, releases, MemoryCache()))
     shared = list(read_sources(repo, releases, MemoryCache(), Limits(workers=2)))
+    assert [sources.files for sources in shared] == [sources.files for sources in alone]
+    assert [sources.counts for sources in shared] == [sources.counts for sources in alone]
+
+
+def test_by_default_processes_parse_only_a_large_enough_parse_and_one_per_core_up_to_a_bound(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    assert auto_workers(AUTO_MIN_BYTES - 1) == 1
+    assert auto_workers(AUTO_MIN_BYTES) == AUTO_MAX_WORKERS < 16
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3, 5}, raising=False)
+    assert auto_workers(10 * AUTO_MIN_BYTES) == 2
+
+
+def test_a_run_inside_an_executors_worker_parses_alone():
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(auto_workers, 10 * AUTO_MIN_BYTES).result() == 1
+
+
+def test_by_default_a_large_parse_is_shared_out_with_the_same_files(tmp_path, monkeypatch):
+    repo, releases = _releases(tmp_path)
+    alone = list(read_sources(repo, releases, MemoryCache(), Limits(workers=1)))
+    monkeypatch.setattr(code, "AUTO_MIN_BYTES", 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    pools, context = [], multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: pools.append(method) or context(method))
+    shared = list(read_sources(repo, releases, MemoryCache()))
+    assert pools == ["spawn"]
     assert [sources.files for sources in shared] == [sources.files for sources in alone]
     assert [sources.counts for sources in shared] == [sources.counts for sources in alone]
 
