@@ -136,7 +136,8 @@ def quotable_lines(text: str) -> list[str]:
     A list item wrapped over several lines is one piece, however many
     sentences it holds; a paragraph (lines up to a blank line, as a commit
     message body is written) is split at its sentence ends; a heading, a
-    table row, a quote or a fence line stays a line of its own.
+    table row, a quote or a fence line stays a line of its own; a link
+    reference definition, which the rendered notes do not show, is left out.
     """
     lines = []
     for paragraph, parts in _blocks(text):
@@ -149,6 +150,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 _BLOCK_START = re.compile(r"^\s*(?:#|\||>|```|~~~)")
+
+# "[vscode]: https://..." defines a link's target: a reader never sees it, so it says nothing of a release
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
 
 
 def _blocks(text: str) -> list[tuple[bool, list[str]]]:
@@ -167,6 +171,8 @@ def _blocks(text: str) -> list[tuple[bool, list[str]]]:
         item, block = _LIST_ITEM.match(raw), _BLOCK_START.match(raw)
         if open_block and not item and not block:
             blocks[-1][1].append(stripped)
+            continue
+        if _LINK_DEFINITION.match(raw):  # as in CommonMark, one cannot interrupt a paragraph
             continue
         blocks.append((not item and not block, [stripped]))
         open_block = not block

@@ -237,6 +237,15 @@ def test_quotable_lines_split_paragraphs_at_sentence_ends_only():
         '"Quoted" start.', "| a | b |", "> A quote. Stays whole.", "1. Item one. Still one"]
 
 
+def test_link_reference_definitions_are_no_evidence():
+    """`[vscode]: https://...` is not shown by the rendered notes; inside a paragraph it is its text."""
+    catalog = load_catalog()
+    text = "Fixes.\n\n[vscode]: https://marketplace.visualstudio.com/items?itemName=x.ide-companion\n  [IDE]: /docs/ide.md\n"
+    assert quotable_lines(text) == ["Fixes."]
+    assert "IDE integration" not in mentions(catalog, text)
+    assert quotable_lines("See the notes\n[IDE]: here") == ["See the notes [IDE]: here"]
+
+
 def test_a_quote_has_no_bullet_or_emphasis_and_fits_its_width():
     assert quoted("- **Plugin System Released**: `/plugin` install", 90) == "Plugin System Released: /plugin install"
     assert quoted("- " + "x" * 100, 20) == "x" * 17 + "..."
