@@ -36,13 +36,15 @@ import bisect
 import multiprocessing
 import os
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
 import pygit2
 import tomli
 
-from miner.errors import MinerWarning
+from miner.errors import MinerError, MinerWarning
 from miner.model.imports import FAMILIES, FileImports, ParseCounts, ReleaseSources, SourceFile, Unit
 from miner.model.packages import Package, Workspace, package_key
 from miner.model.repopaths import join, under
@@ -173,9 +175,9 @@ class _Reader:
         return units, files, tally
 
     def close(self) -> None:
+        """The parsing processes ended; work not started is dropped (an interrupted run exits at once)."""
         if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
+            self.pool.shutdown(cancel_futures=True)
 
     def _files(self, view: TreeView, unit: Unit, nested: frozenset[str], tally: _Tally) -> list[tuple[str, str, str]]:
         """(path, blob id, grammar) of the unit's source files, each once."""
@@ -257,12 +259,17 @@ class _Reader:
                 for blob_id, found in zip(chain, _parsed_chain(self.repo, grammar, chain)):
                     yield grammar, blob_id, found
             return
-        if self.pool is None:
-            context = multiprocessing.get_context("spawn")
-            self.pool = context.Pool(workers, _start_worker, (self.repo.path,))
-        for (grammar, chain), values in zip(pieces, self.pool.imap(_parse_in_worker, pieces, chunksize=4)):
-            for blob_id, value in zip(chain, values):
-                yield grammar, blob_id, FileImports.from_json(value)
+        if self.pool is None:  # an executor, not multiprocessing.Pool: a Pool waits forever for a killed worker
+            self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _start_worker,
+                                            (self.repo.path,))
+        try:
+            for (grammar, chain), values in zip(pieces, self.pool.map(_parse_in_worker, pieces, chunksize=4)):
+                for blob_id, value in zip(chain, values):
+                    yield grammar, blob_id, FileImports.from_json(value)
+        except BrokenProcessPool:
+            raise MinerError(f"{self.repo_name}: a process parsing source files ended abruptly (killed, out of "
+                             "memory or crashed), so the source view is incomplete and nothing was saved; "
+                             "`--source-workers 1` parses in this process") from None
 
     def _size(self, blob_id: str) -> int | None:
         """The blob's size from its object header, None when the repository does not have it."""

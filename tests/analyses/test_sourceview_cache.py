@@ -6,9 +6,12 @@ import json
 import multiprocessing
 import os
 
+import pytest
+
 from fixtures.sourcecode import RUST
 from fixtures.sources import cargo_workspaces
 from miner._sample.builder import RepoBuilder
+from miner.errors import MinerError
 from miner.sources import code
 from miner.sources.code import AUTO_MAX_WORKERS, AUTO_MIN_BYTES, Limits, ReleaseTree, auto_workers, read_sources
 from miner.sources.grammars import grammar
@@ -85,6 +88,18 @@ def test_by_default_a_large_parse_is_shared_out_with_the_same_files(tmp_path, mo
     assert pools == ["spawn"]
     assert [sources.files for sources in shared] == [sources.files for sources in alone]
     assert [sources.counts for sources in shared] == [sources.counts for sources in alone]
+
+
+def _die(piece):
+    """A parsing process killed in the middle of its work (the out-of-memory killer, a crash)."""
+    os._exit(9)
+
+
+def test_a_parsing_process_that_dies_is_a_clear_error_not_a_wait_forever(tmp_path, monkeypatch):
+    repo, releases = _releases(tmp_path)
+    monkeypatch.setattr(code, "_parse_in_worker", _die)  # the workers find it by name in this module
+    with pytest.raises(MinerError, match=r"^r: a process parsing source files ended abruptly .*--source-workers 1"):
+        list(read_sources(repo, releases, MemoryCache(), Limits(workers=2), repo_name="r"))
 
 
 def test_a_file_parsed_from_its_previous_version_has_the_imports_of_its_own_parse(tmp_path):
