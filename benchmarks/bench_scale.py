@@ -23,7 +23,11 @@ system), which other work on a shared machine disturbs less:
 a quarter, half and all of the release tags existed (`--as-of`), to show it
 stays flat in the size of the history.  `--no-source` runs every `mine
 analyze` without the source view (the README's table of this benchmark).
-Each figure is printed with its ratio to the `git log` measured in the same run.
+Each figure is printed with its ratio to the `git log` measured in the same run,
+and beside them the start-up: a process that only imports what a run with
+anything new to mine and draw loads (miner's pipeline and publisher, with
+pandas, networkx, pygit2 and matplotlib's pyplot), the part of an update no
+change to miner's own work takes away.
 """
 from __future__ import annotations
 
@@ -42,6 +46,7 @@ import codex_shape  # noqa: E402
 MIRRORS = Path("/work/.mirror")
 REAL = ["tokio-rs+tokio", "helix-editor+helix", "nushell+nushell", "astral-sh+uv", "aws+amazon-q-developer-cli"]
 MINE = [sys.executable, "-c", "import sys; from miner.launch import main; sys.argv[0] = 'mine'; main()"]
+START_UP = [sys.executable, "-c", "import miner.cli, miner.pipeline, miner.outputs.publish, matplotlib.pyplot"]
 
 
 def run(command: list[str]) -> tuple[float, float, int]:
@@ -83,6 +88,7 @@ def best(repeat: int, prepare, command) -> tuple[float, float, int]:
 def bench(repo: Path, repeat: int, memory: bool, only_unchanged: bool = False) -> None:
     reference = ["git", "--git-dir", str(repo), "log", "--no-merges", "--no-renames", "--name-only", "HEAD"]
     git_log = min(run(reference) for _ in range(max(repeat, 3)))
+    start_up = min(run(START_UP) for _ in range(max(repeat, 3)))
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
 
@@ -92,7 +98,7 @@ def bench(repo: Path, repeat: int, memory: bool, only_unchanged: bool = False) -
 
         cold = best(1 if only_unchanged else repeat, empty, lambda: analyze(repo, folder / "cold"))
         unchanged = best(repeat, lambda: None, lambda: analyze(repo, folder / "cold"))
-        figures = [("cold", cold), ("unchanged", unchanged)]
+        figures = [("start-up", start_up), ("cold", cold), ("unchanged", unchanged)]
         if not only_unchanged:
             figures.append(("update", best(repeat, lambda: _earlier(repo, folder),
                                            lambda: analyze(folder / "copy.git", folder / "copy"))))
