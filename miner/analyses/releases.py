@@ -226,7 +226,36 @@ def _nearest(release: Release, releases: tuple[Release, ...], parents: dict[str,
 
 
 def _out_of_order(stable: list[tuple[str, datetime]]) -> set[str]:
-    """Stable tags whose dates break version order: those outside a longest date-increasing run."""
+    """Stable tags (given in version order) tagged out of it: each tagged after a higher version was.
+
+    A backport to an older line or a tag made late is tagged when a higher
+    version already exists, so the main line is the releases that were the
+    highest version of their day.  That choice can keep fewer releases than a
+    longest date-increasing run, which is right for tokio (1.48.0, then the
+    backports 1.47.2 and 1.47.3, then 1.49.0: the run would keep the
+    backports and drop 1.48.0).  A stray high tag (a mistaken v9.0.0, the
+    upstream's tags in a fork) would make every later release a "backport",
+    so where the highest-of-their-day rule leaves out many more tags than the
+    longest run does (a quarter more, and at least three), the run is taken.
+    """
+    after_higher = _after_higher(stable)
+    longest = _outside_longest_run(stable)
+    return after_higher if len(after_higher) <= len(longest) + max(3, len(longest) // 4) else longest
+
+
+def _after_higher(stable: list[tuple[str, datetime]]) -> set[str]:
+    """Tags dated after a higher version's (ties are in order): from the highest version down, each tag
+    against the earliest date above it."""
+    late, earliest = set(), None
+    for tag, date in reversed(stable):
+        if earliest is not None and date > earliest:
+            late.add(tag)
+        earliest = date if earliest is None else min(earliest, date)
+    return late
+
+
+def _outside_longest_run(stable: list[tuple[str, datetime]]) -> set[str]:
+    """Tags outside a longest date-increasing run of the version order."""
     tails: list[datetime] = []
     tails_index: list[int] = []
     back = [-1] * len(stable)

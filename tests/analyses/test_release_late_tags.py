@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.late_tags import backport as backport_repo
-from fixtures.late_tags import codex_late_tag
+from fixtures.late_tags import codex_late_tag, stray_high_tag, two_backports
 from miner.pipeline import analyze
 from tests.conftest import git
 
@@ -54,6 +54,28 @@ def test_a_backport_keeps_its_predecessor_on_its_branch(backport, tmp_path):
         if row["previous"]:
             assert row["commits"] == count(backport, row["previous"], tag), tag
     assert table.loc["v1.38.2", "commits"] == 1
+
+
+def test_backports_tagged_after_a_main_line_release_leave_it_in_order(tmp_path):
+    """tokio 1.48.0, then 1.47.2 and 1.47.3, then 1.49.0: the backports are out of order, not 1.48.0, so
+    1.49.0 counts from 1.48.0 as `git rev-list v1.48.0..v1.49.0` does."""
+    path = two_backports(tmp_path / "r.git")
+    table = releases(path, tmp_path)
+    assert table[table["out_of_order"]].index.tolist() == ["v1.47.2", "v1.47.3"]
+    assert table.loc["v1.49.0", "previous"] == "v1.48.0"
+    assert table.loc["v1.48.0", "previous"] == "v1.47.1"
+    assert table.loc["v1.47.3", "previous"] == "v1.47.1"  # a backport is nobody's previous, as a late tag
+    for tag, row in table.iterrows():
+        if row["previous"]:
+            assert row["commits"] == count(path, row["previous"], tag), tag
+    assert table.loc["v1.49.0", "commits"] == 4
+
+
+def test_a_stray_high_tag_is_out_of_order_not_the_releases_after_it(tmp_path):
+    path = stray_high_tag(tmp_path / "r.git")
+    table = releases(path, tmp_path)
+    assert table[table["out_of_order"]].index.tolist() == ["v9.0.0"]
+    assert table.loc["v0.3.0", "previous"] == "v0.2.0"
 
 
 @pytest.mark.parametrize("fixture", ["codex", "backport"])
