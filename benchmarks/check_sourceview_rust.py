@@ -79,7 +79,7 @@ def check(path: Path, line: str | None, every: int) -> int:
               f"{view.counts.errors} with syntax errors")
         last = view
     for row in last.declared if last else ():
-        if row.status == "declared, never used" and (row.package, row.dependency) not in {(e.source, e.target) for e in last.hidden}:
+        if row.status == "declared, never used":
             units = {unit.key: unit.package.name for unit in last.units}
             print(f"    {last.release} never imported: {units[row.package]} -> {units[row.dependency]} "
                   f"({', '.join(row.declared)})")
@@ -113,10 +113,9 @@ def classify(sources, view, gates: Gates) -> Counter:
             counts["UNEXPLAINED"] += 1
             print(f"  {view.release}: {units[edge.source].package.name} -> {units[edge.target].package.name} "
                   f"not declared ({edge.files} files, e.g. {edge.example}, kinds {', '.join(edge.kinds)})")
-    hidden = {(edge.source, edge.target) for edge in view.hidden}
-    unused = [row for row in view.declared if row.status == "declared, never used"]
-    counts["unused"] = len(unused)
-    counts["unused, only in macros"] = sum((row.package, row.dependency) in hidden for row in unused)
+    statuses = Counter(row.status for row in view.declared)
+    counts["unused"] = statuses["declared, never used"] + statuses["declared, named only in macros"]
+    counts["unused, only in macros"] = statuses["declared, named only in macros"]
     return counts
 
 

@@ -7,7 +7,7 @@ rows, `tables_of` the tables of such rows):
 - `source_edges`: which package's sources import which, with the number of
   importing files, one example line and whether the manifest declares it;
 - `source_declared`: every declared or used edge between packages with its
-  status ("declared and used", "declared, never used", "used, undeclared");
+  status ("declared and used", "declared, named only in macros", "declared, never used", "used, undeclared");
 - `source_notable`: the external dependencies of the notable catalog that
   some package imports, with the packages importing them (by name, and
   directory where two packages share a name);
@@ -44,7 +44,10 @@ SUBPACKAGE_EDGE_COLUMNS = ["release", "project", "package", "subpackage", "impor
 _COUNTED = [f.name for f in fields(ParseCounts) if f.name not in ("parsed", "parsed_bytes")]
 COUNT_COLUMNS = ["release", *_COUNTED, "macro_only_files"]
 # The counts that are bad input, by what the warning calls them (a missing object has a warning of its own).
-BAD_INPUT = {"errors": "with syntax errors", "too_large": "over the size limit (skipped)", "binary": "binary",
+# A file tree-sitter reads with errors need not be broken: its grammars lack some valid constructs (TypeScript's
+# `importOriginal<typeof import('x')>()`), so the warning does not call them the project's syntax errors.
+BAD_INPUT = {"errors": "that tree-sitter could not wholly parse (a syntax error, or a construct its grammar lacks; "
+                       "the imports it read are kept)", "too_large": "over the size limit (skipped)", "binary": "binary",
              "not_utf8": "not UTF-8"}
 TABLES = ("source_edges", "source_declared", "source_notable", "subpackages", "subpackage_edges", "source_counts")
 

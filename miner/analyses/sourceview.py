@@ -96,12 +96,18 @@ class DeclaredUse:
     declared: tuple[str, ...]
     """The kinds it is declared with (`normal`, `dev`, `build`, ...); empty when it is not declared."""
     files: int
-    """Files of `package` importing it; 0 when it is declared and never imported."""
+    """Files of `package` importing it; where it is declared and never imported, those naming it inside a
+    macro body (0 when none does)."""
     example: str | None
+    in_macros: bool = False
+    """Declared, and named only inside macro bodies (Rust), which tree-sitter reads as tokens: tokio's
+    `pub use tokio_macros::main;` inside `cfg_macros! { ... }` is a use the query cannot see as one."""
 
     @property
     def status(self) -> str:
-        """"declared and used", "declared, never used" or "used, undeclared"."""
+        """"declared and used", "declared, named only in macros", "declared, never used" or "used, undeclared"."""
+        if self.declared and self.in_macros:
+            return "declared, named only in macros"
         if self.declared and self.files:
             return "declared and used"
         return "declared, never used" if self.declared else "used, undeclared"
@@ -186,7 +192,7 @@ def source_view(sources: ReleaseSources) -> SourceView:
         release=sources.release,
         units=sources.units,
         edges=tally.edges("unit"),
-        declared=_declared(sources.units, tally.edges("unit")),
+        declared=_declared(sources.units, tally.edges("unit"), tally.edges("hidden")),
         hidden=tally.edges("hidden"),
         macro_only_files=tally.macro_only(),
         externals=tally.uses("external", units),
@@ -259,9 +265,12 @@ class _Tally:
         return {path: line for path, line in lines.items() if key[2] not in self.seen[path]}
 
 
-def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...]) -> tuple[DeclaredUse, ...]:
-    """Declared edges beside used ones, for every unit that declares or uses another."""
+def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...],
+              hidden: tuple[UsedEdge, ...] = ()) -> tuple[DeclaredUse, ...]:
+    """Declared edges beside used ones, for every unit that declares or uses another; a declared edge never
+    used openly but named inside macro bodies (`hidden`) says so, with those files."""
     used = {(edge.source, edge.target): edge for edge in edges}
+    in_macros = {(edge.source, edge.target): edge for edge in hidden}
     declared: dict[tuple[str, str], set[str]] = defaultdict(set)
     members = _members(units)
     for unit in units:
@@ -272,8 +281,10 @@ def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...]) -> tuple[Dec
     rows = []
     for pair in sorted(set(used) | set(declared)):
         edge = used.get(pair)
+        macro = in_macros.get(pair) if edge is None and pair in declared else None
+        edge = edge or macro
         rows.append(DeclaredUse(pair[0], pair[1], tuple(sorted(declared.get(pair, ()))),
-                                edge.files if edge else 0, edge.example if edge else None))
+                                edge.files if edge else 0, edge.example if edge else None, macro is not None))
     return tuple(rows)
 
 

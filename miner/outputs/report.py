@@ -171,8 +171,9 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     late = releases[releases["out_of_order"]]["tag"].tolist()
     if late:
         shown = ", ".join(f"`{t}`" for t in late[:8]) + (f" and {len(late) - 8} more" if len(late) > 8 else "")
-        lines.append(f"Tagged out of version order ({_count(len(late), 'release')}: backports to older lines, "
-                     f"or tags made late; left out of the capability counts): {shown}.")
+        lines.append(f"Tagged after a higher version ({_count(len(late), 'release')}: a backport to an older line, "
+                     "a tag made late or a stray tag, which git alone cannot tell apart; counted above, nobody's "
+                     f"previous release, left out of the capability counts): {shown}.")
     return "\n\n".join(lines)
 
 
@@ -218,13 +219,14 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     noun = _noun(at)
     read = counts[counts["release"] == release].iloc[0]
     declared = tables["source_declared"][tables["source_declared"]["release"] == release]
-    used = declared[declared["status"] != "declared, never used"]
+    used = declared[declared["status"].isin(["declared and used", "used, undeclared"])]
     unused = declared[declared["status"] == "declared, never used"]
+    in_macros = declared[declared["status"] == "declared, named only in macros"]
     undeclared = declared[declared["status"] == "used, undeclared"]
     files = f"{int(read['files']):,} files read with tree-sitter"
     if len(at) > 1:
         lines = [f"The sources at `{release}` ({files}) import {_count(len(used), 'edge')} between {noun}s; "
-                 f"{_unused(unused, noun, at)}; {_undeclared(undeclared, at)}."]
+                 f"{_unused(unused, in_macros, noun, at)}; {_undeclared(undeclared, at)}."]
     else:
         lines = [f"The sources at `{release}`: {files}."]
     notable = tables["source_notable"][tables["source_notable"]["release"] == release]
@@ -242,14 +244,26 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     return lines
 
 
-def _unused(unused: pd.DataFrame, noun: str, at: pd.DataFrame) -> str:
+def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.DataFrame) -> str:
+    """The declared edges never imported, and apart from them those named only inside macro bodies: tree-sitter
+    reads a macro's body as tokens, so such a use is likely but not certain."""
+    tokens = f"which tree-sitter reads as plain tokens (e.g. {_pairs(in_macros, at)})"
     if unused.empty:
-        return f"every declared dependency between {noun}s is imported"
-    shown = ", ".join(f"{_named_package(r.package, r.path, at)} → {_named_package(r.depends_on, r.depends_on_path, at)}"
-                      for r in unused.head(3).itertuples())
+        if in_macros.empty:
+            return f"every declared dependency between {noun}s is imported"
+        return (f"every declared dependency between {noun}s is imported, {len(in_macros)} of them only inside macro "
+                f"bodies, {tokens}")
     many = len(unused) != 1
-    return (f"{len(unused)} declared dependenc{'ies' if many else 'y'} {'are' if many else 'is'} never imported "
-            f"(e.g. {shown})")
+    found = (f"{len(unused)} declared dependenc{'ies' if many else 'y'} {'are' if many else 'is'} never imported "
+             f"(e.g. {_pairs(unused, at)})")
+    if in_macros.empty:
+        return found
+    return f"{found}; {len(in_macros)} more {'are' if len(in_macros) != 1 else 'is'} named only inside macro bodies, {tokens}"
+
+
+def _pairs(edges: pd.DataFrame, at: pd.DataFrame, shown: int = 3) -> str:
+    return ", ".join(f"{_named_package(r.package, r.path, at)} → {_named_package(r.depends_on, r.depends_on_path, at)}"
+                     for r in edges.head(shown).itertuples())
 
 
 def _undeclared(undeclared: pd.DataFrame, at: pd.DataFrame) -> str:

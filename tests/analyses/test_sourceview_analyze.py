@@ -65,7 +65,10 @@ def test_used_edges_declared_versus_used_and_notable_dependencies_per_release(tm
     assert edges.loc[("app", "testkit"), "declared"] == "dev"
     declared = tables["source_declared"].set_index(["package", "depends_on"])["status"]
     assert declared[("app", "unused-dep")] == "declared, never used"
-    assert set(declared) == {"declared and used", "declared, never used"}
+    assert declared[("app", "hidden")] == "declared, named only in macros"  # named in a macro body alone
+    hidden = tables["source_declared"].set_index(["package", "depends_on"]).loc[("app", "hidden")]
+    assert [hidden["files"], hidden["example"]] == [1, "crates/app/src/main.rs:12"]
+    assert set(declared) == {"declared and used", "declared, never used", "declared, named only in macros"}
     notable = tables["source_notable"]
     assert notable[["release", "registry", "dependency", "packages", "files"]].values.tolist() == [
         ["v1.0.0", "cargo", "v8", "app", 1]]
@@ -86,9 +89,9 @@ def test_the_report_says_what_the_rust_sources_add(tmp_path):
     _repo(tmp_path / "r.git", ("v1.0.0", RUST))
     analysis = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite")
     text = architecture(analysis.snapshot, analysis.tables, {})
-    assert ("import 4 edges between crates; 2 declared dependencies are never imported (e.g. `app` → `hidden`, "
-            "`app` → `unused-dep`); no crate imports another without declaring it, as the Rust compiler requires."
-            in text)
+    assert ("import 4 edges between crates; 1 declared dependency is never imported (e.g. `app` → `unused-dep`); "
+            "1 more is named only inside macro bodies, which tree-sitter reads as plain tokens (e.g. `app` → "
+            "`hidden`); no crate imports another without declaring it, as the Rust compiler requires." in text)
     assert "| v8 | embeds the V8 JavaScript engine | app | 1 |" in text
 
 
@@ -116,7 +119,8 @@ def test_bad_source_files_are_counted_and_warned_never_fatal(tmp_path):
     counts = analysis.tables["source_counts"].iloc[0]
     assert counts[["files", "too_large", "binary", "errors", "not_utf8"]].tolist() == [4, 1, 1, 1, 1]
     assert [w.message for w in analysis.warnings if w.message.startswith("source view")] == [
-        "source view: bad input at 1 of 1 releases read; at v1.0.0, of 4 source files: 1 with syntax errors, "
+        "source view: bad input at 1 of 1 releases read; at v1.0.0, of 4 source files: 1 that tree-sitter could "
+        "not wholly parse (a syntax error, or a construct its grammar lacks; the imports it read are kept), "
         "1 over the size limit (skipped), 1 binary, 1 not UTF-8 (never fatal; every release's counts in "
         "source_counts.csv)"]
 

@@ -49,3 +49,23 @@ def test_an_npm_workspace_at_the_root_is_the_repository_root():
     text = architecture("v2", tables(packages, counts=[2, 3]), PURPOSES)
     assert text.startswith("The repository root is a 3-package npm workspace at `v2`; 2 packages at `v1`, 3 at `v2` "
                            "(peak 3 at `v2`). Language mix: Rust 100%. Rust has been the main language since `v1`")
+
+
+def test_declared_edges_named_only_in_macros_are_told_apart_from_those_never_imported():
+    """tokio's `pub use tokio_macros::main;` sits inside `cfg_macros! { ... }`: the sentence may not call
+    tokio-macros never imported, nor count it as imported."""
+    from miner.outputs.report import _unused
+
+    at = pd.DataFrame({"package": ["tokio", "tokio-macros"]})
+
+    def edges(*pairs):
+        return pd.DataFrame([{"package": a, "path": a, "depends_on": b, "depends_on_path": b} for a, b in pairs])
+
+    macros = edges(("tokio", "tokio-macros"))
+    assert _unused(edges(), macros, "crate", at) == (
+        "every declared dependency between crates is imported, 1 of them only inside macro bodies, which "
+        "tree-sitter reads as plain tokens (e.g. `tokio` → `tokio-macros`)")
+    assert _unused(edges(("tokio-macros", "tokio")), macros, "crate", at) == (
+        "1 declared dependency is never imported (e.g. `tokio-macros` → `tokio`); 1 more is named only inside "
+        "macro bodies, which tree-sitter reads as plain tokens (e.g. `tokio` → `tokio-macros`)")
+    assert _unused(edges(), edges(), "crate", at) == "every declared dependency between crates is imported"
