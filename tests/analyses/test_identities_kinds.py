@@ -103,6 +103,9 @@ def test_agents_from_the_fixture(resolver):
      "bot:github-advanced-security"),
     ("gemini-cli-robot", "224641728+gemini-cli-robot@users.noreply.github.com", "bot:gemini-cli-robot"),
     ("gemini-cli-robot", "gemini-cli-robot@google.com", "bot:gemini-cli-robot"),
+    ("R00-B0T", "github-actions@github.com", "bot:github-actions"),  # Roo-Code's release bot, from a workflow
+    ("R00-B0T", "110429663+R00-B0T@users.noreply.github.com", "bot:roo-code-release"),
+    ("Release Workflow", "github-actions@github.com", "bot:github-actions"),
     ("cloudflare-workers-and-pages[bot]",
      "73139402+cloudflare-workers-and-pages[bot]@users.noreply.github.com", "bot:cloudflare-workers-and-pages"),
     ("Renovate", "29139614+renovate[bot]@users.noreply.github.com", "bot:renovate"),
