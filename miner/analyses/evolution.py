@@ -61,20 +61,30 @@ def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.Dat
     """Releases where new packages arrive together with a capability's first mention, with their PRs,
     in the order of the notes table (version order: 0.43 before 0.105).
 
-    The first release is no inflection: every package is new there.
+    A release whose range holds the whole earlier history is no inflection: every package is new there
+    (gemini-cli's v0.1.6, whose notes are the subjects of its first 1,052 commits).  Packages that share a
+    name (gemini-cli's root and `packages/cli`) are told apart by their directory.
     """
     firsts: dict[str, list[str]] = {}
     for row in capabilities.dropna(subset=["first_release"]).itertuples():
         firsts.setdefault(row.first_release, []).append(row.capability)
-    first_release = notes[notes["tagged"]]["release"].iloc[:1].tolist()
-    arrivals = changes[(changes["change"] == "added") & ~changes["release"].isin(first_release)]
-    added = arrivals.groupby("release")["package"].apply(list)
+    whole = notes[notes["tagged"] & notes["whole_history"].astype(bool)]["release"].tolist()
+    arrivals = changes[(changes["change"] == "added") & ~changes["release"].isin(whole)]
+    added = {release: _named_apart(rows) for release, rows in arrivals.groupby("release")}
     prs = {r.release: " ".join(dict.fromkeys(f"{r.prs} {r.range_prs}".split())) for r in notes.itertuples()}
     dates = dict(zip(notes["release"], notes["date"]))
     rows = [{"release": tag, "date": dates.get(tag, ""), "capabilities": ", ".join(firsts[tag]),
-             "packages_added": ", ".join(sorted(added[tag])), "prs": prs.get(tag, "")}
-            for tag in notes["release"] if tag in firsts and tag in added.index]
+             "packages_added": ", ".join(added[tag]), "prs": prs.get(tag, "")}
+            for tag in notes["release"] if tag in firsts and tag in added]
     return pd.DataFrame(rows, columns=["release", "date", "capabilities", "packages_added", "prs"])
+
+
+def _named_apart(rows: pd.DataFrame) -> list[str]:
+    """The packages' names, sorted, each with its directory where another of `rows` has the same name."""
+    names = rows["package"].tolist()
+    shared = {name for name in names if names.count(name) > 1}
+    return sorted(f"{name} ({path or 'root'})" if name in shared else name
+                  for name, path in zip(names, rows["path"].fillna("")))
 
 
 def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.DataFrame, count: int) -> pd.DataFrame:

@@ -116,7 +116,8 @@ def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, rel
     folder.mkdir(parents=True, exist_ok=True)
     names = ["packages.gexf", "packages.graphml", "packages.dot", "packages.json", "layers.graphml", "layers.dot"]
     paths = [folder / name for name in names]
-    write_gexf(evolution, paths[0], "Packages and their dependencies at every release, by day (UTC)")
+    write_gexf(labelled_apart(evolution), paths[0], "Packages and their dependencies at every release, by day (UTC)")
+    snapshot = labelled_apart(snapshot)
     flat = snapshot.copy()
     flat.graph = {"release": release}
     nx.write_graphml(flat, paths[1])
@@ -127,6 +128,18 @@ def write_exports(folder: Path, evolution: nx.DiGraph, snapshot: nx.DiGraph, rel
     nx.write_graphml(layers, paths[4])
     paths[5].write_text(layers_to_dot(layers, release), encoding="utf-8")
     return paths
+
+
+def labelled_apart(graph: nx.DiGraph) -> nx.DiGraph:
+    """A copy of `graph` in which packages sharing a name are labelled with their directory too, as the
+    tables name them: gemini-cli's root and `packages/cli` are both `@google/gemini-cli`, and Gephi and
+    Graphviz show labels, not node ids."""
+    names = Counter(data.get("label") for _, data in graph.nodes(data=True))
+    found = graph.copy()
+    for _, data in found.nodes(data=True):
+        if names[data.get("label")] > 1:
+            data["label"] = f"{data['label']} ({data.get('path') or 'root'})"
+    return found
 
 
 def write_subpackage_graph(folder: Path, graph: nx.DiGraph, release: str) -> list[Path]:

@@ -138,3 +138,21 @@ def test_the_evidence_of_a_release_commit_is_its_sentence(tmp_path):
     assert evidence["Hooks"] == evidence["MCP"] == ("Hooks now run before every tool call, and MCP servers reconnect "
                                                     "after a dropped connection.")
     assert evidence["Skills"] == "- Skills load from SKILL.md files. They can also ship scripts."
+
+
+def test_no_release_holding_the_whole_history_is_an_inflection_and_shared_names_are_told_apart():
+    """gemini-cli: the lowest version tagged is a prerelease, so the whole-history v0.1.6 is not the first
+    row of the notes; its packages include the root and `packages/cli`, both `@google/gemini-cli`."""
+    from miner.analyses.evolution import inflections
+
+    notes = pd.DataFrame({"release": ["v0.0.3-preview.4", "v0.1.6", "v0.2.0"], "tagged": [True, True, True],
+                          "whole_history": [True, True, False], "date": ["2025-06-01", "2025-06-27", "2025-07-01"],
+                          "prs": ["", "#1", "#9"], "range_prs": ["", "", ""]})
+    capabilities = pd.DataFrame({"capability": ["MCP", "Hooks"], "first_release": ["v0.1.6", "v0.2.0"]})
+    changes = pd.DataFrame({"release": ["v0.1.6", "v0.1.6", "v0.2.0", "v0.2.0", "v0.2.0"],
+                            "change": ["added"] * 5,
+                            "package": ["@g/cli", "@g/cli", "@g/cli", "@g/cli", "@g/hooks"],
+                            "path": ["", "packages/cli", "", "packages/cli2", "packages/hooks"]})
+    found = inflections(capabilities, changes, notes)
+    assert found["release"].tolist() == ["v0.2.0"]
+    assert found["packages_added"].tolist() == ["@g/cli (packages/cli2), @g/cli (root), @g/hooks"]

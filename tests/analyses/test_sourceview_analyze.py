@@ -1,6 +1,8 @@
 """The source view inside `mine analyze`: its tables per stable release, the store's cache, the report, the graphs."""
 from __future__ import annotations
 
+import json
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -167,6 +169,15 @@ def test_two_packages_of_one_name_are_told_apart_by_their_directory(tmp_path):
     text = architecture(analysis.snapshot, analysis.tables, {})
     assert "`@fx/cli` (the root) imports `@fx/cli` (`packages/cli`) without declaring it (evals/helper.ts:1)." in text
     assert "| react | renders with React | @fx/cli (packages/cli) | 2 |" in text
+    from miner.outputs.publish import publish
+
+    publish(analysis, tmp_path / "out", tmp_path / "graphs")
+    dot = (tmp_path / "graphs" / "packages.dot").read_text()
+    assert 'label="@fx/cli (root)"' in dot and 'label="@fx/cli (packages/cli)"' in dot
+    gexf = (tmp_path / "graphs" / "packages.gexf").read_text()
+    assert 'label="@fx/cli (root)"' in gexf and 'label="@fx/cli (packages/cli)"' in gexf
+    nodes = json.loads((tmp_path / "graphs" / "packages.json").read_text())["nodes"]
+    assert sorted(node["label"] for node in nodes) == ["@fx/cli (packages/cli)", "@fx/cli (root)"]
 
 
 def test_the_command_line_writes_the_source_tables_and_leaves_them_out_with_no_source(tmp_path):
