@@ -17,13 +17,14 @@ import pandas as pd
 from miner.analyses.identities import IdentityResolver
 from miner.analyses.releases import Timeline
 from miner.model.commits import Commit
+from miner.model.identities import co_author_pairs
 from miner.model.versions import parse_version
 
 PRERELEASE = re.compile(r"[-+].*$")  # what a prerelease's version adds to the release it leads to
 RELEASE_COLUMNS = [
     "tag", "line", "version", "channel", "stable", "date", "commit", "previous", "commits",
     "contributors", "people", "bot_commits", "agent_commits", "annotated", "first", "out_of_order", "date_stamp",
-    "new_commits", "new_bot_commits", "new_agent_commits",
+    "new_commits", "new_bot_commits", "new_agent_commits", "people_with_coauthors",
 ]
 
 
@@ -45,6 +46,10 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
     (Claude Code's `v2.0.76`, tagged after `v2.1.0`, holds two commits that
     `v2.1.1` holds too), so the stable releases' commits are the sum of
     `new_commits`, not of `commits`.
+
+    `people_with_coauthors` counts the people among the authors and the
+    `Co-authored-by:` co-authors: Mistral Vibe squashes each release into one
+    commit by one author, with the team in its trailers.
     """
     rows = []
     counted: set[str] = set()  # the commits of the stable releases so far
@@ -56,6 +61,10 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
         if release.stable:
             counted.update(commit.sha for commit in authored)
         mapped = {_mailmapped(resolver, c) for c, identity in zip(authored, identities) if identity.kind != "bot"}
+        people = {key for key, kind in kinds if kind == "person"}
+        credited = people | {identity.key for c in authored for identity in
+                             (resolver.resolve(name, email) for name, email in co_author_pairs(c.coauthors))
+                             if identity.kind == "person"}
         stamp = release.version.date_stamp
         rows.append({
             "tag": release.tag,
@@ -68,7 +77,7 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
             "previous": release.previous,
             "commits": len(authored),
             "contributors": len(mapped),
-            "people": len({key for key, kind in kinds if kind == "person"}),
+            "people": len(people),
             "bot_commits": sum(kind == "bot" for _, kind in kinds),
             "agent_commits": sum(kind == "agent" for _, kind in kinds),
             "annotated": release.annotated,
@@ -78,10 +87,11 @@ def releases_table(chosen: Timeline, ranges: dict[str, set[str]], commits: dict[
             "new_commits": len(new),
             "new_bot_commits": new.count("bot"),
             "new_agent_commits": new.count("agent"),
+            "people_with_coauthors": len(credited),
         })
     table = pd.DataFrame(rows, columns=RELEASE_COLUMNS)
     counts = ["commits", "contributors", "people", "bot_commits", "agent_commits", "new_commits", "new_bot_commits",
-              "new_agent_commits"]
+              "new_agent_commits", "people_with_coauthors"]
     table[counts] = table[counts].astype("Int64")
     table.loc[table["tag"].isin(incomplete), counts] = pd.NA
     return table

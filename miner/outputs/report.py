@@ -612,7 +612,20 @@ def _contributors_sentence(releases: pd.DataFrame) -> str:
     spread = _spread(stable["contributors"].dropna())
     if bots:
         return f"{bots[0].upper()}{bots[1:]}; authors other than bots per stable release: {spread}; {commits}"
-    return f"Contributors per stable release ({CONTRIBUTORS_DEFINITION}): {spread}; {commits}"
+    return f"Contributors per stable release ({CONTRIBUTORS_DEFINITION}): {spread}; {commits}{_with_coauthors(stable)}"
+
+
+def _with_coauthors(stable: pd.DataFrame) -> str:
+    """The people per stable release counting `Co-authored-by:` trailers, where they raise the median: Mistral
+    Vibe's releases are one squashed commit each, with the team in its trailers (an analysis stored before the
+    column existed says nothing)."""
+    if "people_with_coauthors" not in stable:
+        return ""
+    credited = stable["people_with_coauthors"].dropna()
+    if credited.empty or credited.median() <= stable["contributors"].dropna().median():
+        return ""
+    return (" Counting the `Co-authored-by:` co-authors too, people (bots and coding agents left out) per stable "
+            f"release: {_spread(credited)}.")
 
 
 def _spread(values: pd.Series) -> str:
