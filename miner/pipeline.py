@@ -665,7 +665,9 @@ def attribute(commits: Iterable[Commit], releases: tuple[Release, ...], parents:
     if released is not None:
         commits = (commit for commit in commits if commit.sha in released)
     return contributor_tables(commits, releases_of_commits(releases, parents, ranges),
-                              PackageMap(place_rows(per_release, inputs.layers)), resolver, window=inputs.window,
+                              PackageMap(place_rows(per_release, inputs.layers,
+                                                    {r.tag for r in releases if r.out_of_order})),
+                              resolver, window=inputs.window,
                               boundaries=boundaries, previous=previous_releases(releases))
 
 

@@ -74,7 +74,7 @@ def architecture_tables(per_release: Sequence[ReleaseArchitecture], releases: Se
                              "languages": [], "package_lines": []}
     lineages = lineage_by_release(per_release)
     read = {facts.tag: facts for facts in per_release}
-    layer_of = _Layers(layers)
+    layer_of = LineageLayers(per_release, layers, {r.tag for r in releases if r.out_of_order}, lineages)
     for release in releases:
         facts = read.get(release.tag)
         if facts is None:
@@ -104,20 +104,23 @@ def lineage_by_release(per_release: Sequence[ReleaseArchitecture]) -> dict[str, 
     return found
 
 
-def place_rows(per_release: Iterable[ReleaseArchitecture], layers: Sequence[Layer]) -> Iterator[tuple[str, ...]]:
+def place_rows(per_release: Sequence[ReleaseArchitecture], layers: Sequence[Layer],
+               late: set[str] = frozenset()) -> Iterator[tuple[str, ...]]:
     """(release, label, directory, layer, workspace root) of every package at every release, for attribution.
 
     The label is the package's name, or its name and directory where two
     packages of the release share a name (gemini-cli's root and `packages/cli`
-    are both `@google/gemini-cli`), so that their work is not merged.
+    are both `@google/gemini-cli`), so that their work is not merged.  The
+    layer is its lineage's (`LineageLayers`; `late`: the releases tagged out
+    of version order), as packages.csv gives it.
     """
-    layer_of = _Layers(layers)
+    layer_of = LineageLayers(per_release, layers, late)
     for facts in per_release:
         members = facts.packages()
         names = Counter(package.name for _, package in members)
         for workspace, package in members:
             label = package.name if names[package.name] == 1 else f"{package.name} ({package.path or '.'})"
-            yield (facts.tag, label, as_text(package.path), layer_of(package, workspace), workspace.root)
+            yield (facts.tag, label, as_text(package.path), layer_of(package, workspace, facts.tag), workspace.root)
 
 
 def package_changes(before: Iterable[Package], after: Iterable[Package]) -> PackageChanges:
@@ -157,7 +160,7 @@ def pinned(workspaces: Iterable[Workspace], pin: str) -> list[Workspace]:
 
 
 def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, lineage: dict[str, str],
-                    facts: ReleaseArchitecture, layer_of: _Layers, languages: Mapping[str, str]) -> None:
+                    facts: ReleaseArchitecture, layer_of: LineageLayers, languages: Mapping[str, str]) -> None:
     total = edges = 0
     eco, root = workspace.ecosystem, workspace.root
     for package in workspace.packages:
@@ -165,7 +168,7 @@ def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, linea
         language = language_of(package, languages)
         name = package.name
         rows["packages"].append([tag, eco, name, as_text(package.path), package.version, package.description or "",
-                                 language, layer_of(package, workspace), root,
+                                 language, layer_of(package, workspace, tag), root,
                                  as_text(lineage[package_key(package, root)]), size])
         total += size
         edges += len(package.dependencies)
@@ -191,6 +194,32 @@ class _Layers:
         if layer is None:
             layer = self.found[key] = classify(*key, self.layers)
         return layer
+
+
+class LineageLayers:
+    """The layer of a package at any release: its lineage's, as the rules class it at the lineage's latest
+    release tagged in version order (or its latest at all, if it is only in releases tagged out of order).
+
+    One package is one row of the Team tables however it moved: tokio's crate
+    sat at the repository root (which the default rules put in Core, as an
+    agent's root package is its CLI) until it moved to `tokio/`, and was cut
+    into a Core and an Unclassified row with two main developers.
+    """
+
+    def __init__(self, per_release: Sequence[ReleaseArchitecture], layers: Sequence[Layer],
+                 late: set[str] = frozenset(), lineages: dict[str, dict[str, str]] | None = None):
+        self.lineages = lineages if lineages is not None else lineage_by_release(per_release)
+        classified = _Layers(layers)
+        self.final: dict[str, str] = {}
+        for in_order in (False, True):  # the releases in version order last: theirs win
+            for facts in per_release:
+                if (facts.tag not in late) == in_order:
+                    lineage = self.lineages[facts.tag]
+                    for workspace, package in facts.packages():
+                        self.final[lineage[package_key(package, workspace.root)]] = classified(package, workspace)
+
+    def __call__(self, package: Package, workspace: Workspace, tag: str) -> str:
+        return self.final[self.lineages[tag][package_key(package, workspace.root)]]
 
 
 def layer_path(package: Package, workspace: Workspace) -> str:
