@@ -56,6 +56,14 @@ EXAMPLES = [
      "- Fixed SQLite WAL checkpoint stalls in the session store"),
 ]
 
+# Lines of other projects that named a capability's word for something else (tokio, Roo-Code).
+NOT_THE_CAPABILITY = [
+    ("Realtime/audio", "signal: add support for realtime signals on illumos (#7029)"),
+    ("Checkpoints", "io: add convenience method AsyncSeekExt::rewind. (#4107)"),
+    ("Marketplace", "Allow Amazon Bedrock Marketplace ARNs (thanks @mlopezr!)"),
+    ("Sandbox", "Fix: Add --no-sandbox flag to browser launch options (#6632)"),
+]
+
 
 @pytest.fixture(scope="module")
 def catalog():
@@ -360,3 +368,8 @@ def test_cached_mentions_equal_mentions_and_are_computed_once_per_text_and_catal
     fewer = [c for c in catalog if c.name != "MCP"]
     assert cached_mentions(fewer, texts[:1], cache) == [mentions(fewer, texts[0])]
     assert cache.puts == len(EXAMPLES) + 2
+
+
+@pytest.mark.parametrize(("name", "line"), NOT_THE_CAPABILITY, ids=[e[0] for e in NOT_THE_CAPABILITY])
+def test_a_word_naming_something_else_is_no_mention(catalog, name, line):
+    assert name not in mentions(catalog, line)
