@@ -34,4 +34,4 @@ class MinerWarning:
 
     def __str__(self) -> str:
         where = ":".join(part for part in (self.repo, self.tag, self.path) if part)
-        return f"{where}: {self.message}"
+        return f"{where}: {self.message}" if where else self.message

@@ -97,7 +97,10 @@ def layer_from_table(entry: object, where: str) -> Layer:
     purpose = entry.get("purpose", "")
     if not isinstance(purpose, str):
         raise MinerError(f"{where}: layer {name!r}: purpose must be a string, not {_kind(purpose)}")
-    return Layer(name, purpose, _globs(entry, "paths", name, where), _globs(entry, "names", name, where))
+    paths, names = _globs(entry, "paths", name, where), _globs(entry, "names", name, where)
+    if not paths and not names:
+        raise MinerError(f"{where}: layer {name!r} has neither paths nor names, so no package can match it")
+    return Layer(name, purpose, paths, names)
 
 
 def _globs(entry: dict, field: str, name: str, where: str) -> tuple[str, ...]:

@@ -159,10 +159,7 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
         lines.append(f"Stable releases per month: {_per_month(cadence)}{every}.")
     if len(pre):
         channels = ", ".join(f"{n} {c}" for c, n in pre["channel"].value_counts().items())
-        led = bursts[bursts["prereleases"] > 0]
-        burst = (f" Before {len(led)} of the stable releases came a burst of {_spread(led['prereleases'])} prereleases "
-                 f"over {_spread(led['days'])} days." if len(led) else "")
-        lines.append(f"{len(pre)} prereleases ({channels}).{burst}")
+        lines.append(f"{len(pre)} prereleases ({channels}).{_bursts(bursts[bursts['prereleases'] > 0])}")
     lines.append(_contributors_sentence(releases))
     bots, agents = stable_commits(releases, "new_bot_commits"), stable_commits(releases, "new_agent_commits")
     if bots or agents:
@@ -177,15 +174,38 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     return "\n\n".join(lines)
 
 
+def _bursts(led: pd.DataFrame) -> str:
+    """The prereleases before stable releases: their spread over the releases they led to, or the one run's
+    figures when only one stable release had any (no median of one value)."""
+    if led.empty:
+        return ""
+    if len(led) == 1:
+        one = led.iloc[0]
+        return (f" Before 1 stable release, `{one['tag']}`, came {_count(int(one['prereleases']), 'prerelease')} "
+                f"over {_num(float(one['days']))} days.")
+    return (f" Before {len(led)} of the stable releases came a burst of {_spread(led['prereleases'])} prereleases "
+            f"over {_spread(led['days'])} days.")
+
+
 def caveats(warnings: pd.DataFrame | None, shown: int = 3) -> str:
     """What mining met that makes some figures partial, in one paragraph (all of it is in warnings.csv)."""
     if warnings is None or warnings.empty:
         return ""
     counts = warnings["message"].value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda item: -item[1])
-    listed = "; ".join(markdown_text(message) + (f" (x{count})" if count > 1 else "") for message, count in ordered[:shown])
+    first = warnings.drop_duplicates("message").set_index("message")
+    listed = "; ".join(_warned_at(first.loc[message], count) + markdown_text(message) for message, count in ordered[:shown])
     more = f"; and {_count(len(ordered) - shown, 'other kind')}" if len(ordered) > shown else ""
     return f"Caveats: {_count(len(warnings), 'warning')} while mining (each in warnings.csv): {listed}{more}."
+
+
+def _warned_at(warning: pd.Series, count: int) -> str:
+    """"v2.1.2, package.json: " before a warning's message: the release and file of its first instance, and
+    how many there are when more than one (escaped text, not code spans, in which escapes would show)."""
+    place = ", ".join(markdown_text(value) for value in (warning.get("tag"), warning.get("path"))
+                      if isinstance(value, str) and value)
+    times = f"{count} times, first at " if count > 1 else "at "
+    return f"{times}{place}: " if place else (f"{count} times: " if count > 1 else "")
 
 
 def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes: dict[str, str]) -> str:

@@ -77,7 +77,9 @@ def test_layer_that_is_not_an_array_of_tables_is_an_error(tmp_path, text):
      ('[[layer]]\npurpose = "x"\npaths = ["core"]\n', "a layer has no name"),
      ('[[layer]]\nname = 7\n', "a layer has no name"),
      ('[[layer]]\nname = "Core"\npurpose = 1\n', "layer 'Core': purpose must be a string"),
-     ('[[layer]]\nname = "Core"\npath = ["core"]\n', "layer 'Core': unknown field 'path'")],
+     ('[[layer]]\nname = "Core"\npath = ["core"]\n', "layer 'Core': unknown field 'path'"),
+     ('[[layer]]\nname = "X"\n', "layer 'X' has neither paths nor names, so no package can match it"),
+     ('[[layer]]\nname = "X"\npaths = []\nnames = []\n', "layer 'X' has neither paths nor names")],
 )
 def test_bad_layer_tables_are_errors(tmp_path, text, expected):
     assert expected in load_error(tmp_path, text)

@@ -46,3 +46,29 @@ def test_the_choice_is_stored_with_the_analysis(tmp_path):
         assert stored.all_releases is every
         shown = tags(render_section("releases", stored, {}))
         assert shown == (["v1.1.0", "v1.1.0-alpha.2", "v1.1.0-alpha.1", "v1.0.0"] if every else ["v1.1.0", "v1.0.0"])
+
+
+def test_caveats_name_the_release_and_file_of_each_kind_of_warning():
+    from miner.outputs.report import caveats
+
+    warnings = pd.DataFrame([
+        {"repo": "roo", "message": "package.json does not parse: Expecting property name (char 4032)",
+         "tag": "v2.1.2", "path": "package.json"},
+        {"repo": "roo", "message": "directory missing from the repository", "tag": "v1.0.0", "path": "a/b"},
+        {"repo": "roo", "message": "directory missing from the repository", "tag": "v1.1.0", "path": "a/c"},
+        {"repo": "roo", "message": "range reaches unreadable history", "tag": None, "path": None},
+    ])
+    assert caveats(warnings) == (
+        "Caveats: 4 warnings while mining (each in warnings.csv): 2 times, first at v1.0.0, a/b: directory missing "
+        "from the repository; at v2.1.2, package.json: package.json does not parse: Expecting property name (char "
+        "4032); range reaches unreadable history.")
+
+
+def test_one_stable_release_led_by_prereleases_gets_its_figures_not_a_median_of_one():
+    from miner.outputs.report import _bursts
+
+    one = pd.DataFrame([{"tag": "tokio-0.2.0", "prereleases": 5, "days": 109.9}])
+    assert _bursts(one) == " Before 1 stable release, `tokio-0.2.0`, came 5 prereleases over 109.9 days."
+    two = pd.DataFrame([{"tag": "a", "prereleases": 5, "days": 10.0}, {"tag": "b", "prereleases": 3, "days": 2.0}])
+    assert _bursts(two).startswith(" Before 2 of the stable releases came a burst of median 4")
+    assert _bursts(one.iloc[:0]) == ""

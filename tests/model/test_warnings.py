@@ -1,0 +1,9 @@
+"""A warning prints where it was met, and nothing before its message when it was met nowhere in particular."""
+from miner.errors import MinerWarning
+
+
+def test_a_warning_names_repository_tag_and_file_and_no_empty_place():
+    assert str(MinerWarning("roo", "package.json does not parse", "v2.1.2", "package.json")) == (
+        "roo:v2.1.2:package.json: package.json does not parse")
+    assert str(MinerWarning("roo", "no hosted releases")) == "roo: no hosted releases"
+    assert str(MinerWarning("", "agents.toml has no [[architecture]] rules")) == "agents.toml has no [[architecture]] rules"
