@@ -441,10 +441,13 @@ _ECOSYSTEM_LANGUAGES = {ecosystem.name: ecosystem.language for ecosystem in ecos
 
 
 def _timeline(name: str, git: pygit2.Repository, options: Options, as_of: int | None) -> Timeline:
-    tags = [tag for tag in read_tags(git) if as_of is None or tag.date is None or tag.date.timestamp() <= as_of]
+    every = read_tags(git)
+    tags = [tag for tag in every if as_of is None or tag.date is None or tag.date.timestamp() <= as_of]
     chosen = select_releases(tags, line=options.line, pattern=options.tags)
     if not chosen.releases:
-        raise MinerError(_no_releases(name, chosen, tags, options.line, options.tags))
+        later = len(every) - len(tags)
+        since = f" (--as-of {options.as_of} leaves out the {later} tags made after it)" if later else ""
+        raise MinerError(_no_releases(name, chosen, tags, options.line, options.tags) + since)
     known = [r.tag for r in chosen.releases]
     if options.snapshot is not None and options.snapshot not in known:
         raise MinerError(f"{name}: --release {options.snapshot!r} is no release of line '{chosen.line}' "
@@ -780,6 +783,11 @@ def _check_owner(store: Store, name: str, path: str) -> None:
                          "give this one another with --name")
 
 
+def _is_local(repository: str) -> bool:
+    """Whether an agent's repository is a path on this machine, which is analysed as it is, not cloned."""
+    return repository.startswith(("/", "./", "../", "~")) or Path(repository).expanduser().exists()
+
+
 def _no_releases(repo: str, chosen: Timeline, tags: list[TagRef], line: str | None, pattern: str | None) -> str:
     unreadable = [ref for ref in tags if ref.kind in ("missing", "unreadable") and parse_tag(ref.name)]
     if unreadable:  # a truncated pack, say: the names parse, the objects behind them do not
@@ -812,7 +820,8 @@ def load_agents(config: Config, db: str | Path | None = None, strict: bool = Fal
             name = _stored_name(agent, analyses) if agent.repository else None
             if agent.repository and name is None:
                 shown = redact(agent.repository)
-                message = f"{shown} was never analysed into {store.path} (run `mine clone {shown}` and `mine analyze`)"
+                run = f"`mine analyze {shown}`" if _is_local(agent.repository) else f"`mine clone {shown}` and `mine analyze`"
+                message = f"{shown} was never analysed into {store.path} (run {run})"
                 if strict:
                     raise MinerError(f"{config.path}:{agent.line}: agent '{agent.name}': {message}")
                 warnings.append(MinerWarning(agent.name, f"{message}; its row says unknown",

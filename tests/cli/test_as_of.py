@@ -116,3 +116,11 @@ def test_a_stored_analysis_keeps_its_day(full, tmp_path):
     db = tmp_path / "s.sqlite"
     analyze(str(full), db=db, name="agent", as_of=DAY)
     assert json.loads(json.dumps(load("agent", db).meta))["as_of"] == DAY
+
+
+def test_a_day_before_every_tag_says_that_as_of_left_them_out(full, tmp_path):
+    with pytest.raises(MinerError) as raised:
+        analyze(str(full), db=tmp_path / "s.sqlite", as_of="2020-01-01")
+    dates = git(full, "for-each-ref", "--format=%(creatordate:unix)", "refs/tags").split()
+    later = sum(int(date) > 1577923199 for date in dates)  # the last second of 2020-01-01, UTC
+    assert str(raised.value).endswith(f"(--as-of 2020-01-01 leaves out the {later} tags made after it)")
