@@ -400,6 +400,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
                                "history this repository holds", tag=release.tag)
                  for release in chosen.releases if ranges[release.tag] & history.boundaries]
     warnings += _after_last_release(name, chosen, ranges, history.by_sha)
+    warnings += _off_head(name, chosen, ranges, history.parents, head)
     resolver = resolver_for(mailmap_of(git, cache, head or "HEAD"), history.by_sha.values(), inputs.bots,
                             options.join_names)
     tables = _timeline_tables(chosen, ranges, history.by_sha, resolver, incomplete)
@@ -438,6 +439,9 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
 
 
 _ECOSYSTEM_LANGUAGES = {ecosystem.name: ecosystem.language for ecosystem in ecosystems.ECOSYSTEMS}
+
+
+OFF_HEAD_COMMITS = 100  # gemini-cli's patch releases are up to 38 commits off HEAD, tokio's backports fewer
 
 
 def _timeline(name: str, git: pygit2.Repository, options: Options, as_of: int | None) -> Timeline:
@@ -702,6 +706,31 @@ def _after_last_release(name: str, chosen: Timeline, ranges: dict[str, set[str]]
                                f"release of line '{chosen.line}' ({last.tag}, {last.date:%Y-%m-%d}): the team tables "
                                "stop at that release (give --until to count them, or --line/--tags for another line)",
                          tag=last.tag)]
+
+
+def _off_head(name: str, chosen: Timeline, ranges: dict[str, set[str]], parents: dict[str, tuple[str, ...]],
+              head: str | None, most: int = OFF_HEAD_COMMITS) -> list[MinerWarning]:
+    """A warning naming the stable releases whose ranges hold more than `most` commits HEAD's history does not:
+    a fork carries its upstream's tags (Roo-Code holds Cline's v3.0.0 to v3.5.1, up to 681 commits of Cline's
+    own work each), which the counts then include.  Codex's release commits and the backports of a
+    maintenance branch are a few commits off HEAD each, and say nothing."""
+    if head is None or head not in parents:
+        return []
+    reached, pending = {head}, [head]
+    while pending:
+        for parent in parents.get(pending.pop(), ()):
+            if parent not in reached:
+                reached.add(parent)
+                pending.append(parent)
+    off = {r.tag: len(ranges[r.tag] - reached) for r in chosen.releases if r.stable}
+    many = sorted((tag for tag, count in off.items() if count > most), key=lambda tag: -off[tag])
+    if not many:
+        return []
+    shown = ", ".join(many[:5]) + (f" and {len(many) - 5} more" if len(many) > 5 else "")
+    return [MinerWarning(name, f"{len(many)} stable release{'s' * (len(many) != 1)} ({shown}) hold more than {most} "
+                               f"commits HEAD's history does not ({off[many[0]]} at most): tags of another project "
+                               "carried into a fork, or a branch never merged; their counts include that work "
+                               "(--tags can leave them out)", tag=many[0])]
 
 
 # Helpers ---------------------------------------------------------------------
