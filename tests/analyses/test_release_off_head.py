@@ -13,9 +13,10 @@ def _fork(path):
     work(builder, 3, 0, "base")
     fork_point = builder.repo.head.target
     builder.tag("v3.0.1", fork_point, "3.0.1", when=day(1))
+    upstream = fork_point
     for n in range(OFF_HEAD_COMMITS + 20):
-        upstream = builder.commit(f"upstream {n}", {"src/up.ts": f"// {n}\n"}, when=day(2),
-                                  parents=[fork_point if n == 0 else upstream], branch="upstream")
+        upstream = builder.commit(f"upstream {n}", {"src/up.ts": f"// {n}\n"}, when=day(2), parents=[upstream],
+                                  branch="upstream")
     builder.tag("v3.1.0", upstream, "3.1.0", when=day(3))
     release = builder.commit("release 3.1.1", {"CHANGELOG.md": "3.1.1\n"}, when=day(4))
     builder.tag("v3.1.1", release, "3.1.1", when=day(4))
