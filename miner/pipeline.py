@@ -849,7 +849,8 @@ def load_agents(config: Config, db: str | Path | None = None, strict: bool = Fal
             name = _stored_name(agent, analyses) if agent.repository else None
             if agent.repository and name is None:
                 shown = redact(agent.repository)
-                run = f"`mine analyze {shown}`" if _is_local(agent.repository) else f"`mine clone {shown}` and `mine analyze`"
+                run = (f"`mine analyze {shown}`" if _is_local(agent.repository)
+                       else f"`mine clone {shown}` and `mine analyze`")
                 message = f"{shown} was never analysed into {store.path} (run {run})"
                 if strict:
                     raise MinerError(f"{config.path}:{agent.line}: agent '{agent.name}': {message}")

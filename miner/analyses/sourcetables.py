@@ -47,7 +47,8 @@ COUNT_COLUMNS = ["release", *_COUNTED, "macro_only_files"]
 # A file tree-sitter reads with errors need not be broken: its grammars lack some valid constructs (TypeScript's
 # `importOriginal<typeof import('x')>()`), so the warning does not call them the project's syntax errors.
 BAD_INPUT = {"errors": "that tree-sitter could not wholly parse (a syntax error, or a construct its grammar lacks; "
-                       "the imports it read are kept)", "too_large": "over the size limit (skipped)", "binary": "binary",
+                       "the imports it read are kept)",
+             "too_large": "over the size limit (skipped)", "binary": "binary",
              "not_utf8": "not UTF-8"}
 TABLES = ("source_edges", "source_declared", "source_notable", "subpackages", "subpackage_edges", "source_counts")
 

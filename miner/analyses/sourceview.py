@@ -266,7 +266,7 @@ class _Tally:
 
 
 def _declared(units: tuple[Unit, ...], edges: tuple[UsedEdge, ...],
-              hidden: tuple[UsedEdge, ...] = ()) -> tuple[DeclaredUse, ...]:
+              hidden: tuple[UsedEdge, ...]) -> tuple[DeclaredUse, ...]:
     """Declared edges beside used ones, for every unit that declares or uses another; a declared edge never
     used openly but named inside macro bodies (`hidden`) says so, with those files."""
     used = {(edge.source, edge.target): edge for edge in edges}

@@ -194,7 +194,8 @@ def caveats(warnings: pd.DataFrame | None, shown: int = 3) -> str:
     counts = warnings["message"].value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda item: -item[1])
     first = warnings.drop_duplicates("message").set_index("message")
-    listed = "; ".join(_warned_at(first.loc[message], count) + markdown_text(message) for message, count in ordered[:shown])
+    listed = "; ".join(_warned_at(first.loc[message], count) + markdown_text(message)
+                       for message, count in ordered[:shown])
     more = f"; and {_count(len(ordered) - shown, 'other kind')}" if len(ordered) > shown else ""
     return f"Caveats: {_count(len(warnings), 'warning')} while mining (each in warnings.csv): {listed}{more}."
 
@@ -278,10 +279,12 @@ def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.Dat
              f"(e.g. {_pairs(unused, at)})")
     if in_macros.empty:
         return found
-    return f"{found}; {len(in_macros)} more {'are' if len(in_macros) != 1 else 'is'} named only inside macro bodies, {tokens}"
+    verb = "are" if len(in_macros) != 1 else "is"
+    return f"{found}; {len(in_macros)} more {verb} named only inside macro bodies, {tokens}"
 
 
 def _pairs(edges: pd.DataFrame, at: pd.DataFrame, shown: int = 3) -> str:
+    """The first `shown` of some edges, "`a` → `b`", named as the release names its packages."""
     return ", ".join(f"{_named_package(r.package, r.path, at)} → {_named_package(r.depends_on, r.depends_on_path, at)}"
                      for r in edges.head(shown).itertuples())
 

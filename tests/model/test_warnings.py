@@ -6,7 +6,7 @@ def test_a_warning_names_repository_tag_and_file_and_no_empty_place():
     assert str(MinerWarning("roo", "package.json does not parse", "v2.1.2", "package.json")) == (
         "roo:v2.1.2:package.json: package.json does not parse")
     assert str(MinerWarning("roo", "no hosted releases")) == "roo: no hosted releases"
-    assert str(MinerWarning("", "agents.toml has no [[architecture]] rules")) == "agents.toml has no [[architecture]] rules"
+    assert str(MinerWarning("", "agents.toml has no [[layer]] rules")) == "agents.toml has no [[layer]] rules"
 
 
 def test_an_agent_on_a_local_path_is_told_to_analyse_it_not_to_clone_it(tmp_path):
