@@ -20,7 +20,8 @@ from miner.errors import MinerWarning
 
 UNKNOWN = "unknown"
 COLUMNS = ["Agent", "Releases tracked", "Architecture", "Extension model",
-           "Stable releases per month (median)", "Contributors per release (median)", "Evidence"]
+           "Stable releases per month (median)", "Contributors per release (median)",
+           "People with co-authors per release (median)", "Evidence"]
 """Columns of the comparison; the Markdown table leaves out Evidence, which says why each label was given."""
 
 Tables = dict[str, pd.DataFrame]
@@ -52,7 +53,8 @@ def typed_table(table: pd.DataFrame) -> pd.DataFrame:
     words = [value if isinstance(value, str) else None for value in typed[figure]]
     typed[figure] = [None if isinstance(value, str) else value for value in typed[figure]]
     typed.insert(typed.columns.get_loc(figure) + 1, "contributors_note", words)
-    for column in ("releases_tracked", "stable_releases_per_month_median", figure):
+    for column in ("releases_tracked", "stable_releases_per_month_median", figure,
+                   "people_with_co_authors_per_release_median"):
         # an object column: pandas would make whole numbers beside a missing one floats again
         typed[column] = pd.Series([_number(value) for value in typed[column]], index=typed.index, dtype=object)
     return typed
@@ -74,7 +76,7 @@ def _number(value):
 def _row(config: Config, agent: Agent, analysis: Described | None) -> list:
     if analysis is None:
         why = "no public repository" if not agent.repository else "not analysed"
-        return [agent.name, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, why]
+        return [agent.name, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, why]
     tables = analysis.tables
     packages = _packages(tables, analysis.snapshot, agent.workspace)
     mentioned = _mentioned(tables, config.min_releases)
@@ -87,20 +89,25 @@ def _row(config: Config, agent: Agent, analysis: Described | None) -> list:
     shipped = [label for label, hits in extensions if hits]
     model = " + ".join(shipped) if shipped else ("none found" if "capabilities" in tables else UNKNOWN)
     evidence = "; ".join(f"{name}: {', '.join(hits[:3])}" for name, hits in [*present.items(), *extensions] if hits)
-    tracked, per_month, contributors = _figures(tables)
-    return [agent.name, tracked, architecture, model, per_month, contributors, evidence]
+    tracked, per_month, contributors, people = _figures(tables)
+    return [agent.name, tracked, architecture, model, per_month, contributors, people, evidence]
 
 
 def _figures(tables: Tables) -> tuple:
     """Stable releases tracked, median stable releases per month, median contributors per stable release
-    (the report's figure, or what bots made in its place)."""
+    (the report's figure, or what bots made in its place), and median people per stable release with their
+    `Co-authored-by:` co-authors (Mistral Vibe squashes each release into one commit: 1 contributor, 5 people;
+    unknown for an analysis stored before the figure existed)."""
     releases, cadence = tables.get("releases"), tables.get("cadence")
     if releases is None:
-        return UNKNOWN, UNKNOWN, UNKNOWN
+        return UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN
     tracked = int(releases["stable"].sum())
     per_month = float(cadence["releases"].median()) if cadence is not None and len(cadence) else UNKNOWN
     median, bots = contributors_per_release(releases)
-    return tracked, per_month, bots or (UNKNOWN if median is None else median)
+    credited = (releases.loc[releases["stable"], "people_with_coauthors"].dropna()
+                if "people_with_coauthors" in releases else pd.Series(dtype=float))
+    people = float(credited.median()) if len(credited) else UNKNOWN
+    return tracked, per_month, bots or (UNKNOWN if median is None else median), people
 
 
 def _packages(tables: Tables, release: str | None, workspace: str | None) -> pd.DataFrame:

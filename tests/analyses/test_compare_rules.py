@@ -21,6 +21,7 @@ def tables(crates=(), capabilities=None, stable=(True, True, False), contributor
     result = {
         "releases": pd.DataFrame({"tag": [f"rust-v0.{i}.0" for i in range(len(stable))], "line": "rust-v",
                                   "stable": list(stable), "contributors": list(contributors),
+                                  "people_with_coauthors": [n + 4 for n in contributors],
                                   "commits": [2 * n for n in contributors], "bot_commits": 0}),
         "cadence": pd.DataFrame({"month": [m for m, _ in months], "releases": [n for _, n in months], "prereleases": 0}),
         "packages": pd.DataFrame([{"release": "rust-v0.1.0", "ecosystem": "cargo", "package": name,
@@ -97,6 +98,13 @@ def test_counts_are_stable_releases_and_medians():
     assert found["Releases tracked"] == 2
     assert found["Stable releases per month (median)"] == 11
     assert found["Contributors per release (median)"] == 22.5
+    assert found["People with co-authors per release (median)"] == 26.5
+
+
+def test_people_with_co_authors_are_unknown_in_an_analysis_stored_before_they_were_counted():
+    analysis = tables([CLI], {})
+    analysis.tables["releases"] = analysis.tables["releases"].drop(columns="people_with_coauthors")
+    assert row(analysis)["People with co-authors per release (median)"] == UNKNOWN
 
 
 def test_evidence_says_why_each_label_was_given():
@@ -148,9 +156,10 @@ def test_the_markdown_table_has_the_sample_columns_and_no_evidence():
     text = compare_markdown(compare_table(CONFIG, {CODEX: tables([CLI, SERVER, CLIENT], {"Hooks": 5})}))
     lines = text.splitlines()
     assert lines[0] == ("| Agent | Releases tracked | Architecture | Extension model | "
-                        "Stable releases per month (median) | Contributors per release (median) |")
-    assert lines[2] == "| Codex CLI | 2 | Client-server (app-server) | hooks | 11 | 22.5 |"
-    assert lines[-1] == "| Factory CLI | unknown | unknown | unknown | unknown | unknown |"
+                        "Stable releases per month (median) | Contributors per release (median) | "
+                        "People with co-authors per release (median) |")
+    assert lines[2] == "| Codex CLI | 2 | Client-server (app-server) | hooks | 11 | 22.5 | 26.5 |"
+    assert lines[-1] == "| Factory CLI | unknown | unknown | unknown | unknown | unknown | unknown |"
 
 
 def test_path_evidence_matches_as_paths():
