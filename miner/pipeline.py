@@ -450,7 +450,8 @@ def _timeline(name: str, git: pygit2.Repository, options: Options, as_of: int | 
     chosen = select_releases(tags, line=options.line, pattern=options.tags)
     if not chosen.releases:
         later = len(every) - len(tags)
-        since = f" (--as-of {options.as_of} leaves out the {later} tags made after it)" if later else ""
+        tags_later = "the 1 tag" if later == 1 else f"the {later} tags"
+        since = f" (--as-of {options.as_of} leaves out {tags_later} made after it)" if later else ""
         raise MinerError(_no_releases(name, chosen, tags, options.line, options.tags) + since)
     known = [r.tag for r in chosen.releases]
     if options.snapshot is not None and options.snapshot not in known:
@@ -727,10 +728,12 @@ def _off_head(name: str, chosen: Timeline, ranges: dict[str, set[str]], parents:
     if not many:
         return []
     shown = ", ".join(many[:5]) + (f" and {len(many) - 5} more" if len(many) > 5 else "")
-    return [MinerWarning(name, f"{len(many)} stable release{'s' * (len(many) != 1)} ({shown}) hold more than {most} "
-                               f"commits HEAD's history does not ({off[many[0]]} at most): tags of another project "
-                               "carried into a fork, or a branch never merged; their counts include that work "
-                               "(--tags can leave them out)", tag=many[0])]
+    one = len(many) == 1
+    holds = (f"1 stable release ({shown}) holds {off[many[0]]}" if one else
+             f"{len(many)} stable releases ({shown}) hold up to {off[many[0]]}")
+    return [MinerWarning(name, f"{holds} commits HEAD's history does not (more than {most}): tags of another project "
+                               f"carried into a fork, or a branch never merged; {'its' if one else 'their'} counts "
+                               f"include that work (--tags can leave {'it' if one else 'them'} out)", tag=many[0])]
 
 
 # Helpers ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ so neither ancestry nor dates alone pick the right predecessor.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -226,49 +226,45 @@ def _nearest(release: Release, releases: tuple[Release, ...], parents: dict[str,
 
 
 def _out_of_order(stable: list[tuple[str, datetime]]) -> set[str]:
-    """Stable tags (given in version order) tagged out of it: each tagged after a higher version was.
+    """Stable tags (given in version order) tagged out of it: each tagged after a higher version was, and
+    the stray tags.
 
     A backport to an older line or a tag made late is tagged when a higher
     version already exists, so the main line is the releases that were the
-    highest version of their day.  That choice can keep fewer releases than a
-    longest date-increasing run, which is right for tokio (1.48.0, then the
-    backports 1.47.2 and 1.47.3, then 1.49.0: the run would keep the
-    backports and drop 1.48.0).  A stray high tag (a mistaken v9.0.0, the
-    upstream's tags in a fork) would make every later release a "backport",
-    so where the highest-of-their-day rule leaves out many more tags than the
-    longest run does (a quarter more, and at least three), the run is taken.
+    highest version of their day: tokio's 1.47.2 and 1.47.3, tagged after
+    1.48.0, are out of order, and 1.48.0 is not.  A stray high tag (a mistaken
+    v9.0.0 early on, a fork's upstream tags) would make every later release
+    look late, so a tag that alone makes more than `STRAY_SHADOWS` releases
+    look late (no other higher version was tagged before them) is the one out
+    of order: it is set aside and the rest judged again.
     """
-    after_higher = _after_higher(stable)
-    longest = _outside_longest_run(stable)
-    return after_higher if len(after_higher) <= len(longest) + max(3, len(longest) // 4) else longest
+    strays: set[str] = set()
+    while True:
+        late, sole = _after_higher([(tag, date) for tag, date in stable if tag not in strays])
+        found = {tag for tag, shadowed in sole.items() if shadowed > STRAY_SHADOWS}
+        if not found:
+            return late | strays
+        strays |= found
 
 
-def _after_higher(stable: list[tuple[str, datetime]]) -> set[str]:
-    """Tags dated after a higher version's (ties are in order): from the highest version down, each tag
-    against the earliest date above it."""
-    late, earliest = set(), None
+STRAY_SHADOWS = 3  # tokio's 1.48.0 alone precedes two backports, its 1.47.2 and 1.47.3
+
+
+def _after_higher(stable: list[tuple[str, datetime]]) -> tuple[set[str], Counter]:
+    """The tags dated after a higher version's (ties are in order), and for each higher version the number
+    of those it alone was tagged before: from the highest version down, each tag against the two earliest
+    dates above it."""
+    late: set[str] = set()
+    sole: Counter = Counter()
+    first: tuple[datetime, str] | None = None  # the earliest (date, tag) above, and the next earliest date
+    second: datetime | None = None
     for tag, date in reversed(stable):
-        if earliest is not None and date > earliest:
+        if first is not None and date > first[0]:
             late.add(tag)
-        earliest = date if earliest is None else min(earliest, date)
-    return late
-
-
-def _outside_longest_run(stable: list[tuple[str, datetime]]) -> set[str]:
-    """Tags outside a longest date-increasing run of the version order."""
-    tails: list[datetime] = []
-    tails_index: list[int] = []
-    back = [-1] * len(stable)
-    for i, (_, date) in enumerate(stable):
-        k = bisect_right(tails, date)
-        back[i] = tails_index[k - 1] if k > 0 else -1
-        if k == len(tails):
-            tails.append(date)
-            tails_index.append(i)
-        else:
-            tails[k], tails_index[k] = date, i
-    keep, i = set(), tails_index[-1] if tails_index else -1
-    while i >= 0:
-        keep.add(i)
-        i = back[i]
-    return {tag for i, (tag, _) in enumerate(stable) if i not in keep}
+            if second is None or date <= second:
+                sole[first[1]] += 1
+        if first is None or date < first[0]:
+            first, second = (date, tag), first[0] if first is not None else None
+        elif second is None or date < second:
+            second = date
+    return late, sole

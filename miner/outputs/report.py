@@ -168,9 +168,10 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     late = releases[releases["out_of_order"]]["tag"].tolist()
     if late:
         shown = ", ".join(f"`{t}`" for t in late[:8]) + (f" and {len(late) - 8} more" if len(late) > 8 else "")
-        lines.append(f"Tagged after a higher version ({_count(len(late), 'release')}: a backport to an older line, "
-                     "a tag made late or a stray tag, which git alone cannot tell apart; counted above, nobody's "
-                     f"previous release, left out of the capability counts): {shown}.")
+        lines.append(f"Out of version order ({_count(len(late), 'release')}: tagged after a higher version, as a "
+                     "backport to an older line or a tag made late is, or a stray tag that alone would put later "
+                     "releases out of order; git alone cannot tell these apart; counted above, nobody's previous "
+                     f"release, left out of the capability counts): {shown}.")
     return "\n\n".join(lines)
 
 
@@ -182,7 +183,7 @@ def _bursts(led: pd.DataFrame) -> str:
     if len(led) == 1:
         one = led.iloc[0]
         return (f" Before 1 stable release, `{one['tag']}`, came {_count(int(one['prereleases']), 'prerelease')} "
-                f"over {_num(float(one['days']))} days.")
+                f"over {_num(float(one['days']))} day{'s' * (float(one['days']) != 1)}.")
     return (f" Before {len(led)} of the stable releases came a burst of {_spread(led['prereleases'])} prereleases "
             f"over {_spread(led['days'])} days.")
 

@@ -93,3 +93,20 @@ def test_the_stable_releases_commits_are_counted_once_where_ranges_overlap(fixtu
     assert (stable["new_commits"] <= stable["commits"]).all()
     if fixture == "codex":
         assert int(stable["commits"].sum()) > len(union)  # the overlap this column is there for
+
+
+def test_a_support_line_with_many_backports_leaves_the_main_line_in_order():
+    """v1.9.1 ... v1.9.8 tagged between v2.0.0 and v2.3.0: eight backports, three main-line releases among
+    them; no main-line release alone precedes more than three of them, so none is taken for a stray."""
+    from datetime import datetime, timedelta
+
+    from miner.analyses.releases import _out_of_order
+
+    start = datetime(2025, 1, 1)
+    dated = {f"v1.9.{n}": 10 + 10 * n for n in range(1, 9)} | {"v2.0.0": 0, "v2.1.0": 25, "v2.2.0": 55, "v2.3.0": 95}
+    order = sorted(dated, key=lambda tag: tuple(int(part) for part in tag[1:].split(".")))
+    found = _out_of_order([(tag, start + timedelta(days=dated[tag])) for tag in order])
+    assert found == {f"v1.9.{n}" for n in range(1, 9)}
+    stray = {f"v1.{n}.0": 5 + 10 * n for n in range(10)} | {"v9.0.0": 0}
+    order = sorted(stray, key=lambda tag: tuple(int(part) for part in tag[1:].split(".")))
+    assert _out_of_order([(tag, start + timedelta(days=stray[tag])) for tag in order]) == {"v9.0.0"}

@@ -72,3 +72,5 @@ def test_one_stable_release_led_by_prereleases_gets_its_figures_not_a_median_of_
     two = pd.DataFrame([{"tag": "a", "prereleases": 5, "days": 10.0}, {"tag": "b", "prereleases": 3, "days": 2.0}])
     assert _bursts(two).startswith(" Before 2 of the stable releases came a burst of median 4")
     assert _bursts(one.iloc[:0]) == ""
+    day = pd.DataFrame([{"tag": "v1", "prereleases": 1, "days": 1.0}])
+    assert _bursts(day) == " Before 1 stable release, `v1`, came 1 prerelease over 1 day."
