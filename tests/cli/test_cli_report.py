@@ -61,5 +61,5 @@ def test_regenerate_of_a_report_with_no_marked_section_says_how_to_mark_one(stor
 def test_compare_keeps_unanalysed_agents_as_unknown(store):
     result = mine("compare", "--db", store / "s.sqlite", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert "\nFactory CLI,,,,,,,no public repository\n" in result.stdout
+    assert "\nFactory CLI,,,,,,,,no public repository\n" in result.stdout
     assert "never analysed" in result.stderr
