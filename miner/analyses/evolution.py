@@ -12,6 +12,7 @@ releases).
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -19,6 +20,7 @@ import pandas as pd
 from miner.analyses.capabilities import ReleaseText, cached_mentions, evolution
 from miner.catalogs.capabilities import Capability
 from miner.model.notes import CHANGELOG, DEFAULT_ORDER, Notes, ReleaseNotes, UntaggedVersion, pr_numbers
+from miner.model.packages import name_apart
 from miner.model.versions import parse_version
 from miner.store.cache import Cache
 
@@ -81,10 +83,8 @@ def inflections(capabilities: pd.DataFrame, changes: pd.DataFrame, notes: pd.Dat
 
 def _named_apart(rows: pd.DataFrame) -> list[str]:
     """The packages' names, sorted, each with its directory where another of `rows` has the same name."""
-    names = rows["package"].tolist()
-    shared = {name for name in names if names.count(name) > 1}
-    return sorted(f"{name} ({path or 'root'})" if name in shared else name
-                  for name, path in zip(names, rows["path"].fillna("")))
+    names = Counter(rows["package"])
+    return sorted(name_apart(name, path, names) for name, path in zip(rows["package"], rows["path"].fillna("")))
 
 
 def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.DataFrame, count: int) -> pd.DataFrame:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from miner.analyses.sourceview import SourceView, notable_uses
 from miner.model.imports import ParseCounts, Unit
+from miner.model.packages import name_apart
 
 _PACKAGE = ["ecosystem", "workspace", "package", "path"]
 _TARGET = ["depends_on_ecosystem", "depends_on_workspace", "depends_on", "depends_on_path"]
@@ -75,7 +76,8 @@ def view_rows(view: SourceView, catalog: Mapping[tuple[str, str], str]) -> dict[
     names = Counter(unit.package.name for unit in view.units)
     for notable in notable_uses(view, catalog):
         rows["source_notable"].append([view.release, notable.registry, notable.name, notable.signals,
-                                       ", ".join(_label(units[key], names) for key in notable.units),
+                                       ", ".join(name_apart(units[key].package.name, units[key].package.path, names)
+                                                 for key in notable.units),
                                        notable.files])
     for graph in view.subpackages:
         project = units[graph.unit].package.name
@@ -115,13 +117,6 @@ def bad_input_summary(counts: pd.DataFrame) -> str | None:
     found = ", ".join(f"{int(latest[column])} {what}" for column, what in BAD_INPUT.items() if latest[column])
     return (f"source view: bad input at {len(bad)} of {len(counts)} releases read; at {latest['release']}, of "
             f"{int(latest['files'])} source files: {found} (never fatal; every release's counts in source_counts.csv)")
-
-
-def _label(unit: Unit, names: Counter) -> str:
-    """The package's name, with its directory when another package of the release has the same name
-    (gemini-cli's root and `packages/cli` are both `@google/gemini-cli`)."""
-    name = unit.package.name
-    return f"{name} ({unit.package.path or 'root'})" if names[name] > 1 else name
 
 
 def _named(unit: Unit) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from miner.errors import MinerWarning
 
@@ -99,6 +99,12 @@ class Workspace:
             warnings=tuple(MinerWarning(repo, message, tag, path) for path, message in data["warnings"]),
             ecosystem=ecosystem,
         )
+
+
+def name_apart(name: str, path: str, names: Mapping[str, int]) -> str:
+    """A package's name, with its directory where `names` (how many packages bear each name) has another of
+    that name: gemini-cli's root and `packages/cli` are both `@google/gemini-cli`."""
+    return f"{name} ({path or 'root'})" if names[name] > 1 else name
 
 
 def package_key(package: Package, workspace_root: str) -> str:

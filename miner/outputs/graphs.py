@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from miner.analyses.graphs import KIND_ORDER, layer_graph, node_keys, used_edge_keys
+from miner.model.packages import name_apart
 
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207), (127, 127, 127)]
@@ -137,8 +138,8 @@ def labelled_apart(graph: nx.DiGraph) -> nx.DiGraph:
     names = Counter(data.get("label") for _, data in graph.nodes(data=True))
     found = graph.copy()
     for _, data in found.nodes(data=True):
-        if names[data.get("label")] > 1:
-            data["label"] = f"{data['label']} ({data.get('path') or 'root'})"
+        if "label" in data:
+            data["label"] = name_apart(data["label"], data.get("path"), names)
     return found
 
 
