@@ -14,7 +14,7 @@ from typing import Protocol
 import pandas as pd
 
 from miner.analyses.capabilities import quoted
-from miner.analyses.timeline import contributors_per_release
+from miner.analyses.timeline import contributors_per_release, people_with_coauthors
 from miner.catalogs.agents import Agent, Config
 from miner.errors import MinerWarning
 
@@ -104,8 +104,7 @@ def _figures(tables: Tables) -> tuple:
     tracked = int(releases["stable"].sum())
     per_month = float(cadence["releases"].median()) if cadence is not None and len(cadence) else UNKNOWN
     median, bots = contributors_per_release(releases)
-    credited = (releases.loc[releases["stable"], "people_with_coauthors"].dropna()
-                if "people_with_coauthors" in releases else pd.Series(dtype=float))
+    credited = people_with_coauthors(releases)
     people = float(credited.median()) if len(credited) else UNKNOWN
     return tracked, per_month, bots or (UNKNOWN if median is None else median), people
 

@@ -122,6 +122,14 @@ def contributors_per_release(releases: pd.DataFrame) -> tuple[float | None, str]
     return median, ""
 
 
+def people_with_coauthors(releases: pd.DataFrame) -> pd.Series:
+    """The stable releases' people counted with their `Co-authored-by:` co-authors, where counted: none for an
+    analysis stored before the column existed, or for a release whose range could not be read."""
+    if "people_with_coauthors" not in releases:
+        return pd.Series(dtype=float)
+    return releases.loc[releases["stable"], "people_with_coauthors"].dropna()
+
+
 def stable_commits(releases: pd.DataFrame, column: str = "new_commits") -> int:
     """The stable releases' commits, each once (`column`: `new_commits`, `new_bot_commits` or
     `new_agent_commits`; an analysis stored before those columns existed sums the ranges' own counts)."""

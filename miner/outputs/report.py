@@ -16,7 +16,12 @@ import pandas as pd
 from miner.analyses.capabilities import UNTAGGED, quoted
 from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
 from miner.analyses.dates import day as _day
-from miner.analyses.timeline import CONTRIBUTORS_DEFINITION, contributors_per_release, stable_commits
+from miner.analyses.timeline import (
+    CONTRIBUTORS_DEFINITION,
+    contributors_per_release,
+    people_with_coauthors,
+    stable_commits,
+)
 from miner.catalogs.layers import Layer
 from miner.outputs.markdown import markdown_table, markdown_text
 
@@ -636,17 +641,16 @@ def _contributors_sentence(releases: pd.DataFrame) -> str:
     spread = _spread(stable["contributors"].dropna())
     if bots:
         return f"{bots[0].upper()}{bots[1:]}; authors other than bots per stable release: {spread}; {commits}"
-    return f"Contributors per stable release ({CONTRIBUTORS_DEFINITION}): {spread}; {commits}{_with_coauthors(stable)}"
+    return (f"Contributors per stable release ({CONTRIBUTORS_DEFINITION}): {spread}; {commits}"
+            f"{_with_coauthors(releases)}")
 
 
-def _with_coauthors(stable: pd.DataFrame) -> str:
+def _with_coauthors(releases: pd.DataFrame) -> str:
     """The people per stable release counting `Co-authored-by:` trailers, where they raise the median: Mistral
     Vibe's releases are one squashed commit each, with the team in its trailers (an analysis stored before the
     column existed says nothing)."""
-    if "people_with_coauthors" not in stable:
-        return ""
-    credited = stable["people_with_coauthors"].dropna()
-    if credited.empty or credited.median() <= stable["contributors"].dropna().median():
+    credited = people_with_coauthors(releases)
+    if credited.empty or credited.median() <= releases.loc[releases["stable"], "contributors"].dropna().median():
         return ""
     return (" Counting the `Co-authored-by:` co-authors too, people (bots and coding agents left out) per stable "
             f"release: {_spread(credited)}.")
