@@ -115,6 +115,7 @@ class TreeView:
     def __init__(self, repo: pygit2.Repository, tree: pygit2.Tree):
         self.repo, self.tree = repo, tree
         self._trees: dict[str, pygit2.Tree | None] = {"": tree}
+        self._entries: dict[str, pygit2.Object | None] = {"": tree, ".": tree}
         self._listings: dict[pygit2.Oid, Listing | None] = {}
         self.shared: dict[str, object] = {}  # what several readers derive from this tree, made once (by kind)
 
@@ -136,20 +137,23 @@ class TreeView:
     def entry(self, path: str) -> pygit2.Object | None:
         """The object at `path` ("" is the tree itself), None when there is none or it is missing.
 
-        Directories are resolved one level at a time and remembered for the life of the view: pygit2's
-        `tree["a/b/c"]` parses every tree on the way again, which costs milliseconds a call in a
-        directory of thousands of entries (a `packages/` of a large monorepo).
+        Directories are resolved one level at a time, and every answer is remembered for the life of the
+        view: pygit2's `tree["a/b/c"]` parses every tree on the way again, which costs milliseconds a call in
+        a directory of thousands of entries (a `packages/` of a large monorepo), and a manifest is asked
+        for four times (is it a link, its id, its size, its bytes).
         """
-        if path in ("", "."):
-            return self.tree
+        if path in self._entries:
+            return self._entries[path]
         parent, _, name = path.rpartition("/")
         directory = self.directory(parent)
-        if directory is None:
-            return None
-        try:
-            return directory[name]
-        except MISSING_OBJECT:
-            return None
+        found = None
+        if directory is not None:
+            try:
+                found = directory[name]
+            except MISSING_OBJECT:
+                pass
+        self._entries[path] = found
+        return found
 
     def directory(self, path: str) -> pygit2.Tree | None:
         """The tree at directory `path`, None if it is no directory; iterative, so any depth is fine."""
@@ -170,14 +174,8 @@ class TreeView:
 
     def is_link(self, path: str) -> bool:
         """Whether `path` is a symbolic link (whose blob holds the target's name, not a file's text)."""
-        parent, _, name = path.rpartition("/")
-        directory = self.entry(parent)
-        if not isinstance(directory, pygit2.Tree):
-            return False
-        try:
-            return directory[name].filemode == _LINK
-        except MISSING_OBJECT:
-            return False
+        found = self.entry(path) if path not in ("", ".") else None
+        return found is not None and found.filemode == _LINK
 
     def blob_id(self, path: str) -> str | None:
         """The id of the blob at `path`, None when `path` is not a file."""

@@ -63,11 +63,14 @@ class RecordingCache:
         self._decoded: dict[tuple[str, str], Any] = {}
 
     def get(self, kind: str, key: str) -> Any | None:
-        found = self._decoded.get((kind, key))
-        if found is None and (kind, key) in self._new:  # decoded when first read: most entries never are
-            found = self._decoded[(kind, key)] = jsontext.loads(self._new[(kind, key)])
-        if found is None and self.earlier is not None:
-            found = self.earlier.get(kind, key)
+        entry = (kind, key)  # made once: the architecture pass asks 100,000 times
+        found = self._decoded.get(entry)
+        if found is None:
+            text = self._new.get(entry)
+            if text is not None:  # decoded when first read: most entries never are
+                found = self._decoded[entry] = jsontext.loads(text)
+            elif self.earlier is not None:
+                found = self.earlier.get(kind, key)
         return found
 
     def put(self, kind: str, key: str, value: Any) -> None:
