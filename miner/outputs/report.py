@@ -117,15 +117,17 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
              "(Credits counts a commit once for each person who wrote it, author or co-author, so it exceeds the "
              "layer's commits where people write together):", markdown_table(_core_rows(people, names)),
              f"Focus of the {min(prolific, int((tables['specialization']['kind'] == PERSON).sum()))} "
-             "people with the most commits: the layer most of their commits touch and the share that do "
+             "people with the most credits (the commits each authored or co-wrote): the layer most of their "
+             "commits touch and the share that do "
              "(a commit touching several layers counts in each); spread is the normalised entropy over "
              "layers, 0 = one layer only:", markdown_table(_focus_rows(tables["specialization"], prolific, names))]
     packages = tables.get("packages")
     noun = _noun(packages) if packages is not None and not packages.empty else "package"
     owners = _ownership_rows(tables.get("package_ownership"), names, noun)
     if not owners.empty:
-        parts += [f"Who owns the {_count(len(owners), 'busiest ' + noun)} (code-maat's measures over people's commits: "
-                  "ownership is the main developer's share, fragmentation 0 when one person wrote it all):",
+        parts += [f"Who owns the {_count(len(owners), 'busiest ' + noun)} (code-maat's measures over people's credits, "
+                  "so a commit two people wrote counts for each: ownership is the main developer's share, "
+                  "fragmentation 0 when one person wrote it all):",
                   markdown_table(owners)]
     agents = _agent_sentence(tables)
     if agents:
@@ -153,9 +155,12 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     """The release summary in the sample report's words."""
     stable = releases[releases["stable"]]
     pre = releases[~releases["stable"]]
+    cadence = _stable_span(cadence)
     months = len(cadence)
+    spanned = (stable if len(stable) else releases)["date"].tolist()  # a nightly after the last stable aside
+    when = pd.to_datetime(pd.Series(spanned), utc=True, format="ISO8601")
     lines = [f"{len(stable)} stable releases in {months} month{'s' * (months != 1)} "
-             f"({_day(releases['date'].iloc[0])} to {_day(releases['date'].iloc[-1])}), "
+             f"({_day(spanned[when.idxmin()])} to {_day(spanned[when.idxmax()])}), "
              f"on the release line `{line or '(no prefix)'}`."]
     if months:
         moments = stable["date"].sort_values()
@@ -438,6 +443,13 @@ def capability_table(capabilities: pd.DataFrame) -> pd.DataFrame:
                                        "What it tells us"])
 
 
+def _stable_span(cadence: pd.DataFrame) -> pd.DataFrame:
+    """The months from the first stable release's to the last's, where there are stable releases: months of
+    prereleases alone before or after them are no months of the stable line."""
+    held = cadence.index[cadence["releases"] > 0]
+    return cadence.loc[held[0]:held[-1]] if len(held) else cadence
+
+
 def _per_month(cadence: pd.DataFrame) -> str:
     """The spread of stable releases per month; where most months have none (ripgrep: "median 0, typically
     0"), how many months had none and the busiest month instead."""
@@ -694,20 +706,20 @@ def _core_rows(people: pd.DataFrame, names: dict[str, str], named: int = 5) -> p
 
 def _focus_rows(specialization: pd.DataFrame, prolific: int, names: dict[str, str]) -> pd.DataFrame:
     people = specialization[specialization["kind"] == PERSON].head(prolific)
-    rows = [{"Author": names.get(r.author, r.name), "Commits": r.commits, "Focus": r.top_layer,
+    rows = [{"Author": names.get(r.author, r.name), "Credits": r.commits, "Focus": r.top_layer,
              "Share": f"{r.top_share:.0%}", "Spread": f"{r.entropy:.2f}", "Layers": r.layers}
             for r in people.itertuples()]
-    return pd.DataFrame(rows, columns=["Author", "Commits", "Focus", "Share", "Spread", "Layers"])
+    return pd.DataFrame(rows, columns=["Author", "Credits", "Focus", "Share", "Spread", "Layers"])
 
 
 def _ownership_rows(ownership: pd.DataFrame | None, names: dict[str, str], noun: str,
                     shown: int = 12) -> pd.DataFrame:
-    columns = [noun.capitalize(), "Layer", "Commits", "Authors", "Main developer", "Ownership", "Fragmentation"]
+    columns = [noun.capitalize(), "Layer", "Credits", "Authors", "Main developer", "Ownership", "Fragmentation"]
     if ownership is None:
         return pd.DataFrame(columns=columns)
     crates = ownership[~ownership["package"].isin(BUCKETS) & ~ownership["package"].str.endswith("/")
                        & (ownership["people_commits"] > 0)].head(shown)
-    rows = [{columns[0]: r.package, "Layer": r.layer, "Commits": r.people_commits, "Authors": r.authors,
+    rows = [{columns[0]: r.package, "Layer": r.layer, "Credits": r.people_commits, "Authors": r.authors,
              "Main developer": names.get(r.main_developer, r.main_developer_name), "Ownership": f"{r.ownership:.0%}",
              "Fragmentation": f"{r.fragmentation:.2f}"} for r in crates.itertuples()]
     return pd.DataFrame(rows, columns=columns)

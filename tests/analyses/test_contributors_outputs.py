@@ -50,7 +50,7 @@ def test_team_markdown_names_core_contributors_and_focus(mined_repo):
     people = layer[(layer["layer"] == "Core") & (layer["kind"] == "person")].sort_values("commits", ascending=False)
     top = people.iloc[0]
     assert f"{top['name']} {top['commits'] / people['commits'].sum():.0%}" in core
-    assert "| Author | Commits | Focus |" in text
+    assert "| Author | Credits | Focus |" in text
     assert "Coding agents authored or co-wrote 2 of" in text and "Claude 1" in text
     assert "dependabot" not in text.split("Coding agents")[0]
 

@@ -74,3 +74,20 @@ def test_one_stable_release_led_by_prereleases_gets_its_figures_not_a_median_of_
     assert _bursts(one.iloc[:0]) == ""
     day = pd.DataFrame([{"tag": "v1", "prereleases": 1, "days": 1.0}])
     assert _bursts(day) == " Before 1 stable release, `v1`, came 1 prerelease over 1 day."
+
+
+def test_the_summary_spans_the_stable_releases_not_a_nightly_made_after_them(tmp_path):
+    from miner.analyses.dates import day
+    from miner.outputs.report import summary
+
+    builder = RepoBuilder(tmp_path / "r.git", bare=True)
+    for n, (tag, first_day) in enumerate((("v0.9.0-nightly.1", 0), ("v1.0.0", 40), ("v1.1.0", 45),
+                                         ("v1.2.0-nightly.1", 80))):
+        work(builder, 2, first_day, f"w{n}")
+        builder.tag(tag, builder.repo.head.target)
+    analysis = analyze(builder.repo.path, db=tmp_path / "s.sqlite")
+    text = summary("v", analysis.tables["releases"], analysis.tables["cadence"], analysis.tables["bursts"])
+    first, last = (day(analysis.tables["releases"].set_index("tag").loc[t, "date"]) for t in ("v1.0.0", "v1.1.0"))
+    months = 1 + (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7])
+    assert text.startswith(f"2 stable releases in {months} month{'s' * (months > 1)} ({first} to {last}), on the "
+                           "release line `v`.")
