@@ -28,8 +28,8 @@ from miner.model.repopaths import relative
 
 PACKAGE_COLUMNS = ["release", "ecosystem", "package", "path", "version", "description", "language", "layer",
                    "workspace", "lineage", "bytes"]
-DEP_COLUMNS = ["release", "ecosystem", "workspace", "package", "depends_on", "depends_on_path", "kind", "optional",
-               "target", "alias"]
+DEP_COLUMNS = ["release", "ecosystem", "workspace", "package", "path", "depends_on", "depends_on_path", "kind",
+               "optional", "target", "alias"]
 CHANGE_COLUMNS = ["release", "ecosystem", "change", "package", "path", "old_package", "old_path"]
 WORKSPACE_COLUMNS = ["release", "ecosystem", "workspace", "packages", "edges", "bytes"]
 LANGUAGE_COLUMNS = ["release", "language", "bytes", "share"]
@@ -172,8 +172,8 @@ def _workspace_rows(rows: dict[str, list], tag: str, workspace: Workspace, linea
                                  as_text(lineage[package_key(package, root)]), size])
         total += size
         edges += len(package.dependencies)
-        rows["package_deps"] += [[tag, eco, root, name, dep.name, dep.path or "", dep.kind, dep.optional,
-                                  dep.target or "", dep.alias or ""] for dep in package.dependencies]
+        rows["package_deps"] += [[tag, eco, root, name, as_text(package.path), dep.name, dep.path or "", dep.kind,
+                                  dep.optional, dep.target or "", dep.alias or ""] for dep in package.dependencies]
         if (eco, package.path) in facts.lines:
             rows["package_lines"].append([tag, eco, package.name, as_text(package.path), language,
                                           facts.lines[(eco, package.path)]])

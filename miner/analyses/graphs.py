@@ -27,19 +27,20 @@ CYCLE_EXAMPLES = 3
 
 
 def node_keys(packages: pd.DataFrame, deps: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The lineage of each dependency's package and of the member it depends on, row by row: a member
-    is found in the same release, ecosystem and workspace by its directory when the edge names one, else
-    by its name."""
+    """The lineage of each dependency's package and of the member it depends on, row by row: each is found
+    in the same release, ecosystem and workspace by its directory (two packages may share a name: gemini-cli's
+    root and `packages/cli`), a member the edge names no directory of by its name."""
     by_name, by_path = {}, {}
     for release, ecosystem, workspace, package, path, lineage in _columns(
             packages, "release", "ecosystem", "workspace", "package", "path", "lineage"):
         by_name[(release, ecosystem, workspace, package)] = lineage
         by_path[(release, ecosystem, workspace, path)] = lineage
     sources, sinks = [], []
-    for release, ecosystem, workspace, package, depends_on, depends_on_path in _columns(
-            deps, "release", "ecosystem", "workspace", "package", "depends_on", "depends_on_path"):
+    paths = deps["path"].tolist() if "path" in deps else [None] * len(deps)  # tables stored before it had paths
+    for (release, ecosystem, workspace, package, depends_on, depends_on_path), path in zip(_columns(
+            deps, "release", "ecosystem", "workspace", "package", "depends_on", "depends_on_path"), paths):
         place = (release, ecosystem, workspace)
-        sources.append(by_name[(*place, package)])
+        sources.append(by_path[(*place, path)] if path is not None else by_name[(*place, package)])
         sink = by_path.get((*place, depends_on_path)) if depends_on_path else None
         sinks.append(sink or by_name.get((*place, depends_on), depends_on))
     return sources, sinks

@@ -208,3 +208,32 @@ def test_a_project_of_one_package_gets_the_graph_of_its_subpackages(tmp_path):
     assert {(source, target): data["files"] for source, target, data in graph.edges(data=True)} == {
         pair: files for pair, (files, _) in PYTHON_SUBPACKAGE_EDGES.items()}
     assert '"pkg.cli" -> "pkg.core";' in (tmp_path / "graphs" / "subpackages.dot").read_text()
+
+
+def test_an_edge_from_one_of_two_packages_of_one_name_leaves_from_its_directory(tmp_path):
+    _repo(tmp_path / "r.git", ("v1.0.0", {
+        "package.json": '{"name": "@fx/cli", "workspaces": ["packages/*"], "devDependencies": {"@fx/core": "*"}}\n',
+        "packages/cli/package.json": '{"name": "@fx/cli"}\n',
+        "packages/core/package.json": '{"name": "@fx/core"}\n',
+    }))
+    analysis = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite")
+    deps = analysis.tables["package_deps"]
+    assert deps[["package", "path", "depends_on", "depends_on_path"]].values.tolist() == [
+        ["@fx/cli", "", "@fx/core", "packages/core"]]
+    from miner.outputs.publish import publish
+
+    publish(analysis, tmp_path / "out", tmp_path / "graphs")  # the root's edge, not `packages/cli`'s
+    graph = json.loads((tmp_path / "graphs" / "packages.json").read_text())
+    labels = {node["id"]: node["label"] for node in graph["nodes"]}
+    assert [(labels[e["source"]], labels[e["target"]]) for e in graph["edges"]] == [("@fx/cli (root)", "@fx/core")]
+
+
+def test_a_workspace_pin_that_names_nothing_at_any_release_is_an_error_not_an_empty_architecture(tmp_path):
+    from miner.errors import MinerError
+
+    _repo(tmp_path / "r.git", ("v1.0.0", {"package.json": '{"name": "a", "workspaces": ["packages/*"]}\n',
+                                          "packages/b/package.json": '{"name": "b"}\n'}))
+    with pytest.raises(MinerError, match=r"--workspace pakages/b: no workspace or package there at any of the 1 "):
+        analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite", workspace="pakages/b")
+    kept = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite", workspace="packages/b")
+    assert kept.tables["packages"]["package"].tolist() == ["a", "b"]
