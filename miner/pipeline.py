@@ -407,6 +407,7 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     snapshot = options.snapshot or timeline.latest_stable(tables["releases"])
     say(f"{name}: reading packages at {len(chosen.releases)} releases")
     per_release = remembered_architecture(git, chosen.releases, cache, options.workspace, snapshot, warnings)
+    _check_pin(name, options.workspace, per_release)
     tables |= architecture_tables(per_release, chosen.releases, inputs.layers, _ECOSYSTEM_LANGUAGES)
     tables |= read_source_view(git, name, chosen.releases, per_release, cache, inputs, warnings, say)
     say(f"{name}: reading release notes")
@@ -589,6 +590,14 @@ def remembered_architecture(git: pygit2.Repository, releases: tuple[Release, ...
             cache.put(RELEASE_ARCHITECTURE, key, _architecture_to_json(read[0]))
         found += read
     return found
+
+
+def _check_pin(name: str, pin: str | None, per_release: list[ReleaseArchitecture]) -> None:
+    """A `--workspace` that names no workspace, package or refused manifest at any release is a mistake (a
+    typo would otherwise make a report saying the repository has no packages)."""
+    if pin is not None and per_release and not any(facts.workspaces for facts in per_release):
+        raise MinerError(f"{name}: --workspace {pin}: no workspace or package there at any of the "
+                         f"{len(per_release)} releases read; leave it out to read every workspace")
 
 
 def _architecture_key(git: pygit2.Repository, release: Release, pin: str | None, snapshot: str | None) -> str:
