@@ -22,7 +22,7 @@ import pandas as pd
 
 from miner.catalogs.layers import Layer, classify
 from miner.model.names import as_text
-from miner.model.packages import Package, Workspace, package_key
+from miner.model.packages import Package, Workspace, name_apart, package_key
 from miner.model.releases import Release
 from miner.model.repopaths import relative
 
@@ -30,7 +30,7 @@ PACKAGE_COLUMNS = ["release", "ecosystem", "package", "path", "version", "descri
                    "workspace", "lineage", "bytes"]
 DEP_COLUMNS = ["release", "ecosystem", "workspace", "package", "path", "depends_on", "depends_on_path", "kind",
                "optional", "target", "alias"]
-CHANGE_COLUMNS = ["release", "ecosystem", "change", "package", "path", "old_package", "old_path"]
+CHANGE_COLUMNS = ["release", "ecosystem", "change", "package", "path", "old_package", "old_path", "since"]
 WORKSPACE_COLUMNS = ["release", "ecosystem", "workspace", "packages", "edges", "bytes"]
 LANGUAGE_COLUMNS = ["release", "language", "bytes", "share"]
 LINES_COLUMNS = ["release", "ecosystem", "package", "path", "language", "lines"]
@@ -119,7 +119,7 @@ def place_rows(per_release: Sequence[ReleaseArchitecture], layers: Sequence[Laye
         members = facts.packages()
         names = Counter(package.name for _, package in members)
         for workspace, package in members:
-            label = package.name if names[package.name] == 1 else f"{package.name} ({package.path or '.'})"
+            label = name_apart(package.name, package.path, names)
             yield (facts.tag, label, as_text(package.path), layer_of(package, workspace, facts.tag), workspace.root)
 
 
@@ -250,18 +250,22 @@ def _follow(lineage: dict[str, str], before: list[tuple[Workspace, Package]],
 
 
 def _change_rows(release: Release, now: ReleaseArchitecture, previous: ReleaseArchitecture | None) -> list[list]:
-    """Packages added, removed and renamed since the previous stable release (every package at the first)."""
+    """Packages added, removed and renamed since the previous stable release (every package at the first),
+    which each row names (`since`): a prerelease is compared with the stable release before it too, so a
+    package new in a version shows at each of its prereleases and at the version itself."""
     current = [package for _, package in now.packages()]
     if previous is None:
-        return [] if release.previous else [_change(release.tag, "added", p) for p in current]
+        return [] if release.previous else [_change(release.tag, "", "added", p) for p in current]
+    since = previous.tag
     added, removed, renamed = package_changes([package for _, package in previous.packages()], current)
-    return ([_change(release.tag, "added", p) for p in added] + [_change(release.tag, "removed", p) for p in removed]
-            + [_change(release.tag, "renamed", new, old) for old, new in renamed])
+    return ([_change(release.tag, since, "added", p) for p in added]
+            + [_change(release.tag, since, "removed", p) for p in removed]
+            + [_change(release.tag, since, "renamed", new, old) for old, new in renamed])
 
 
-def _change(tag: str, change: str, package: Package, old: Package | None = None) -> list:
+def _change(tag: str, since: str, change: str, package: Package, old: Package | None = None) -> list:
     return [tag, package.ecosystem, change, package.name, as_text(package.path),
-            old.name if old else "", as_text(old.path) if old else ""]
+            old.name if old else "", as_text(old.path) if old else "", since]
 
 
 def _language_rows(tag: str, sizes: Mapping[str, int]) -> list[list]:

@@ -237,3 +237,12 @@ def test_a_workspace_pin_that_names_nothing_at_any_release_is_an_error_not_an_em
         analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite", workspace="pakages/b")
     kept = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite", workspace="packages/b")
     assert kept.tables["packages"]["package"].tolist() == ["a", "b"]
+
+
+def test_each_package_change_names_the_stable_release_it_is_counted_from(tmp_path):
+    root = {"package.json": '{"name": "a", "workspaces": ["packages/*"]}\n'}
+    _repo(tmp_path / "r.git", ("v1.0.0", root), ("v1.1.0-nightly.1", {"packages/b/package.json": '{"name": "b"}\n'}),
+          ("v1.1.0", {"packages/b/x.js": "1\n"}))
+    changes = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite").tables["package_changes"]
+    assert changes[["release", "change", "package", "since"]].values.tolist() == [
+        ["v1.0.0", "added", "a", ""], ["v1.1.0-nightly.1", "added", "b", "v1.0.0"], ["v1.1.0", "added", "b", "v1.0.0"]]
