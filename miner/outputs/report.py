@@ -233,7 +233,7 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
     workspaces = tables["workspaces"]
     shift = _language_shift(tables["languages"], tables["releases"], release)
     parts = [_workspaces_sentence(at, release, tables.get("package_lines")) + " "
-             + _growth(workspaces, at) + f". Language mix: {_languages(tables['languages'], release)}."
+             + _growth(workspaces, at, tables["releases"], release) + f". Language mix: {_languages(tables['languages'], release)}."
              + (f" {shift}" if shift else ""),
              markdown_table(layer_table(at, purposes))]
     parts += _graph_lines(tables, _noun(at))
@@ -507,13 +507,20 @@ def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
     return lines
 
 
-def _growth(workspaces: pd.DataFrame, at: pd.DataFrame) -> str:
-    """How the main workspace grew: its package count at the first release it exists, now, and at its peak."""
+def _growth(workspaces: pd.DataFrame, at: pd.DataFrame, releases: pd.DataFrame, release: str) -> str:
+    """How the main workspace grew up to `release`: its package count at the first stable release it exists
+    at, at `release`, and at its peak; a prerelease only where it is the release described."""
     ecosystem, root = at.groupby(["ecosystem", "workspace"], sort=False).size().idxmax()
-    counts = workspaces[(workspaces["ecosystem"] == ecosystem) & (workspaces["workspace"] == root)]
+    tags = releases["tag"].tolist()  # in date order
+    shown = releases[(releases["stable"] & ~releases["out_of_order"]) | (releases["tag"] == release)]["tag"]
+    upto = set(tags[:tags.index(release) + 1] if release in tags else tags) & set(shown)
+    counts = workspaces[(workspaces["ecosystem"] == ecosystem) & (workspaces["workspace"] == root)
+                        & workspaces["release"].isin(upto)]
     if counts.empty:
         return "no count over releases"
     noun = _NOUNS.get(ecosystem, ("package",))[0]
+    if len(counts) == 1:
+        return "no stable release before it holds that workspace"
     first, last = counts.iloc[0], counts.iloc[-1]
     peak = counts.loc[counts["packages"].idxmax()]
     if counts["packages"].nunique() == 1:

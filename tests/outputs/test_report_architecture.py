@@ -69,3 +69,14 @@ def test_declared_edges_named_only_in_macros_are_told_apart_from_those_never_imp
         "1 declared dependency is never imported (e.g. `tokio-macros` → `tokio`); 1 more is named only inside "
         "macro bodies, which tree-sitter reads as plain tokens (e.g. `tokio` → `tokio-macros`)")
     assert _unused(edges(), edges(), "crate", at) == "every declared dependency between crates is imported"
+
+
+def test_the_growth_stops_at_the_described_release_and_leaves_prereleases_out():
+    packages = [("npm", "", f"packages/{n}", n, "Core") for n in "abc"]
+    given = tables(packages, counts=[1, 5, 2, 3, 8], releases=("v1", "v2-nightly.1", "v2", "v3", "v4-nightly.1"))
+    given["releases"]["stable"] = [True, False, True, True, False]
+    given["packages"]["release"] = "v3"
+    text = architecture("v3", given, PURPOSES)
+    assert "1 package at `v1`, 3 at `v3` (peak 3 at `v3`)." in text
+    given["packages"]["release"] = "v1"
+    assert "; no stable release before it holds that workspace." in architecture("v1", given, PURPOSES)
