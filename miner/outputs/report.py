@@ -233,7 +233,8 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
     workspaces = tables["workspaces"]
     shift = _language_shift(tables["languages"], tables["releases"], release)
     parts = [_workspaces_sentence(at, release, tables.get("package_lines")) + " "
-             + _growth(workspaces, at, tables["releases"], release) + f". Language mix: {_languages(tables['languages'], release)}."
+             + _growth(workspaces, at, tables["releases"], release)
+             + f". Language mix: {_languages(tables['languages'], release)}."
              + (f" {shift}" if shift else ""),
              markdown_table(layer_table(at, purposes))]
     parts += _graph_lines(tables, _noun(at))
@@ -257,8 +258,11 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     undeclared = declared[declared["status"] == "used, undeclared"]
     files = f"{int(read['files']):,} files read with tree-sitter"
     if len(at) > 1:
-        lines = [f"The sources at `{release}` ({files}) import {_count(len(used), 'edge')} between {noun}s; "
-                 f"{_unused(unused, in_macros, noun, at)}; {_undeclared(undeclared, at)}."]
+        imported = (f"import {_count(len(used), 'edge')} between {noun}s" if len(used)
+                    else f"import no {noun} from another")
+        lines = [f"The sources at `{release}` ({files}) {imported}; "
+                 f"{_unused(unused, in_macros, noun, at, int((declared['status'] != 'used, undeclared').sum()))}; "
+                 f"{_undeclared(undeclared, at)}."]
     else:
         lines = [f"The sources at `{release}`: {files}."]
     notable = tables["source_notable"][tables["source_notable"]["release"] == release]
@@ -276,13 +280,14 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
     return lines
 
 
-def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.DataFrame) -> str:
+def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.DataFrame, edges: int) -> str:
     """The declared edges never imported, and apart from them those named only inside macro bodies: tree-sitter
-    reads a macro's body as tokens, so such a use is likely but not certain."""
+    reads a macro's body as tokens, so such a use is likely but not certain (`edges`: how many are declared)."""
     tokens = f"which tree-sitter reads as plain tokens (e.g. {_pairs(in_macros, at)})"
     if unused.empty:
         if in_macros.empty:
-            return f"every declared dependency between {noun}s is imported"
+            return (f"every declared dependency between {noun}s is imported" if edges
+                    else f"none of the {noun}s declares a dependency on another")
         return (f"every declared dependency between {noun}s is imported, {len(in_macros)} of them only inside macro "
                 f"bodies, {tokens}")
     many = len(unused) != 1
@@ -493,7 +498,7 @@ def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
             f"`{r.package}` ({r.dependents} dependent{'s' * (r.dependents != 1)}, PageRank {r.pagerank:.3f})"
             for r in top.itertuples()) + ".")
     depth = tables.get("package_depth", pd.DataFrame())
-    if len(depth):
+    if len(depth) and int(depth["depth"].max()):
         deepest = depth[depth["depth"] == depth["depth"].max()]["package"].tolist()
         levels = int(depth["depth"].max())
         lines.append(f"Dependency depth: {levels} level{'s' * (levels != 1)} of member {noun}s below "
