@@ -28,7 +28,7 @@ def read_toml(path: str | Path | None, default: str, what: str) -> tuple[str, st
     except UnicodeDecodeError:
         raise MinerError(f"{source}: {what} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise MinerError(f"{source}: {what} is not valid TOML: {error}") from None
+        raise MinerError(f"{source}: not valid TOML ({what}): {error}") from None
     except RecursionError:  # raised inside tomllib, which reads nested arrays and tables by recursion
         raise MinerError(f"{source}: {what} nests arrays or tables deeper than Python's TOML reader follows") from None
 

@@ -745,9 +745,10 @@ def _agent_sentence(tables: dict[str, pd.DataFrame]) -> str:
         return ""
     agents = tables["specialization"][tables["specialization"]["kind"] == AGENT]
     named = ", ".join(f"{markdown_text(r.name)} {r.commits}" for r in agents.itertuples())
-    sentence = f"Coding agents authored or co-wrote {with_agent} of {commits} non-merge commits ({_share(with_agent, commits)})"
+    sentence = (f"Coding agents authored or co-wrote {with_agent:,} of {commits:,} non-merge commits "
+                f"({_share(with_agent, commits)})")
     sentence += f": {named}." if named else "."
-    return sentence + (f" Bots authored {bots} ({_share(bots, commits)})." if bots else "")
+    return sentence + (f" Bots authored {bots:,} ({_share(bots, commits)})." if bots else "")
 
 
 def _share(part: int, whole: int) -> str:

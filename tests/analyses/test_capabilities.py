@@ -291,7 +291,7 @@ def test_patterns_anchored_to_a_line_or_to_the_text_match_each_line_as_alone(tmp
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("[[capability]\nname='x'", "is not valid TOML"),
+    [("[[capability]\nname='x'", "not valid TOML (capabilities catalog)"),
      ("title = 'no capabilities'", "no [[capability]] entries"),
      ("[[capability]]\npatterns = ['x']", "has no name"),
      ("[[capability]]\nname = 'X'\npatterns = []", "has no patterns"),

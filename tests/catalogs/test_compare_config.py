@@ -44,7 +44,7 @@ def test_mine_clone_reads_the_same_config():
     ("[[agent]]\nname = 'A'\nnotes = 'readme'\n", r"agent 'A' \(line 1\): notes 'readme' is no notes source"),
     ("[role.server]\nnames = 'app-server'\n", "'names' must be a list of strings"),
     ("agent = 1\n", "'agent' must be an array of tables"),
-    ("[[agent]\n", "is not valid TOML"),
+    ("[[agent]\n", r"not valid TOML \(agents config\)"),
 ])
 def test_a_bad_config_is_a_one_line_error_naming_the_file(tmp_path, text, message):
     path = tmp_path / "agents.toml"

@@ -86,7 +86,7 @@ def test_bad_layer_tables_are_errors(tmp_path, text, expected):
 
 
 def test_bad_toml_and_missing_files_are_one_line_errors(tmp_path):
-    assert "layer rules is not valid TOML" in load_error(tmp_path, "[[layer]\nname = \n")
+    assert "not valid TOML (layer rules)" in load_error(tmp_path, "[[layer]\nname = \n")
     with pytest.raises(MinerError, match="cannot read layer rules"):
         load_layers(tmp_path / "absent.toml")
 
