@@ -224,7 +224,7 @@ def clone_all(
         for source in sources:
             result = _clone_one(source, dest_dir, bars)
             if result.status == "failed":
-                line = f"[red]error[/red] {escape(source.name)}: {escape(result.message)}"
+                line = f"mine: [red]error:[/red] {escape(source.name)}: {escape(result.message)}"
                 bars.console.print(line, highlight=False, soft_wrap=True)
             results.append(result)
     return results
@@ -254,7 +254,7 @@ def _clone_one(source: Source, dest_dir: Path, bars: Progress) -> CloneResult:
     try:
         path = clone_or_update(source, dest_dir, show)
     except MinerError as err:
-        bars.update(task, description=f"{escape(source.name)} [red]failed[/red]", total=total)
+        bars.update(task, visible=False)  # the error line says it: a bar would show what was never fetched
         return CloneResult(source, "failed", None, str(err))
     status = "updated" if existed else "cloned"
     bars.update(task, description=f"{escape(source.name)} {status}", total=received, completed=received)

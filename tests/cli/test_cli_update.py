@@ -40,7 +40,7 @@ def test_update_fetches_analyses_and_prints_the_news_while_a_failure_is_reported
     first = mine("update", "--config", agents, "--no-releases")
     assert first.returncode == 1, first.stderr
     assert "Demo: analyze analysed: 2 releases on line 'v'" in first.stderr
-    assert "error gone: file:///nonexistent/acme/gone.git: " in first.stderr
+    assert "mine: error: gone: file:///nonexistent/acme/gone.git: " in first.stderr
     assert "mine: error: Bare: untagged: no release tags for line 'v'" in first.stderr
     assert first.stdout == "" and "demo: first `mine news` run" in first.stderr
     grow(demo, 2)

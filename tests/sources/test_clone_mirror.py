@@ -206,8 +206,9 @@ def test_clone_all_reports_each_outcome_and_goes_on_after_a_failure(upstream, tm
     assert [r.status for r in first] == ["failed", "cloned"]
     assert first[1].path is not None and refs(first[1].path) == refs(upstream.repo.path)
     assert first[0].path is None and "127.0.0.1:9" in first[0].message
-    errors = [line for line in out.getvalue().splitlines() if line.startswith("error")]
-    assert errors == [f"error broken: {first[0].message}"]
+    errors = [line for line in out.getvalue().splitlines() if line.startswith("mine: error")]
+    assert errors == [f"mine: error: broken: {first[0].message}"]
+    assert [line for line in out.getvalue().splitlines() if "broken" in line] == errors  # and no bar: nothing fetched
     assert "secret" not in out.getvalue()
     second = clone_all(sources[1:], tmp_path / "repos", console=console, quiet=True)
     assert [r.status for r in second] == ["updated"]
