@@ -11,6 +11,7 @@ damaged repository) is reported and the others go on.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -103,6 +104,8 @@ def _cut(analysis: pipeline.Analysis, since: str) -> tuple[str, str]:
         seconds = None
     if seconds is None:
         raise MinerError(f"--since {since!r}: not 'last', a release tag of {analysis.repo} or a date")
+    if seconds > time.time() + 86400:  # a day's grace for time zones: "today" is never in the future
+        raise MinerError(f"--since {since!r}: a date after today; nothing can be new since then")
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(), since
 
 

@@ -99,3 +99,5 @@ def test_news_of_a_config_is_the_news_of_each_agent_analysed(mine, tmp_path, dem
     assert done.stdout.startswith("<!-- mine:news repo=demo -->\n**demo**: new since v0.1.0 (2025-01-06)\n")
     assert "- Releases: v0.2.0 (1)\n" in done.stdout
     assert "never analysed" in done.stderr and "Other" in done.stderr
+    future = mine("news", "--config", agents, "--since", "2099-01-01")
+    assert future.returncode == 1 and "--since '2099-01-01': a date after today" in future.stderr
