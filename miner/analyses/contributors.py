@@ -155,6 +155,14 @@ def previous_releases(releases: Iterable[Release]) -> dict[str, str]:
     return {release.tag: release.previous for release in releases if release.previous}
 
 
+def display_names(specialization: pd.DataFrame) -> dict[str, str]:
+    """Author key -> name for the report and the plots; a name two people share gets the key's e-mail or
+    login too (gemini-cli has two Abhis)."""
+    shared = specialization["name"].value_counts()
+    return {key: name if shared[name] == 1 else f"{name} <{key.split(':', 1)[-1]}>"
+            for key, name in zip(specialization["author"], specialization["name"])}
+
+
 def package_ownership(contributors: Iterable[list]) -> pd.DataFrame:
     """Per crate, in code-maat's words: main developer, ownership share, fragmentation, authors.
 

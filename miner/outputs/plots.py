@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from miner.analyses.contributors import PERSON, display_names
 from miner.errors import MinerError
-
-PERSON = "person"
 
 
 def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFrame, path: str | Path,
@@ -36,7 +35,8 @@ def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFra
     layer_order = people.groupby("layer")["commits"].sum().sort_values(ascending=False, kind="stable").index
     grid = grid.reindex(index=list(chosen["author"]),
                         columns=[layer for layer in layer_order if layer in grid.columns])
-    labels = [f"{name} ({commits})" for name, commits in zip(chosen["name"], chosen["commits"])]
+    names = display_names(specialization)  # as the report names them: two Abhis are told apart
+    labels = [f"{names[author]} ({commits})" for author, commits in zip(chosen["author"], chosen["commits"])]
     figure, axes = plt.subplots(figsize=(max(4.5, 2.5 + 0.75 * len(grid.columns)), 1.2 + 0.35 * len(grid)))
     image = axes.imshow(grid.to_numpy(), cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
     axes.set_xticks(range(len(grid.columns)), labels=list(grid.columns), rotation=45, ha="right")
@@ -44,7 +44,7 @@ def author_layer_heatmap(author_layers: pd.DataFrame, specialization: pd.DataFra
     for y, values in enumerate(grid.to_numpy()):
         for x, value in enumerate(values):
             if value > 0:
-                axes.text(x, y, f"{value:.0%}", ha="center", va="center", fontsize=7,
+                axes.text(x, y, f"{value:.0%}" if value >= 0.005 else "<1%", ha="center", va="center", fontsize=7,
                           color="white" if value > 0.6 else "black")
     axes.set_title("Share of each person's commits that touch each layer (one commit can touch several)", fontsize=9)
     figure.colorbar(image, ax=axes, fraction=0.03)

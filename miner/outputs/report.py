@@ -14,7 +14,7 @@ from typing import Protocol
 import pandas as pd
 
 from miner.analyses.capabilities import UNTAGGED, quoted
-from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON
+from miner.analyses.contributors import AGENT, ALL_LAYERS, BUCKETS, PERSON, display_names
 from miner.analyses.dates import day as _day
 from miner.analyses.timeline import (
     CONTRIBUTORS_DEFINITION,
@@ -111,7 +111,7 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
     people = layers[layers["kind"] == PERSON]
     if people.empty:
         return "No commits by people in the analysed range."
-    names = _display_names(tables["specialization"])
+    names = display_names(tables["specialization"])
     parts = [_window_sentence(tables.get("attribution_window")),
              "Core contributors per layer: the fewest people who made half of its credits, with their shares "
              "(Credits counts a commit once for each person who wrote it, author or co-author, so it exceeds the "
@@ -142,13 +142,6 @@ def _window_sentence(window: pd.DataFrame | None) -> str:
     asked = ", ".join(f"{name} {row[name]}" for name in ("since", "until") if row[name])
     return (f"From {int(row['commits']):,} non-merge commits, {row['first']} to {row['last']}"
             + (f" (window: {asked})." if asked else "."))
-
-
-def _display_names(specialization: pd.DataFrame) -> dict[str, str]:
-    """Author key -> name for the report; a name two people share gets the key's e-mail or login too."""
-    shared = specialization["name"].value_counts()
-    return {key: name if shared[name] == 1 else f"{name} <{key.split(':', 1)[-1]}>"
-            for key, name in zip(specialization["author"], specialization["name"])}
 
 
 def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd.DataFrame) -> str:

@@ -71,3 +71,20 @@ def test_releases_tagged_in_one_second_share_one_point_of_the_language_mix():
     shares = language_shares(languages, releases)
     assert len(shares) == 2 and shares.sum(axis=1).round(9).eq(1.0).all()
     assert shares.iloc[-1].to_dict() == {"Python": 0.8, "Shell": 0.2}
+
+
+def test_the_heatmap_names_people_as_the_report_does_and_shows_a_small_share(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    from matplotlib.axes import Axes
+
+    layers = pd.DataFrame([["e:abhi@a.io", "Abhi", "person", "Core", 199, 0.99], ["e:abhi@a.io", "Abhi", "person",
+                            "Server", 1, 0.005 - 1e-9], ["e:abhi@b.io", "Abhi", "person", "Server", 2, 1.0]],
+                          columns=["author", "name", "kind", "layer", "commits", "share"])
+    people = pd.DataFrame([["e:abhi@a.io", "Abhi", "person", 200], ["e:abhi@b.io", "Abhi", "person", 2]],
+                          columns=["author", "name", "kind", "commits"])
+    seen = {"ticks": [], "texts": []}
+    monkeypatch.setattr(Axes, "set_yticks", lambda self, ticks, labels=None: seen["ticks"].extend(labels))
+    monkeypatch.setattr(Axes, "text", lambda self, x, y, text, **_: seen["texts"].append(text))
+    author_layer_heatmap(layers, people, tmp_path / "heat.png")
+    assert seen["ticks"] == ["Abhi <abhi@a.io> (200)", "Abhi <abhi@b.io> (2)"]
+    assert sorted(seen["texts"]) == ["100%", "99%", "<1%"]
