@@ -230,7 +230,7 @@ def architecture(release: str | None, tables: dict[str, pd.DataFrame], purposes:
              + f". Language mix: {_languages(tables['languages'], release)}."
              + (f" {shift}" if shift else ""),
              markdown_table(layer_table(at, purposes))]
-    parts += _graph_lines(tables, _noun(at))
+    parts += _graph_lines(tables, at)
     parts += source_lines(tables, release, at)
     return "\n\n".join(parts)
 
@@ -482,20 +482,22 @@ def _quarter(month: str) -> str:
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
-def _graph_lines(tables: dict[str, pd.DataFrame], noun: str) -> list[str]:
-    lines = []
+def _graph_lines(tables: dict[str, pd.DataFrame], at: pd.DataFrame) -> list[str]:
+    """The graph facts at the described release (`at`: its packages), a package sharing its name named with its
+    directory."""
+    lines, noun = [], _noun(at)
     central = tables.get("package_central", pd.DataFrame())
     top = central[central["dependents"] > 0].head(5) if not central.empty else central
     if len(top):
         lines.append(f"Most depended-upon {noun}s: " + ", ".join(
-            f"`{r.package}` ({r.dependents} dependent{'s' * (r.dependents != 1)}, PageRank {r.pagerank:.3f})"
-            for r in top.itertuples()) + ".")
+            f"{_named_package(r.package, r.path, at)} ({r.dependents} dependent{'s' * (r.dependents != 1)}, "
+            f"PageRank {r.pagerank:.3f})" for r in top.itertuples()) + ".")
     depth = tables.get("package_depth", pd.DataFrame())
     if len(depth) and int(depth["depth"].max()):
-        deepest = depth[depth["depth"] == depth["depth"].max()]["package"].tolist()
+        deepest = depth[depth["depth"] == depth["depth"].max()]
         levels = int(depth["depth"].max())
         lines.append(f"Dependency depth: {levels} level{'s' * (levels != 1)} of member {noun}s below "
-                     f"{', '.join(f'`{c}`' for c in deepest)}.")
+                     f"{', '.join(_named_package(r.package, r.path, at) for r in deepest.itertuples())}.")
     cycles = tables.get("package_cycles", pd.DataFrame())
     if len(cycles):
         dev = int(cycles["dev_only"].sum())

@@ -212,7 +212,7 @@ def test_a_project_of_one_package_gets_the_graph_of_its_subpackages(tmp_path):
 
 def test_an_edge_from_one_of_two_packages_of_one_name_leaves_from_its_directory(tmp_path):
     _repo(tmp_path / "r.git", ("v1.0.0", {
-        "package.json": '{"name": "@fx/cli", "workspaces": ["packages/*"], "devDependencies": {"@fx/core": "*"}}\n',
+        "package.json": '{"name": "@fx/cli", "workspaces": ["packages/*"], "dependencies": {"@fx/core": "*"}}\n',
         "packages/cli/package.json": '{"name": "@fx/cli"}\n',
         "packages/core/package.json": '{"name": "@fx/core"}\n',
     }))
@@ -226,6 +226,8 @@ def test_an_edge_from_one_of_two_packages_of_one_name_leaves_from_its_directory(
     graph = json.loads((tmp_path / "graphs" / "packages.json").read_text())
     labels = {node["id"]: node["label"] for node in graph["nodes"]}
     assert [(labels[e["source"]], labels[e["target"]]) for e in graph["edges"]] == [("@fx/cli (root)", "@fx/core")]
+    assert "Dependency depth: 1 level of member packages below `@fx/cli` (the root)." in architecture(
+        analysis.snapshot, analysis.tables, {})
 
 
 def test_a_workspace_pin_that_names_nothing_at_any_release_is_an_error_not_an_empty_architecture(tmp_path):
