@@ -178,6 +178,7 @@ def _fetch_releases(clones, db: str | None, api_url: str | None) -> bool:
 @FORMAT
 @click.option("--line", help="Release line to analyse: the tag text before the version, e.g. rust-v.")
 @click.option("--tags", help="Regular expression the release tags must match (instead of --line).")
+@click.option("--skip-tags", help="Regular expression of tags to leave out (stray test tags, a fork's upstream tags).")
 @click.option("--name", help="Name for the repository in reports (default: its directory name).")
 @LAYERS
 @click.option("--workspace", help="Workspace directory to analyse, of any ecosystem (default: every workspace found).")

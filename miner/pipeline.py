@@ -111,6 +111,7 @@ class Options:
 
     line: str | None = None
     tags: str | None = None
+    skip_tags: str | None = None
     name: str | None = None
     layers: str | None = None
     workspace: str | None = None
@@ -208,11 +209,12 @@ class NoPrior:
 
 def resolve(options: Options) -> Inputs:
     """Check every option and read every file it names; one-line errors before any mining starts."""
-    if options.tags is not None:
-        try:
-            compile_pattern(options.tags)
-        except ValueError as error:
-            raise MinerError(f"--tags {options.tags!r}: not a regular expression ({error})") from None
+    for option, pattern in (("--tags", options.tags), ("--skip-tags", options.skip_tags)):
+        if pattern is not None:
+            try:
+                compile_pattern(pattern)
+            except ValueError as error:
+                raise MinerError(f"{option} {pattern!r}: not a regular expression ({error})") from None
     unknown = set(options.notes_order) - set(DEFAULT_ORDER)
     if unknown:
         raise MinerError(f"--notes-order: unknown sources {', '.join(sorted(unknown))} "
@@ -448,7 +450,7 @@ OFF_HEAD_COMMITS = 100  # gemini-cli's patch releases are up to 38 commits off H
 def _timeline(name: str, git: pygit2.Repository, options: Options, as_of: int | None) -> Timeline:
     every = read_tags(git)
     tags = [tag for tag in every if as_of is None or tag.date is None or tag.date.timestamp() <= as_of]
-    chosen = select_releases(tags, line=options.line, pattern=options.tags)
+    chosen = select_releases(tags, line=options.line, pattern=options.tags, skip=options.skip_tags)
     if not chosen.releases:
         later = len(every) - len(tags)
         tags_later = "the 1 tag" if later == 1 else f"the {later} tags"
@@ -742,7 +744,7 @@ def _off_head(name: str, chosen: Timeline, ranges: dict[str, set[str]], parents:
              f"{len(many)} stable releases ({shown}) hold up to {off[many[0]]}")
     return [MinerWarning(name, f"{holds} commits HEAD's history does not (more than {most}): tags of another project "
                                f"carried into a fork, or a branch never merged; {'its' if one else 'their'} counts "
-                               f"include that work (--tags can leave {'it' if one else 'them'} out)", tag=many[0])]
+                               f"include that work (--skip-tags can leave {'it' if one else 'them'} out)", tag=many[0])]
 
 
 # Helpers ---------------------------------------------------------------------

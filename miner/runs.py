@@ -79,9 +79,10 @@ def targets_from_config(config: Config, notes_order: tuple[str, ...] = DEFAULT_O
 
 
 def agent_options(agent: Agent, notes_order: tuple[str, ...] = DEFAULT_ORDER) -> dict:
-    """The analysis options the agents config sets for `agent`: its release line, workspace and name in the
-    store, and its `notes` source tried first, then the others of `notes_order`."""
-    options = {"line": agent.release_line, "workspace": agent.workspace, "name": agent.analysed_as}
+    """The analysis options the agents config sets for `agent`: its release line, the tags it leaves out,
+    its workspace and name in the store, and its `notes` source tried first, then the others of `notes_order`."""
+    options = {"line": agent.release_line, "skip_tags": agent.skip_tags, "workspace": agent.workspace,
+               "name": agent.analysed_as}
     if agent.notes is not None:
         options["notes_order"] = (agent.notes, *(o for o in notes_order if o != agent.notes))
     return {key: value for key, value in options.items() if value is not None}

@@ -23,14 +23,21 @@ from miner.model.versions import COMMIT_ID, parse_tag
 CURRENT = timedelta(days=365)
 
 
-def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | None = None) -> Timeline:
+def select_releases(tags: list[TagRef], line: str | None = None, pattern: str | None = None,
+                    skip: str | None = None) -> Timeline:
     """Select one release line from the tags and order its releases.
 
     `line` names the prefix to keep; `pattern` a regular expression (RE2
     syntax, see `miner.model.patterns`) tag names must match; with neither, the current line with the most version tags is
-    chosen (`_current_line`).
+    chosen (`_current_line`).  Tags `skip` (a regular expression too) finds are left out first: RE2 has no
+    lookaround, so "every v tag but the pipeline's tests" is no `pattern` (gemini-cli's v0.0.77, v0.0.88888),
+    nor "but the fork's upstream tags" (Roo-Code carries Cline's v3.0.0 to v3.5.1).
     """
     skipped, versioned = _classify(tags)
+    if skip is not None:
+        left_out = compile_pattern(skip)
+        skipped += [Skipped(tv.tag, f"matches --skip-tags {skip!r}") for tv, _ in versioned if left_out.search(tv.tag)]
+        versioned = [(tv, ref) for tv, ref in versioned if not left_out.search(tv.tag)]
     lines = Counter(tv.prefix for tv, _ in versioned)
     if pattern is not None:
         matcher = compile_pattern(pattern)  # RE2: a user's pattern never backtracks over a tag name

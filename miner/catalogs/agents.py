@@ -32,6 +32,7 @@ class Agent:
     name: str
     repository: str | None = None
     release_line: str | None = None
+    skip_tags: str | None = None  # a regular expression of tags that are no release of the agent
     workspace: str | None = None
     analysed_as: str | None = None
     line: int = 0
@@ -104,7 +105,7 @@ def _config(origin: str, data: dict, text: str) -> Config:
     return Config(origin, agents, roles, rules, extensions, minimum)
 
 
-_AGENT_KEYS = ("name", "repository", "line", "notes", "workspace", "analysed_as", "layer")
+_AGENT_KEYS = ("name", "repository", "line", "skip_tags", "notes", "workspace", "analysed_as", "layer")
 
 
 def _agent(entry: dict, line: int, origin: str) -> Agent:
@@ -115,7 +116,7 @@ def _agent(entry: dict, line: int, origin: str) -> Agent:
     if unknown:
         raise ValueError(f"agent '{entry['name']}' (line {line}): unknown key '{unknown[0]}' "
                          f"(an [[agent]] has {', '.join(_AGENT_KEYS)})")
-    fields = {key: entry.get(key) for key in ("repository", "notes", "workspace", "analysed_as")}
+    fields = {key: entry.get(key) for key in ("repository", "skip_tags", "notes", "workspace", "analysed_as")}
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"agent '{entry['name']}' (line {line}): {key} must be a string")

@@ -5,6 +5,7 @@ import pytest
 
 from fixtures.late_tags import backport as backport_repo
 from fixtures.late_tags import codex_late_tag, stray_high_tag, two_backports
+from miner.errors import MinerError
 from miner.pipeline import analyze
 from tests.conftest import git
 
@@ -110,3 +111,19 @@ def test_a_support_line_with_many_backports_leaves_the_main_line_in_order():
     stray = {f"v1.{n}.0": 5 + 10 * n for n in range(10)} | {"v9.0.0": 0}
     order = sorted(stray, key=lambda tag: tuple(int(part) for part in tag[1:].split(".")))
     assert _out_of_order([(tag, start + timedelta(days=stray[tag])) for tag in order]) == {"v9.0.0"}
+
+
+def test_skip_tags_leaves_a_stray_tag_out_and_names_why(tmp_path):
+    path = stray_high_tag(tmp_path / "r.git")
+    analysis = analyze(str(path), db=tmp_path / "s.sqlite", skip_tags=r"^v9\.")
+    table = analysis.tables["releases"].set_index("tag")
+    assert "v9.0.0" not in table.index and not table["out_of_order"].any()
+    assert table.loc["v0.2.0", "previous"] == "v0.1.0"
+    assert table.loc["v0.2.0", "commits"] == count(path, "v0.1.0", "v0.2.0")  # the stray's commit is v0.2.0's now
+    skipped = analysis.tables["skipped"].set_index("tag")
+    assert skipped.loc["v9.0.0", "reason"] == "matches --skip-tags '^v9\\\\.'"
+
+
+def test_skip_tags_that_is_no_regular_expression_is_a_one_line_error(tmp_path):
+    with pytest.raises(MinerError, match=r"^--skip-tags '\(': not a regular expression"):
+        analyze(str(stray_high_tag(tmp_path / "r.git")), db=tmp_path / "s.sqlite", skip_tags="(")

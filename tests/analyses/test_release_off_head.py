@@ -29,4 +29,4 @@ def test_a_release_of_work_head_never_merged_is_named(tmp_path):
     assert [w.tag for w in found] == ["v3.1.0"]
     assert found[0].message.startswith(f"1 stable release (v3.1.0) holds {OFF_HEAD_COMMITS + 20} commits HEAD's "
                                        f"history does not (more than {OFF_HEAD_COMMITS})")
-    assert found[0].message.endswith("its counts include that work (--tags can leave it out)")
+    assert found[0].message.endswith("its counts include that work (--skip-tags can leave it out)")

@@ -31,6 +31,16 @@ def test_the_default_config_tracks_the_agents_of_the_sample_report():
     assert all(lines[a.line - 1] == "[[agent]]" and lines[a.line] == f'name = "{a.name}"' for a in config.agents)
 
 
+def test_gemini_clis_pipeline_test_tags_are_left_out_and_its_releases_kept():
+    from miner.model.patterns import compile_pattern
+    from miner.runs import agent_options
+
+    gemini = next(a for a in load_config().agents if a.name == "Gemini CLI")
+    skip = compile_pattern(agent_options(gemini)["skip_tags"])
+    tags = ["v0.0.77", "v0.0.88", "v0.0.88888", "v0.0.888888", "v0.0.3-preview.4", "v0.1.6", "v0.5.0", "v0.10.0"]
+    assert [tag for tag in tags if skip.search(tag)] == tags[:5]
+
+
 def test_mine_clone_reads_the_same_config():
     assert [s.slug for s in sources_from_config(str(DEFAULT))] == [
         "openai+codex", "anthropics+claude-code", "anomalyco+opencode", "google-gemini+gemini-cli", "mistralai+mistral-vibe"]
@@ -40,6 +50,7 @@ def test_mine_clone_reads_the_same_config():
     ("[[agent]]\nrepository = 'a/b'\n", "needs a name"),
     ("[[architecture]]\nlabel = 'X'\nrequires = ['server']\n", "undefined role 'server'"),
     ("[[agent]]\nname = 'A'\nworkspace = 3\n", "workspace must be a string"),
+    ("[[agent]]\nname = 'A'\nskip_tags = ['x']\n", "skip_tags must be a string"),
     ("[[agent]]\nname = 'A'\nnote = 'changelog'\n", r"agent 'A' \(line 1\): unknown key 'note'"),
     ("[[agent]]\nname = 'A'\nnotes = 'readme'\n", r"agent 'A' \(line 1\): notes 'readme' is no notes source"),
     ("[role.server]\nnames = 'app-server'\n", "'names' must be a list of strings"),
