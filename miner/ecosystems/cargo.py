@@ -8,6 +8,10 @@ are Cargo's own (see `cargo/src/cargo/core/workspace.rs`): explicit `members`
 root package of a non-virtual manifest, plus every path dependency inside the
 workspace directory, recursively; a package belongs to the nearest ancestor
 workspace that does not exclude it, or to the one its `package.workspace` names.
+A member's edges are its path dependencies on members and, as Cargo's
+resolve has them, the crates.io dependencies the root's `[patch.crates-io]`
+points at a member's directory (tokio's crates depend on each other by
+version from 1.50).
 
 Three kinds of manifest become results: workspace roots, and standalone
 packages that no workspace claims (one crate each, path dependencies not
@@ -45,8 +49,8 @@ from miner.store.cache import Cache
 
 MANIFEST = "Cargo.toml"
 # Bump a version when the cached value's shape or meaning changes.
-MANIFEST_KIND = "cargo-manifest-v3"
-WORKSPACES_KIND = "cargo-workspaces-v4"
+MANIFEST_KIND = "cargo-manifest-v4"
+WORKSPACES_KIND = "cargo-workspaces-v5"
 
 _DEPENDENCY_TABLES = (
     ("normal", ("dependencies",)),
@@ -408,6 +412,28 @@ class _Builder:
             resolved.append({**dependency, "package": source["package"], "dir": target})
         return resolved
 
+    def _patched_dependencies(self, directory: str) -> list[dict]:
+        """A member's registry dependencies that the root's `[patch.crates-io]` points at a directory: from
+        tokio 1.50 its crates depend on each other by version (`tokio = { version = "1.38.0" }`) and the
+        patch makes each the member, as `cargo metadata`'s resolve shows (its `--no-deps` listing does not
+        apply patches).  Cargo uses a patch only where the member's version meets the requirement, which a
+        workspace patching its own members keeps; that is not checked here.  Patched paths make no members:
+        Cargo's `find_members` follows path dependencies alone."""
+        patches = self.facts.get("patch") or {}
+        if not patches:
+            return []
+        found = []
+        for dependency in self.reader.manifest(directory)["dependencies"]:
+            source = dependency
+            if dependency["inherit"]:
+                source = (self.workspace or {}).get("dependencies", {}).get(dependency["key"])
+            if source is None or not source.get("crates_io"):
+                continue
+            path = patches.get(source["package"] or dependency["key"])
+            if path is not None:
+                found.append({**dependency, "package": source["package"], "dir": _join(self.root, path)})
+        return found
+
     def _drop_foreign_members(self) -> None:
         """Cargo's `validate_members`: a member must find its way back to this root."""
         if self.workspace is None:
@@ -429,13 +455,14 @@ class _Builder:
         return tuple(self._crate(directory, names) for directory in sorted(names))
 
     def _crate(self, directory: str, names: dict[str, str]) -> Package:
-        """A member with its edges; its version and description are the draft's to resolve."""
+        """A member with its edges, by path and through the root's `[patch.crates-io]`; its version and
+        description are the draft's to resolve."""
         edges = {
             Dependency(
                 names[dependency["dir"]], dependency["kind"], dependency["target"],
                 dependency["optional"], dependency["key"] if dependency["package"] else None,
             )
-            for dependency in self._path_dependencies(directory)
+            for dependency in self._path_dependencies(directory) + self._patched_dependencies(directory)
             if dependency["dir"] in names
         }
         return Package(
@@ -576,7 +603,18 @@ def _parse_manifest(data: bytes) -> dict:
         "package": _package_facts(package) if package else None,
         "workspace": _workspace_facts(_table(workspace)) if workspace is not None else None,
         "dependencies": _dependency_facts(document),
+        "patch": _patch_facts(document),
     }
+
+
+def _patch_facts(document: dict) -> dict[str, str]:
+    """`[patch.crates-io]`'s path entries: the package each replaces (its key, or its `package`) -> path."""
+    found = {}
+    for key, value in _table(_table(document.get("patch")).get("crates-io")).items():
+        source = _source(value)
+        if source["path"] is not None:
+            found[source["package"] or key] = source["path"]
+    return found
 
 
 def _package_facts(package: dict) -> dict:
@@ -603,7 +641,8 @@ def _workspace_facts(workspace: dict) -> dict:
 
 
 def _dependency_facts(document: dict) -> list[dict]:
-    """Path and inherited dependencies of every kind and target, in manifest order."""
+    """Every dependency of every kind and target, in manifest order, with where it comes from (`_source`):
+    path and inherited ones make edges and members, crates.io ones edges where the root patches them."""
     scopes = [(None, document)] + [
         (normal_target(spec), _table(table)) for spec, table in _table(document.get("target")).items()
     ]
@@ -612,19 +651,21 @@ def _dependency_facts(document: dict) -> list[dict]:
         for kind, spellings in _DEPENDENCY_TABLES:
             table = next((_table(scope[name]) for name in spellings if name in scope), {})
             for key, value in table.items():
-                value = _table(value)
-                inherit = value.get("workspace") is True
-                if inherit or isinstance(value.get("path"), str):
-                    found.append({
-                        "key": key, "kind": kind, "target": target, "inherit": inherit,
-                        "optional": value.get("optional") is True, **_source(value),
-                    })
+                inherit = _table(value).get("workspace") is True
+                found.append({
+                    "key": key, "kind": kind, "target": target, "inherit": inherit,
+                    "optional": _table(value).get("optional") is True, **_source(value),
+                })
     return found
 
 
 def _source(value: Any) -> dict:
-    value = _table(value)
-    return {"path": _string(value.get("path")), "package": _string(value.get("package"))}
+    """Where a dependency comes from: its path, the package it names, and whether it is a crates.io one (no
+    path, git repository or other registry), which `[patch.crates-io]` can point at a member."""
+    spec = _table(value)
+    path = _string(spec.get("path"))
+    crates_io = path is None and "git" not in spec and spec.get("registry") in (None, "crates-io")
+    return {"path": path, "package": _string(spec.get("package")), "crates_io": crates_io}
 
 
 def _field(value: Any) -> str | dict | None:

@@ -39,3 +39,29 @@ def test_matches_cargo_metadata(files, tmp_path):
     expected = fx.cargo_view(tmp_path / "work")
     assert expected, "cargo accepted none of the fixture's manifests"
     assert miner_view(files, tmp_path) == expected
+
+
+def test_members_patched_in_by_version_are_edges_as_cargo_resolves_them(tmp_path):
+    """tokio from 1.50: `tokio = "1.38.0"` in a member, `[patch.crates-io] tokio = { path = "tokio" }` at the
+    root. `cargo metadata --no-deps` names the dependency's registry; its resolve has the member."""
+    if not fx.cargo_available():
+        pytest.skip("cargo is not on PATH or has no toolchain to run offline")
+    fx.write(fx.PATCHED, tmp_path / "work")
+    resolved = fx.cargo_resolved_edges(tmp_path / "work")
+    assert resolved is not None, "cargo could not resolve the fixture offline"
+    view = miner_view(fx.PATCHED, tmp_path)[""]
+    assert {(name, dependency, kind) for name, dependency, kind, *_ in view["edges"]} == resolved
+    assert len(resolved) == 5 and view == fx.cargo_view(tmp_path / "work")[""]
+
+
+def test_a_patch_applies_to_crates_io_dependencies_alone_and_makes_no_member(tmp_path):
+    files = fx.with_sources({
+        "Cargo.toml": '[workspace]\nmembers = ["a", "b"]\n\n[patch.crates-io]\nb = { path = "b" }\n'
+                      'c = { path = "vendor/c" }\n',
+        "a/Cargo.toml": fx.package("a", '[dependencies]\nb = { git = "https://example.com/b" }\nc = "1"\n'
+                                        '[dev-dependencies]\nb = { version = "0.1", registry = "internal" }\n'),
+        "b/Cargo.toml": fx.package("b"),
+        "vendor/c/Cargo.toml": fx.package("c"),
+    })
+    view = miner_view(files, tmp_path)
+    assert view[""]["edges"] == [] and [m[0] for m in view[""]["members"]] == ["a", "b"]
