@@ -182,8 +182,9 @@ def _current_line(versioned, lines: Counter) -> str:
 
 def _order(kept) -> list[Release]:
     """Releases by date, each linked to the previous stable release in version order that was tagged in
-    order: a stable release tagged out of version order is nobody's previous.  Its own previous is for now
-    the same (the nearest lower in-order version); `settle_previous` refines it once the history is known."""
+    order: a stable release tagged out of version order is no in-order release's previous.  Its own previous
+    is for now the same (the nearest lower in-order version); `settle_previous` refines it once the history
+    is known, and may make it an earlier backport of its own branch."""
     by_version = sorted(kept, key=lambda item: item[0].version.sort_key)
     late = _out_of_order([(tv.tag, ref.date) for tv, ref in by_version if tv.version.stable])
     in_order = [tv for tv, _ in by_version if tv.version.stable and tv.tag not in late]
@@ -198,15 +199,19 @@ def _order(kept) -> list[Release]:
 
 def settle_previous(timeline: Timeline, parents: dict[str, tuple[str, ...]]) -> Timeline:
     """The timeline with each release tagged out of version order given the previous release that leaves it
-    the smallest range: among the stable releases of its line tagged in order and dated before it.
+    the smallest range: among the stable releases of its line dated before it that it descends from, or,
+    where it descends from none, among those tagged in order.
 
     Codex's `rust-v0.0.2508241142`, tagged two months after `rust-v0.2.0`,
     then follows `rust-v0.23.0` (57 commits) rather than the date-stamped
     release before it in version order (499 commits since June); a backport
-    `1.38.2` tagged after `1.40.0` keeps `1.38.1`, its predecessor on its
-    branch: of equal ranges the nearest lower version wins.  Each candidate's
-    range is counted only as far as the smallest one so far, so the cost stays
-    near the size of the ranges chosen.
+    keeps its predecessor on its branch, the first (`1.38.2` tagged after
+    `1.40.0` follows `1.38.1`) and every later one (tokio's `1.47.5` follows
+    `1.47.4`, 6 commits, not `1.52.2`, which it does not descend from, though
+    only 5 of its commits are missing there); of equal ranges the nearest
+    lower version wins.  Each candidate's range is counted only as far as the
+    smallest one so far, so the cost stays near the size of the ranges chosen,
+    plus one walk down to the oldest candidate for the ancestry.
     """
     late = [r for r in timeline.releases if r.stable and r.out_of_order and r.commit in parents]
     if not late:
@@ -219,8 +224,11 @@ def settle_previous(timeline: Timeline, parents: dict[str, tuple[str, ...]]) -> 
 
 def _nearest(release: Release, releases: tuple[Release, ...], parents: dict[str, tuple[str, ...]],
              generation: dict[str, int]) -> str:
-    """The tag of the in-order stable release dated before `release` whose range to it is smallest."""
-    before = [r for r in releases if r.stable and not r.out_of_order and r.date < release.date and r.commit in parents]
+    """The tag of the stable release dated before `release` whose range to it is smallest, among those it
+    descends from (else among those tagged in order)."""
+    dated = [r for r in releases if r.stable and r.date < release.date and r.commit in parents]
+    reached = _reached(release.commit, dated, parents, generation)
+    before = [r for r in dated if r.commit in reached] or [r for r in dated if not r.out_of_order]
     key = release.version.sort_key
     lower = sorted((r for r in before if r.version.sort_key < key), key=lambda r: r.version.sort_key, reverse=True)
     higher = sorted((r for r in before if r.version.sort_key >= key), key=lambda r: r.version.sort_key)
@@ -230,6 +238,25 @@ def _nearest(release: Release, releases: tuple[Release, ...], parents: dict[str,
         if best_size is None or len(found) < best_size:
             best, best_size = candidate.tag, len(found)
     return best
+
+
+def _reached(tip: str, candidates: list[Release], parents: dict[str, tuple[str, ...]],
+             generation: dict[str, int]) -> set[str]:
+    """The commits of `candidates` that `tip` descends from (or is): a walk down from `tip` to the oldest
+    candidate's generation, below which none of them lies."""
+    wanted = {r.commit for r in candidates}
+    if not wanted:
+        return set()
+    floor = min(generation[sha] for sha in wanted)
+    seen: set[str] = set()
+    stack = [tip]
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha not in parents or generation[sha] < floor:
+            continue
+        seen.add(sha)
+        stack += parents[sha]
+    return seen & wanted
 
 
 def _out_of_order(stable: list[tuple[str, datetime]]) -> set[str]:

@@ -1,4 +1,5 @@
-"""A release tagged out of version order is nobody's previous, and its own previous leaves it the smallest range."""
+"""A release tagged out of version order is no in-order release's previous, and its own previous is the release
+it descends from with the smallest range (a backport's: the one before it on its branch)."""
 from __future__ import annotations
 
 import pytest
@@ -65,7 +66,8 @@ def test_backports_tagged_after_a_main_line_release_leave_it_in_order(tmp_path):
     assert table[table["out_of_order"]].index.tolist() == ["v1.47.2", "v1.47.3"]
     assert table.loc["v1.49.0", "previous"] == "v1.48.0"
     assert table.loc["v1.48.0", "previous"] == "v1.47.1"
-    assert table.loc["v1.47.3", "previous"] == "v1.47.1"  # a backport is nobody's previous, as a late tag
+    assert table.loc["v1.47.2", "previous"] == "v1.47.1"
+    assert table.loc["v1.47.3", "previous"] == "v1.47.2"  # the backport before it on its branch
     for tag, row in table.iterrows():
         if row["previous"]:
             assert row["commits"] == count(path, row["previous"], tag), tag
