@@ -65,6 +65,7 @@ from miner.model.releases import Release, TagRef, Timeline
 from miner.model.versions import parse_tag
 from miner.model.window import Window, iso_day, unix_seconds
 from miner.paths import check_name, default_db
+from miner.sources.changelogs import line_changelogs
 from miner.sources.clone import parse_source, redact
 from miner.sources.code import Limits, ReleaseTree, read_sources
 from miner.sources.codesize import language_bytes, package_bytes, package_lines
@@ -420,8 +421,9 @@ def mine(path: str, name: str, inputs: Inputs, prior: Prior, progress: Progress 
     hosted = {release.tag: release for release in inputs.hosted}
     warnings += list(inputs.hosted_warnings) + unknown_tags(inputs.hosted, [r.tag for r in chosen.releases],
                                                            inputs.hosted_origin)
+    changelogs = (*options.changelogs, *line_changelogs(chosen.line))
     found, untagged = read_notes(git, head, chosen.releases, ranges, history.by_sha, is_bot, cache, hosted,
-                                 options.changelogs, options.untagged, warnings)
+                                 changelogs, options.untagged, warnings)
     tables |= evolution_tables(found, untagged, inputs.capabilities, options.notes_order, options.count_all, cache)
     tables["inflections"] = inflections(tables["capabilities"], tables["package_changes"], tables["notes"])
     tables["latest_arc"] = latest_arc(tables["capabilities"], tables["package_changes"], tables["releases"],

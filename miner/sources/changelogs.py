@@ -35,6 +35,19 @@ CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "CHANGELOG", "HISTORY.md", "REL
 CHANGELOG_GLOBS = ("docs/changelogs/*.md",)
 
 
+def line_changelogs(line: str) -> tuple[str, ...]:
+    """The changelogs of the package a release line is named after, in its folder: tokio tags `tokio-1.53.1`
+    and keeps 1.x's notes in `tokio/CHANGELOG.md` (the root one stops at 0.1.x).  Only a line ending in a
+    separator names a package (`tokio-`, not `v` or `rust-v`)."""
+    stem = line.rstrip("-_@")
+    if stem == line or not _FOLDER.fullmatch(stem):
+        return ()
+    return tuple(f"{stem}/{name}" for name in CHANGELOG_NAMES)
+
+
+_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
 def find_changelogs(tree: pygit2.Tree, extra_paths: Sequence[str] = ()) -> list[str]:
     """Paths of the changelog files in `tree`: the usual names, then `extra_paths` (globs allowed)."""
     wanted = {name.lower() for name in CHANGELOG_NAMES}

@@ -156,3 +156,20 @@ def test_no_release_holding_the_whole_history_is_an_inflection_and_shared_names_
     found = inflections(capabilities, changes, notes)
     assert found["release"].tolist() == ["v0.2.0"]
     assert found["packages_added"].tolist() == ["@g/cli (packages/cli2), @g/cli (root), @g/hooks"]
+
+
+def test_a_line_named_after_a_package_reads_the_changelog_in_its_folder(tmp_path):
+    from miner.sources.changelogs import line_changelogs
+
+    assert line_changelogs("tokio-")[0] == "tokio/CHANGELOG.md"
+    assert line_changelogs("v") == () and line_changelogs("rust-v") == () and line_changelogs("../x-") == ()
+    builder = RepoBuilder(tmp_path / "r.git", bare=True)
+    builder.commit("root", {"CHANGELOG.md": "# 0.1.0\n\nOld days.\n", "tokio/lib.rs": "\n"},
+                   when="2025-01-01T00:00:00+00:00")
+    builder.tag("tokio-0.1.0", builder.repo.head.target)
+    builder.commit("1.0", {"tokio/CHANGELOG.md": "# 1.0.0 (January 2, 2025)\n\n### Added\n\n- task hooks (#1)\n"},
+                   when="2025-01-02T00:00:00+00:00")
+    builder.tag("tokio-1.0.0", builder.repo.head.target)
+    notes = analyze(str(builder.repo.path), db=tmp_path / "s.sqlite").tables["notes"].set_index("release")
+    assert notes.loc["tokio-1.0.0", "source"] == "changelog" and "task hooks" in notes.loc["tokio-1.0.0", "text"]
+    assert notes.loc["tokio-0.1.0", "source"] == "changelog"
