@@ -118,7 +118,7 @@ def contributors_per_release(releases: pd.DataFrame) -> tuple[float | None, str]
     if median == 0 and bots * 2 > commits:
         alone = int((stable["contributors"] == 0).sum())
         return median, (f"bots made most releases: {alone} of {len(stable)} stable releases hold no commit by a "
-                        f"person, and bots wrote {bots} of their {commits} non-merge commits")
+                        f"person, and bots wrote {bots} of the {commits} non-merge commits in all {len(stable)}")
     return median, ""
 
 

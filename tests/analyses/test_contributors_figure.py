@@ -80,7 +80,7 @@ def test_releases_made_by_bots_are_said_to_be(tmp_path):
         builder.commit(f"chore: release 1.0.{n}", {"VERSION": f"1.0.{n}\n"}, when=day(n), author=DEPENDABOT)
         builder.tag(f"v1.0.{n}", builder.repo.head.target)
     result = analyze(builder.repo.path, db=tmp_path / "s.sqlite")
-    said = "bots made most releases: 4 of 6 stable releases hold no commit by a person, and bots wrote 5 of their 7 " \
-           "non-merge commits"
+    said = "bots made most releases: 4 of 6 stable releases hold no commit by a person, and bots wrote 5 of the 7 " \
+           "non-merge commits in all 6"
     assert compared(result, "Claude Code") == said
     assert render_section("summary", result, {}).count("Bots made most releases: 4 of 6 stable releases") == 1
