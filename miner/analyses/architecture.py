@@ -108,19 +108,16 @@ def place_rows(per_release: Sequence[ReleaseArchitecture], layers: Sequence[Laye
                late: set[str] = frozenset()) -> Iterator[tuple[str, ...]]:
     """(release, label, directory, layer, workspace root) of every package at every release, for attribution.
 
-    The label is the package's name, or its name and directory where two
-    packages of the release share a name (gemini-cli's root and `packages/cli`
-    are both `@google/gemini-cli`), so that their work is not merged.  The
-    layer is its lineage's (`LineageLayers`; `late`: the releases tagged out
-    of version order), as packages.csv gives it.
+    The label and the layer are its lineage's (`LineageLayers`; `late`: the
+    releases tagged out of version order), as packages.csv gives the layer:
+    one package is one row of the Team tables however it was renamed or moved
+    (Roo-Code's root package was `claude-dev` until v3.5.1, then `roo-cline`).
     """
     layer_of = LineageLayers(per_release, layers, late)
     for facts in per_release:
-        members = facts.packages()
-        names = Counter(package.name for _, package in members)
-        for workspace, package in members:
-            label = name_apart(package.name, package.path, names)
-            yield (facts.tag, label, as_text(package.path), layer_of(package, workspace, facts.tag), workspace.root)
+        for workspace, package in facts.packages():
+            yield (facts.tag, layer_of.label(package, workspace, facts.tag), as_text(package.path),
+                   layer_of(package, workspace, facts.tag), workspace.root)
 
 
 def package_changes(before: Iterable[Package], after: Iterable[Package]) -> PackageChanges:
@@ -197,13 +194,16 @@ class _Layers:
 
 
 class LineageLayers:
-    """The layer of a package at any release: its lineage's, as the rules class it at the lineage's latest
-    release tagged in version order (or its latest at all, if it is only in releases tagged out of order).
+    """The layer and the label of a package at any release: its lineage's, as the rules class it and as it
+    is named at the lineage's latest release tagged in version order (or its latest at all, if it is only in
+    releases tagged out of order).  The label is the name, with the directory where another package of that
+    release shares it (gemini-cli's root and `packages/cli` are both `@google/gemini-cli`).
 
-    One package is one row of the Team tables however it moved: tokio's crate
-    sat at the repository root (which the default rules put in Core, as an
-    agent's root package is its CLI) until it moved to `tokio/`, and was cut
-    into a Core and an Unclassified row with two main developers.
+    One package is one row of the Team tables however it moved or was
+    renamed: tokio's crate sat at the repository root (which the default rules
+    put in Core, as an agent's root package is its CLI) until it moved to
+    `tokio/`, and was cut into a Core and an Unclassified row with two main
+    developers.
     """
 
     def __init__(self, per_release: Sequence[ReleaseArchitecture], layers: Sequence[Layer],
@@ -211,15 +211,23 @@ class LineageLayers:
         self.lineages = lineages if lineages is not None else lineage_by_release(per_release)
         classified = _Layers(layers)
         self.final: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
         for in_order in (False, True):  # the releases in version order last: theirs win
             for facts in per_release:
                 if (facts.tag not in late) == in_order:
                     lineage = self.lineages[facts.tag]
-                    for workspace, package in facts.packages():
-                        self.final[lineage[package_key(package, workspace.root)]] = classified(package, workspace)
+                    members = facts.packages()
+                    names = Counter(package.name for _, package in members)
+                    for workspace, package in members:
+                        key = lineage[package_key(package, workspace.root)]
+                        self.final[key] = classified(package, workspace)
+                        self.labels[key] = name_apart(package.name, package.path, names)
 
     def __call__(self, package: Package, workspace: Workspace, tag: str) -> str:
         return self.final[self.lineages[tag][package_key(package, workspace.root)]]
+
+    def label(self, package: Package, workspace: Workspace, tag: str) -> str:
+        return self.labels[self.lineages[tag][package_key(package, workspace.root)]]
 
 
 def layer_path(package: Package, workspace: Workspace) -> str:

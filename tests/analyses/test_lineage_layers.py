@@ -36,3 +36,16 @@ def test_a_moved_package_has_the_layer_of_its_latest_release_and_one_ownership_r
     ownership = tables["package_ownership"]
     rows = ownership[ownership["package"] == "tokio"]
     assert rows["layer"].tolist() == [latest] and rows["people_commits"].item() == 7
+
+
+def test_a_renamed_package_is_one_ownership_row_under_its_latest_name(tmp_path):
+    """Roo-Code's root package was `claude-dev` until v3.5.1, then `roo-cline`: one lineage, one row."""
+    builder = RepoBuilder(tmp_path / "r.git", bare=True)
+    for day, name in ((1, "claude-dev"), (2, "claude-dev"), (3, "roo-cline")):
+        builder.commit(f"work {day}", {"package.json": f'{{"name": "{name}", "version": "1.0.{day}"}}\n',
+                                       "src/a.js": f"// {day}\n"}, when=f"2025-01-0{day}T10:00:00+00:00")
+        builder.tag(f"v1.0.{day}", builder.repo.head.target)
+    tables = analyze(str(builder.repo.path), db=tmp_path / "s.sqlite", source=False).tables
+    assert tables["packages"]["lineage"].nunique() == 1
+    ownership = tables["package_ownership"]
+    assert ownership[~ownership["package"].str.startswith("(")]["package"].tolist() == ["roo-cline"]
