@@ -460,8 +460,9 @@ def _timeline(name: str, git: pygit2.Repository, options: Options, as_of: int | 
         raise MinerError(_no_releases(name, chosen, tags, options.line, options.tags) + since)
     known = [r.tag for r in chosen.releases]
     if options.snapshot is not None and options.snapshot not in known:
+        highest = sorted(chosen.releases, key=lambda r: r.version.sort_key)[-5:]  # a late backport is no latest
         raise MinerError(f"{name}: --release {options.snapshot!r} is no release of line '{chosen.line}' "
-                         f"(latest: {', '.join(known[-5:])})")
+                         f"(highest: {', '.join(r.tag for r in reversed(highest))})")
     return chosen
 
 

@@ -125,7 +125,8 @@ def team(tables: dict[str, pd.DataFrame], prolific: int = 10) -> str:
     noun = _noun(packages) if packages is not None and not packages.empty else "package"
     owners = _ownership_rows(tables.get("package_ownership"), names, noun)
     if not owners.empty:
-        parts += [f"Who owns the {_count(len(owners), 'busiest ' + noun)} (code-maat's measures over people's credits, "
+        which = _count(len(owners), 'busiest ' + noun) if len(owners) > 1 else noun
+        parts += [f"Who owns the {which} (code-maat's measures over people's credits, "
                   "so a commit two people wrote counts for each: ownership is the main developer's share, "
                   "fragmentation 0 when one person wrote it all):",
                   markdown_table(owners)]
@@ -277,7 +278,7 @@ def source_lines(tables: dict[str, pd.DataFrame], release: str, at: pd.DataFrame
 def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.DataFrame, edges: int) -> str:
     """The declared edges never imported, and apart from them those named only inside macro bodies: tree-sitter
     reads a macro's body as tokens, so such a use is likely but not certain (`edges`: how many are declared)."""
-    tokens = f"which tree-sitter reads as plain tokens (e.g. {_pairs(in_macros, at)})"
+    tokens = f"which tree-sitter reads as plain tokens ({_pairs(in_macros, at)})"
     if unused.empty:
         if in_macros.empty:
             return (f"every declared dependency between {noun}s is imported" if edges
@@ -286,7 +287,7 @@ def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.Dat
                 f"bodies, {tokens}")
     many = len(unused) != 1
     found = (f"{len(unused)} declared dependenc{'ies' if many else 'y'} {'are' if many else 'is'} never imported "
-             f"(e.g. {_pairs(unused, at)})")
+             f"({_pairs(unused, at)})")
     if in_macros.empty:
         return found
     verb = "are" if len(in_macros) != 1 else "is"
@@ -294,9 +295,11 @@ def _unused(unused: pd.DataFrame, in_macros: pd.DataFrame, noun: str, at: pd.Dat
 
 
 def _pairs(edges: pd.DataFrame, at: pd.DataFrame, shown: int = 3) -> str:
-    """The first `shown` of some edges, "`a` → `b`", named as the release names its packages."""
-    return ", ".join(f"{_named_package(r.package, r.path, at)} → {_named_package(r.depends_on, r.depends_on_path, at)}"
-                     for r in edges.head(shown).itertuples())
+    """The first `shown` of some edges, "e.g. `a` → `b`, `c` → `d`" ("`a` → `b`" alone when it is the only
+    one), named as the release names its packages."""
+    listed = ", ".join(f"{_named_package(r.package, r.path, at)} → "
+                       f"{_named_package(r.depends_on, r.depends_on_path, at)}" for r in edges.head(shown).itertuples())
+    return listed if len(edges) == 1 else f"e.g. {listed}"
 
 
 def _undeclared(undeclared: pd.DataFrame, at: pd.DataFrame) -> str:

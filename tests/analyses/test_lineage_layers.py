@@ -49,3 +49,6 @@ def test_a_renamed_package_is_one_ownership_row_under_its_latest_name(tmp_path):
     assert tables["packages"]["lineage"].nunique() == 1
     ownership = tables["package_ownership"]
     assert ownership[~ownership["package"].str.startswith("(")]["package"].tolist() == ["roo-cline"]
+    from miner.outputs.report import team
+
+    assert "Who owns the package (code-maat's measures" in team(tables)  # not "the 1 busiest package"

@@ -129,3 +129,9 @@ def test_skip_tags_leaves_a_stray_tag_out_and_names_why(tmp_path):
 def test_skip_tags_that_is_no_regular_expression_is_a_one_line_error(tmp_path):
     with pytest.raises(MinerError, match=r"^--skip-tags '\(': not a regular expression"):
         analyze(str(stray_high_tag(tmp_path / "r.git")), db=tmp_path / "s.sqlite", skip_tags="(")
+
+
+def test_an_unknown_release_names_the_highest_versions_not_the_latest_tagged(tmp_path):
+    with pytest.raises(MinerError, match=r"--release 'v9.9.9' is no release of line 'v' \(highest: v1\.49\.0, "
+                                         r"v1\.48\.0, v1\.47\.3, v1\.47\.2, v1\.47\.1\)$"):
+        analyze(str(two_backports(tmp_path / "r.git")), db=tmp_path / "s.sqlite", snapshot="v9.9.9")

@@ -91,8 +91,8 @@ def test_the_report_says_what_the_rust_sources_add(tmp_path):
     _repo(tmp_path / "r.git", ("v1.0.0", RUST))
     analysis = analyze(str(tmp_path / "r.git"), db=tmp_path / "s.sqlite")
     text = architecture(analysis.snapshot, analysis.tables, {})
-    assert ("import 4 edges between crates; 1 declared dependency is never imported (e.g. `app` → `unused-dep`); "
-            "1 more is named only inside macro bodies, which tree-sitter reads as plain tokens (e.g. `app` → "
+    assert ("import 4 edges between crates; 1 declared dependency is never imported (`app` → `unused-dep`); "
+            "1 more is named only inside macro bodies, which tree-sitter reads as plain tokens (`app` → "
             "`hidden`); no crate imports another without declaring it, as the Rust compiler requires." in text)
     assert "| v8 | embeds the V8 JavaScript engine | app | 1 |" in text
 

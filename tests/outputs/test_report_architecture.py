@@ -64,10 +64,10 @@ def test_declared_edges_named_only_in_macros_are_told_apart_from_those_never_imp
     macros = edges(("tokio", "tokio-macros"))
     assert _unused(edges(), macros, "crate", at, 1) == (
         "every declared dependency between crates is imported, 1 of them only inside macro bodies, which "
-        "tree-sitter reads as plain tokens (e.g. `tokio` → `tokio-macros`)")
+        "tree-sitter reads as plain tokens (`tokio` → `tokio-macros`)")
     assert _unused(edges(("tokio-macros", "tokio")), macros, "crate", at, 2) == (
-        "1 declared dependency is never imported (e.g. `tokio-macros` → `tokio`); 1 more is named only inside "
-        "macro bodies, which tree-sitter reads as plain tokens (e.g. `tokio` → `tokio-macros`)")
+        "1 declared dependency is never imported (`tokio-macros` → `tokio`); 1 more is named only inside "
+        "macro bodies, which tree-sitter reads as plain tokens (`tokio` → `tokio-macros`)")
     assert _unused(edges(), edges(), "crate", at, 3) == "every declared dependency between crates is imported"
     assert _unused(edges(), edges(), "crate", at, 0) == "none of the crates declares a dependency on another"
 
