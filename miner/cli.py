@@ -419,8 +419,10 @@ def _regenerate(report_file, db, check, show_diff, config, as_of, quiet, verbose
 @DB
 @click.option("--strict", is_flag=True, help="Fail when an agent of the config was never analysed.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the table to this file instead of stdout.")
-@FORMAT
-@AS_OF
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="md: the report's Markdown table; csv and json: the table for programs.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Compare each agent's analysis made with this --as-of DATE (`mine analyze --as-of`).")
 @QUIET
 @VERBOSE
 def compare(config, db, strict, out, fmt, as_of, quiet, verbose) -> None:
