@@ -175,7 +175,7 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
         lines.append(f"Out of version order ({_count(len(late), 'release')}: tagged after a higher version, as a "
                      "backport to an older line or a tag made late is, or a stray tag that alone would put later "
                      "releases out of order; git alone cannot tell these apart; counted above, the previous "
-                     "release of none but a later one of their own branch, left out of the capability counts): "
+                     "release of no release tagged in order, left out of the capability counts): "
                      f"{shown}.")
     return "\n\n".join(lines)
 
