@@ -397,12 +397,10 @@ class _Builder:
     def _resolve(self, directory: str) -> list[dict]:
         resolved = []
         for dependency in self.reader.manifest(directory)["dependencies"]:
-            source = dependency
-            if dependency["inherit"]:
-                source = (self.workspace or {}).get("dependencies", {}).get(dependency["key"])
-                if source is None:
-                    self.problems.append((_manifest_path(directory), _unshared_dependency(dependency["key"])))
-                    continue
+            source = self._origin(dependency)
+            if source is None:
+                self.problems.append((_manifest_path(directory), _unshared_dependency(dependency["key"])))
+                continue
             if source["path"] is None:
                 continue
             base = self.root if dependency["inherit"] else directory
@@ -411,6 +409,13 @@ class _Builder:
                 self.problems.append((_manifest_path(directory), f"path dependency {dependency['key']!r} leaves the repository"))
             resolved.append({**dependency, "package": source["package"], "dir": target})
         return resolved
+
+    def _origin(self, dependency: dict) -> dict | None:
+        """Where a member's dependency comes from: its own table, or the root's `[workspace.dependencies]`
+        entry it inherits (None when the root has none)."""
+        if not dependency["inherit"]:
+            return dependency
+        return (self.workspace or {}).get("dependencies", {}).get(dependency["key"])
 
     def _patched_dependencies(self, directory: str) -> list[dict]:
         """A member's registry dependencies that the root's `[patch.crates-io]` points at a directory: from
@@ -424,10 +429,8 @@ class _Builder:
             return []
         found = []
         for dependency in self.reader.manifest(directory)["dependencies"]:
-            source = dependency
-            if dependency["inherit"]:
-                source = (self.workspace or {}).get("dependencies", {}).get(dependency["key"])
-            if source is None or not source.get("crates_io"):
+            source = self._origin(dependency)  # None: `_resolve` reports the missing entry
+            if source is None or not source["crates_io"]:
                 continue
             path = patches.get(source["package"] or dependency["key"])
             if path is not None:
