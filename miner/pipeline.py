@@ -47,7 +47,7 @@ from miner.analyses.contributors import (
 from miner.analyses.dates import typed_dates
 from miner.analyses.evolution import evolution_tables, inflections, latest_arc
 from miner.analyses.graphs import graph_facts, release_graph
-from miner.analyses.releases import commit_ranges, select_releases, settle_previous
+from miner.analyses.releases import ancestry, commit_ranges, select_releases, settle_previous
 from miner.analyses.sourcetables import bad_input_summary, relabelled, tables_of, view_rows
 from miner.analyses.sourceview import SourceView, source_view
 from miner.catalogs.agents import Agent, Config, load_config
@@ -726,17 +726,12 @@ def _after_last_release(name: str, chosen: Timeline, ranges: dict[str, set[str]]
 def _off_head(name: str, chosen: Timeline, ranges: dict[str, set[str]], parents: dict[str, tuple[str, ...]],
               head: str | None, most: int = OFF_HEAD_COMMITS) -> list[MinerWarning]:
     """A warning naming the stable releases whose ranges hold more than `most` commits HEAD's history does not:
-    a fork carries its upstream's tags (Roo-Code holds Cline's v3.0.0 to v3.5.1, up to 681 commits of Cline's
-    own work each), which the counts then include.  Codex's release commits and the backports of a
+    a fork carries its upstream's tags (Roo-Code holds Cline's v3.0.0 to v3.5.1, three of them up to 178
+    commits of Cline's own work each), which the counts then include.  Codex's release commits and the backports of a
     maintenance branch are a few commits off HEAD each, and say nothing."""
     if head is None or head not in parents:
         return []
-    reached, pending = {head}, [head]
-    while pending:
-        for parent in parents.get(pending.pop(), ()):
-            if parent not in reached:
-                reached.add(parent)
-                pending.append(parent)
+    reached = ancestry(head, parents)
     off = {r.tag: len(ranges[r.tag] - reached) for r in chosen.releases if r.stable}
     many = sorted((tag for tag, count in off.items() if count > most), key=lambda tag: -off[tag])
     if not many:

@@ -247,16 +247,22 @@ def _reached(tip: str, candidates: list[Release], parents: dict[str, tuple[str, 
     wanted = {r.commit for r in candidates}
     if not wanted:
         return set()
-    floor = min(generation[sha] for sha in wanted)
+    return ancestry(tip, parents, generation, min(generation[sha] for sha in wanted)) & wanted
+
+
+def ancestry(tip: str, parents: dict[str, tuple[str, ...]], generation: dict[str, int] | None = None,
+             floor: int = 0) -> set[str]:
+    """`tip` and the commits of `parents` it descends from (`git rev-list tip`), iteratively; with
+    `generation`, only those at generation `floor` or above."""
     seen: set[str] = set()
     stack = [tip]
     while stack:
         sha = stack.pop()
-        if sha in seen or sha not in parents or generation[sha] < floor:
+        if sha in seen or sha not in parents or (generation is not None and generation[sha] < floor):
             continue
         seen.add(sha)
         stack += parents[sha]
-    return seen & wanted
+    return seen
 
 
 def _out_of_order(stable: list[tuple[str, datetime]]) -> set[str]:
