@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from miner.analyses.capabilities import ReleaseText, cached_mentions, evolution
+from miner.analyses.timeline import in_order_stable
 from miner.catalogs.capabilities import Capability
 from miner.model.notes import CHANGELOG, DEFAULT_ORDER, Notes, ReleaseNotes, UntaggedVersion, pr_numbers
 from miner.model.packages import name_apart
@@ -89,7 +90,7 @@ def _named_apart(rows: pd.DataFrame) -> list[str]:
 
 def latest_arc(capabilities: pd.DataFrame, changes: pd.DataFrame, releases: pd.DataFrame, count: int) -> pd.DataFrame:
     """The last `count` stable releases (by version), the packages they add and the capabilities they first mention."""
-    stable = releases[releases["stable"] & ~releases["out_of_order"]]
+    stable = releases[in_order_stable(releases)]
     versions = dict(zip(stable["tag"], stable["version"]))
     order = sorted(versions, key=lambda tag: parse_version(versions[tag]).sort_key)
     arc = order[-count:] if count > 0 else []

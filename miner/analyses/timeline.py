@@ -122,6 +122,12 @@ def contributors_per_release(releases: pd.DataFrame) -> tuple[float | None, str]
     return median, ""
 
 
+def in_order_stable(releases: pd.DataFrame) -> pd.Series:
+    """Which rows of a releases table are stable releases tagged in version order: the line the figures of a
+    release's past follow (a backport or a tag made late is no step of it)."""
+    return releases["stable"] & ~releases["out_of_order"]
+
+
 def people_with_coauthors(releases: pd.DataFrame) -> pd.Series:
     """The stable releases' people counted with their `Co-authored-by:` co-authors, where counted: none for an
     analysis stored before the column existed, or for a release whose range could not be read."""

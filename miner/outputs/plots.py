@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from miner.analyses.contributors import PERSON, display_names
+from miner.analyses.timeline import in_order_stable
 from miner.errors import MinerError
 
 
@@ -80,7 +81,7 @@ def cadence_plot(cadence: pd.DataFrame, path: str | Path, labels: int = 24) -> P
 def package_count_plot(workspaces: pd.DataFrame, releases: pd.DataFrame, path: str | Path) -> Path:
     """Packages per workspace (of every ecosystem) over the stable releases, by release date."""
     plt = _pyplot()
-    stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
+    stable = releases[in_order_stable(releases)][["tag", "date"]]
     rows = workspaces.merge(stable, left_on="release", right_on="tag")
     figure, axes = plt.subplots(figsize=(6.0, 3.2))
     for (ecosystem, workspace), group in rows.groupby(["ecosystem", "workspace"]):
@@ -114,7 +115,7 @@ def language_shares(languages: pd.DataFrame, releases: pd.DataFrame, top: int = 
     """The language mix plot's data: a row per stable release date, a column per language drawn ("other" for
     the rest), shares summing to 1.  Releases tagged in one second (Claude Code's v2.1.101 and v2.1.104)
     share a point: the later one's shares stand there, not the two releases' summed to 200%."""
-    stable = releases[releases["stable"] & ~releases["out_of_order"]][["tag", "date"]]
+    stable = releases[in_order_stable(releases)][["tag", "date"]]
     rows = languages.merge(stable.drop_duplicates("date", keep="last"), left_on="release", right_on="tag")
     if rows.empty:
         raise MinerError("no stable release with source files to plot")

@@ -40,6 +40,7 @@ import pandas as pd
 
 from miner.analyses.dates import with_iso_text
 from miner.analyses.graphs import release_graph, subpackage_graph, with_used_edges
+from miner.analyses.timeline import in_order_stable
 from miner.catalogs.layers import purposes
 from miner.collector import fewer_collections
 from miner.errors import MinerError
@@ -180,7 +181,7 @@ def _plots(folder: Path, tables: dict[str, pd.DataFrame], published: Path) -> tu
     links = {"cadence": [plot(cadence_plot, "cadence.png", tables["cadence"])]}
     if not tables["workspaces"].empty:
         links["architecture"] = [plot(package_count_plot, "packages.png", tables["workspaces"], tables["releases"])]
-    stable = tables["releases"][tables["releases"]["stable"] & ~tables["releases"]["out_of_order"]]
+    stable = tables["releases"][in_order_stable(tables["releases"])]
     if tables["languages"]["release"].isin(stable["tag"]).any():
         links.setdefault("architecture", []).append(plot(language_mix_plot, "languages.png", tables["languages"],
                                                          tables["releases"]))

@@ -19,6 +19,7 @@ from miner.analyses.dates import day as _day
 from miner.analyses.timeline import (
     CONTRIBUTORS_DEFINITION,
     contributors_per_release,
+    in_order_stable,
     people_with_coauthors,
     stable_commits,
 )
@@ -516,7 +517,7 @@ def _growth(workspaces: pd.DataFrame, at: pd.DataFrame, releases: pd.DataFrame, 
     at, at `release`, and at its peak; a prerelease only where it is the release described."""
     ecosystem, root = at.groupby(["ecosystem", "workspace"], sort=False).size().idxmax()
     tags = releases["tag"].tolist()  # in date order
-    shown = releases[(releases["stable"] & ~releases["out_of_order"]) | (releases["tag"] == release)]["tag"]
+    shown = releases[in_order_stable(releases) | (releases["tag"] == release)]["tag"]
     upto = set(tags[:tags.index(release) + 1] if release in tags else tags) & set(shown)
     counts = workspaces[(workspaces["ecosystem"] == ecosystem) & (workspaces["workspace"] == root)
                         & workspaces["release"].isin(upto)]
@@ -552,7 +553,7 @@ def _language_shift(languages: pd.DataFrame, releases: pd.DataFrame, release: st
     """How the main language's share of the code moved since the first stable release ("Rust has been the main
     language since `rust-v0.5.0`, the first stable release: 81% of the code then, 96% at `rust-v0.116.0`."),
     the figure that says whether a project is being rewritten; "" with no earlier release to compare."""
-    stable = releases[releases["stable"] & ~releases["out_of_order"]]["tag"]
+    stable = releases[in_order_stable(releases)]["tag"]
     read = languages[languages["release"].isin(stable)]["release"].drop_duplicates()
     now = languages[languages["release"] == release]
     if read.empty or now.empty or read.iloc[0] == release:
