@@ -152,10 +152,9 @@ def summary(line: str, releases: pd.DataFrame, cadence: pd.DataFrame, bursts: pd
     pre = releases[~releases["stable"]]
     cadence = _stable_span(cadence)
     months = len(cadence)
-    spanned = (stable if len(stable) else releases)["date"].tolist()  # a nightly after the last stable aside
-    when = pd.to_datetime(pd.Series(spanned), utc=True, format="ISO8601")
+    spanned = (stable if len(stable) else releases)["date"]  # a nightly after the last stable aside
     lines = [f"{len(stable)} stable releases in {months} month{'s' * (months != 1)} "
-             f"({_day(spanned[when.idxmin()])} to {_day(spanned[when.idxmax()])}), "
+             f"({_day(spanned.min())} to {_day(spanned.max())}), "
              f"on the release line `{line or '(no prefix)'}`."]
     if months:
         moments = stable["date"].sort_values()
